@@ -1,0 +1,29 @@
+@{
+    RootModule           = 'AsyncWeb.psm1'
+    # Stamped by build.ps1 from Directory.Build.props (the single version source).
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0c3f53-8d0e-4a54-9a3b-2f4f7f6c8a11'
+    Author               = 'AsyncWeb maintainers'
+    CompanyName          = 'AsyncWeb'
+    Copyright            = '(c) AsyncWeb maintainers. MIT License.'
+    Description          = 'Runs batches of HTTP requests concurrently inside one pipeline call: throttled, with timeouts, retries through Polly, and streaming downloads to disk.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    CmdletsToExport      = @(
+        'Invoke-AsyncWebBatch'
+        'New-AsyncWebSession'
+        'Measure-AsyncWebBatch'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    FormatsToProcess     = @('AsyncWeb.format.ps1xml')
+    TypesToProcess       = @('AsyncWeb.types.ps1xml')
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('http', 'rest', 'web', 'async', 'concurrent', 'parallel', 'download', 'batch', 'polly', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'See CHANGELOG.md'
+        }
+    }
+}

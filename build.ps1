@@ -1,0 +1,181 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks AsyncWeb. The one entry point.
+.DESCRIPTION
+    Tasks:
+      Build  - compiles the module and lays it out in out/AsyncWeb (Import-Module ./out/AsyncWeb),
+               and builds the test server into out/TestServer.
+      Test   - Build, restore Pester from NuGet, start one test server, run every Pester test,
+               print "Pester: N passed, N failed, N skipped", exit non-zero on any failure.
+      Demo   - Build, start the bundled local server, run a 1,000-request batch with a progress
+               bar and print its summary.
+      Bench  - Build and run the benchmarks in bench/ against curl, aiohttp and PowerShell peers.
+      Clean  - remove build output.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string[]] $Task = @('Build'),
+
+    # Pester tags to exclude in Test (e.g. Slow) or include (Fault).
+    [string[]] $ExcludeTag = @(),
+    [string[]] $Tag = @(),
+
+    # Test files or folders to run (default: tests/).
+    [string[]] $TestPath = @(),
+
+    # Demo: how many requests.
+    [int] $Count = 1000
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'AsyncWeb'
+$serverOut = Join-Path $out 'TestServer'
+$pesterVersion = '6.2.0'
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Get-Version {
+    $props = [xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))
+    $props.Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+}
+
+function Invoke-Build {
+    Write-Host '== Build' -ForegroundColor Cyan
+    $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+    $env:DOTNET_NOLOGO = '1'
+    Invoke-Dotnet build (Join-Path $root 'src/AsyncWeb.LoadContext/AsyncWeb.LoadContext.csproj') -c Release --nologo -v quiet -clp:ErrorsOnly
+    Invoke-Dotnet build (Join-Path $root 'src/AsyncWeb/AsyncWeb.csproj') -c Release --nologo -v quiet -clp:ErrorsOnly
+    Invoke-Dotnet build (Join-Path $root 'tests/TestServer/AsyncWeb.TestServer.csproj') -c Release --nologo -v quiet -clp:ErrorsOnly -o $serverOut
+
+    # Lay out the module: manifest and loader at the top, the load context in bin/, the rest in bin/lib/.
+    $lib = Join-Path $moduleOut 'bin/lib'
+    New-Item -ItemType Directory -Force -Path $lib, (Join-Path $moduleOut 'en-US') | Out-Null
+    Copy-Item (Join-Path $root 'src/AsyncWeb.LoadContext/bin/Release/net8.0/AsyncWeb.LoadContext.dll') (Join-Path $moduleOut 'bin') -Force
+    Get-ChildItem (Join-Path $root 'src/AsyncWeb/bin/Release/net8.0') -File |
+        Where-Object Extension -in '.dll', '.pdb' |
+        Copy-Item -Destination $lib -Force
+    Copy-Item (Join-Path $root 'module/*.ps1xml'), (Join-Path $root 'module/AsyncWeb.psm1') $moduleOut -Force
+    $helpSource = Join-Path $root 'module/help'
+    if (Test-Path $helpSource) {
+        & (Join-Path $helpSource 'Build-Help.ps1') -Destination (Join-Path $moduleOut 'en-US')
+    }
+
+    # The single version source (Directory.Build.props) is stamped into the laid-out manifest.
+    $version = Get-Version
+    $manifest = Get-Content -Raw (Join-Path $root 'AsyncWeb.psd1')
+    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
+    Set-Content -Path (Join-Path $moduleOut 'AsyncWeb.psd1') -Value $manifest -NoNewline
+    Write-Host "Module laid out in $moduleOut (version $version)"
+}
+
+function Get-NuGetPackagesRoot {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list | Select-Object -Last 1
+    return ($line -replace '^\s*global-packages:\s*', '').Trim()
+}
+
+function Get-PesterModule {
+    $manifest = Join-Path (Get-NuGetPackagesRoot) "pester/$pesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $manifest)) {
+        Write-Host "== Restoring Pester $pesterVersion from NuGet"
+        Invoke-Dotnet restore (Join-Path $root 'tests/Dependencies/Dependencies.csproj') --nologo -v quiet
+        $manifest = Join-Path (Get-NuGetPackagesRoot) "pester/$pesterVersion/tools/Pester.psd1"
+    }
+
+    if (-not (Test-Path $manifest)) { throw "Pester $pesterVersion was restored but $manifest is missing" }
+    return $manifest
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $pester = Get-PesterModule
+    Import-Module $pester -Force
+    Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force
+    Write-Host '== Test' -ForegroundColor Cyan
+
+    # One test server for the whole run; every test file finds it through the environment.
+    $server = Start-TestServer
+    $env:ASYNCWEB_TEST_SERVER = $server.Line
+    try {
+        $config = New-PesterConfiguration
+        $config.Run.Path = if ($TestPath) { $TestPath } else { Join-Path $root 'tests' }
+        $config.Run.PassThru = $true
+        $config.Run.Exit = $false
+        $config.Output.Verbosity = 'Detailed'
+        $config.Filter.ExcludeTag = $ExcludeTag
+        if ($Tag) { $config.Filter.Tag = $Tag }
+        $config.TestResult.Enabled = $false
+        $result = Invoke-Pester -Configuration $config
+    }
+    finally {
+        Remove-Item Env:ASYNCWEB_TEST_SERVER -ErrorAction SilentlyContinue
+        Stop-TestServer
+    }
+
+    $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $result.PassedCount, $failed, $result.SkippedCount)
+    if ($failed -gt 0 -or $result.PassedCount -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force
+    Import-Module $moduleOut -Force
+    $server = Start-TestServer
+    try {
+        $base = $server.Http
+        Write-Host "== Demo: $Count requests against the bundled local server $base, ThrottleLimit 64" -ForegroundColor Cyan
+        # A mix a health check meets: fast JSON, slower answers, and a few errors.
+        $uris = foreach ($i in 0..($Count - 1)) {
+            switch ($i % 20) {
+                0 { "$base/delay/200" }
+                1 { "$base/status/503" }
+                default { "$base/json" }
+            }
+        }
+
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $summary = $uris | Invoke-AsyncWebBatch -ThrottleLimit 64 -FailuresAsResults | Measure-AsyncWebBatch
+        $watch.Stop()
+        $summary | Format-List Count, Succeeded, Failed, FailureSummary, StatusHistogram, Bytes, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond | Out-Host
+        Write-Host ("{0:N0} requests in {1:N2} s from one pipeline call: {2:N0} req/s" -f $Count, $watch.Elapsed.TotalSeconds, ($Count / $watch.Elapsed.TotalSeconds))
+    }
+    finally {
+        Stop-TestServer
+    }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath $moduleOut
+}
+
+function Invoke-Clean {
+    Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $out
+    Get-ChildItem $root -Recurse -Directory -Include bin, obj |
+        Where-Object FullName -NotMatch '[\\/](out|\.git)[\\/]' |
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+    Write-Host 'Cleaned.'
+}
+
+foreach ($name in $Task) {
+    switch ($name) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
+        'Clean' { Invoke-Clean }
+    }
+}

@@ -1,0 +1,27 @@
+# Loader for the AsyncWeb binary module.
+# On PowerShell 7.4+ the cmdlet assembly and its dependencies (Polly) load into AsyncWeb's own
+# AssemblyLoadContext, so a different Polly loaded by another module never clashes with ours.
+
+$minimum = [version]'7.4'
+if ($PSVersionTable.PSVersion -lt $minimum) {
+    throw "AsyncWeb needs PowerShell $minimum or later (this is $($PSVersionTable.PSVersion)). Install PowerShell 7 and import the module there."
+}
+
+$bin = Join-Path $PSScriptRoot 'bin'
+if (-not ('AsyncWeb.LoadContext.ModuleLoadContext' -as [type])) {
+    Add-Type -Path (Join-Path $bin 'AsyncWeb.LoadContext.dll')
+}
+
+$assembly = [AsyncWeb.LoadContext.ModuleLoadContext]::Initialize((Join-Path $bin 'lib'))
+$inner = Import-Module -Assembly $assembly -PassThru -ErrorAction Stop
+
+# Re-export the nested binary module's cmdlets as this module's own (the manifest lists them).
+$addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod(
+    'AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
+foreach ($cmdlet in $inner.ExportedCmdlets.Values) {
+    $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+}
+
+$ExecutionContext.SessionState.Module.OnRemove = {
+    Remove-Module -ModuleInfo $inner -Force -ErrorAction SilentlyContinue
+}.GetNewClosure()

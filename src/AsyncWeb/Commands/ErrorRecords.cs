@@ -1,0 +1,53 @@
+using System;
+using System.Management.Automation;
+using AsyncWeb.Engine;
+
+namespace AsyncWeb.Commands;
+
+/// <summary>The exception inside every AsyncWeb ErrorRecord; carries the failed item's result.</summary>
+public sealed class AsyncWebException : Exception
+{
+    internal AsyncWebException(string message, WebBatchResult result, Exception? inner)
+        : base(message, inner)
+    {
+        Result = result;
+    }
+
+    /// <summary>The failed item's result (also the ErrorRecord's TargetObject).</summary>
+    public WebBatchResult Result { get; }
+}
+
+/// <summary>Maps failed results to ErrorRecords with stable ErrorIds and fitting categories.</summary>
+internal static class ErrorRecords
+{
+    public static ErrorRecord For(WebBatchResult result)
+    {
+        var error = result.Error!;
+        var target = result.Uri is null ? RequestSpecBuilder.Describe(result.Input) : RequestRunner.Redact(result.Uri);
+        var message = $"[#{result.Index}] {result.Method} {target}: {error.Message}";
+        var record = new ErrorRecord(new AsyncWebException(message, result, error.Exception), error.ErrorId, Category(error, result.StatusCode), result);
+        return record;
+    }
+
+    private static ErrorCategory Category(WebBatchError error, int status) => error.Category switch
+    {
+        FailureCategory.InvalidInput => ErrorCategory.InvalidArgument,
+        FailureCategory.Connection => ErrorCategory.ConnectionError,
+        FailureCategory.Timeout => ErrorCategory.OperationTimeout,
+        FailureCategory.HttpStatus => status switch
+        {
+            401 or 403 => ErrorCategory.PermissionDenied,
+            404 or 410 => ErrorCategory.ObjectNotFound,
+            408 => ErrorCategory.OperationTimeout,
+            409 => ErrorCategory.ResourceExists,
+            429 => ErrorCategory.LimitsExceeded,
+            >= 500 => ErrorCategory.ResourceUnavailable,
+            _ => ErrorCategory.InvalidResult,
+        },
+        FailureCategory.Protocol => ErrorCategory.ProtocolError,
+        FailureCategory.File => error.ErrorId == ErrorIds.FileExists ? ErrorCategory.ResourceExists : ErrorCategory.WriteError,
+        FailureCategory.Refused => ErrorCategory.LimitsExceeded,
+        FailureCategory.Canceled => ErrorCategory.OperationStopped,
+        _ => ErrorCategory.NotSpecified,
+    };
+}

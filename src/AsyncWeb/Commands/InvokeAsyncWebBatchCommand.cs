@@ -1,0 +1,489 @@
+using System;
+using System.Collections;
+using System.IO;
+using System.Management.Automation;
+using System.Net;
+using AsyncWeb.Engine;
+
+namespace AsyncWeb.Commands;
+
+/// <summary>
+/// Sends many HTTP requests concurrently from one pipeline call and streams a result per input
+/// item as requests finish. Thin: binds parameters into options, hands items to the engine, and
+/// writes what the engine finished, always from the pipeline thread.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "AsyncWebBatch", DefaultParameterSetName = "Default")]
+[OutputType(typeof(WebBatchResult))]
+public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
+{
+    private static readonly TimeSpan s_drainWait = TimeSpan.FromMilliseconds(200);
+
+    private BatchEngine? _engine;
+    private RequestSpecBuilder? _builder;
+    private ProgressReporter? _progress;
+    private long _nextIndex;
+    private ScriptBlock? _toJson;
+
+    /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256) properties or keys.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Url", "Href", "InputObject")]
+    [AllowNull, AllowEmptyString, AllowEmptyCollection]
+    public object?[] Uri { get; set; } = Array.Empty<object>();
+
+    /// <summary>HTTP method for items that do not name one (any token, custom verbs too).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(MethodCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Method { get; set; } = "GET";
+
+    /// <summary>Headers sent with every request; an item's own Headers add to and override them.</summary>
+    [Parameter]
+    public IDictionary? Headers { get; set; }
+
+    /// <summary>Body: a string, byte[], or an object/hashtable sent as JSON (form-encoded with that -ContentType).</summary>
+    [Parameter]
+    public object? Body { get; set; }
+
+    /// <summary>Content-Type of the body.</summary>
+    [Parameter]
+    public string? ContentType { get; set; }
+
+    /// <summary>User-Agent header; default AsyncWeb/version.</summary>
+    [Parameter]
+    public string? UserAgent { get; set; }
+
+    /// <summary>Most requests in flight at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int ThrottleLimit { get; set; } = 32;
+
+    /// <summary>Most requests in flight to one host (host:port); 0 for only the global limit.</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int ThrottleLimitPerHost { get; set; }
+
+    /// <summary>Longest time for one attempt, headers and body; 0 for none (the default).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 2147483.0)]
+    public double TimeoutSec { get; set; }
+
+    /// <summary>Longest time to open a TCP connection, DNS included; 0 for none. Default 10.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 2147483.0)]
+    public double ConnectTimeoutSec { get; set; } = 10;
+
+    /// <summary>Longest silence from the server: waiting for headers, and between body reads; 0 for none. Default 30.</summary>
+    [Parameter]
+    [Alias("OperationTimeoutSeconds")]
+    [ValidateRange(0.0, 2147483.0)]
+    public double OperationTimeoutSec { get; set; } = 30;
+
+    /// <summary>Treat 4xx/5xx responses as ordinary results instead of errors.</summary>
+    [Parameter]
+    public SwitchParameter SkipHttpErrorCheck { get; set; }
+
+    /// <summary>Accept any TLS certificate (test servers only).</summary>
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>Redirects followed per request; 0 returns the 3xx response itself. Default 5.</summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int MaximumRedirection { get; set; } = 5;
+
+    /// <summary>Allow following a redirect from HTTPS to HTTP.</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureRedirect { get; set; }
+
+    /// <summary>Emit results in input order (memory stays bounded: at most 4 × ThrottleLimit results wait).</summary>
+    [Parameter]
+    public SwitchParameter Ordered { get; set; }
+
+    /// <summary>Proxy server for every request.</summary>
+    [Parameter]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Credential for the proxy.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>Ignore proxy settings from the environment.</summary>
+    [Parameter]
+    public SwitchParameter NoProxy { get; set; }
+
+    /// <summary>HTTP version to request: 1.0, 1.1 (default), 2.0 or 3.0 (where the runtime supports QUIC).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(HttpVersionCompleter))]
+    public Version HttpVersion { get; set; } = System.Net.HttpVersion.Version11;
+
+    /// <summary>A session from New-AsyncWebSession: base URI, headers, cookies, credentials, its own connection pool.</summary>
+    [Parameter]
+    public AsyncWebSession? Session { get; set; }
+
+    /// <summary>Write failures as results with Success = $false instead of errors.</summary>
+    [Parameter]
+    public SwitchParameter FailuresAsResults { get; set; }
+
+    /// <summary>Stream the body to this file (per item: an OutFile property).</summary>
+    [Parameter]
+    public string? OutFile { get; set; }
+
+    /// <summary>Stream bodies into this directory, named by Content-Disposition or the URL.</summary>
+    [Parameter]
+    public string? OutDirectory { get; set; }
+
+    /// <summary>Expected SHA-256 of the body (per item: a Sha256 property).</summary>
+    [Parameter]
+    public string? Sha256 { get; set; }
+
+    /// <summary>Overwrite existing files.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Do not download items whose file already exists; their result says Skipped.</summary>
+    [Parameter]
+    public SwitchParameter SkipExisting { get; set; }
+
+    /// <summary>Continue partial downloads with Range requests (the partial file is kept on failure).</summary>
+    [Parameter]
+    public SwitchParameter Resume { get; set; }
+
+    /// <summary>Retries after a transient failure (connection, timeout, 408/429/5xx). Default 0.</summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int MaximumRetryCount { get; set; }
+
+    /// <summary>Base delay of the exponential backoff (with jitter). Default 1.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 3600.0)]
+    public double RetryIntervalSec { get; set; } = 1;
+
+    /// <summary>Longest backoff delay between attempts. Default 30.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 3600.0)]
+    public double MaximumRetryDelaySec { get; set; } = 30;
+
+    /// <summary>Longest Retry-After wait honoured on 429/503. Default 60.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 86400.0)]
+    public double MaximumRetryAfterSec { get; set; } = 60;
+
+    /// <summary>Statuses that are retried. Default 408, 429, 500, 502, 503, 504.</summary>
+    [Parameter]
+    [ValidateRange(100, 599)]
+    public int[]? RetryStatusCode { get; set; }
+
+    /// <summary>Retry non-idempotent methods (POST, PATCH, custom) too.</summary>
+    [Parameter]
+    public SwitchParameter RetryAllMethods { get; set; }
+
+    /// <summary>Open a host's circuit after this many failures in a row (0: no breaker).</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int CircuitBreakerThreshold { get; set; }
+
+    /// <summary>Open a host's circuit when this share of its recent requests failed (with at least CircuitBreakerThreshold requests).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double CircuitBreakerFailureRatio { get; set; } = 1.0;
+
+    /// <summary>How long an open circuit stays open before one probe request is let through. Default 30.</summary>
+    [Parameter]
+    [ValidateRange(0.5, 86400.0)]
+    public double CircuitBreakerBreakSec { get; set; } = 30;
+
+    /// <summary>Most request starts per second (0: no limit).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1000000.0)]
+    public double RequestsPerSecond { get; set; }
+
+    /// <summary>Apply -RequestsPerSecond to each host separately.</summary>
+    [Parameter]
+    public SwitchParameter RateLimitPerHost { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        RejectHandlerSettingsWithSession();
+        if (Force && SkipExisting)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -SkipExisting contradict each other; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+        }
+
+        var options = new BatchOptions
+        {
+            ThrottleLimit = ThrottleLimit,
+            ThrottleLimitPerHost = ThrottleLimitPerHost,
+            Ordered = Ordered,
+            Timeout = Seconds(TimeoutSec),
+            OperationTimeout = Seconds(OperationTimeoutSec),
+            SkipHttpErrorCheck = SkipHttpErrorCheck,
+            MaximumRedirection = MaximumRedirection,
+            AllowInsecureRedirect = AllowInsecureRedirect,
+            HttpVersion = ValidVersion(HttpVersion),
+            ExistingFile = Force ? ExistingFileAction.Overwrite : SkipExisting ? ExistingFileAction.Skip : ExistingFileAction.Fail,
+            Resume = Resume,
+            VerboseEvents = IsVerbose(),
+            Retry = new RetrySettings(
+                MaximumRetryCount,
+                Seconds(RetryIntervalSec),
+                Seconds(MaximumRetryDelaySec),
+                Seconds(MaximumRetryAfterSec),
+                RetryStatusCode ?? RetrySettings.DefaultStatusCodes,
+                RetryAllMethods),
+            CircuitBreaker = CircuitBreakerThreshold > 0
+                ? new CircuitBreakerSettings(CircuitBreakerThreshold, CircuitBreakerFailureRatio, TimeSpan.FromMinutes(5), CircuitBreakerThreshold, Seconds(CircuitBreakerBreakSec))
+                : null,
+            RequestsPerSecond = RequestsPerSecond,
+            RateLimitPerHost = RateLimitPerHost,
+        };
+
+        var client = Session is not null
+            ? Session.Client
+            : ClientPool.Get(new HandlerSettings(
+                SkipCertificateCheck,
+                Proxy,
+                ProxyCredential?.GetNetworkCredential(),
+                NoProxy,
+                Seconds(ConnectTimeoutSec),
+                0,
+                HandlerSettings.DefaultPooledConnectionLifetime));
+
+        var outDirectory = OutDirectory is null ? null : PrepareDirectory(OutDirectory);
+        _builder = new RequestSpecBuilder(
+            new RequestDefaults
+            {
+                Method = Method,
+                Headers = Headers,
+                Body = Body,
+                ContentType = ContentType,
+                UserAgent = UserAgent,
+                OutFile = OutFile,
+                OutDirectory = outDirectory,
+                Sha256 = Sha256,
+                Session = Session,
+            },
+            ToJson,
+            path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+        _engine = new BatchEngine(client, options);
+        _progress = ProgressReporter.Create(this, MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri.Length : -1);
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var engine = _engine!;
+        try
+        {
+            foreach (var item in Uri ?? new object?[] { null })
+            {
+                Admit(engine, item);
+                DrainAvailable(engine);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Abandon(engine);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            Abandon(engine);
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        var engine = _engine!;
+        try
+        {
+            while (engine.Outstanding > 0)
+            {
+                if (engine.WaitTake(out var next, s_drainWait))
+                {
+                    Emit(next);
+                }
+
+                _progress?.Update(engine);
+            }
+
+            DrainAvailable(engine);
+            _progress?.Complete(engine);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Abandon(engine);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            Abandon(engine);
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _engine?.Cancel();
+
+    /// <summary>Cancels whatever is still in flight (e.g. after Select-Object -First) and releases the batch.</summary>
+    public void Dispose()
+    {
+        _engine?.Dispose();
+        _engine = null;
+    }
+
+    private void Admit(BatchEngine engine, object? item)
+    {
+        var index = _nextIndex++;
+        RequestSpec spec;
+        try
+        {
+            spec = _builder!.Build(index, item, out _);
+        }
+        catch (InvalidItemException invalid)
+        {
+            engine.PostResult(InvalidItem(index, item, invalid));
+            return;
+        }
+
+        if (spec.OutFile is not null && !engine.Claims.TryClaim(spec.OutFile, index, out var owner))
+        {
+            engine.PostResult(InvalidItem(index, item, new InvalidItemException(ErrorIds.DuplicateOutFile,
+                $"'{spec.OutFile}' is already the target of item {owner} in this batch")) );
+            return;
+        }
+
+        // Backpressure: upstream is read only as fast as slots free up; finished results leave meanwhile.
+        while (!engine.HasCapacity)
+        {
+            if (engine.WaitTake(out var next, s_drainWait))
+            {
+                Emit(next);
+            }
+
+            _progress?.Update(engine);
+        }
+
+        engine.Submit(spec);
+    }
+
+    private WebBatchResult InvalidItem(long index, object? item, InvalidItemException invalid) => new()
+    {
+        Index = index,
+        Input = item,
+        Method = Method.ToUpperInvariant(),
+        Error = new WebBatchError(invalid.ErrorId, invalid.ErrorId is ErrorIds.DuplicateOutFile ? FailureCategory.File : FailureCategory.InvalidInput,
+            invalid.Message),
+    };
+
+    private void DrainAvailable(BatchEngine engine)
+    {
+        while (engine.TryTake(out var next))
+        {
+            Emit(next);
+        }
+
+        _progress?.Update(engine);
+    }
+
+    private void Emit(EngineEvent next)
+    {
+        if (next.Verbose is not null)
+        {
+            WriteVerbose(next.Verbose);
+            return;
+        }
+
+        var result = next.Result!;
+        if (result.Error is null || FailuresAsResults)
+        {
+            WriteObject(result);
+        }
+        else
+        {
+            WriteError(ErrorRecords.For(result));
+        }
+    }
+
+    /// <summary>-ErrorAction Stop, a stopped pipeline or an upstream failure: cancel the rest and let files clean up.</summary>
+    private static void Abandon(BatchEngine engine)
+    {
+        engine.Cancel();
+        engine.WaitForRunningToEnd(TimeSpan.FromSeconds(2));
+    }
+
+    private string ToJson(object value)
+    {
+        _toJson ??= ScriptBlock.Create("param($o) ConvertTo-Json -InputObject $o -Depth 32 -Compress -WarningAction SilentlyContinue");
+        var output = _toJson.Invoke(value);
+        return output.Count == 0 ? "null" : output[0]?.BaseObject?.ToString() ?? "null";
+    }
+
+    private string PrepareDirectory(string path)
+    {
+        var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "OutDirectoryUnusable", ErrorCategory.WriteError, path));
+        }
+
+        return full;
+    }
+
+    private void RejectHandlerSettingsWithSession()
+    {
+        if (Session is null)
+        {
+            return;
+        }
+
+        foreach (var name in new[] { nameof(SkipCertificateCheck), nameof(Proxy), nameof(ProxyCredential), nameof(NoProxy), nameof(ConnectTimeoutSec) })
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(name))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"-{name} cannot be combined with -Session: the session owns its connections; set it on New-AsyncWebSession"),
+                    "ParameterConflictsWithSession", ErrorCategory.InvalidArgument, name));
+            }
+        }
+
+        if (Session.IsDisposed)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ObjectDisposedException("AsyncWebSession", "the session was disposed; create a new one with New-AsyncWebSession"),
+                "SessionDisposed", ErrorCategory.InvalidArgument, Session));
+        }
+    }
+
+    private Version ValidVersion(Version version)
+    {
+        var normal = new Version(version.Major, Math.Max(version.Minor, 0));
+        if (normal == System.Net.HttpVersion.Version10 || normal == System.Net.HttpVersion.Version11
+            || normal == System.Net.HttpVersion.Version20 || normal == System.Net.HttpVersion.Version30)
+        {
+            return normal;
+        }
+
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-HttpVersion {version} is not supported; use 1.0, 1.1, 2.0 or 3.0"),
+            "InvalidHttpVersion", ErrorCategory.InvalidArgument, version));
+        return normal;
+    }
+
+    private bool IsVerbose()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var value))
+        {
+            return value is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(value);
+        }
+
+        return GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
+    }
+
+    private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(seconds);
+}

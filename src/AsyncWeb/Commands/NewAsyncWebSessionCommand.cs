@@ -1,0 +1,96 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security;
+using AsyncWeb.Engine;
+
+namespace AsyncWeb.Commands;
+
+/// <summary>Creates a reusable session: its own warm connection pool, base URI, default headers, cookies and credentials.</summary>
+[Cmdlet(VerbsCommon.New, "AsyncWebSession")]
+[OutputType(typeof(AsyncWebSession))]
+public sealed class NewAsyncWebSessionCommand : PSCmdlet
+{
+    /// <summary>Relative -Uri values of Invoke-AsyncWebBatch resolve against this.</summary>
+    [Parameter(Position = 0)]
+    public Uri? BaseUri { get; set; }
+
+    /// <summary>Headers sent with every request of the session.</summary>
+    [Parameter]
+    public IDictionary? Headers { get; set; }
+
+    /// <summary>Bearer token sent as Authorization: Bearer to the session's origin only (never shown).</summary>
+    [Parameter]
+    public SecureString? Token { get; set; }
+
+    /// <summary>Basic-auth credential sent to the session's origin only (the password is never shown).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Accept any TLS certificate (test servers only).</summary>
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>Proxy for the session's requests.</summary>
+    [Parameter]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Credential for the proxy.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>Ignore proxy settings from the environment.</summary>
+    [Parameter]
+    public SwitchParameter NoProxy { get; set; }
+
+    /// <summary>Longest time to open a connection, DNS included. Default 10.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 2147483.0)]
+    public double ConnectTimeoutSec { get; set; } = 10;
+
+    /// <summary>Most connections to one server at a time (0: no limit).</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int MaximumConnectionsPerHost { get; set; }
+
+    /// <summary>Seconds a pooled connection is reused before it is replaced. Default 300.</summary>
+    [Parameter]
+    [ValidateRange(1.0, 86400.0)]
+    public double ConnectionLifetimeSec { get; set; } = 300;
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        if (Token is not null && Credential is not null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Token and -Credential both set Authorization; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+        }
+
+        if (BaseUri is not null && (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttp && BaseUri.Scheme != Uri.UriSchemeHttps)))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BaseUri '{BaseUri}' must be an absolute http:// or https:// URI"), "InvalidBaseUri", ErrorCategory.InvalidArgument, BaseUri));
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (Headers is not null)
+        {
+            foreach (DictionaryEntry entry in Headers)
+            {
+                headers[RequestSpecBuilder.ToText(entry.Key)] = RequestSpecBuilder.ToText(entry.Value);
+            }
+        }
+
+        var settings = new HandlerSettings(
+            SkipCertificateCheck,
+            Proxy,
+            ProxyCredential?.GetNetworkCredential(),
+            NoProxy,
+            TimeSpan.FromSeconds(ConnectTimeoutSec),
+            MaximumConnectionsPerHost,
+            TimeSpan.FromSeconds(ConnectionLifetimeSec));
+        WriteObject(new AsyncWebSession(BaseUri, headers, Token, Credential, settings));
+    }
+}

@@ -1,0 +1,83 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using AsyncWeb.Engine;
+
+namespace AsyncWeb.Commands;
+
+/// <summary>Write-Progress for a batch: requests done, in flight, bytes and rate; at most four updates a second, pipeline thread only.</summary>
+internal sealed class ProgressReporter
+{
+    private static readonly long s_interval = Stopwatch.Frequency / 4;
+    private readonly Cmdlet _cmdlet;
+    private readonly long _total;
+    private readonly int _activityId;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _last;
+    private bool _shown;
+
+    private ProgressReporter(Cmdlet cmdlet, long total)
+    {
+        _cmdlet = cmdlet;
+        _total = total;
+        _activityId = Math.Abs(Environment.TickCount % 100000) + 1;
+    }
+
+    /// <summary>Null when $ProgressPreference is SilentlyContinue or Ignore: no cost at all then.</summary>
+    public static ProgressReporter? Create(PSCmdlet cmdlet, long total)
+    {
+        var preference = cmdlet.GetVariableValue("ProgressPreference");
+        if (preference is ActionPreference p && (p == ActionPreference.SilentlyContinue || p == ActionPreference.Ignore))
+        {
+            return null;
+        }
+
+        return new ProgressReporter(cmdlet, total);
+    }
+
+    public void Update(BatchEngine engine)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (now - _last < s_interval)
+        {
+            return;
+        }
+
+        _last = now;
+        if (!_shown && Stopwatch.GetElapsedTime(_started).TotalMilliseconds < 500)
+        {
+            return;
+        }
+
+        _shown = true;
+        var done = engine.Completed;
+        var seconds = Math.Max(Stopwatch.GetElapsedTime(_started).TotalSeconds, 0.001);
+        var bytes = engine.BytesReceived;
+        var status = string.Create(CultureInfo.InvariantCulture,
+            $"{done:N0}{(_total > 0 ? $" of {_total:N0}" : string.Empty)} done, {engine.Running:N0} in flight, {FormatBytes(bytes)} received, {done / seconds:N0} req/s, {FormatBytes((long)(bytes / seconds))}/s");
+        var record = new ProgressRecord(_activityId, "Invoke-AsyncWebBatch", status)
+        {
+            PercentComplete = _total > 0 ? (int)Math.Min(100, done * 100 / _total) : -1,
+        };
+        _cmdlet.WriteProgress(record);
+    }
+
+    public void Complete(BatchEngine engine)
+    {
+        if (!_shown)
+        {
+            return;
+        }
+
+        _cmdlet.WriteProgress(new ProgressRecord(_activityId, "Invoke-AsyncWebBatch", "done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    internal static string FormatBytes(long bytes) => bytes switch
+    {
+        < 1024 => bytes.ToString(CultureInfo.InvariantCulture) + " B",
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KB",
+        < 1024L * 1024 * 1024 => (bytes / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) + " MB",
+        _ => (bytes / (1024.0 * 1024 * 1024)).ToString("0.00", CultureInfo.InvariantCulture) + " GB",
+    };
+}

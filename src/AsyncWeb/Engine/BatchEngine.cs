@@ -1,0 +1,305 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using AsyncWeb.Files;
+
+namespace AsyncWeb.Engine;
+
+/// <summary>Something the pipeline thread must write: a finished result or a verbose line.</summary>
+internal readonly struct EngineEvent
+{
+    public EngineEvent(WebBatchResult? result, string? verbose)
+    {
+        Result = result;
+        Verbose = verbose;
+    }
+
+    public WebBatchResult? Result { get; }
+    public string? Verbose { get; }
+}
+
+/// <summary>
+/// Runs the requests of one batch: admits them while capacity allows (global and per-host
+/// limits), runs them on the thread pool, and hands finished results back in a queue that only the
+/// pipeline thread drains. Knows nothing of PowerShell.
+/// </summary>
+internal sealed class BatchEngine : IDisposable
+{
+    private readonly BatchOptions _options;
+    private readonly RequestRunner _runner;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly ConcurrentQueue<EngineEvent> _events = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly object _gate = new();
+    private readonly LinkedList<RequestSpec> _waiting = new();
+    private readonly Dictionary<string, int> _activeByHost = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<long, WebBatchResult> _reorder = new();
+    private readonly Queue<EngineEvent> _ready = new();
+    private readonly int _capacity;
+    private int _running;
+    private int _outstanding;
+    private long _nextToEmit;
+    private long _completed;
+
+    public BatchEngine(HttpClient client, BatchOptions options)
+    {
+        _options = options;
+        Claims = new FileClaims();
+        _runner = new RequestRunner(client, options, Claims, options.VerboseEvents ? Post : null);
+
+        // Without a per-host limit or ordering, admission waits for a free request slot (pure backpressure).
+        // With them, a bounded number of admitted items may wait for their host or their turn.
+        _capacity = options.ThrottleLimitPerHost > 0 || options.Ordered
+            ? options.ThrottleLimit * 4
+            : options.ThrottleLimit;
+    }
+
+    /// <summary>Cancelled by Ctrl+C, -ErrorAction Stop or a downstream Select-Object -First.</summary>
+    public CancellationToken Token => _cancel.Token;
+
+    public FileClaims Claims { get; }
+
+    /// <summary>Items admitted (or posted) whose result the pipeline has not yet taken.</summary>
+    public int Outstanding => Volatile.Read(ref _outstanding);
+
+    public int Running => Volatile.Read(ref _running);
+
+    public long Completed => Interlocked.Read(ref _completed);
+
+    public long BytesReceived => _runner.BytesReceived;
+
+    /// <summary>True when another item may be admitted without exceeding the memory bound.</summary>
+    public bool HasCapacity => Volatile.Read(ref _outstanding) < _capacity;
+
+    /// <summary>Admits one request; call only when <see cref="HasCapacity"/> is true.</summary>
+    public void Submit(RequestSpec spec)
+    {
+        Interlocked.Increment(ref _outstanding);
+        bool start;
+        lock (_gate)
+        {
+            start = CanStart(spec.HostKey);
+            if (start)
+            {
+                MarkStarted(spec.HostKey);
+            }
+            else
+            {
+                _waiting.AddLast(spec);
+            }
+        }
+
+        if (start)
+        {
+            Launch(spec);
+        }
+    }
+
+    /// <summary>Adds a result that needs no request (bad input), so it is emitted in its place.</summary>
+    public void PostResult(WebBatchResult result)
+    {
+        Interlocked.Increment(ref _outstanding);
+        Interlocked.Increment(ref _completed);
+        _events.Enqueue(new EngineEvent(result, null));
+        _signal.Release();
+    }
+
+    /// <summary>Takes the next event without blocking (pipeline thread only).</summary>
+    public bool TryTake(out EngineEvent next)
+    {
+        while (true)
+        {
+            if (_ready.Count > 0)
+            {
+                next = _ready.Dequeue();
+                return true;
+            }
+
+            if (!_events.TryDequeue(out var raw))
+            {
+                next = default;
+                return false;
+            }
+
+            Accept(raw);
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for an event (pipeline thread only); throws when cancelled.</summary>
+    public bool WaitTake(out EngineEvent next, TimeSpan timeout)
+    {
+        if (TryTake(out next))
+        {
+            return true;
+        }
+
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !_signal.Wait(left, _cancel.Token))
+            {
+                return false;
+            }
+
+            if (TryTake(out next))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Cancels every request in flight and every waiting one.</summary>
+    public void Cancel()
+    {
+        try
+        {
+            _cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>After <see cref="Cancel"/>: waits (bounded) until running requests have unwound and cleaned up their files.</summary>
+    public void WaitForRunningToEnd(TimeSpan bound)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while (Volatile.Read(ref _running) > 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
+    }
+
+    public void Dispose()
+    {
+        Cancel();
+        WaitForRunningToEnd(TimeSpan.FromSeconds(2));
+        _cancel.Dispose();
+    }
+
+    private void Accept(EngineEvent raw)
+    {
+        if (raw.Result is null)
+        {
+            _ready.Enqueue(raw);
+            return;
+        }
+
+        if (!_options.Ordered)
+        {
+            Interlocked.Decrement(ref _outstanding);
+            _ready.Enqueue(raw);
+            return;
+        }
+
+        _reorder[raw.Result.Index] = raw.Result;
+        while (_reorder.Remove(_nextToEmit, out var inOrder))
+        {
+            _nextToEmit++;
+            Interlocked.Decrement(ref _outstanding);
+            _ready.Enqueue(new EngineEvent(inOrder, null));
+        }
+    }
+
+    private bool CanStart(string host)
+    {
+        if (_running >= _options.ThrottleLimit)
+        {
+            return false;
+        }
+
+        return _options.ThrottleLimitPerHost <= 0
+            || !_activeByHost.TryGetValue(host, out var active)
+            || active < _options.ThrottleLimitPerHost;
+    }
+
+    private void MarkStarted(string host)
+    {
+        _running++;
+        if (_options.ThrottleLimitPerHost > 0)
+        {
+            _activeByHost.TryGetValue(host, out var active);
+            _activeByHost[host] = active + 1;
+        }
+    }
+
+    private void Launch(RequestSpec spec) =>
+        Task.Run(() => RunOneAsync(spec));
+
+    private async Task RunOneAsync(RequestSpec spec)
+    {
+        WebBatchResult result;
+        try
+        {
+            result = await _runner.RunAsync(spec, _cancel.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The runner turns every request failure into a result; this is a defect, still reported per item.
+            result = new WebBatchResult
+            {
+                Index = spec.Index,
+                Uri = spec.Uri,
+                Method = spec.Method,
+                Input = spec.Input,
+                Error = new WebBatchError(ErrorIds.ConnectionFailed, FailureCategory.Connection, "internal error: " + ex.Message, ex),
+            };
+        }
+
+        _events.Enqueue(new EngineEvent(result, null));
+        Interlocked.Increment(ref _completed);
+        Finished(spec.HostKey);
+        _signal.Release();
+    }
+
+    private void Finished(string host)
+    {
+        List<RequestSpec>? next = null;
+        lock (_gate)
+        {
+            _running--;
+            if (_options.ThrottleLimitPerHost > 0 && _activeByHost.TryGetValue(host, out var active))
+            {
+                if (active <= 1)
+                {
+                    _activeByHost.Remove(host);
+                }
+                else
+                {
+                    _activeByHost[host] = active - 1;
+                }
+            }
+
+            for (var node = _waiting.First; node is not null && _running < _options.ThrottleLimit;)
+            {
+                var following = node.Next;
+                if (CanStart(node.Value.HostKey))
+                {
+                    MarkStarted(node.Value.HostKey);
+                    _waiting.Remove(node);
+                    (next ??= new List<RequestSpec>()).Add(node.Value);
+                }
+
+                node = following;
+            }
+        }
+
+        if (next is not null)
+        {
+            foreach (var spec in next)
+            {
+                Launch(spec);
+            }
+        }
+    }
+
+    private void Post(string message)
+    {
+        _events.Enqueue(new EngineEvent(null, message));
+        _signal.Release();
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+
+namespace AsyncWeb.Engine;
+
+/// <summary>What happens to a download whose target file already exists.</summary>
+public enum ExistingFileAction
+{
+    /// <summary>The item fails with FileExists and the file is left alone.</summary>
+    Fail,
+    /// <summary>The file is replaced (atomically) by the new download.</summary>
+    Overwrite,
+    /// <summary>The item is not requested; its result says Skipped.</summary>
+    Skip,
+}
+
+/// <summary>Settings that select (and so share) one connection pool.</summary>
+internal sealed record HandlerSettings(
+    bool SkipCertificateCheck,
+    Uri? Proxy,
+    NetworkCredential? ProxyCredential,
+    bool NoProxy,
+    TimeSpan ConnectTimeout,
+    int MaxConnectionsPerServer,
+    TimeSpan PooledConnectionLifetime)
+{
+    public static readonly TimeSpan DefaultPooledConnectionLifetime = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Everything about a batch that is the same for all its requests; built once per cmdlet call.</summary>
+internal sealed class BatchOptions
+{
+    public int ThrottleLimit { get; init; } = 32;
+    public int ThrottleLimitPerHost { get; init; }
+    public bool Ordered { get; init; }
+
+    /// <summary>Whole attempt (headers and body); zero for none.</summary>
+    public TimeSpan Timeout { get; init; }
+
+    /// <summary>Longest silence from the server: waiting for headers, and between body reads; zero for none.</summary>
+    public TimeSpan OperationTimeout { get; init; }
+
+    public bool SkipHttpErrorCheck { get; init; }
+    public int MaximumRedirection { get; init; } = 5;
+    public bool AllowInsecureRedirect { get; init; }
+    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
+    public ExistingFileAction ExistingFile { get; init; } = ExistingFileAction.Fail;
+    public bool Resume { get; init; }
+    public bool VerboseEvents { get; init; }
+
+    /// <summary>Bodies larger than this are kept as bytes only up to this size; protects memory when no OutFile is given.</summary>
+    public long MaxInMemoryBody { get; init; } = 256L * 1024 * 1024;
+
+    public RetrySettings Retry { get; init; } = RetrySettings.None;
+    public CircuitBreakerSettings? CircuitBreaker { get; init; }
+    public double RequestsPerSecond { get; init; }
+    public bool RateLimitPerHost { get; init; }
+}
+
+/// <summary>Retry behaviour; MaximumRetryCount 0 means a single attempt.</summary>
+internal sealed record RetrySettings(
+    int MaximumRetryCount,
+    TimeSpan BaseDelay,
+    TimeSpan MaximumDelay,
+    TimeSpan MaximumRetryAfter,
+    IReadOnlyCollection<int> RetryStatusCodes,
+    bool RetryNonIdempotent)
+{
+    public static readonly int[] DefaultStatusCodes = { 408, 429, 500, 502, 503, 504 };
+
+    public static readonly RetrySettings None = new(0, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), DefaultStatusCodes, false);
+}
+
+/// <summary>Per-host circuit breaker settings (opt-in).</summary>
+internal sealed record CircuitBreakerSettings(int ConsecutiveFailures, double FailureRatio, TimeSpan SamplingDuration, int MinimumThroughput, TimeSpan BreakDuration);

@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace AsyncWeb.Engine;
+
+/// <summary>
+/// Module-wide HttpClients, one per distinct handler settings, reused across requests and across
+/// cmdlet calls so connections stay warm. Redirects, cookies and timeouts are handled by the engine,
+/// so the handler settings that matter are few.
+/// </summary>
+internal static class ClientPool
+{
+    private static readonly ConcurrentDictionary<HandlerSettings, Lazy<HttpClient>> s_clients = new();
+
+    public static HttpClient Get(HandlerSettings settings) =>
+        s_clients.GetOrAdd(settings, static s => new Lazy<HttpClient>(() => CreateClient(CreateHandler(s, cookies: null)))).Value;
+
+    /// <summary>Closes every pooled connection (module removal).</summary>
+    public static void Clear()
+    {
+        foreach (var key in s_clients.Keys)
+        {
+            if (s_clients.TryRemove(key, out var lazy) && lazy.IsValueCreated)
+            {
+                lazy.Value.Dispose();
+            }
+        }
+    }
+
+    public static HttpClient CreateClient(HttpMessageHandler handler) =>
+        new(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>Builds the one handler shape AsyncWeb uses; sessions pass their own cookie container.</summary>
+    public static SocketsHttpHandler CreateHandler(HandlerSettings settings, CookieContainer? cookies)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.All,
+            UseCookies = cookies is not null,
+            PooledConnectionLifetime = settings.PooledConnectionLifetime,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            MaxConnectionsPerServer = settings.MaxConnectionsPerServer > 0 ? settings.MaxConnectionsPerServer : int.MaxValue,
+            MaxResponseHeadersLength = 1024,
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = Timeout.InfiniteTimeSpan,
+        };
+        if (cookies is not null)
+        {
+            handler.CookieContainer = cookies;
+        }
+
+        if (settings.NoProxy)
+        {
+            handler.UseProxy = false;
+        }
+        else if (settings.Proxy is not null)
+        {
+            handler.UseProxy = true;
+            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
+        }
+
+        if (settings.SkipCertificateCheck)
+        {
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+            };
+        }
+
+        var connectTimeout = settings.ConnectTimeout;
+        handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, connectTimeout, cancellationToken);
+        return handler;
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (connectTimeout > TimeSpan.Zero)
+        {
+            timeout.CancelAfter(connectTimeout);
+        }
+
+        try
+        {
+            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new ConnectTimeoutException($"{endPoint.Host}:{endPoint.Port}", connectTimeout);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System;
+using System.Collections.Generic;
+
+namespace AsyncWeb.Engine;
+
+/// <summary>One request as the engine sees it: already validated, with the body as bytes.</summary>
+internal sealed class RequestSpec
+{
+    public RequestSpec(long index, Uri uri, string method, object? input)
+    {
+        Index = index;
+        Uri = uri;
+        Method = method;
+        Input = input;
+    }
+
+    public long Index { get; }
+    public Uri Uri { get; }
+    public string Method { get; }
+    public object? Input { get; }
+
+    /// <summary>Request headers (not content headers); validated names and values.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = Array.Empty<KeyValuePair<string, string>>();
+
+    /// <summary>Headers sent only to the original origin (Authorization, Cookie): dropped on a cross-host redirect.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> SensitiveHeaders { get; init; } = Array.Empty<KeyValuePair<string, string>>();
+
+    public byte[]? Body { get; init; }
+    public string? ContentType { get; init; }
+
+    /// <summary>Full path of the file the body is streamed to, or null to keep the body in memory.</summary>
+    public string? OutFile { get; init; }
+
+    /// <summary>Directory to stream into, choosing the file name from the response; null when OutFile is set or no download.</summary>
+    public string? OutDirectory { get; init; }
+
+    /// <summary>Expected SHA-256 of the body (hex, upper case), verified while streaming.</summary>
+    public string? ExpectedSha256 { get; init; }
+
+    /// <summary>Host key used by the per-host concurrency limit, e.g. "example.com:443".</summary>
+    public string HostKey => Uri.IsDefaultPort ? Uri.IdnHost : Uri.IdnHost + ":" + Uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace AsyncWeb;
+
+/// <summary>
+/// The outcome of one input item: a response (any status), a download, or a failure.
+/// Exactly one is produced per input item, in completion order (or input order with -Ordered).
+/// </summary>
+public sealed class WebBatchResult
+{
+    /// <summary>Position of the item in the input, from 0; correlates results with input rows.</summary>
+    public long Index { get; internal set; }
+
+    /// <summary>The requested URI (after resolving against a session base), or null when the input was not a usable URI.</summary>
+    public Uri? Uri { get; internal set; }
+
+    /// <summary>The URI of the final response after redirects.</summary>
+    public Uri? FinalUri { get; internal set; }
+
+    /// <summary>HTTP method sent.</summary>
+    public string Method { get; internal set; } = "GET";
+
+    /// <summary>HTTP status code of the final response; 0 when no response arrived.</summary>
+    public int StatusCode { get; internal set; }
+
+    /// <summary>Reason phrase of the final response.</summary>
+    public string? ReasonPhrase { get; internal set; }
+
+    /// <summary>True when a response arrived and its status is not an error (or -SkipHttpErrorCheck was given), and any download completed.</summary>
+    public bool Success => Error is null;
+
+    /// <summary>True when the item was not requested because its file already existed (-SkipExisting).</summary>
+    public bool Skipped { get; internal set; }
+
+    /// <summary>Response headers and content headers, case-insensitive.</summary>
+    public IReadOnlyDictionary<string, string[]> Headers { get; internal set; } = EmptyHeaders;
+
+    /// <summary>Media type with parameters, e.g. "application/json; charset=utf-8".</summary>
+    public string? ContentType { get; internal set; }
+
+    /// <summary>Bytes of body received (after decompression), or written to OutFile.</summary>
+    public long ContentLength { get; internal set; }
+
+    /// <summary>Body as text for textual media types (decoded by charset, UTF-8 by default); null for binary bodies and downloads.</summary>
+    public string? Content { get; internal set; }
+
+    /// <summary>Body bytes for binary media types; null for text bodies and downloads.</summary>
+    public byte[]? RawContent { get; internal set; }
+
+    /// <summary>Full path of the downloaded file, when the body went to disk.</summary>
+    public string? OutFile { get; internal set; }
+
+    /// <summary>SHA-256 (hex, upper case) of the downloaded file.</summary>
+    public string? Sha256 { get; internal set; }
+
+    /// <summary>True when the download continued a partial file with a Range request.</summary>
+    public bool Resumed { get; internal set; }
+
+    /// <summary>Wall time from the first attempt's start to the end of the body, across retries.</summary>
+    public TimeSpan Elapsed { get; internal set; }
+
+    /// <summary>Local time the first attempt started.</summary>
+    public DateTimeOffset StartTime { get; internal set; }
+
+    /// <summary>Attempts made (1 when not retried; 0 when the item was never sent).</summary>
+    public int Attempts { get; internal set; }
+
+    /// <summary>Why the item failed; null on success.</summary>
+    public WebBatchError? Error { get; internal set; }
+
+    /// <summary>The original pipeline object (a URI string, CSV row, hashtable ...).</summary>
+    public object? Input { get; internal set; }
+
+    /// <summary>Protocol version of the final response, e.g. 1.1 or 2.0.</summary>
+    public Version? ProtocolVersion { get; internal set; }
+
+    internal static readonly IReadOnlyDictionary<string, string[]> EmptyHeaders =
+        new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Elapsed milliseconds, for views and sorting.</summary>
+    public double ElapsedMs => Math.Round(Elapsed.TotalMilliseconds, 1);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"[{Index}] {StatusCode} {Method} {Uri}{(Error is null ? string.Empty : " " + Error.ErrorId)}");
+}
+
+/// <summary>Why one item failed: a stable ErrorId that scripts can match on, and a readable message.</summary>
+public sealed class WebBatchError
+{
+    internal WebBatchError(string errorId, FailureCategory category, string message, Exception? exception = null)
+    {
+        ErrorId = errorId;
+        Category = category;
+        Message = message;
+        Exception = exception;
+    }
+
+    /// <summary>Stable identifier, e.g. ConnectionRefused, DnsResolutionFailed, HttpStatus (see README).</summary>
+    public string ErrorId { get; }
+
+    /// <summary>Broad kind of failure, mapped to a PowerShell ErrorCategory.</summary>
+    public FailureCategory Category { get; }
+
+    /// <summary>Readable explanation naming the item.</summary>
+    public string Message { get; }
+
+    /// <summary>The underlying exception, when there was one.</summary>
+    public Exception? Exception { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => ErrorId + ": " + Message;
+}
+
+/// <summary>Broad failure kinds; the cmdlet maps them to ErrorCategory.</summary>
+public enum FailureCategory
+{
+    /// <summary>The input item itself is unusable (bad URI, header, body).</summary>
+    InvalidInput,
+    /// <summary>Name resolution, connection refused or reset, TLS.</summary>
+    Connection,
+    /// <summary>A connect, operation or request timeout.</summary>
+    Timeout,
+    /// <summary>The server answered with an error status.</summary>
+    HttpStatus,
+    /// <summary>The server sent something that is not valid HTTP or broke a limit.</summary>
+    Protocol,
+    /// <summary>A file could not be written, or already exists.</summary>
+    File,
+    /// <summary>A circuit breaker or rate limiter refused the request.</summary>
+    Refused,
+    /// <summary>The batch was cancelled.</summary>
+    Canceled,
+}

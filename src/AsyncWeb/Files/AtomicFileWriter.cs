@@ -1,0 +1,145 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace AsyncWeb.Files;
+
+/// <summary>
+/// Writes a download beside its target and renames it into place only when complete, so no
+/// truncated file ever stands under the final name. Hashes (SHA-256) while writing.
+/// </summary>
+internal sealed class AtomicFileWriter : IDisposable
+{
+    /// <summary>Suffix of the partial file that -Resume continues; other downloads use a unique temporary name.</summary>
+    public const string PartialSuffix = ".asyncweb-partial";
+
+    private readonly FileStream _stream;
+    private readonly IncrementalHash _hash;
+    private readonly bool _keepOnAbort;
+    private bool _done;
+
+    private AtomicFileWriter(string target, string tempPath, FileStream stream, IncrementalHash hash, long existing, bool keepOnAbort)
+    {
+        Target = target;
+        TempPath = tempPath;
+        _stream = stream;
+        _hash = hash;
+        _keepOnAbort = keepOnAbort;
+        BytesWritten = existing;
+    }
+
+    public string Target { get; }
+    public string TempPath { get; }
+
+    /// <summary>Bytes in the file so far, including a resumed prefix.</summary>
+    public long BytesWritten { get; private set; }
+
+    public static string PartialPathFor(string target) => target + PartialSuffix;
+
+    /// <summary>Starts a fresh temporary file. With <paramref name="resumable"/> it has the well-known partial name and survives failure.</summary>
+    public static AtomicFileWriter Create(string target, bool resumable)
+    {
+        var temp = resumable
+            ? PartialPathFor(target)
+            : Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".asyncweb-tmp");
+        var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
+        return new AtomicFileWriter(target, temp, stream, IncrementalHash.CreateHash(HashAlgorithmName.SHA256), 0, resumable);
+    }
+
+    /// <summary>Continues the partial file of <paramref name="target"/>; its existing bytes are hashed first.</summary>
+    public static async Task<AtomicFileWriter> ContinueAsync(string target, CancellationToken cancellationToken)
+    {
+        var temp = PartialPathFor(target);
+        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long existing = 0;
+        using (var read = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+        {
+            var buffer = new byte[128 * 1024];
+            int n;
+            while ((n = await read.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+                existing += n;
+            }
+        }
+
+        var stream = new FileStream(temp, FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 1);
+        return new AtomicFileWriter(target, temp, stream, hash, existing, keepOnAbort: true);
+    }
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        _hash.AppendData(data.Span);
+        BytesWritten += data.Length;
+        return _stream.WriteAsync(data, cancellationToken);
+    }
+
+    /// <summary>Current SHA-256 of everything written, hex upper case.</summary>
+    public string HashHex() => Convert.ToHexString(_hash.GetCurrentHash());
+
+    /// <summary>Flushes to disk and renames into place; fails with IOException when the target exists and overwrite is off.</summary>
+    public void Commit(bool overwrite)
+    {
+        _stream.Flush(flushToDisk: true);
+        _stream.Dispose();
+        File.Move(TempPath, Target, overwrite);
+        _done = true;
+        DeleteQuietly(ValidatorPathFor(Target));
+    }
+
+    /// <summary>Removes the temporary file (a resumable partial file is kept).</summary>
+    public void Abort()
+    {
+        if (_done)
+        {
+            return;
+        }
+
+        _done = true;
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // A failed flush (disk full) must not keep the temporary file alive.
+        }
+
+        if (!_keepOnAbort)
+        {
+            DeleteQuietly(TempPath);
+        }
+    }
+
+    /// <summary>Throws away a partial file and its validator (the server's copy changed or ranges are unsupported).</summary>
+    public static void DiscardPartial(string target)
+    {
+        DeleteQuietly(PartialPathFor(target));
+        DeleteQuietly(ValidatorPathFor(target));
+    }
+
+    /// <summary>Where the ETag or Last-Modified of a partial download is kept for If-Range.</summary>
+    public static string ValidatorPathFor(string target) => PartialPathFor(target) + ".validator";
+
+    public void Dispose()
+    {
+        Abort();
+        _hash.Dispose();
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
