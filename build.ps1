@@ -28,6 +28,9 @@ param(
     # Test files or folders to run (default: tests/).
     [string[]] $TestPath = @(),
 
+    # Test: reuse out/ as it is (no build).
+    [switch] $NoBuild,
+
     # Demo: how many requests.
     [int] $Count = 1000
 )
@@ -41,9 +44,19 @@ $serverOut = Join-Path $out 'TestServer'
 $pesterVersion = '6.2.0'
 
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
-    & dotnet @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+    # A simple (non-advanced) function, so switches such as -v reach dotnet untouched.
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Copy-IfChanged([string] $Source, [string] $Directory) {
+    # Copy beside, then rename over: a pwsh that has the old DLL loaded keeps its copy intact.
+    $target = Join-Path $Directory (Split-Path -Leaf $Source)
+    if ((Test-Path $target) -and (Get-Item $target).Length -eq (Get-Item $Source).Length -and
+        (Get-FileHash $target).Hash -eq (Get-FileHash $Source).Hash) { return }
+    $temp = "$target.$PID.tmp"
+    Copy-Item $Source $temp -Force
+    Move-Item $temp $target -Force
 }
 
 function Get-Version {
@@ -55,18 +68,19 @@ function Invoke-Build {
     Write-Host '== Build' -ForegroundColor Cyan
     $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
     $env:DOTNET_NOLOGO = '1'
-    Invoke-Dotnet build (Join-Path $root 'src/AsyncWeb.LoadContext/AsyncWeb.LoadContext.csproj') -c Release --nologo -v quiet -clp:ErrorsOnly
-    Invoke-Dotnet build (Join-Path $root 'src/AsyncWeb/AsyncWeb.csproj') -c Release --nologo -v quiet -clp:ErrorsOnly
-    Invoke-Dotnet build (Join-Path $root 'tests/TestServer/AsyncWeb.TestServer.csproj') -c Release --nologo -v quiet -clp:ErrorsOnly -o $serverOut
+    Invoke-Dotnet build (Join-Path $root 'src/AsyncWeb.LoadContext/AsyncWeb.LoadContext.csproj') -c Release --nologo -v quiet '-clp:ErrorsOnly'
+    Invoke-Dotnet build (Join-Path $root 'src/AsyncWeb/AsyncWeb.csproj') -c Release --nologo -v quiet '-clp:ErrorsOnly'
+    Invoke-Dotnet build (Join-Path $root 'tests/TestServer/AsyncWeb.TestServer.csproj') -c Release --nologo -v quiet '-clp:ErrorsOnly' -o $serverOut
 
     # Lay out the module: manifest and loader at the top, the load context in bin/, the rest in bin/lib/.
     $lib = Join-Path $moduleOut 'bin/lib'
     New-Item -ItemType Directory -Force -Path $lib, (Join-Path $moduleOut 'en-US') | Out-Null
-    Copy-Item (Join-Path $root 'src/AsyncWeb.LoadContext/bin/Release/net8.0/AsyncWeb.LoadContext.dll') (Join-Path $moduleOut 'bin') -Force
+    Copy-IfChanged (Join-Path $root 'src/AsyncWeb.LoadContext/bin/Release/net8.0/AsyncWeb.LoadContext.dll') (Join-Path $moduleOut 'bin')
     Get-ChildItem (Join-Path $root 'src/AsyncWeb/bin/Release/net8.0') -File |
         Where-Object Extension -in '.dll', '.pdb' |
-        Copy-Item -Destination $lib -Force
-    Copy-Item (Join-Path $root 'module/*.ps1xml'), (Join-Path $root 'module/AsyncWeb.psm1') $moduleOut -Force
+        ForEach-Object { Copy-IfChanged $_.FullName $lib }
+    Get-ChildItem (Join-Path $root 'module') -File -Include *.ps1xml, *.psm1 -Recurse -Depth 0 |
+        ForEach-Object { Copy-IfChanged $_.FullName $moduleOut }
     $helpSource = Join-Path $root 'module/help'
     if (Test-Path $helpSource) {
         & (Join-Path $helpSource 'Build-Help.ps1') -Destination (Join-Path $moduleOut 'en-US')
@@ -99,7 +113,7 @@ function Get-PesterModule {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    if (-not $NoBuild) { Invoke-Build }
     $pester = Get-PesterModule
     Import-Module $pester -Force
     Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force

@@ -1,0 +1,221 @@
+#Requires -Version 7.0
+# Shared helpers for the Pester tests: one local test server per run, its /stats, and waiting on
+# conditions with a deadline instead of sleeping.
+
+Set-StrictMode -Version Latest
+
+$script:RepoRoot = Split-Path -Parent $PSScriptRoot
+$script:Cached = $null                                             # server returned by Get-TestServer
+$script:Started = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
+
+function New-TestServerInfo {
+    param([Parameter(Mandatory)][string]$Line, [System.Diagnostics.Process]$Process)
+
+    $info = $Line | ConvertFrom-Json
+    [pscustomobject]@{
+        PSTypeName = 'AsyncWeb.TestServer'
+        Http       = $info.http
+        Https      = $info.https
+        H2c        = $info.h2c
+        Raw        = $info.raw
+        Pid        = $info.pid
+        Process    = $Process
+        Line       = $Line
+    }
+}
+
+function Get-DotnetPath {
+    # The SDK sets DOTNET_HOST_PATH for processes it starts (dotnet pwsh, dotnet test).
+    if ($env:DOTNET_HOST_PATH -and (Test-Path -LiteralPath $env:DOTNET_HOST_PATH)) {
+        return $env:DOTNET_HOST_PATH
+    }
+
+    $command = Get-Command dotnet -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($command) {
+        return $command.Source
+    }
+
+    throw 'Cannot find the dotnet executable (neither DOTNET_HOST_PATH nor dotnet on PATH).'
+}
+
+function Start-TestServer {
+    <#
+    .SYNOPSIS
+    Starts out/TestServer/AsyncWeb.TestServer.dll, watching this PowerShell process, and returns its addresses.
+    .OUTPUTS
+    An object with Http, Https, H2c, Raw (base URLs without a trailing slash), Pid and Process.
+    #>
+    [CmdletBinding()]
+    param([ValidateRange(1, 600)][int]$TimeoutSec = 30)
+
+    $dll = Join-Path $script:RepoRoot 'out/TestServer/AsyncWeb.TestServer.dll'
+    if (-not (Test-Path -LiteralPath $dll)) {
+        throw "The test server is not built: '$dll' is missing. Run ./build.ps1 Build, or: dotnet build tests/TestServer/AsyncWeb.TestServer.csproj -c Release -o out/TestServer"
+    }
+
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new((Get-DotnetPath))
+    $startInfo.ArgumentList.Add($dll)
+    $startInfo.ArgumentList.Add('--parent-pid')
+    $startInfo.ArgumentList.Add([string]$PID)
+    $startInfo.UseShellExecute = $false
+    $startInfo.CreateNoWindow = $true
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.WorkingDirectory = $script:RepoRoot
+
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    $script:Started.Add($process)
+    # Drained in the background for the whole life of the server, so a chatty stderr never blocks it.
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $firstLine = $process.StandardOutput.ReadLineAsync()
+
+    $deadline = [System.Diagnostics.Stopwatch]::StartNew()
+    # Short waits in a loop keep Ctrl+C responsive.
+    while (-not $firstLine.IsCompleted -and -not $process.HasExited -and $deadline.Elapsed.TotalSeconds -lt $TimeoutSec) {
+        $null = [System.Threading.Tasks.Task]::WaitAny(@($firstLine), 100)
+    }
+
+    $line = if ($firstLine.IsCompletedSuccessfully) { $firstLine.Result } else { $null }
+    if (-not $line -or -not $line.StartsWith('{')) {
+        $reason = if ($process.HasExited) { "it exited with code $($process.ExitCode)" } else { "it printed no address line within $TimeoutSec s" }
+        try { $process.Kill($true); $null = $process.WaitForExit(10000) } catch [System.InvalidOperationException] { }
+        $errorText = if ($stderr.Wait(5000)) { $stderr.Result.Trim() } else { '' }
+        Stop-ServerProcess $process
+        throw "The test server did not start: $reason.$(if ($line) { " stdout: $line" })$(if ($errorText) { " stderr: $errorText" })"
+    }
+
+    $null = $process.StandardOutput.ReadToEndAsync()   # keep stdout drained too
+    New-TestServerInfo -Line $line -Process $process
+}
+
+function Get-TestServer {
+    <#
+    .SYNOPSIS
+    The run-wide server from $env:ASYNCWEB_TEST_SERVER (set by build.ps1), else one started on first use and reused.
+    #>
+    [CmdletBinding()]
+    param()
+
+    if ($env:ASYNCWEB_TEST_SERVER) {
+        return New-TestServerInfo -Line $env:ASYNCWEB_TEST_SERVER
+    }
+
+    if (-not $script:Cached -or $script:Cached.Process.HasExited) {
+        $script:Cached = Start-TestServer
+    }
+
+    $script:Cached
+}
+
+function Stop-ServerProcess {
+    param([System.Diagnostics.Process]$Process)
+
+    try {
+        if (-not $Process.HasExited) {
+            $Process.Kill($true)
+        }
+
+        $null = $Process.WaitForExit(10000)
+    }
+    catch [System.InvalidOperationException] {
+        # Already gone.
+    }
+    finally {
+        $null = $script:Started.Remove($Process)
+        $Process.Dispose()
+    }
+}
+
+function Stop-TestServer {
+    <#
+    .SYNOPSIS
+    Stops the given server, or every server this module started. A run-wide server (Process $null) is left alone.
+    #>
+    [CmdletBinding()]
+    param([Parameter(ValueFromPipeline)][psobject]$Server)
+
+    process {
+        if ($Server) {
+            if ($Server.Process) {
+                Stop-ServerProcess $Server.Process
+                if ($script:Cached -and $script:Cached.Process -eq $Server.Process) {
+                    $script:Cached = $null
+                }
+            }
+
+            return
+        }
+
+        foreach ($process in @($script:Started)) {
+            Stop-ServerProcess $process
+        }
+
+        $script:Cached = $null
+    }
+}
+
+function Get-TestServerStats {
+    <#
+    .SYNOPSIS
+    The server's /stats: requests, inFlight, peakInFlight, connections, peakInFlightByHost, requestsByPath.
+    #>
+    [CmdletBinding()]
+    param([psobject]$Server = (Get-TestServer))
+
+    Invoke-RestMethod -Uri "$($Server.Http)/stats" -NoProxy -TimeoutSec 10
+}
+
+function Reset-TestServerStats {
+    <#
+    .SYNOPSIS
+    Zeroes the server's counters and /retry keys (in-flight keeps counting requests still running).
+    #>
+    [CmdletBinding()]
+    param([psobject]$Server = (Get-TestServer))
+
+    $null = Invoke-RestMethod -Uri "$($Server.Http)/stats/reset" -Method Post -NoProxy -TimeoutSec 10
+}
+
+function Wait-Until {
+    <#
+    .SYNOPSIS
+    Polls a condition until it is true; throws with the reason once the deadline passes.
+    .EXAMPLE
+    Wait-Until { (Get-TestServerStats -Server $s).inFlight -eq 0 } -Because 'cancelled requests end on the server'
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)][scriptblock]$Condition,
+        [double]$TimeoutSec = 10,
+        [string]$Because = 'the condition to become true',
+        [int]$IntervalMs = 50
+    )
+
+    $deadline = [System.Diagnostics.Stopwatch]::StartNew()
+    $lastError = $null
+    while ($true) {
+        try {
+            if (& $Condition) {
+                return
+            }
+
+            $lastError = $null
+        }
+        catch {
+            $lastError = $_
+        }
+
+        if ($deadline.Elapsed.TotalSeconds -ge $TimeoutSec) {
+            break
+        }
+
+        Start-Sleep -Milliseconds $IntervalMs
+    }
+
+    $detail = if ($lastError) { " Last error: $lastError" } else { '' }
+    throw "Timed out after $TimeoutSec s waiting for $Because. Condition: { $($Condition.ToString().Trim()) }.$detail"
+}
+
+$ExecutionContext.SessionState.Module.OnRemove = { Stop-TestServer }
+
+Export-ModuleMember -Function Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until

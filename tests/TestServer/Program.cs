@@ -1,0 +1,117 @@
+// AsyncWeb test server: one process per test run, every listener on 127.0.0.1 with an OS-chosen port.
+// Usage: dotnet AsyncWeb.TestServer.dll [--parent-pid N] [--port P]
+// Prints exactly one JSON line on stdout once every listener is bound; warnings and errors go to stderr.
+using System;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Text;
+using System.Threading.Tasks;
+using AsyncWeb.TestServer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+int? parentPid = null;
+int httpPort = 0;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--parent-pid" when i + 1 < args.Length:
+            parentPid = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--port" when i + 1 < args.Length:
+            httpPort = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        default:
+            Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: AsyncWeb.TestServer [--parent-pid N] [--port P]");
+            return 2;
+    }
+}
+
+if (parentPid is { } watched)
+{
+    ParentWatcher.Start(watched);
+}
+
+var stats = new Stats();
+var certificate = SelfSignedCertificate.Create();
+ListenOptions? http = null, https = null, h2c = null;
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries only the JSON line
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2)); // /hang must not delay SIGTERM
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.AllowSynchronousIO = false;
+    k.Limits.MaxConcurrentConnections = null;
+    k.Limits.MaxConcurrentUpgradedConnections = null;
+    k.Limits.MaxRequestBodySize = null;
+    k.Limits.MinRequestBodyDataRate = null;  // slow or paused clients are test scenarios, not abuse
+    k.Limits.MinResponseDataRate = null;
+    k.Limits.MaxRequestLineSize = 64 * 1024;
+    k.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
+    k.Limits.Http2.MaxRequestHeaderFieldSize = 1024 * 1024;
+    // Hostile non-ASCII file names go out as raw UTF-8, as careless real servers send them.
+    k.ResponseHeaderEncodingSelector = name =>
+        string.Equals(name, "Content-Disposition", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null;
+
+    k.Listen(IPAddress.Loopback, httpPort, o => http = Configure(o, HttpProtocols.Http1));
+    k.Listen(IPAddress.Loopback, 0, o =>
+    {
+        https = Configure(o, HttpProtocols.Http1AndHttp2);
+        o.UseHttps(certificate);
+    });
+    k.Listen(IPAddress.Loopback, 0, o => h2c = Configure(o, HttpProtocols.Http2));
+});
+
+var app = builder.Build();
+app.Use(IgnoreClientAborts);
+app.Use(stats.CountAsync);
+app.MapTestEndpoints(stats);
+
+await app.StartAsync();
+var raw = RawServer.Start(stats);
+
+// Kestrel writes the bound port back into each ListenOptions once it has bound port 0.
+Console.Out.WriteLine(
+    $"{{\"http\":\"http://127.0.0.1:{http!.IPEndPoint!.Port}\"," +
+    $"\"https\":\"https://127.0.0.1:{https!.IPEndPoint!.Port}\"," +
+    $"\"h2c\":\"http://127.0.0.1:{h2c!.IPEndPoint!.Port}\"," +
+    $"\"raw\":\"http://127.0.0.1:{raw.Port}\"," +
+    $"\"pid\":{Environment.ProcessId}}}");
+Console.Out.Flush();
+
+await app.WaitForShutdownAsync();
+return 0;
+
+ListenOptions Configure(ListenOptions options, HttpProtocols protocols)
+{
+    options.Protocols = protocols;
+    options.Use(next => connection =>
+    {
+        stats.ConnectionAccepted();
+        return next(connection);
+    });
+    return options;
+}
+
+// A client that gives up mid-request is a scenario under test, not a server error worth a stack trace.
+static async Task IgnoreClientAborts(HttpContext context, RequestDelegate next)
+{
+    try
+    {
+        await next(context);
+    }
+    catch (Exception ex) when (context.RequestAborted.IsCancellationRequested
+                               && ex is OperationCanceledException or IOException)
+    {
+    }
+}
