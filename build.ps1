@@ -70,7 +70,10 @@ function Invoke-Build {
     $env:DOTNET_NOLOGO = '1'
     Invoke-Dotnet build (Join-Path $root 'src/AsyncWeb.LoadContext/AsyncWeb.LoadContext.csproj') -c Release --nologo -v quiet '-clp:ErrorsOnly'
     Invoke-Dotnet build (Join-Path $root 'src/AsyncWeb/AsyncWeb.csproj') -c Release --nologo -v quiet '-clp:ErrorsOnly'
-    Invoke-Dotnet build (Join-Path $root 'tests/TestServer/AsyncWeb.TestServer.csproj') -c Release --nologo -v quiet '-clp:ErrorsOnly' -o $serverOut
+    Invoke-Dotnet build (Join-Path $root 'tests/TestServer/AsyncWeb.TestServer.csproj') -c Release --nologo -v quiet '-clp:ErrorsOnly'
+    New-Item -ItemType Directory -Force -Path $serverOut | Out-Null
+    Get-ChildItem (Join-Path $root 'tests/TestServer/bin/Release/net10.0') -File |
+        ForEach-Object { Copy-IfChanged $_.FullName $serverOut }
 
     # Lay out the module: manifest and loader at the top, the load context in bin/, the rest in bin/lib/.
     $lib = Join-Path $moduleOut 'bin/lib'
@@ -120,22 +123,28 @@ function Invoke-Test {
     Write-Host '== Test' -ForegroundColor Cyan
 
     # One test server for the whole run; every test file finds it through the environment.
-    $server = Start-TestServer
+    $server = Start-TestServer -Detached
     $env:ASYNCWEB_TEST_SERVER = $server.Line
     try {
         $config = New-PesterConfiguration
-        $config.Run.Path = if ($TestPath) { $TestPath } else { Join-Path $root 'tests' }
+        # From bash (pwsh -File), a comma list arrives as one string.
+        $config.Run.Path = if ($TestPath) { $TestPath -split ',' } else { Join-Path $root 'tests' }
         $config.Run.PassThru = $true
         $config.Run.Exit = $false
         $config.Output.Verbosity = 'Detailed'
-        $config.Filter.ExcludeTag = $ExcludeTag
-        if ($Tag) { $config.Filter.Tag = $Tag }
+        $config.Filter.ExcludeTag = $ExcludeTag -split ','
+        if ($Tag) { $config.Filter.Tag = $Tag -split ',' }
         $config.TestResult.Enabled = $false
         $result = Invoke-Pester -Configuration $config
     }
     finally {
         Remove-Item Env:ASYNCWEB_TEST_SERVER -ErrorAction SilentlyContinue
-        Stop-TestServer
+        Stop-TestServer -Server $server
+    }
+
+    if (-not $result) {
+        Write-Host 'Pester: 0 passed, 1 failed (Pester did not run)'
+        exit 1
     }
 
     $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount

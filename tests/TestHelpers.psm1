@@ -46,7 +46,11 @@ function Start-TestServer {
     An object with Http, Https, H2c, Raw (base URLs without a trailing slash), Pid and Process.
     #>
     [CmdletBinding()]
-    param([ValidateRange(1, 600)][int]$TimeoutSec = 30)
+    param(
+        [ValidateRange(1, 600)][int]$TimeoutSec = 30,
+        # Not owned by this module: re-importing or removing the module leaves it running (build.ps1's run-wide server).
+        [switch]$Detached
+    )
 
     $dll = Join-Path $script:RepoRoot 'out/TestServer/AsyncWeb.TestServer.dll'
     if (-not (Test-Path -LiteralPath $dll)) {
@@ -64,7 +68,9 @@ function Start-TestServer {
     $startInfo.WorkingDirectory = $script:RepoRoot
 
     $process = [System.Diagnostics.Process]::Start($startInfo)
-    $script:Started.Add($process)
+    if (-not $Detached) {
+        $script:Started.Add($process)
+    }
     # Drained in the background for the whole life of the server, so a chatty stderr never blocks it.
     $stderr = $process.StandardError.ReadToEndAsync()
     $firstLine = $process.StandardOutput.ReadLineAsync()

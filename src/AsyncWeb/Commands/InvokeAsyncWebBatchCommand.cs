@@ -16,9 +16,9 @@ namespace AsyncWeb.Commands;
 [OutputType(typeof(WebBatchResult))]
 public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
 {
-    private static readonly TimeSpan s_drainWait = TimeSpan.FromMilliseconds(200);
-
     private BatchEngine? _engine;
+    private BatchPump? _pump;
+    private AsyncWebJob? _job;
     private RequestSpecBuilder? _builder;
     private ProgressReporter? _progress;
     private long _nextIndex;
@@ -202,6 +202,10 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter RateLimitPerHost { get; set; }
 
+    /// <summary>Run the batch as a background job: Receive-Job streams results, Stop-Job cancels what is in flight.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -267,75 +271,69 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             ToJson,
             path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
         _engine = new BatchEngine(client, options);
+        if (AsJob)
+        {
+            _job = new AsyncWebJob(MyInvocation.Line, _engine, FailuresAsResults);
+            JobRepository.Add(_job);
+            _job.Start();
+            WriteObject(_job);
+            return;
+        }
+
         _progress = ProgressReporter.Create(this, MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri.Length : -1);
+        var engine = _engine;
+        _pump = new BatchPump(engine, Emit, _progress is null ? null : () => _progress.Update(engine));
     }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var engine = _engine!;
-        try
+        foreach (var item in Uri ?? new object?[] { null })
         {
-            foreach (var item in Uri ?? new object?[] { null })
+            var (spec, immediate) = Prepare(item);
+            if (_job is not null)
             {
-                Admit(engine, item);
-                DrainAvailable(engine);
+                _job.Enqueue(spec, immediate);
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Abandon(engine);
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            Abandon(engine);
-            throw new PipelineStoppedException();
+            else
+            {
+                Guarded(() => _pump!.Admit(spec, immediate));
+            }
         }
     }
 
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        var engine = _engine!;
-        try
+        if (_job is not null)
         {
-            while (engine.Outstanding > 0)
-            {
-                if (engine.WaitTake(out var next, s_drainWait))
-                {
-                    Emit(next);
-                }
+            _job.CompleteAdding();
+            return;
+        }
 
-                _progress?.Update(engine);
-            }
-
-            DrainAvailable(engine);
-            _progress?.Complete(engine);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        Guarded(() =>
         {
-            Abandon(engine);
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            Abandon(engine);
-            throw new PipelineStoppedException();
-        }
+            _pump!.DrainToEnd();
+            _progress?.Complete(_engine!);
+        });
     }
 
     /// <inheritdoc />
     protected override void StopProcessing() => _engine?.Cancel();
 
-    /// <summary>Cancels whatever is still in flight (e.g. after Select-Object -First) and releases the batch.</summary>
+    /// <summary>Cancels whatever is still in flight (e.g. after Select-Object -First) and releases the batch; a job owns its engine.</summary>
     public void Dispose()
     {
-        _engine?.Dispose();
+        if (_job is null)
+        {
+            _engine?.Dispose();
+        }
+
         _engine = null;
     }
 
-    private void Admit(BatchEngine engine, object? item)
+    /// <summary>Turns one input object into a request, or into the error result of a bad item.</summary>
+    private (RequestSpec? Spec, WebBatchResult? Immediate) Prepare(object? item)
     {
         var index = _nextIndex++;
         RequestSpec spec;
@@ -345,29 +343,35 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         }
         catch (InvalidItemException invalid)
         {
-            engine.PostResult(InvalidItem(index, item, invalid));
-            return;
+            return (null, InvalidItem(index, item, invalid));
         }
 
-        if (spec.OutFile is not null && !engine.Claims.TryClaim(spec.OutFile, index, out var owner))
+        if (spec.OutFile is not null && !_engine!.Claims.TryClaim(spec.OutFile, index, out var owner))
         {
-            engine.PostResult(InvalidItem(index, item, new InvalidItemException(ErrorIds.DuplicateOutFile,
-                $"'{spec.OutFile}' is already the target of item {owner} in this batch")) );
-            return;
+            return (null, InvalidItem(index, item, new InvalidItemException(ErrorIds.DuplicateOutFile,
+                $"'{spec.OutFile}' is already the target of item {owner} in this batch")));
         }
 
-        // Backpressure: upstream is read only as fast as slots free up; finished results leave meanwhile.
-        while (!engine.HasCapacity)
+        return (spec, null);
+    }
+
+    /// <summary>-ErrorAction Stop, a stopped pipeline or Select-Object -First: cancel the rest, let files clean up, rethrow.</summary>
+    private void Guarded(Action action)
+    {
+        try
         {
-            if (engine.WaitTake(out var next, s_drainWait))
-            {
-                Emit(next);
-            }
-
-            _progress?.Update(engine);
+            action();
         }
-
-        engine.Submit(spec);
+        catch (OperationCanceledException)
+        {
+            Abandon(_engine!);
+            throw new PipelineStoppedException();
+        }
+        catch
+        {
+            Abandon(_engine!);
+            throw;
+        }
     }
 
     private WebBatchResult InvalidItem(long index, object? item, InvalidItemException invalid) => new()
@@ -378,16 +382,6 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         Error = new WebBatchError(invalid.ErrorId, invalid.ErrorId is ErrorIds.DuplicateOutFile ? FailureCategory.File : FailureCategory.InvalidInput,
             invalid.Message),
     };
-
-    private void DrainAvailable(BatchEngine engine)
-    {
-        while (engine.TryTake(out var next))
-        {
-            Emit(next);
-        }
-
-        _progress?.Update(engine);
-    }
 
     private void Emit(EngineEvent next)
     {

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using AsyncWeb.Engine;
+
+namespace AsyncWeb.Commands;
+
+/// <summary>
+/// Invoke-AsyncWebBatch -AsJob: the batch runs on a background thread of this process; results
+/// stream into the job's Output as they finish (Receive-Job), failures into its Error stream, and
+/// Stop-Job cancels every request in flight.
+/// </summary>
+public sealed class AsyncWebJob : Job
+{
+    private readonly BatchEngine _engine;
+    private readonly bool _failuresAsResults;
+    private readonly BlockingCollection<(RequestSpec? Spec, WebBatchResult? Immediate)> _inputs = new();
+    private readonly Thread _thread;
+    private long _completed;
+    private volatile bool _stopping;
+
+    internal AsyncWebJob(string command, BatchEngine engine, bool failuresAsResults)
+        : base(command, "AsyncWebBatch")
+    {
+        _engine = engine;
+        _failuresAsResults = failuresAsResults;
+        PSJobTypeName = "AsyncWebJob";
+        _thread = new Thread(Run) { IsBackground = true, Name = "AsyncWeb job " + Id };
+    }
+
+    /// <inheritdoc />
+    public override bool HasMoreData => Output.Count > 0 || Error.Count > 0 || Verbose.Count > 0;
+
+    /// <inheritdoc />
+    public override string Location => Environment.MachineName;
+
+    /// <inheritdoc />
+    public override string StatusMessage => $"{Interlocked.Read(ref _completed)} done, {_engine.Running} in flight";
+
+    /// <inheritdoc />
+    public override void StopJob()
+    {
+        _stopping = true;
+        _engine.Cancel();
+        _inputs.CompleteAdding();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join(TimeSpan.FromSeconds(5));
+        }
+
+        if (!IsFinishedState(JobStateInfo.State))
+        {
+            SetJobState(JobState.Stopped);
+        }
+    }
+
+    internal void Start()
+    {
+        SetJobState(JobState.Running);
+        _thread.Start();
+    }
+
+    internal void Enqueue(RequestSpec? spec, WebBatchResult? immediate)
+    {
+        if (!_inputs.IsAddingCompleted)
+        {
+            _inputs.Add((spec, immediate));
+        }
+    }
+
+    internal void CompleteAdding()
+    {
+        if (!_inputs.IsAddingCompleted)
+        {
+            _inputs.CompleteAdding();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _engine.Cancel();
+            _inputs.CompleteAdding();
+            _thread.Join(TimeSpan.FromSeconds(5));
+            _engine.Dispose();
+            _inputs.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Run()
+    {
+        var pump = new BatchPump(_engine, Deliver, null);
+        try
+        {
+            foreach (var (spec, immediate) in _inputs.GetConsumingEnumerable(_engine.Token))
+            {
+                pump.Admit(spec, immediate);
+            }
+
+            pump.DrainToEnd();
+            SetJobState(JobState.Completed);
+        }
+        catch (OperationCanceledException) when (_stopping || _engine.Token.IsCancellationRequested)
+        {
+            if (!IsFinishedState(JobStateInfo.State))
+            {
+                SetJobState(JobState.Stopped);
+            }
+        }
+        catch (Exception ex)
+        {
+            Error.Add(new ErrorRecord(ex, "AsyncWebJobFailed", ErrorCategory.NotSpecified, null));
+            SetJobState(JobState.Failed);
+        }
+    }
+
+    private void Deliver(EngineEvent next)
+    {
+        if (next.Verbose is not null)
+        {
+            Verbose.Add(new VerboseRecord(next.Verbose));
+            return;
+        }
+
+        Interlocked.Increment(ref _completed);
+        var result = next.Result!;
+        if (result.Error is null || _failuresAsResults)
+        {
+            Output.Add(PSObject.AsPSObject(result));
+        }
+        else
+        {
+            Error.Add(ErrorRecords.For(result));
+        }
+    }
+
+    private static bool IsFinishedState(JobState state) =>
+        state is JobState.Completed or JobState.Failed or JobState.Stopped;
+}

@@ -1,0 +1,75 @@
+using System;
+using AsyncWeb.Engine;
+
+namespace AsyncWeb.Commands;
+
+/// <summary>
+/// Feeds items to the engine with backpressure and hands finished events to a sink, on the one
+/// thread that owns the output (the pipeline thread, or a job's thread).
+/// </summary>
+internal sealed class BatchPump
+{
+    private static readonly TimeSpan s_drainWait = TimeSpan.FromMilliseconds(200);
+    private readonly BatchEngine _engine;
+    private readonly Action<EngineEvent> _emit;
+    private readonly Action? _tick;
+
+    public BatchPump(BatchEngine engine, Action<EngineEvent> emit, Action? tick)
+    {
+        _engine = engine;
+        _emit = emit;
+        _tick = tick;
+    }
+
+    /// <summary>Admits one item: a request, or a result that needs none (bad input). Emits finished results while it waits for a slot.</summary>
+    public void Admit(RequestSpec? spec, WebBatchResult? immediate)
+    {
+        if (immediate is not null)
+        {
+            _engine.PostResult(immediate);
+        }
+        else
+        {
+            // Backpressure: upstream is read only as fast as slots free up; finished results leave meanwhile.
+            while (!_engine.HasCapacity)
+            {
+                WaitOne();
+            }
+
+            _engine.Submit(spec!);
+        }
+
+        DrainAvailable();
+    }
+
+    public void DrainAvailable()
+    {
+        while (_engine.TryTake(out var next))
+        {
+            _emit(next);
+        }
+
+        _tick?.Invoke();
+    }
+
+    /// <summary>Emits until nothing is in flight.</summary>
+    public void DrainToEnd()
+    {
+        while (_engine.Outstanding > 0)
+        {
+            WaitOne();
+        }
+
+        DrainAvailable();
+    }
+
+    private void WaitOne()
+    {
+        if (_engine.WaitTake(out var next, s_drainWait))
+        {
+            _emit(next);
+        }
+
+        _tick?.Invoke();
+    }
+}

@@ -1,0 +1,99 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../out/AsyncWeb') -Force
+    $script:server = Get-TestServer
+    $script:base = $server.Http
+    $script:modulePath = (Resolve-Path (Join-Path $PSScriptRoot '../out/AsyncWeb')).Path
+}
+
+Describe 'Stopping a batch' {
+    BeforeEach {
+        Wait-Until { (Get-TestServerStats -Server $server).inFlight -eq 0 } -Because 'earlier tests left nothing running'
+    }
+
+    It 'returns promptly when the runspace is stopped mid-batch, and cancels what is in flight' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($module, $base)
+                    Import-Module $module
+                    1..200 | ForEach-Object { "$base/delay/20000" } | Invoke-AsyncWebBatch -ThrottleLimit 16
+                }).AddArgument($modulePath).AddArgument($base)
+            $handle = $ps.BeginInvoke()
+            Wait-Until { (Get-TestServerStats -Server $server).inFlight -ge 16 } -Because 'the batch is running'
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $handle.IsCompleted | Should -BeTrue
+            Wait-Until { (Get-TestServerStats -Server $server).inFlight -eq 0 } -TimeoutSec 5 -Because 'stopping cancels every request in flight'
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+
+    It 'cancels the rest when Select-Object -First has what it needs' {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $inputs = @("$base/json") + (1..40 | ForEach-Object { "$base/delay/20000" })
+        $first = $inputs | Invoke-AsyncWebBatch -ThrottleLimit 8 | Select-Object -First 1
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $first.StatusCode | Should -Be 200
+        Wait-Until { (Get-TestServerStats -Server $server).inFlight -eq 0 } -TimeoutSec 5 -Because 'the unneeded requests are cancelled'
+    }
+
+    It 'ends the batch at the first failure under -ErrorAction Stop and cancels the rest' {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $inputs = @("$base/status/500") + (1..20 | ForEach-Object { "$base/delay/20000" })
+        { $inputs | Invoke-AsyncWebBatch -ThrottleLimit 8 -ErrorAction Stop } | Should -Throw -ErrorId 'HttpStatus,*'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+        Wait-Until { (Get-TestServerStats -Server $server).inFlight -eq 0 } -TimeoutSec 5 -Because 'the rest of the batch is cancelled'
+    }
+
+    It 'keeps memory bounded by reading upstream only as fast as slots free up' {
+        $script:produced = 0
+        $script:maxAhead = 0
+        $script:seen = 0
+        & {
+            foreach ($i in 1..300) {
+                $script:produced++
+                $ahead = $script:produced - $script:seen
+                if ($ahead -gt $script:maxAhead) { $script:maxAhead = $ahead }
+                "$base/delay/5"
+            }
+        } | Invoke-AsyncWebBatch -ThrottleLimit 4 | ForEach-Object { $script:seen++ }
+        $script:seen | Should -Be 300
+        # At most ThrottleLimit admitted and unfinished, plus the one being handed over.
+        $script:maxAhead | Should -BeLessOrEqual 6
+    }
+}
+
+Describe 'Running as a job' {
+    It 'streams results to Receive-Job and completes' {
+        $job = 1..5 | ForEach-Object { "$base/delay/100" } | Invoke-AsyncWebBatch -AsJob
+        try {
+            $job | Should -Not -BeNullOrEmpty
+            $null = $job | Wait-Job -Timeout 30
+            $job.State | Should -Be 'Completed'
+            $results = $job | Receive-Job
+            $results | Should -HaveCount 5
+            $results[0].StatusCode | Should -Be 200
+        }
+        finally {
+            $job | Remove-Job -Force
+        }
+    }
+
+    It 'cancels the requests in flight on Stop-Job' {
+        Wait-Until { (Get-TestServerStats -Server $server).inFlight -eq 0 } -Because 'earlier tests left nothing running'
+        $job = 1..50 | ForEach-Object { "$base/delay/20000" } | Invoke-AsyncWebBatch -AsJob -ThrottleLimit 8
+        try {
+            Wait-Until { (Get-TestServerStats -Server $server).inFlight -ge 8 } -Because 'the job is running'
+            $job | Stop-Job
+            $job.State | Should -Be 'Stopped'
+            Wait-Until { (Get-TestServerStats -Server $server).inFlight -eq 0 } -TimeoutSec 5 -Because 'Stop-Job cancels the requests'
+        }
+        finally {
+            $job | Remove-Job -Force
+        }
+    }
+}

@@ -1,0 +1,141 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../out/AsyncWeb') -Force
+    $script:server = Get-TestServer
+    $script:base = $server.Http
+
+    # A port that is listening but never accepts: once its backlog is full, new connects hang.
+    function New-BlackHolePort {
+        $listener = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::InterNetwork, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Tcp)
+        $listener.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+        $listener.Listen(0)
+        $port = $listener.LocalEndPoint.Port
+        $fillers = foreach ($i in 1..4) {
+            $client = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::InterNetwork, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Tcp)
+            $client.Blocking = $false
+            try { $client.Connect('127.0.0.1', $port) } catch [Net.Sockets.SocketException] { }
+            $client
+        }
+        [pscustomobject]@{ Port = $port; Sockets = @($listener) + $fillers }
+    }
+
+    # A port nothing listens on.
+    function Get-ClosedPort {
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $port = $listener.LocalEndpoint.Port
+        $listener.Stop()
+        $port
+    }
+}
+
+Describe 'Invoke-AsyncWebBatch failure reporting' {
+    Context 'each failure kind has its own ErrorId' {
+        It 'reports <ErrorId> for <Case>' -TestCases @(
+            @{ Case = 'an unresolvable host'; ErrorId = 'DnsResolutionFailed'; Uri = { 'http://no-such-host.invalid/' } }
+            @{ Case = 'a refused connection'; ErrorId = 'ConnectionRefused'; Uri = { "http://127.0.0.1:$(Get-ClosedPort)/" } }
+            @{ Case = 'a reset mid-body'; ErrorId = 'ConnectionReset'; Uri = { "$base/reset" } }
+            @{ Case = 'a reset before the headers'; ErrorId = 'ConnectionReset'; Uri = { "$base/reset?when=headers" } }
+            @{ Case = 'a raw reset mid-body'; ErrorId = 'ConnectionReset'; Uri = { "$($server.Raw)/reset-body" } }
+            @{ Case = 'a response that is not HTTP'; ErrorId = 'ProtocolError'; Uri = { "$($server.Raw)/garbage" } }
+            @{ Case = 'an HTTP error status'; ErrorId = 'HttpStatus'; Uri = { "$base/status/500" } }
+            @{ Case = 'a self-signed certificate'; ErrorId = 'TlsHandshakeFailed'; Uri = { "$($server.Https)/json" } }
+            @{ Case = 'an unsupported scheme'; ErrorId = 'UnsupportedScheme'; Uri = { 'ftp://127.0.0.1/file' } }
+            @{ Case = 'a relative URI without a session'; ErrorId = 'RelativeUriWithoutBase'; Uri = { 'api/items' } }
+            @{ Case = 'an invalid URI'; ErrorId = 'InvalidUri'; Uri = { 'http://exa mple.com:99999/' } }
+            @{ Case = 'an empty URI'; ErrorId = 'EmptyUri'; Uri = { '' } }
+        ) {
+            $uri = & $Uri
+            $null = $uri | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev | Should -HaveCount 1
+            $ev[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+            $ev[0].TargetObject | Should -BeOfType ([AsyncWeb.WebBatchResult])
+            $ev[0].TargetObject.Error.ErrorId | Should -Be $ErrorId
+            $ev[0].Exception.Message | Should -BeLike '`[#0`]*'
+        }
+
+        It 'reports ConnectTimeout when a connection cannot be opened within ConnectTimeoutSec' {
+            $hole = New-BlackHolePort
+            try {
+                $result = "http://127.0.0.1:$($hole.Port)/" | Invoke-AsyncWebBatch -ConnectTimeoutSec 0.5 -FailuresAsResults
+                $result.Error.ErrorId | Should -Be 'ConnectTimeout'
+                $result.Elapsed.TotalSeconds | Should -BeLessThan 10
+            }
+            finally {
+                $hole.Sockets | ForEach-Object Dispose
+            }
+        }
+
+        It 'reports OperationTimeout when the server goes silent mid-body' {
+            $result = "$base/drip?bytes=20&intervalMs=3000" | Invoke-AsyncWebBatch -OperationTimeoutSec 0.5 -FailuresAsResults
+            $result.Error.ErrorId | Should -Be 'OperationTimeout'
+            $result.Error.Message | Should -Match 'OperationTimeoutSec'
+        }
+
+        It 'reports OperationTimeout when the server accepts and never answers' {
+            $result = "$($server.Raw)/never" | Invoke-AsyncWebBatch -OperationTimeoutSec 0.5 -FailuresAsResults
+            $result.Error.ErrorId | Should -Be 'OperationTimeout'
+        }
+
+        It 'reports RequestTimeout when the whole request outlasts TimeoutSec although data keeps coming' {
+            $result = "$base/drip?bytes=40&intervalMs=100" | Invoke-AsyncWebBatch -TimeoutSec 1 -OperationTimeoutSec 30 -FailuresAsResults
+            $result.Error.ErrorId | Should -Be 'RequestTimeout'
+            $result.Error.Message | Should -Match 'TimeoutSec'
+        }
+
+        It 'succeeds against the self-signed endpoint with -SkipCertificateCheck' {
+            $result = "$($server.Https)/json" | Invoke-AsyncWebBatch -SkipCertificateCheck
+            $result.StatusCode | Should -Be 200
+        }
+
+        It 'maps HTTP statuses to fitting error categories' {
+            $null = "$base/status/404", "$base/status/503" | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+            ($ev | Where-Object { $_.TargetObject.StatusCode -eq 404 }).CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            ($ev | Where-Object { $_.TargetObject.StatusCode -eq 503 }).CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        }
+    }
+
+    Context 'one bad item never loses the others' {
+        It 'runs every good item and reports each bad one with its index' {
+            $inputs = "$base/json", $null, 'mailto:someone@example.com', "$base/json", @{ Uri = "$base/echo"; Headers = @{ 'X-Bad' = "a`r`nInjected: 1" } }, "$base/status/404", "$base/json"
+            $results = $inputs | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+            $results | Should -HaveCount 3
+            ($results.Index | Sort-Object) | Should -Be @(0, 3, 6)
+            $ev | Should -HaveCount 4
+            $byIndex = @{}
+            $ev | ForEach-Object { $byIndex[[int]$_.TargetObject.Index] = $_ }
+            $byIndex[1].FullyQualifiedErrorId | Should -BeLike 'EmptyUri,*'
+            $byIndex[2].FullyQualifiedErrorId | Should -BeLike 'UnsupportedScheme,*'
+            $byIndex[4].FullyQualifiedErrorId | Should -BeLike 'InvalidHeader,*'
+            $byIndex[4].Exception.Message | Should -Match 'X-Bad'
+            $byIndex[5].FullyQualifiedErrorId | Should -BeLike 'HttpStatus,*'
+        }
+
+        It 'writes failures as results with Success false under -FailuresAsResults' {
+            $results = "$base/json", "$base/status/500", 'nope' | Invoke-AsyncWebBatch -FailuresAsResults -ErrorVariable ev -Ordered
+            $ev | Should -BeNullOrEmpty
+            $results | Should -HaveCount 3
+            $results.Success | Should -Be @($true, $false, $false)
+            $results[1].StatusCode | Should -Be 500
+            $results[1].ErrorId | Should -Be 'HttpStatus'
+            $results[2].ErrorId | Should -Be 'RelativeUriWithoutBase'
+        }
+
+        It 'refuses an item object without a Uri, Url or Href property, naming what is missing' {
+            $null = [pscustomobject]@{ Link = "$base/json" } | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'InvalidUri,*'
+            $ev[0].Exception.Message | Should -Match 'no Uri, Url or Href property'
+        }
+
+        It 'survives 2,000 random malformed URI strings with one error each and no crash' -Tag 'Fault' {
+            $random = [Random]::new(1234)
+            $alphabet = [char[]]'abc:/?#[]@!$&''()*+,;=%-._~ 09' + [char]0 + [char]10 + [char]0x7f + [char]0xe9
+            $inputs = foreach ($i in 1..2000) {
+                -join (1..($random.Next(0, 30)) | ForEach-Object { $alphabet[$random.Next($alphabet.Length)] })
+            }
+            $results = $inputs | Invoke-AsyncWebBatch -FailuresAsResults -ConnectTimeoutSec 1 -OperationTimeoutSec 2 -ThrottleLimit 64
+            $results | Should -HaveCount 2000
+            ($results | Where-Object Success) | Should -BeNullOrEmpty
+        }
+    }
+}

@@ -1,0 +1,202 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../out/AsyncWeb') -Force
+    $script:server = Get-TestServer
+    $script:base = $server.Http
+}
+
+Describe 'Invoke-AsyncWebBatch concurrency' {
+    Context 'the global limit' {
+        It 'keeps at most ThrottleLimit requests in flight, and more than one' {
+            Reset-TestServerStats -Server $server
+            $results = 1..40 | ForEach-Object { "$base/delay/100" } | Invoke-AsyncWebBatch -ThrottleLimit 8
+            $results | Should -HaveCount 40
+            $stats = Get-TestServerStats -Server $server
+            $stats.peakInFlight | Should -BeGreaterThan 1
+            $stats.peakInFlight | Should -BeLessOrEqual 8
+        }
+
+        It 'reuses connections: the server accepts far fewer connections than requests' {
+            Reset-TestServerStats -Server $server
+            $results = 1..300 | ForEach-Object { "$base/json" } | Invoke-AsyncWebBatch -ThrottleLimit 8
+            $results | Where-Object StatusCode -EQ 200 | Should -HaveCount 300
+            $stats = Get-TestServerStats -Server $server
+            $stats.requests | Should -Be 300
+            $stats.connections | Should -BeLessOrEqual 16
+        }
+
+        It 'reuses the module-wide pool across calls with the same settings' {
+            $null = "$base/json" | Invoke-AsyncWebBatch
+            Reset-TestServerStats -Server $server
+            1..5 | ForEach-Object { $null = "$base/json" | Invoke-AsyncWebBatch }
+            # The one connection counted is Get-TestServerStats' own (Invoke-RestMethod opens a new one per call).
+            (Get-TestServerStats -Server $server).connections | Should -BeLessOrEqual 1
+        }
+    }
+
+    Context 'the per-host limit' {
+        It 'keeps at most ThrottleLimitPerHost requests in flight to each host while others proceed' {
+            $port = ([uri]$base).Port
+            Reset-TestServerStats -Server $server
+            $uris = 1..12 | ForEach-Object { "http://127.0.0.1:$port/delay/150"; "http://localhost:$port/delay/150" }
+            $results = $uris | Invoke-AsyncWebBatch -ThrottleLimit 16 -ThrottleLimitPerHost 3
+            $results | Should -HaveCount 24
+            $byHost = (Get-TestServerStats -Server $server).peakInFlightByHost
+            $byHost."127.0.0.1:$port" | Should -BeLessOrEqual 3
+            $byHost."localhost:$port" | Should -BeLessOrEqual 3
+            $byHost."127.0.0.1:$port" | Should -BeGreaterThan 1
+            $byHost."localhost:$port" | Should -BeGreaterThan 1
+        }
+    }
+}
+
+Describe 'Invoke-AsyncWebBatch results' {
+    It 'returns one result per input with Index, status, headers, content and timing' {
+        $results = "$base/json", "$base/status/201" | Invoke-AsyncWebBatch -Ordered
+        $results | Should -HaveCount 2
+        $results[0].Index | Should -Be 0
+        $results[0].StatusCode | Should -Be 200
+        $results[0].Success | Should -BeTrue
+        $results[0].ContentType | Should -Match 'application/json'
+        $results[0].Headers['Content-Type'] | Should -Match 'json'
+        $results[0].ContentLength | Should -Be ([Text.Encoding]::UTF8.GetByteCount($results[0].Content))
+        $results[0].Elapsed | Should -BeGreaterThan ([TimeSpan]::Zero)
+        $results[0].Attempts | Should -Be 1
+        $results[0].Error | Should -BeNullOrEmpty
+        $results[0].Input | Should -Be "$base/json"
+        $results[1].Index | Should -Be 1
+        $results[1].StatusCode | Should -Be 201
+    }
+
+    It 'parses JSON content as objects through ContentObject, as Invoke-RestMethod does' {
+        $result = "$base/json" | Invoke-AsyncWebBatch
+        $result.ContentObject.name | Should -Be 'asyncweb'
+    }
+
+    It 'keeps binary bodies as bytes in RawContent' {
+        $result = "$base/bytes/300" | Invoke-AsyncWebBatch
+        $result.Content | Should -BeNullOrEmpty
+        $result.RawContent.Length | Should -Be 300
+        $result.RawContent[250] | Should -Be 250
+        $result.RawContent[251] | Should -Be 0
+    }
+
+    It 'reads chunked bodies without a length' {
+        $result = "$base/stream/5000" | Invoke-AsyncWebBatch
+        $result.ContentLength | Should -Be 5000
+    }
+
+    It 'emits results in input order with -Ordered' {
+        $uris = 400, 300, 200, 100, 0 | ForEach-Object { "$base/delay/$_" }
+        $results = $uris | Invoke-AsyncWebBatch -Ordered -ThrottleLimit 5
+        $results.Index | Should -Be @(0, 1, 2, 3, 4)
+    }
+
+    It 'emits results in completion order without -Ordered' {
+        $uris = 600, 0 | ForEach-Object { "$base/delay/$_" }
+        $results = $uris | Invoke-AsyncWebBatch -ThrottleLimit 5
+        $results[0].Index | Should -Be 1
+    }
+
+    It 'lets results leave while the upstream command is still producing input' {
+        $script:events = [System.Collections.Generic.List[string]]::new()
+        & {
+            "$base/json"
+            Start-Sleep -Milliseconds 700
+            "$base/json"
+            Start-Sleep -Milliseconds 700
+            $script:events.Add('last input')
+            "$base/json"
+        } | Invoke-AsyncWebBatch | ForEach-Object { $script:events.Add("result $($_.Index)") }
+        $script:events.IndexOf('result 0') | Should -BeLessThan $script:events.IndexOf('last input')
+        $script:events | Where-Object { $_ -like 'result*' } | Should -HaveCount 3
+    }
+
+    It 'sends any method, custom verbs too' {
+        $result = "$base/echo" | Invoke-AsyncWebBatch -Method PURGE
+        $result.ContentObject.method | Should -Be 'PURGE'
+    }
+
+    It 'requests HTTP/2 with -HttpVersion 2.0' {
+        $result = "$($server.H2c)/echo" | Invoke-AsyncWebBatch -HttpVersion 2.0
+        $result.ContentObject.protocol | Should -Be 'HTTP/2'
+        $result.ProtocolVersion | Should -Be ([version]'2.0')
+    }
+
+    It 'treats 4xx/5xx as ordinary results with -SkipHttpErrorCheck' {
+        $result = "$base/status/404" | Invoke-AsyncWebBatch -SkipHttpErrorCheck -ErrorVariable ev
+        $ev | Should -BeNullOrEmpty
+        $result.StatusCode | Should -Be 404
+        $result.Success | Should -BeTrue
+    }
+}
+
+Describe 'Invoke-AsyncWebBatch input binding' {
+    It 'binds CSV rows by their Url, Method and Body columns and keeps the row as Input' {
+        $csv = Join-Path TestDrive: 'requests.csv'
+        @(
+            [pscustomobject]@{ Url = "$base/echo"; Method = 'POST'; Body = '{"n":1}'; Name = 'first' }
+            [pscustomobject]@{ Url = "$base/echo"; Method = 'PUT'; Body = '{"n":2}'; Name = 'second' }
+        ) | Export-Csv -Path $csv -NoTypeInformation
+        $results = Import-Csv $csv | Invoke-AsyncWebBatch -Ordered
+        $results[0].ContentObject.method | Should -Be 'POST'
+        $results[0].ContentObject.body | Should -Be '{"n":1}'
+        $results[0].ContentObject.contentType | Should -Match 'application/json'
+        $results[1].ContentObject.method | Should -Be 'PUT'
+        $results[1].Input.Name | Should -Be 'second'
+    }
+
+    It 'binds pscustomobjects with Uri and Headers' {
+        $item = [pscustomobject]@{ Uri = "$base/echo"; Headers = @{ 'X-Item' = 'one' } }
+        $result = $item | Invoke-AsyncWebBatch -Headers @{ 'X-Batch' = 'all' }
+        $result.ContentObject.headers.'X-Item' | Should -Be 'one'
+        $result.ContentObject.headers.'X-Batch' | Should -Be 'all'
+    }
+
+    It 'binds hashtables with Href and Method keys' {
+        $result = @{ href = "$base/echo"; method = 'DELETE' } | Invoke-AsyncWebBatch
+        $result.ContentObject.method | Should -Be 'DELETE'
+    }
+
+    It 'takes an array through -Uri' {
+        $results = Invoke-AsyncWebBatch -Uri "$base/json", "$base/json", "$base/json"
+        $results | Should -HaveCount 3
+    }
+
+    It 'sends an object body as JSON that round-trips through /echo' {
+        $body = @{ name = 'AsyncWeb'; tags = @('a', 'b'); nested = @{ n = 3 } }
+        $result = "$base/echo" | Invoke-AsyncWebBatch -Method POST -Body $body
+        $echo = $result.ContentObject
+        $echo.contentType | Should -Match '^application/json'
+        $sent = $echo.body | ConvertFrom-Json
+        $sent.name | Should -Be 'AsyncWeb'
+        $sent.tags | Should -Be @('a', 'b')
+        $sent.nested.n | Should -Be 3
+    }
+
+    It 'form-encodes a hashtable body when -ContentType says so' {
+        $result = "$base/echo" | Invoke-AsyncWebBatch -Method POST -Body @{ a = 'x y' } -ContentType 'application/x-www-form-urlencoded'
+        $result.ContentObject.body | Should -Be 'a=x+y'
+    }
+
+    It 'sends byte[] bodies unchanged' {
+        $result = "$base/echo" | Invoke-AsyncWebBatch -Method POST -Body ([byte[]](1, 2, 3))
+        $result.ContentObject.bodyLength | Should -Be 3
+        $result.ContentObject.contentType | Should -Be 'application/octet-stream'
+    }
+}
+
+Describe 'Invoke-AsyncWebBatch parameter validation' {
+    It 'rejects ThrottleLimit <Value> before sending anything' -TestCases @(@{ Value = 0 }, @{ Value = -1 }) {
+        { Invoke-AsyncWebBatch -Uri "$base/json" -ThrottleLimit $Value } | Should -Throw -ErrorId 'ParameterArgumentValidationError,AsyncWeb.Commands.InvokeAsyncWebBatchCommand'
+    }
+
+    It 'rejects negative timeouts' {
+        { Invoke-AsyncWebBatch -Uri "$base/json" -TimeoutSec -1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        { Invoke-AsyncWebBatch -Uri "$base/json" -OperationTimeoutSec -5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+    }
+
+    It 'rejects an unsupported HTTP version with the allowed ones named' {
+        { Invoke-AsyncWebBatch -Uri "$base/json" -HttpVersion 1.5 } | Should -Throw '*1.0, 1.1, 2.0 or 3.0*'
+    }
+}
