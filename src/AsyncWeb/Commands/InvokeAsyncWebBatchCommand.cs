@@ -255,21 +255,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
                 HandlerSettings.DefaultPooledConnectionLifetime));
 
         var outDirectory = OutDirectory is null ? null : PrepareDirectory(OutDirectory);
-        _builder = new RequestSpecBuilder(
-            new RequestDefaults
-            {
-                Method = Method,
-                Headers = Headers,
-                Body = Body,
-                ContentType = ContentType,
-                UserAgent = UserAgent,
-                OutFile = OutFile,
-                OutDirectory = outDirectory,
-                Sha256 = Sha256,
-                Session = Session,
-            },
-            ToJson,
-            path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+        try
+        {
+            _builder = CreateBuilder(outDirectory);
+        }
+        catch (InvalidItemException invalid)
+        {
+            // -Headers (or the session's headers) apply to every item: nothing can be sent.
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message), invalid.ErrorId, ErrorCategory.InvalidArgument, null));
+        }
+
         _engine = new BatchEngine(client, options);
         if (AsJob)
         {
@@ -373,6 +368,22 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             throw;
         }
     }
+
+    private RequestSpecBuilder CreateBuilder(string? outDirectory) => new(
+        new RequestDefaults
+        {
+            Method = Method,
+            Headers = Headers,
+            Body = Body,
+            ContentType = ContentType,
+            UserAgent = UserAgent,
+            OutFile = OutFile,
+            OutDirectory = outDirectory,
+            Sha256 = Sha256,
+            Session = Session,
+        },
+        ToJson,
+        path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 
     private WebBatchResult InvalidItem(long index, object? item, InvalidItemException invalid) => new()
     {

@@ -83,11 +83,11 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
             FailuresByErrorId = new Dictionary<string, int>(_failures),
             StatusCodes = new Dictionary<int, int>(_statuses),
             Bytes = _bytes,
-            MinMs = _latencies.Count > 0 ? _latencies[0] : 0,
+            MinMs = _latencies.Count > 0 ? Math.Round(_latencies[0], 1) : 0,
             P50Ms = Percentile(0.50),
             P90Ms = Percentile(0.90),
             P99Ms = Percentile(0.99),
-            MaxMs = _latencies.Count > 0 ? _latencies[^1] : 0,
+            MaxMs = _latencies.Count > 0 ? Math.Round(_latencies[^1], 1) : 0,
             WallTime = wall,
             RequestsPerSecond = wall.TotalSeconds > 0 ? Math.Round(_latencies.Count / wall.TotalSeconds, 1) : 0,
         });

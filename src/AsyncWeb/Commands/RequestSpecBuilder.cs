@@ -51,6 +51,7 @@ internal sealed class RequestSpecBuilder
     private readonly Func<string, string> _resolvePath;
     private readonly List<KeyValuePair<string, string>> _baseHeaders = new();
     private readonly List<KeyValuePair<string, string>> _baseSensitive = new();
+    private readonly string? _sessionAuthorization;
 
     public RequestSpecBuilder(RequestDefaults defaults, Func<object, string> toJson, Func<string, string> resolvePath)
     {
@@ -65,10 +66,7 @@ internal sealed class RequestSpecBuilder
                 AddHeader(header.Key, header.Value, _baseHeaders, _baseSensitive, "the session's headers");
             }
 
-            if (session.AuthorizationValue() is { } authorization)
-            {
-                Replace(_baseSensitive, "Authorization", authorization);
-            }
+            _sessionAuthorization = session.AuthorizationValue();
         }
 
         if (defaults.Headers is not null)
@@ -101,6 +99,11 @@ internal sealed class RequestSpecBuilder
             {
                 AddHeader(ToText(entry.Key), ToText(entry.Value), headers, sensitive, "the item's Headers");
             }
+        }
+
+        if (_sessionAuthorization is not null && SessionOriginAllows(uri) && !sensitive.Exists(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
+        {
+            sensitive = new List<KeyValuePair<string, string>>(sensitive) { new("Authorization", _sessionAuthorization) };
         }
 
         var contentType = fields.ContentType ?? _defaults.ContentType;
@@ -156,6 +159,13 @@ internal sealed class RequestSpecBuilder
             return item is null ? "(null)" : "'" + ToText(item) + "'";
         }
     }
+
+    /// <summary>A session's credentials go only to its base URI's origin (anywhere, when it has no base URI).</summary>
+    private bool SessionOriginAllows(Uri uri) =>
+        _defaults.Session?.BaseUri is not { } baseUri
+        || (string.Equals(baseUri.Scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(baseUri.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase)
+            && baseUri.Port == uri.Port);
 
     private Uri ParseUri(object? value)
     {

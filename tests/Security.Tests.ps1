@@ -1,0 +1,115 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../out/AsyncWeb') -Force
+    $script:server = Get-TestServer
+    $script:base = $server.Http
+    $script:port = ([uri]$base).Port
+    $script:otherHost = "http://localhost:$port"
+    $script:secret = 'Bearer S3CRET-TOKEN-VALUE'
+}
+
+Describe 'Redirects' {
+    It 'follows redirects and reports the final URI' {
+        $result = "$base/redirect/3" | Invoke-AsyncWebBatch
+        $result.StatusCode | Should -Be 200
+        $result.FinalUri.AbsolutePath | Should -Be '/redirect/0'
+        $result.Uri.AbsolutePath | Should -Be '/redirect/3'
+    }
+
+    It 'ends a redirect chain at MaximumRedirection with TooManyRedirects' {
+        $null = "$base/redirect/5" | Invoke-AsyncWebBatch -MaximumRedirection 2 -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'TooManyRedirects,*'
+        $ev[0].Exception.Message | Should -Match 'MaximumRedirection'
+    }
+
+    It 'returns the 3xx response itself with -MaximumRedirection 0' {
+        $result = "$base/redirect/1" | Invoke-AsyncWebBatch -MaximumRedirection 0
+        $result.StatusCode | Should -Be 302
+        $result.Headers['Location'] | Should -Not -BeNullOrEmpty
+    }
+
+    It 'keeps Authorization and Cookie on a same-host redirect' {
+        $target = [uri]::EscapeDataString("$base/echo")
+        $result = "$base/redirect-to?url=$target" | Invoke-AsyncWebBatch -Headers @{ Authorization = $secret; Cookie = 'session=abc' }
+        $result.ContentObject.headers.Authorization | Should -Be $secret
+        $result.ContentObject.headers.Cookie | Should -Be 'session=abc'
+    }
+
+    It 'never forwards Authorization or Cookie to another host' {
+        $target = [uri]::EscapeDataString("$otherHost/echo")
+        $result = "$base/redirect-to?url=$target" | Invoke-AsyncWebBatch -Headers @{ Authorization = $secret; Cookie = 'session=abc'; 'X-Plain' = 'kept' }
+        $result.FinalUri.Host | Should -Be 'localhost'
+        $result.ContentObject.headers.PSObject.Properties.Name | Should -Not -Contain 'Authorization'
+        $result.ContentObject.headers.PSObject.Properties.Name | Should -Not -Contain 'Cookie'
+        $result.ContentObject.headers.'X-Plain' | Should -Be 'kept'
+    }
+
+    It 'refuses an HTTPS to HTTP redirect by default' {
+        $target = [uri]::EscapeDataString("$base/echo")
+        $null = "$($server.Https)/redirect-to?url=$target" | Invoke-AsyncWebBatch -SkipCertificateCheck -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'InsecureRedirect,*'
+        $ev[0].Exception.Message | Should -Match 'AllowInsecureRedirect'
+    }
+
+    It 'follows an HTTPS to HTTP redirect with -AllowInsecureRedirect' {
+        $target = [uri]::EscapeDataString("$base/echo")
+        $result = "$($server.Https)/redirect-to?url=$target" | Invoke-AsyncWebBatch -SkipCertificateCheck -AllowInsecureRedirect
+        $result.StatusCode | Should -Be 200
+        $result.FinalUri.Scheme | Should -Be 'http'
+    }
+
+    It 'turns a POST into a GET on 303 and keeps it on 307' {
+        $target = [uri]::EscapeDataString("$base/echo")
+        $see = "$base/redirect-to?url=$target&status=303" | Invoke-AsyncWebBatch -Method POST -Body 'x'
+        $see.ContentObject.method | Should -Be 'GET'
+        $keep = "$base/redirect-to?url=$target&status=307" | Invoke-AsyncWebBatch -Method POST -Body 'x'
+        $keep.ContentObject.method | Should -Be 'POST'
+        $keep.ContentObject.body | Should -Be 'x'
+    }
+}
+
+Describe 'Secrets stay out of output' {
+    It 'shows each request start and end in -Verbose without Authorization or Cookie values' {
+        $verbose = "$base/json" | Invoke-AsyncWebBatch -Headers @{ Authorization = $secret; Cookie = 'session=COOKIEVALUE' } -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $text = ($verbose | ForEach-Object Message) -join "`n"
+        $text | Should -Match '#0 GET'
+        $text | Should -Match '#0 200'
+        $text | Should -Not -Match 'S3CRET'
+        $text | Should -Not -Match 'COOKIEVALUE'
+    }
+
+    It 'hides user:password in URIs in verbose and error messages' {
+        $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $closed.Start(); $p = $closed.LocalEndpoint.Port; $closed.Stop()
+        $all = "http://user:PASSW0RD@127.0.0.1:$p/" | Invoke-AsyncWebBatch -Verbose -ErrorAction SilentlyContinue -ErrorVariable ev 4>&1
+        $text = (($all | ForEach-Object { "$_" }) + ($ev | ForEach-Object { $_.Exception.Message })) -join "`n"
+        $text | Should -Match '\*\*\*@127\.0\.0\.1'
+        $text | Should -Not -Match 'PASSW0RD'
+    }
+
+    It 'does not echo the value of a rejected sensitive header' {
+        # -Headers applies to every item, so a bad value there stops the batch before anything is sent.
+        $thrown = { "$base/json" | Invoke-AsyncWebBatch -Headers @{ Authorization = "Bearer abc`r`nX-Injected: 1" } } | Should -Throw -ErrorId 'InvalidHeader,*' -PassThru
+        $thrown.Exception.Message | Should -Match 'Authorization'
+        $thrown.Exception.Message | Should -Not -Match 'abc'
+    }
+}
+
+Describe 'Hostile responses' -Tag 'Fault' {
+    It 'handles a very large response header' {
+        $result = "$base/headers/large?size=200000" | Invoke-AsyncWebBatch
+        $result.StatusCode | Should -Be 200
+        $result.Headers['X-Large'][0].Length | Should -Be 200000
+    }
+
+    It 'refuses a response header over the limit with ResponseHeadersTooLarge' {
+        $null = "$base/headers/large?size=2000000" | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'ResponseHeadersTooLarge,*'
+    }
+
+    It 'reports a reset in the middle of the headers' {
+        $null = "$($server.Raw)/partial-headers" | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev[0].FullyQualifiedErrorId | Should -BeIn @('ConnectionReset,AsyncWeb.Commands.InvokeAsyncWebBatchCommand', 'ProtocolError,AsyncWeb.Commands.InvokeAsyncWebBatchCommand')
+    }
+}
