@@ -84,16 +84,18 @@ function Invoke-Build {
         ForEach-Object { Copy-IfChanged $_.FullName $lib }
     Get-ChildItem (Join-Path $root 'module') -File -Include *.ps1xml, *.psm1 -Recurse -Depth 0 |
         ForEach-Object { Copy-IfChanged $_.FullName $moduleOut }
-    $helpSource = Join-Path $root 'module/help'
-    if (Test-Path $helpSource) {
-        & (Join-Path $helpSource 'Build-Help.ps1') -Destination (Join-Path $moduleOut 'en-US')
-    }
 
     # The single version source (Directory.Build.props) is stamped into the laid-out manifest.
     $version = Get-Version
     $manifest = Get-Content -Raw (Join-Path $root 'AsyncWeb.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $moduleOut 'AsyncWeb.psd1') -Value $manifest -NoNewline
+
+    # Help last, from the laid-out module: PowerShell finds AsyncWeb.dll-Help.xml in <module base>/<culture>/.
+    $helpSource = Join-Path $root 'module/help'
+    if (Test-Path $helpSource) {
+        & (Join-Path $helpSource 'Build-Help.ps1') -Destination (Join-Path $moduleOut 'en-US') -ModulePath $moduleOut
+    }
     Write-Host "Module laid out in $moduleOut (version $version)"
 }
 
@@ -105,7 +107,7 @@ function Get-NuGetPackagesRoot {
 
 function Get-PesterModule {
     $manifest = Join-Path (Get-NuGetPackagesRoot) "pester/$pesterVersion/tools/Pester.psd1"
-    if (-not (Test-Path $manifest)) {
+    if (-not (Test-Path $manifest) -or -not (Test-Path (Join-Path (Get-NuGetPackagesRoot) 'polly.core/8.4.2'))) {
         Write-Host "== Restoring Pester $pesterVersion from NuGet"
         Invoke-Dotnet restore (Join-Path $root 'tests/Dependencies/Dependencies.csproj') --nologo -v quiet
         $manifest = Join-Path (Get-NuGetPackagesRoot) "pester/$pesterVersion/tools/Pester.psd1"
@@ -125,6 +127,7 @@ function Invoke-Test {
     # One test server for the whole run; every test file finds it through the environment.
     $server = Start-TestServer -Detached
     $env:ASYNCWEB_TEST_SERVER = $server.Line
+    $env:ASYNCWEB_NUGET_PACKAGES = Get-NuGetPackagesRoot
     try {
         $config = New-PesterConfiguration
         # From bash (pwsh -File), a comma list arrives as one string.

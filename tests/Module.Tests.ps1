@@ -1,0 +1,71 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:modulePath = (Resolve-Path (Join-Path $PSScriptRoot '../out/AsyncWeb')).Path
+    $script:repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+    $script:server = Get-TestServer
+    $script:base = $server.Http
+
+    # Runs a script in a fresh pwsh (the one running these tests), returning its output lines.
+    function Invoke-FreshPwsh([string] $Script) {
+        $exe = [Environment]::ProcessPath
+        $arguments = @('-NoProfile', '-NonInteractive', '-Command', $Script)
+        if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') {
+            $arguments = @(Join-Path $PSHOME 'pwsh.dll') + $arguments
+        }
+        $output = & $exe @arguments 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "fresh pwsh failed ($LASTEXITCODE): $($output -join "`n")" }
+        $output
+    }
+}
+
+Describe 'The AsyncWeb module' {
+    It 'imports from the laid-out folder and exports exactly the manifest''s cmdlets' {
+        Import-Module $modulePath -Force
+        $manifest = Import-PowerShellDataFile (Join-Path $modulePath 'AsyncWeb.psd1')
+        $exported = (Get-Command -Module AsyncWeb).Name | Sort-Object
+        $exported | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+    }
+
+    It 'has a valid manifest stamped with the version from Directory.Build.props' {
+        $info = Test-ModuleManifest (Join-Path $modulePath 'AsyncWeb.psd1')
+        $props = [xml](Get-Content -Raw (Join-Path $repoRoot 'Directory.Build.props'))
+        $info.Version | Should -Be ([version]($props.Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1))
+        $info.CompatiblePSEditions | Should -Contain 'Core'
+        $info.ExportedFormatFiles | Should -Not -BeNullOrEmpty
+    }
+
+    It 'loads its assembly and Polly into its own AssemblyLoadContext' {
+        Import-Module $modulePath -Force
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([AsyncWeb.WebBatchResult].Assembly)
+        $context.Name | Should -Be 'AsyncWeb'
+        $context.Assemblies.GetName().Name | Should -Contain 'AsyncWeb'
+    }
+
+    It 'still retries through its own Polly when a different Polly is already loaded' {
+        $nuget = if ($env:ASYNCWEB_NUGET_PACKAGES) { $env:ASYNCWEB_NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+        $oldPolly = Get-ChildItem (Join-Path $nuget 'polly.core/8.4.2/lib') -Recurse -Filter Polly.Core.dll | Select-Object -First 1
+        $oldPolly | Should -Not -BeNullOrEmpty -Because 'build.ps1 restores Polly.Core 8.4.2 for this test'
+        $key = [guid]::NewGuid()
+        $lines = Invoke-FreshPwsh @"
+Add-Type -Path '$($oldPolly.FullName)'
+Import-Module '$modulePath'
+`$r = '$base/retry/$($key)?failures=2&status=503' | Invoke-AsyncWebBatch -MaximumRetryCount 3 -RetryIntervalSec 0.05
+'attempts=' + `$r.Attempts
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Polly.Core' } | ForEach-Object {
+    'polly=' + `$_.GetName().Version + '@' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name
+}
+"@
+        $lines | Should -Contain 'attempts=3'
+        ($lines | Where-Object { $_ -like 'polly=*@Default' }) | Should -Not -BeNullOrEmpty -Because "the other Polly is in the default context: $lines"
+        ($lines | Where-Object { $_ -like 'polly=*@AsyncWeb' }) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'releases its connections when removed' {
+        Import-Module $modulePath -Force
+        $null = "$base/json" | Invoke-AsyncWebBatch
+        { Remove-Module AsyncWeb -Force } | Should -Not -Throw
+        Get-Module AsyncWeb | Should -BeNullOrEmpty
+        Import-Module $modulePath -Force
+        ("$base/json" | Invoke-AsyncWebBatch).StatusCode | Should -Be 200
+    }
+}
