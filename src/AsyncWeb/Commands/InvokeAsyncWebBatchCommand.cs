@@ -222,6 +222,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             Ordered = Ordered,
             Timeout = Seconds(TimeoutSec),
             OperationTimeout = Seconds(OperationTimeoutSec),
+            ConnectTimeout = Session?.ConnectTimeout ?? Seconds(ConnectTimeoutSec),
             SkipHttpErrorCheck = SkipHttpErrorCheck,
             MaximumRedirection = MaximumRedirection,
             AllowInsecureRedirect = AllowInsecureRedirect,

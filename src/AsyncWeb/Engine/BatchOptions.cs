@@ -38,8 +38,11 @@ internal sealed class BatchOptions
     /// <summary>Whole attempt (headers and body); zero for none.</summary>
     public TimeSpan Timeout { get; init; }
 
-    /// <summary>Longest silence from the server: waiting for headers, and between body reads; zero for none.</summary>
+    /// <summary>Longest silence from the server: waiting for headers (after the connect allowance), and between body reads; zero for none.</summary>
     public TimeSpan OperationTimeout { get; init; }
+
+    /// <summary>The connect timeout of the connection pool in use; the first silence allowance includes it.</summary>
+    public TimeSpan ConnectTimeout { get; init; }
 
     public bool SkipHttpErrorCheck { get; init; }
     public int MaximumRedirection { get; init; } = 5;

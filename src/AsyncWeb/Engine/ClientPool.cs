@@ -17,7 +17,9 @@ namespace AsyncWeb.Engine;
 /// </summary>
 internal static class ClientPool
 {
+    private const long DnsCacheMilliseconds = 5000;
     private static readonly ConcurrentDictionary<HandlerSettings, Lazy<HttpClient>> s_clients = new();
+    private static readonly ConcurrentDictionary<string, (Task<IPAddress[]> Lookup, long Expires)> s_lookups = new(StringComparer.OrdinalIgnoreCase);
 
     public static HttpClient Get(HandlerSettings settings) =>
         s_clients.GetOrAdd(settings, static s => new Lazy<HttpClient>(() => CreateClient(CreateHandler(s, cookies: null)))).Value;
@@ -80,6 +82,27 @@ internal static class ClientPool
         return handler;
     }
 
+    /// <summary>
+    /// Resolves a host once for everyone who needs it now: a batch opening 64 connections to one
+    /// host (or failing on one dead name) does one lookup, not 64 blocking ones. Results, failures
+    /// included, are kept for a few seconds only.
+    /// </summary>
+    private static Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return Task.FromResult(new[] { literal });
+        }
+
+        var now = Environment.TickCount64;
+        var entry = s_lookups.AddOrUpdate(
+            host,
+            static (h, t) => (Dns.GetHostAddressesAsync(h), t + DnsCacheMilliseconds),
+            static (h, existing, t) => existing.Expires > t ? existing : (Dns.GetHostAddressesAsync(h), t + DnsCacheMilliseconds),
+            now);
+        return entry.Lookup.WaitAsync(cancellationToken);
+    }
+
     private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -91,7 +114,8 @@ internal static class ClientPool
 
         try
         {
-            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+            var addresses = await ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(addresses, endPoint.Port, timeout.Token).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -123,7 +123,10 @@ internal sealed class RequestRunner
         }
 
         var timers = new Timers(silence, _options.OperationTimeout);
-        timers.Restart();
+
+        // The first wait covers opening a connection too (DNS and connect are bounded by ConnectTimeout),
+        // so a slow connect is reported as ConnectTimeout, never as server silence.
+        timers.Start(_options.ConnectTimeout);
         try
         {
             return await SendAndReadAsync(spec, timers, linked.Token).ConfigureAwait(false);
@@ -172,12 +175,13 @@ internal sealed class RequestRunner
             try
             {
                 var status = (int)response.StatusCode;
-                if (status == 416 && resumeFrom > 0)
+                if (resumeFrom > 0 && (status == 416 || (status == 206 && !ContinuesAt(response, resumeFrom))))
                 {
-                    // The partial file is not a prefix the server can continue: start over cleanly.
+                    // The partial file is not a prefix the server can continue (or it sent some other range): start over cleanly.
                     AtomicFileWriter.DiscardPartial(partialTarget!);
                     resumeFrom = 0;
                     validator = null;
+                    hop--; // a restart is not a redirect
                     continue;
                 }
 
@@ -211,6 +215,25 @@ internal sealed class RequestRunner
                     sameOrigin &= SameOrigin(spec.Uri, next);
                     uri = next;
                     continue;
+                }
+
+                if (_options.Resume && spec.OutDirectory is not null && partialTarget is null && status == 200)
+                {
+                    // Into a directory the name arrives with the response: when a partial file of that name
+                    // matches this response's validator, ask again for the rest only.
+                    partialTarget = TargetIn(spec, response);
+                    if (partialTarget is not null && !(File.Exists(partialTarget) && _options.ExistingFile != ExistingFileAction.Overwrite))
+                    {
+                        (resumeFrom, validator) = ReadPartial(partialTarget);
+                        if (resumeFrom > 0 && validator == ValidatorOf(response) && AcceptsRanges(response))
+                        {
+                            hop--; // a second look, not a redirect
+                            continue;
+                        }
+                    }
+
+                    resumeFrom = 0;
+                    validator = null;
                 }
 
                 timers.Restart();
@@ -493,11 +516,7 @@ internal sealed class RequestRunner
 
     private string? ChooseTarget(RequestSpec spec, HttpResponseMessage response, AttemptOutcome outcome)
     {
-        var disposition = response.Content.Headers.ContentDisposition;
-        var name = FileNameSanitizer.Sanitize(disposition?.FileNameStar)
-            ?? FileNameSanitizer.Sanitize(Unquote(disposition?.FileName))
-            ?? FileNameSanitizer.Sanitize(Uri.UnescapeDataString(spec.Uri.Segments.Length > 0 ? spec.Uri.Segments[^1] : string.Empty))
-            ?? FileNameSanitizer.Derive(spec.Uri);
+        var name = TargetName(spec, response);
         string target;
         try
         {
@@ -533,6 +552,28 @@ internal sealed class RequestRunner
         return target;
     }
 
+    /// <summary>The file name for -OutDirectory: Content-Disposition, else the URL's last segment, else a derived one; always sanitised.</summary>
+    private static string TargetName(RequestSpec spec, HttpResponseMessage response)
+    {
+        var disposition = response.Content.Headers.ContentDisposition;
+        return FileNameSanitizer.Sanitize(disposition?.FileNameStar)
+            ?? FileNameSanitizer.Sanitize(Unquote(disposition?.FileName))
+            ?? FileNameSanitizer.Sanitize(Uri.UnescapeDataString(spec.Uri.Segments.Length > 0 ? spec.Uri.Segments[^1] : string.Empty))
+            ?? FileNameSanitizer.Derive(spec.Uri);
+    }
+
+    private static string? TargetIn(RequestSpec spec, HttpResponseMessage response)
+    {
+        try
+        {
+            return FileNameSanitizer.CombineInside(spec.OutDirectory!, TargetName(spec, response));
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // ChooseTarget reports it
+        }
+    }
+
     private static (long Length, string? Validator) ReadPartial(string target)
     {
         try
@@ -547,7 +588,7 @@ internal sealed class RequestRunner
             var validator = File.ReadAllText(validatorPath).Trim();
             return validator.Length == 0 ? (0, null) : (partial.Length, validator);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return (0, null);
         }
@@ -555,12 +596,9 @@ internal sealed class RequestRunner
 
     private static void SaveValidator(string target, HttpResponseMessage response)
     {
-        var etag = response.Headers.ETag;
-        var validator = etag is { IsWeak: false } ? etag.Tag
-            : response.Content.Headers.LastModified is { } modified ? modified.ToString("R", CultureInfo.InvariantCulture)
-            : null;
+        var validator = ValidatorOf(response);
         var path = AtomicFileWriter.ValidatorPathFor(target);
-        if (validator is null || response.Headers.AcceptRanges.Count == 0)
+        if (validator is null || !AcceptsRanges(response))
         {
             File.Delete(path);
             return;
@@ -568,6 +606,21 @@ internal sealed class RequestRunner
 
         File.WriteAllText(path, validator);
     }
+
+    /// <summary>What If-Range can carry: a strong ETag, else Last-Modified.</summary>
+    private static string? ValidatorOf(HttpResponseMessage response) =>
+        response.Headers.ETag is { IsWeak: false } etag ? etag.Tag
+            : response.Content.Headers.LastModified is { } modified ? modified.ToString("R", CultureInfo.InvariantCulture)
+            : null;
+
+    private static bool AcceptsRanges(HttpResponseMessage response) =>
+        response.Headers.AcceptRanges.Contains("bytes", StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>True when a 206 carries exactly the rest of the file from <paramref name="from"/>.</summary>
+    private static bool ContinuesAt(HttpResponseMessage response, long from) =>
+        response.Content.Headers.ContentRange is { From: { } start, To: { } end } range
+        && start == from
+        && (!range.HasLength || end == range.Length - 1);
 
     private static IReadOnlyDictionary<string, string[]> CollectHeaders(HttpResponseMessage response)
     {
@@ -656,6 +709,14 @@ internal sealed class RequestRunner
             if (_timeout > TimeSpan.Zero)
             {
                 _silence.CancelAfter(_timeout);
+            }
+        }
+
+        public void Start(TimeSpan connectAllowance)
+        {
+            if (_timeout > TimeSpan.Zero)
+            {
+                _silence.CancelAfter(_timeout + connectAllowance);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Security.Cryptography;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -14,6 +15,12 @@ internal sealed class AtomicFileWriter : IDisposable
 {
     /// <summary>Suffix of the partial file that -Resume continues; other downloads use a unique temporary name.</summary>
     public const string PartialSuffix = ".asyncweb-partial";
+
+    private const string ValidatorSuffix = ".validator";
+    private const string TempSuffix = ".asyncweb-tmp";
+
+    // NAME_MAX of common file systems, in UTF-8 bytes.
+    private const int MaxNameBytes = 255;
 
     private readonly FileStream _stream;
     private readonly IncrementalHash _hash;
@@ -36,14 +43,32 @@ internal sealed class AtomicFileWriter : IDisposable
     /// <summary>Bytes in the file so far, including a resumed prefix.</summary>
     public long BytesWritten { get; private set; }
 
-    public static string PartialPathFor(string target) => target + PartialSuffix;
+    /// <summary>The partial file of <paramref name="target"/>: the same on every run, and a legal name however long the target's is.</summary>
+    public static string PartialPathFor(string target)
+    {
+        var name = Path.GetFileName(target);
+        if (Encoding.UTF8.GetByteCount(name) + PartialSuffix.Length + ValidatorSuffix.Length <= MaxNameBytes)
+        {
+            return target + PartialSuffix;
+        }
+
+        // A long name: its prefix plus a short hash of the whole, so the partial file still fits NAME_MAX.
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)), 0, 4).ToLowerInvariant();
+        var room = MaxNameBytes - PartialSuffix.Length - ValidatorSuffix.Length - hash.Length - 1;
+        return Path.Combine(Path.GetDirectoryName(target)!, FileNameSanitizer.TruncateUtf8(name, room) + "-" + hash + PartialSuffix);
+    }
+
+    private static string TempPathFor(string target)
+    {
+        var suffix = "." + Guid.NewGuid().ToString("N").Substring(0, 8) + TempSuffix;
+        var name = FileNameSanitizer.TruncateUtf8(Path.GetFileName(target), MaxNameBytes - 1 - suffix.Length);
+        return Path.Combine(Path.GetDirectoryName(target)!, "." + name + suffix);
+    }
 
     /// <summary>Starts a fresh temporary file. With <paramref name="resumable"/> it has the well-known partial name and survives failure.</summary>
     public static AtomicFileWriter Create(string target, bool resumable)
     {
-        var temp = resumable
-            ? PartialPathFor(target)
-            : Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".asyncweb-tmp");
+        var temp = resumable ? PartialPathFor(target) : TempPathFor(target);
         var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
         return new AtomicFileWriter(target, temp, stream, IncrementalHash.CreateHash(HashAlgorithmName.SHA256), 0, resumable);
     }
@@ -121,7 +146,7 @@ internal sealed class AtomicFileWriter : IDisposable
     }
 
     /// <summary>Where the ETag or Last-Modified of a partial download is kept for If-Range.</summary>
-    public static string ValidatorPathFor(string target) => PartialPathFor(target) + ".validator";
+    public static string ValidatorPathFor(string target) => PartialPathFor(target) + ValidatorSuffix;
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
@@ -11,12 +12,13 @@ namespace AsyncWeb.Files;
 /// </summary>
 internal static class FileNameSanitizer
 {
-    private const int MaxLength = 200;
+    // In UTF-8 bytes, as file systems count (NAME_MAX 255): leaves room for the temporary and partial suffixes.
+    private const int MaxBytes = 200;
     private static readonly string[] s_reserved =
     {
-        "CON", "PRN", "AUX", "NUL",
-        "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
-        "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+        "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+        "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "COM\u00b9", "COM\u00b2", "COM\u00b3",
+        "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT\u00b9", "LPT\u00b2", "LPT\u00b3",
     };
 
     /// <summary>Returns a safe name, or null when nothing usable is left.</summary>
@@ -36,15 +38,17 @@ internal static class FileNameSanitizer
         }
 
         var builder = new StringBuilder(segment.Length);
-        foreach (var c in segment)
+        foreach (var rune in segment.EnumerateRunes())
         {
-            if (char.IsControl(c) || c is ':' or '*' or '?' or '"' or '<' or '>' or '|' || c == '\u2028' || c == '\u2029')
+            // Control and format characters (bidi overrides that disguise an extension), line separators and
+            // unpaired surrogates (enumerated as U+FFFD) never reach the file system.
+            if (IsUnsafe(rune) || rune.Value is ':' or '*' or '?' or '"' or '<' or '>' or '|')
             {
                 builder.Append('_');
             }
             else
             {
-                builder.Append(c);
+                builder.Append(rune.ToString());
             }
         }
 
@@ -54,7 +58,7 @@ internal static class FileNameSanitizer
             return null;
         }
 
-        var stem = clean.Split('.')[0];
+        var stem = clean.Split('.')[0].TrimEnd(' ');
         foreach (var reserved in s_reserved)
         {
             if (string.Equals(stem, reserved, StringComparison.OrdinalIgnoreCase))
@@ -64,18 +68,42 @@ internal static class FileNameSanitizer
             }
         }
 
-        if (clean.Length > MaxLength)
+        if (Encoding.UTF8.GetByteCount(clean) > MaxBytes)
         {
             var extension = Path.GetExtension(clean);
-            if (extension.Length > 20)
+            if (Encoding.UTF8.GetByteCount(extension) > 20)
             {
                 extension = string.Empty;
             }
 
-            clean = clean.Substring(0, MaxLength - extension.Length) + extension;
+            var body = clean.Substring(0, clean.Length - extension.Length);
+            clean = TruncateUtf8(body, MaxBytes - Encoding.UTF8.GetByteCount(extension)).TrimEnd('.', ' ') + extension;
         }
 
         return clean;
+    }
+
+    private static bool IsUnsafe(Rune rune) =>
+        rune == Rune.ReplacementChar || Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
+            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate;
+
+    /// <summary>The longest prefix of <paramref name="text"/> within <paramref name="maxBytes"/> UTF-8 bytes, never splitting a character.</summary>
+    public static string TruncateUtf8(string text, int maxBytes)
+    {
+        var bytes = 0;
+        var end = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            bytes += rune.Utf8SequenceLength;
+            if (bytes > maxBytes)
+            {
+                break;
+            }
+
+            end += rune.Utf16SequenceLength;
+        }
+
+        return text.Substring(0, end);
     }
 
     /// <summary>A stable name for a URL that offers none: host plus a short hash of the URL.</summary>
