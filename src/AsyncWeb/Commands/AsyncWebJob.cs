@@ -84,7 +84,12 @@ public sealed class AsyncWebJob : Job
         {
             _engine.Cancel();
             _inputs.CompleteAdding();
-            _thread.Join(TimeSpan.FromSeconds(5));
+            if (Thread.CurrentThread != _thread)
+            {
+                // Receive-Job -AutoRemoveJob disposes on the job's own thread: never wait for ourselves.
+                _thread.Join(TimeSpan.FromSeconds(5));
+            }
+
             _engine.Dispose();
             _inputs.Dispose();
         }

@@ -67,6 +67,11 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     [ValidateRange(0.0, 2147483.0)]
     public double TimeoutSec { get; set; }
 
+    /// <summary>Longest time for the whole item across retries and their delays; 0 for none (the default).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 2147483.0)]
+    public double TotalTimeoutSec { get; set; }
+
     /// <summary>Longest time to open a TCP connection, DNS included; 0 for none. Default 10.</summary>
     [Parameter]
     [ValidateRange(0.0, 2147483.0)]
@@ -178,14 +183,14 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter RetryAllMethods { get; set; }
 
-    /// <summary>Open a host's circuit after this many failures in a row (0: no breaker).</summary>
+    /// <summary>Open a host's circuit after this many failures in a row (0: no breaker; otherwise at least 2). Each attempt counts; failures are connection errors, timeouts and 5xx/retryable statuses.</summary>
     [Parameter]
     [ValidateRange(0, 100000)]
     public int CircuitBreakerThreshold { get; set; }
 
-    /// <summary>Open a host's circuit when this share of its recent requests failed (with at least CircuitBreakerThreshold requests).</summary>
+    /// <summary>Open a host's circuit when at least this share of its requests in the last 5 minutes failed (with at least CircuitBreakerThreshold requests). Default 1: failures in a row.</summary>
     [Parameter]
-    [ValidateRange(0.0, 1.0)]
+    [ValidateRange(0.01, 1.0)]
     public double CircuitBreakerFailureRatio { get; set; } = 1.0;
 
     /// <summary>How long an open circuit stays open before one probe request is let through. Default 30.</summary>
@@ -210,6 +215,13 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     protected override void BeginProcessing()
     {
         RejectHandlerSettingsWithSession();
+        if (CircuitBreakerThreshold == 1)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-CircuitBreakerThreshold must be 0 (no breaker) or at least 2: a breaker opens after that many failures in a row"),
+                "InvalidCircuitBreakerThreshold", ErrorCategory.InvalidArgument, CircuitBreakerThreshold));
+        }
+
         if (Force && SkipExisting)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -SkipExisting contradict each other; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
@@ -222,6 +234,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             Ordered = Ordered,
             Timeout = Seconds(TimeoutSec),
             OperationTimeout = Seconds(OperationTimeoutSec),
+            TotalTimeout = Seconds(TotalTimeoutSec),
             ConnectTimeout = Session?.ConnectTimeout ?? Seconds(ConnectTimeoutSec),
             SkipHttpErrorCheck = SkipHttpErrorCheck,
             MaximumRedirection = MaximumRedirection,

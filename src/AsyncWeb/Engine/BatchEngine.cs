@@ -178,6 +178,7 @@ internal sealed class BatchEngine : IDisposable
     {
         Cancel();
         WaitForRunningToEnd(TimeSpan.FromSeconds(2));
+        _runner.Dispose();
         _cancel.Dispose();
     }
 

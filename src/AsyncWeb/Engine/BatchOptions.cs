@@ -41,6 +41,9 @@ internal sealed class BatchOptions
     /// <summary>Longest silence from the server: waiting for headers (after the connect allowance), and between body reads; zero for none.</summary>
     public TimeSpan OperationTimeout { get; init; }
 
+    /// <summary>The whole item across attempts and retry delays; zero for none.</summary>
+    public TimeSpan TotalTimeout { get; init; }
+
     /// <summary>The connect timeout of the connection pool in use; the first silence allowance includes it.</summary>
     public TimeSpan ConnectTimeout { get; init; }
 

@@ -24,6 +24,7 @@ internal static class ErrorIds
     public const string ConnectTimeout = "ConnectTimeout";
     public const string OperationTimeout = "OperationTimeout";
     public const string RequestTimeout = "RequestTimeout";
+    public const string TotalTimeout = "TotalTimeout";
 
     // The response
     public const string HttpStatus = "HttpStatus";

@@ -21,7 +21,7 @@ namespace AsyncWeb.Engine;
 /// three timeouts and reads the body into memory or streams it to a file. Never throws for a
 /// request failure: every outcome becomes a <see cref="WebBatchResult"/>.
 /// </summary>
-internal sealed class RequestRunner
+internal sealed class RequestRunner : IDisposable
 {
     private const int CopyBufferSize = 128 * 1024;
 
@@ -40,6 +40,9 @@ internal sealed class RequestRunner
         _verbose = verbose;
         _resilience = new ResilienceProvider(options, verbose);
     }
+
+    /// <summary>Releases the rate limiters' timers.</summary>
+    public void Dispose() => _resilience.Dispose();
 
     /// <summary>Body bytes received by every request so far (for progress).</summary>
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
@@ -94,13 +97,25 @@ internal sealed class RequestRunner
             }
         }
 
+        // The whole item, across attempts and the delays between them; distinct from the per-attempt TimeoutSec.
+        using var total = CancellationTokenSource.CreateLinkedTokenSource(batchToken);
+        if (_options.TotalTimeout > TimeSpan.Zero)
+        {
+            total.CancelAfter(_options.TotalTimeout);
+        }
+
         try
         {
             return await _resilience.ExecuteAsync(spec, (s, ct) =>
             {
                 result.Attempts++;
                 return AttemptAsync(s, ct);
-            }, batchToken).ConfigureAwait(false);
+            }, total.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!batchToken.IsCancellationRequested && total.IsCancellationRequested)
+        {
+            return Fail(ErrorIds.TotalTimeout, FailureCategory.Timeout, string.Create(CultureInfo.InvariantCulture,
+                $"the item did not complete within {_options.TotalTimeout.TotalSeconds:0.###} s across {result.Attempts} attempt(s) (TotalTimeoutSec)"), null);
         }
         catch (OperationCanceledException)
         {
@@ -309,11 +324,13 @@ internal sealed class RequestRunner
         if (isError)
         {
             outcome.RetryAfter = RetryAfter(response);
+
+            // Retried whether or not the status counts as an error, as Invoke-WebRequest does.
+            outcome.Transient = _options.Retry.RetryStatusCodes.Contains(status);
             if (!_options.SkipHttpErrorCheck)
             {
                 outcome.Failure = new WebBatchError(ErrorIds.HttpStatus, FailureCategory.HttpStatus,
                     $"the server answered {status} {response.ReasonPhrase}");
-                outcome.Transient = _options.Retry.RetryStatusCodes.Contains(status);
             }
         }
 

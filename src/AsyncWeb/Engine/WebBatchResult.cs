@@ -58,7 +58,7 @@ public sealed class WebBatchResult
     /// <summary>True when the download continued a partial file with a Range request.</summary>
     public bool Resumed { get; internal set; }
 
-    /// <summary>Wall time from the first attempt's start to the end of the body, across retries.</summary>
+    /// <summary>Wall time from the item's start to the end of the body: every attempt, retry delay and rate-limit wait.</summary>
     public TimeSpan Elapsed { get; internal set; }
 
     /// <summary>Local time the first attempt started.</summary>

@@ -30,8 +30,11 @@ internal sealed class ResilienceRefusedException : Exception
 /// with jitter, Retry-After aware) around a per-host circuit breaker around a rate limiter. One
 /// pipeline per host when the breaker or per-host rate limit needs per-host state.
 /// </summary>
-internal sealed class ResilienceProvider
+internal sealed class ResilienceProvider : IDisposable
 {
+    /// <summary>Polly's smallest MinimumThroughput; a breaker cannot open on fewer failures.</summary>
+    public const int MinimumBreakerThreshold = 2;
+
     private static readonly ResiliencePropertyKey<RequestSpec> s_specKey = new("AsyncWeb.Request");
     private static readonly HashSet<string> s_idempotent = new(StringComparer.OrdinalIgnoreCase) { "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" };
 
@@ -39,16 +42,31 @@ internal sealed class ResilienceProvider
     private readonly Action<string>? _verbose;
     private readonly bool _passThrough;
     private readonly bool _perHost;
-    private readonly RateLimiter? _globalLimiter;
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<AttemptOutcome>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+    private readonly bool _consecutive;
+    private readonly ConcurrentDictionary<string, Lazy<HostPipeline>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TokenBucketRateLimiter? _globalLimiter;
 
     public ResilienceProvider(BatchOptions options, Action<string>? verbose)
     {
+        if (options.CircuitBreaker is { MinimumThroughput: < MinimumBreakerThreshold } invalid)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"a circuit breaker needs at least {MinimumBreakerThreshold} failures to open (CircuitBreakerThreshold is {invalid.MinimumThroughput}); use 0 for no breaker"));
+        }
+
         _options = options;
         _verbose = verbose;
         _passThrough = options.Retry.MaximumRetryCount == 0 && options.CircuitBreaker is null && options.RequestsPerSecond <= 0;
         _perHost = options.CircuitBreaker is not null || (options.RequestsPerSecond > 0 && options.RateLimitPerHost);
-        if (options.RequestsPerSecond > 0 && !options.RateLimitPerHost)
+
+        // Polly's breaker only knows failure ratios; a ratio of 1 over the threshold is "N failures in a
+        // row" once every success clears the tally (see ClearFailuresAfterSuccessAsync).
+        _consecutive = options.CircuitBreaker is { FailureRatio: >= 1.0 };
+        if (options.RequestsPerSecond <= 0)
+        {
+            GC.SuppressFinalize(this);
+        }
+        else if (!options.RateLimitPerHost)
         {
             _globalLimiter = CreateLimiter(options.RequestsPerSecond);
         }
@@ -62,19 +80,25 @@ internal sealed class ResilienceProvider
         }
 
         var key = _perHost ? spec.HostKey : string.Empty;
-        var pipeline = _pipelines.GetOrAdd(key, Build);
+        var host = _pipelines.GetOrAdd(key, static (k, self) => new Lazy<HostPipeline>(() => self.Build(k)), this).Value;
         var context = ResilienceContextPool.Shared.Get(token);
         context.Properties.Set(s_specKey, spec);
         try
         {
-            return await pipeline.ExecuteAsync(
+            var outcome = await host.Pipeline.ExecuteAsync(
                 static (ctx, state) => new ValueTask<AttemptOutcome>(state.attempt(state.spec, ctx.CancellationToken)),
                 context,
                 (spec, attempt)).ConfigureAwait(false);
+            if (_consecutive && !IsBreakerFailure(outcome))
+            {
+                await host.ClearFailuresAfterSuccessAsync().ConfigureAwait(false);
+            }
+
+            return outcome;
         }
         catch (BrokenCircuitException broken)
         {
-            var retry = broken.RetryAfter is { } after ? string.Create(CultureInfo.InvariantCulture, $"; it closes again in {after.TotalSeconds:0.#} s") : string.Empty;
+            var retry = broken.RetryAfter is { } after ? string.Create(CultureInfo.InvariantCulture, $"; a probe goes through in {after.TotalSeconds:0.#} s") : string.Empty;
             throw new ResilienceRefusedException(ErrorIds.CircuitOpen,
                 $"not sent: the circuit breaker for {spec.HostKey} is open after repeated failures{retry}", broken);
         }
@@ -88,7 +112,27 @@ internal sealed class ResilienceProvider
         }
     }
 
-    private ResiliencePipeline<AttemptOutcome> Build(string host)
+    /// <summary>
+    /// A safety net for a batch that is never disposed: each rate limiter's replenishment timer roots
+    /// the limiter (not this provider), and would otherwise tick for the rest of the session.
+    /// </summary>
+    ~ResilienceProvider() => DisposeLimiters();
+
+    /// <summary>Stops the rate limiters' replenishment timers; requests still waiting for a permit fail.</summary>
+    public void Dispose()
+    {
+        DisposeLimiters();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// What the breaker counts as a failure: transient failures and 5xx answers, also under
+    /// -SkipHttpErrorCheck (a host answering 503 is failing whether or not the caller wants errors).
+    /// </summary>
+    private static bool IsBreakerFailure(AttemptOutcome outcome) =>
+        (outcome.Failure is not null && outcome.Transient) || outcome.StatusCode >= 500;
+
+    private HostPipeline Build(string host)
     {
         var builder = new ResiliencePipelineBuilder<AttemptOutcome>();
         var retry = _options.Retry;
@@ -116,15 +160,22 @@ internal sealed class ResilienceProvider
             });
         }
 
+        CircuitBreakerManualControl? control = null;
+        CircuitBreakerStateProvider? state = null;
+        var tally = new FailureTally();
         if (_options.CircuitBreaker is { } breaker)
         {
+            control = new CircuitBreakerManualControl();
+            state = new CircuitBreakerStateProvider();
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<AttemptOutcome>
             {
                 FailureRatio = breaker.FailureRatio,
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Result is { Failure: not null } r && (r.Transient || r.StatusCode >= 500)),
+                ManualControl = control,
+                StateProvider = state,
+                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Result is { } r && IsBreakerFailure(r) && tally.Count()),
                 OnOpened = args =>
                 {
                     _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture, $"circuit breaker for {host} opened for {args.BreakDuration.TotalSeconds:0.#} s"));
@@ -138,12 +189,13 @@ internal sealed class ResilienceProvider
             });
         }
 
+        TokenBucketRateLimiter? ownLimiter = null;
         if (_options.RequestsPerSecond > 0)
         {
-            builder.AddRateLimiter(_globalLimiter ?? CreateLimiter(_options.RequestsPerSecond));
+            builder.AddRateLimiter(_globalLimiter ?? (ownLimiter = CreateLimiter(_options.RequestsPerSecond)));
         }
 
-        return builder.Build();
+        return new HostPipeline(builder.Build(), control, state, tally, ownLimiter);
     }
 
     private bool ShouldRetry(ResilienceContext context, Outcome<AttemptOutcome> outcome)
@@ -166,8 +218,20 @@ internal sealed class ResilienceProvider
         return null;
     }
 
+    private void DisposeLimiters()
+    {
+        _globalLimiter?.Dispose();
+        foreach (var host in _pipelines.Values)
+        {
+            if (host.IsValueCreated)
+            {
+                host.Value.Limiter?.Dispose();
+            }
+        }
+    }
+
     /// <summary>A token bucket refilled in small steps, so the start rate is even rather than bursty.</summary>
-    private static RateLimiter CreateLimiter(double requestsPerSecond)
+    private static TokenBucketRateLimiter CreateLimiter(double requestsPerSecond)
     {
         var period = TimeSpan.FromSeconds(Math.Max(1.0 / requestsPerSecond, 0.05));
         var tokens = Math.Max(1, (int)Math.Round(requestsPerSecond * period.TotalSeconds));
@@ -180,5 +244,54 @@ internal sealed class ResilienceProvider
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
         });
+    }
+
+    /// <summary>One host's pipeline and the handles on its breaker and limiter.</summary>
+    private sealed class HostPipeline
+    {
+        private readonly CircuitBreakerManualControl? _control;
+        private readonly CircuitBreakerStateProvider? _state;
+        private readonly FailureTally _tally;
+
+        public HostPipeline(ResiliencePipeline<AttemptOutcome> pipeline, CircuitBreakerManualControl? control, CircuitBreakerStateProvider? state, FailureTally tally, TokenBucketRateLimiter? limiter)
+        {
+            Pipeline = pipeline;
+            _control = control;
+            _state = state;
+            _tally = tally;
+            Limiter = limiter;
+        }
+
+        public ResiliencePipeline<AttemptOutcome> Pipeline { get; }
+
+        /// <summary>The host's own limiter (per-host rate limit), disposed with the provider.</summary>
+        public TokenBucketRateLimiter? Limiter { get; }
+
+        /// <summary>
+        /// Closing a closed circuit only resets Polly's health metrics, so the next failures count from
+        /// zero. A circuit that opened meanwhile is left alone: only its break duration ends it. (A
+        /// failure that opens it between the check and the reset is the one race left; it costs at most
+        /// an early close, never a missed one.)
+        /// </summary>
+        public Task ClearFailuresAfterSuccessAsync() =>
+            _control is not null && _tally.Clear() && _state is { CircuitState: CircuitState.Closed }
+                ? _control.CloseAsync()
+                : Task.CompletedTask;
+    }
+
+    /// <summary>Whether the breaker saw a failure since the last success; spares the reset on healthy hosts.</summary>
+    private sealed class FailureTally
+    {
+        private int _failures;
+
+        /// <summary>Counts one failure; always true, to sit inside the breaker's predicate.</summary>
+        public bool Count()
+        {
+            Interlocked.Increment(ref _failures);
+            return true;
+        }
+
+        /// <summary>True when there was a failure to clear.</summary>
+        public bool Clear() => Interlocked.Exchange(ref _failures, 0) > 0;
     }
 }

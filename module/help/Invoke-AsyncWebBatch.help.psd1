@@ -1,0 +1,252 @@
+# Help source for Invoke-AsyncWebBatch. Build-Help.ps1 turns it into AsyncWeb.dll-Help.xml; syntax, types,
+# positions, pipeline input, aliases, defaults and allowed ranges come from the compiled cmdlet.
+@{
+    Synopsis    = 'Sends many HTTP requests concurrently from one pipeline call and streams one result per input item as requests finish.'
+
+    Description = @'
+Invoke-AsyncWebBatch takes URIs, or objects that describe requests, from the pipeline or from -Uri and keeps up to -ThrottleLimit of them in flight at once. Each input item gets exactly one result: an AsyncWeb.WebBatchResult with the status, headers, content (or the file written), timings and attempts. Results leave the pipeline as soon as their request finishes, in completion order, or in input order with -Ordered; the Index property says which input item a result belongs to.
+
+An input item can be a string or System.Uri, or any object or hashtable with a Uri, Url or Href property (CSV rows from Import-Csv work as they are). Such an object may also carry Method, Headers, Body, ContentType, OutFile and Sha256, which override the cmdlet's parameters for that item only.
+
+Upstream is read only as fast as requests finish, so a batch of a million lines runs in bounded memory. Ctrl+C or Select-Object -First cancels the requests still in flight.
+
+A failed item (refused connection, timeout, 4xx/5xx status, a file that could not be written ...) is written as a non-terminating error whose FullyQualifiedErrorId starts with a stable ErrorId such as ConnectionRefused or HttpStatus, and the batch goes on. -ErrorVariable collects them, -FailuresAsResults turns them into results with Success = $false, and -ErrorAction Stop cancels the rest of the batch at the first failure. Transient failures can be retried with -MaximumRetryCount (exponential backoff with jitter, Retry-After honoured).
+
+The examples use $base for the server address. They run against AsyncWeb's local test server; from a clone of the repository, `Import-Module ./tests/TestHelpers.psm1; $base = (Start-TestServer).Http` starts one (as `./build.ps1 Demo` does). Or set $base = 'http://127.0.0.1:5000' to a server of your own.
+'@
+
+    Parameters  = @{
+        Uri                        = 'The requests to send: URI strings or System.Uri values, or objects and hashtables with a Uri, Url or Href property and, optionally, Method, Headers, Body, ContentType, OutFile and Sha256 properties that override the parameters for that item. Relative URIs need -Session with a base URI. Usually given through the pipeline.'
+        Method                     = 'HTTP method for items that do not name their own. Any method token is accepted, custom verbs too; tab completion offers GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS and TRACE.'
+        Headers                    = 'Headers sent with every request, as a hashtable. An item''s own Headers add to these and override them by name; these override the headers of -Session. Authorization, Proxy-Authorization and Cookie values are never shown in messages or verbose output.'
+        Body                       = 'Request body for items that have no Body of their own: a string (sent as is), a byte array, or any other object or hashtable, which is sent as JSON. A hashtable is form-encoded instead when -ContentType is application/x-www-form-urlencoded.'
+        ContentType                = 'Content-Type of the body. When omitted it is application/json for objects, hashtables and strings that look like JSON, text/plain for other strings and application/octet-stream for byte arrays. A charset parameter sets the encoding of string bodies.'
+        UserAgent                  = 'User-Agent header sent with every request.'
+        ThrottleLimit              = 'Most requests in flight at once across the whole batch. While every slot is busy, finished results are written and no more input is read.'
+        ThrottleLimitPerHost       = 'Most requests in flight at once to one host (host and port), on top of -ThrottleLimit. Use it to be polite to each server of a batch that spans many. 0 applies only the global limit.'
+        TimeoutSec                 = 'Longest time, in seconds, for one attempt from sending the request to the last byte of the body. An attempt that takes longer fails with ErrorId RequestTimeout (and is retried when -MaximumRetryCount allows). 0 means no limit.'
+        TotalTimeoutSec            = 'Longest time, in seconds, for the whole item: every attempt, the delays between retries and any rate-limit wait. An item that takes longer fails with ErrorId TotalTimeout. Distinct from -TimeoutSec, which limits each attempt. 0 means no limit.'
+        ConnectTimeoutSec          = 'Longest time, in seconds, to open a TCP connection, DNS lookup included. A slower connection fails with ErrorId ConnectTimeout. 0 means no limit. Cannot be combined with -Session; set it on New-AsyncWebSession instead.'
+        OperationTimeoutSec        = 'Longest silence from the server, in seconds. The wait for the response headers may last ConnectTimeoutSec + OperationTimeoutSec (a new connection may need opening first); each wait for the next piece of the body may last OperationTimeoutSec. A stalled response fails with ErrorId OperationTimeout, while a steadily flowing download may take as long as it needs. 0 means no limit.'
+        SkipHttpErrorCheck         = 'Treats 4xx and 5xx responses as ordinary results (Success = $true, with their StatusCode and content) instead of HttpStatus errors.'
+        SkipCertificateCheck       = 'Accepts any TLS certificate, expired, self-signed or for another name. Only for test servers. Cannot be combined with -Session; set it on New-AsyncWebSession instead.'
+        MaximumRedirection         = 'Most redirects followed for one request. When a response would need one more, the item fails with ErrorId TooManyRedirects; 0 returns the 3xx response itself as the result.'
+        AllowInsecureRedirect      = 'Follows redirects from HTTPS to HTTP. Without it such a redirect fails with ErrorId InsecureRedirect.'
+        Ordered                    = 'Writes results in input order instead of completion order. Requests still run concurrently; at most 4 x ThrottleLimit finished results wait for an earlier slow one, so memory stays bounded.'
+        Proxy                      = 'Proxy server for every request, instead of the proxy settings of the environment. Cannot be combined with -Session; set it on New-AsyncWebSession instead.'
+        ProxyCredential            = 'Credential for the proxy given by -Proxy. Cannot be combined with -Session.'
+        NoProxy                    = 'Connects directly, ignoring proxy settings from the environment (HTTP_PROXY, HTTPS_PROXY). Cannot be combined with -Session.'
+        HttpVersion                = 'HTTP version to request: 1.0, 1.1, 2.0, or 3.0 where the runtime supports QUIC. A server that does not speak it makes the item fail with ErrorId HttpVersionNotSupported.'
+        Session                    = 'A session from New-AsyncWebSession: its base URI (relative URIs resolve against it), default headers, cookies, bearer token or basic credential, and its own warm connection pool, reused across calls.'
+        FailuresAsResults          = 'Writes failed items as results with Success = $false and an Error property (ErrorId, Category, Message) instead of as error records, so one variable holds the whole batch.'
+        OutFile                    = 'Streams the response body to this file instead of keeping it in memory; an item''s own OutFile property wins. The file appears only when the download is complete (written beside it, then moved into place). An existing file fails the item with ErrorId FileExists unless -Force or -SkipExisting is given. The folder must exist.'
+        OutDirectory               = 'Streams response bodies into this folder (created when missing), each named from the Content-Disposition header or the last segment of the URL, made safe for the file system. Two items of the batch that would write the same file fail the second with ErrorId DuplicateOutFile.'
+        Sha256                     = 'Expected SHA-256 of the downloaded body, as 64 hexadecimal characters; an item''s own Sha256 property wins. A mismatch fails the item with ErrorId HashMismatch and the file is not kept.'
+        Force                      = 'Overwrites files that already exist at the OutFile or OutDirectory target. Cannot be combined with -SkipExisting.'
+        SkipExisting               = 'Leaves files that already exist alone: their result has Skipped = $true. With an OutFile the request is not even sent; with -OutDirectory the name can come from the response, so the request is sent but nothing is written. Cannot be combined with -Force.'
+        Resume                     = 'Continues interrupted downloads with a Range request instead of starting over. A failed download keeps its partial file for the next run; the server''s ETag or Last-Modified makes sure the rest belongs to the same file.'
+        MaximumRetryCount          = 'Retries after a transient failure: a connection failure, a timeout, or a status listed in -RetryStatusCode. 0 sends each request once. POST, PATCH and custom methods are retried only with -RetryAllMethods.'
+        RetryIntervalSec           = 'Base delay, in seconds, of the exponential backoff between retries; each wait is randomised (jitter) so that many items do not retry in step.'
+        MaximumRetryDelaySec       = 'Longest wait, in seconds, between two attempts, however far the backoff has grown.'
+        MaximumRetryAfterSec       = 'Longest Retry-After, in seconds, honoured on 429 and 503 responses: the wait before the next attempt is what the server asks for, but never longer than this.'
+        RetryStatusCode            = 'HTTP statuses that count as transient and are retried.'
+        RetryAllMethods            = 'Retries non-idempotent methods too (POST, PATCH and custom methods). Use it only when the server tolerates receiving the same request twice.'
+        CircuitBreakerThreshold    = 'Turns on a circuit breaker per host: it opens after this many failures in a row for that host (each attempt counts; failures are connection errors other than DNS, timeouts and 5xx or retryable statuses — a 404 counts as a success). With -CircuitBreakerFailureRatio below 1 it opens instead when at least that share of the host''s requests in the last five minutes failed, once it has had at least this many. While the circuit is open, items for that host fail at once with ErrorId CircuitOpen instead of waiting on a server that is down. 0 turns the breaker off; otherwise at least 2.'
+        CircuitBreakerFailureRatio = 'Share (0.01 to 1) of a host''s requests in the last five minutes that must have failed for its circuit to open, once it has had at least -CircuitBreakerThreshold requests; 0.5 opens it when at least half of them failed. The default, 1, means failures in a row. Has no effect without -CircuitBreakerThreshold.'
+        CircuitBreakerBreakSec     = 'How long, in seconds, an open circuit stays open before one probe request is let through; a successful probe closes it again.'
+        RequestsPerSecond          = 'Most request starts per second, for APIs with a rate limit; requests wait their turn. 0 means no limit. Applies to the whole batch unless -RateLimitPerHost is given.'
+        RateLimitPerHost           = 'Applies -RequestsPerSecond to each host separately instead of to the whole batch.'
+        AsJob                      = 'Runs the batch as a background job in this session and returns the job at once. Receive-Job streams the results as they finish (failures arrive in the job''s error stream, or as results with -FailuresAsResults); Stop-Job cancels the requests in flight. Pipeline input is read before the command returns.'
+    }
+
+    DefaultValues = @{
+        UserAgent       = 'AsyncWeb/<module version> (PowerShell <platform>)'
+        RetryStatusCode = '408, 429, 500, 502, 503, 504'
+    }
+
+    Inputs      = @(
+        @{ Type = 'System.String'; Description = 'A URI to request.' }
+        @{ Type = 'System.Uri'; Description = 'A URI to request.' }
+        @{ Type = 'System.Collections.IDictionary'; Description = 'A hashtable with a Uri (or Url, Href) key and optional Method, Headers, Body, ContentType, OutFile and Sha256 keys.' }
+        @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a Uri, Url or Href property and the same optional properties, such as the rows of Import-Csv.' }
+    )
+
+    Outputs     = @(
+        @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input and ProtocolVersion, plus ContentObject (the body parsed from JSON, as Invoke-RestMethod returns it) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
+    )
+
+    Notes       = @'
+ErrorIds are stable; scripts can match on them with $_.FullyQualifiedErrorId -like 'HttpStatus,*' or, with -FailuresAsResults, on $_.Error.ErrorId.
+The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile.
+Reaching the server: DnsResolutionFailed, ConnectionRefused, ConnectionReset, ConnectionFailed, TlsHandshakeFailed.
+Time limits: ConnectTimeout, OperationTimeout, RequestTimeout.
+The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported.
+Files: FileExists, DuplicateOutFile, FileWriteFailed, HashMismatch.
+Resilience: CircuitOpen, RateLimited, BodyNotReplayable. Cancellation: Canceled.
+
+Bodies larger than 256 MiB are not kept in memory (ErrorId ResponseTooLarge): download them with -OutFile or -OutDirectory. Text bodies are decoded by their charset (UTF-8 by default) and gzip, deflate and brotli are decompressed.
+
+Without -Session, batches with the same connection settings share a pool of warm connections for the life of the module.
+'@
+
+    Examples    = @(
+        @{
+            Title   = 'One GET'
+            Code    = @'
+$result = Invoke-AsyncWebBatch -Uri "$base/json"
+$result | Select-Object StatusCode, ContentType, ContentLength, ElapsedMs
+$result.ContentObject.name
+'@
+            Remarks = 'Sends one GET and reads the JSON body of the result: ContentObject is the body parsed as Invoke-RestMethod would return it. The same cmdlet that runs thousands of requests is a fine way to send one.'
+        }
+        @{
+            Title   = 'A concurrent batch from a list'
+            Code    = @'
+1..20 | ForEach-Object { "$base/delay/200?n=$_" } | Set-Content ./urls.txt
+Get-Content ./urls.txt |
+    Invoke-AsyncWebBatch -ThrottleLimit 10 |
+    Sort-Object Index |
+    Format-Table Index, StatusCode, ElapsedMs, Uri
+'@
+            Remarks = 'Requests every URL of a text file, ten at a time: twenty requests of 200 ms each take about 0.4 s instead of 4 s. Results arrive in completion order; Sort-Object Index (or -Ordered) restores the order of the list.'
+        }
+        @{
+            Title   = 'A JSON POST with a bearer token'
+            Code    = @'
+$token = ConvertTo-SecureString 'demo-token' -AsPlainText -Force
+$api = New-AsyncWebSession -BaseUri $base -Token $token
+$orders = 1..3 | ForEach-Object { @{ Uri = '/echo'; Body = @{ id = $_; sku = "A-$_" } } }
+$orders | Invoke-AsyncWebBatch -Session $api -Method POST -Ordered |
+    ForEach-Object { $_.ContentObject.body }
+$api.Dispose()
+'@
+            Remarks = 'Each hashtable is one request: its Body is converted to JSON and sent with Content-Type application/json to /echo, resolved against the session''s base URI. The session adds "Authorization: Bearer demo-token" to every request; the token is never shown in output, errors or verbose messages. Read the token from a vault or with Read-Host -AsSecureString rather than writing it in a script.'
+        }
+        @{
+            Title   = 'Throttling: in flight at once, per host, and per second'
+            Code    = @'
+$uris = 1..100 | ForEach-Object { "$base/delay/50?n=$_" }
+$uris | Invoke-AsyncWebBatch -ThrottleLimit 64 -ThrottleLimitPerHost 8 |
+    Measure-AsyncWebBatch | Select-Object Count, Succeeded, WallTime, RequestsPerSecond
+
+1..10 | ForEach-Object { "$base/json?page=$_" } |
+    Invoke-AsyncWebBatch -RequestsPerSecond 20 |
+    Measure-AsyncWebBatch | Select-Object Count, Succeeded, WallTime, RequestsPerSecond
+'@
+            Remarks = 'The first batch keeps at most 64 requests in flight overall but only 8 to any one host, so this single-host batch runs 8 at a time. The second starts at most 20 requests per second, for APIs that count calls rather than connections; add -RateLimitPerHost to give each host its own budget.'
+        }
+        @{
+            Title   = 'Timeouts: connect, silence, and the whole request'
+            Code    = @'
+"$base/json", "$base/drip?bytes=10&intervalMs=3000", "$base/drip?bytes=20&intervalMs=300" |
+    Invoke-AsyncWebBatch -ConnectTimeoutSec 5 -OperationTimeoutSec 1 -TimeoutSec 2 -FailuresAsResults -Ordered |
+    Format-Table Index, StatusCode, ErrorId, ElapsedMs
+'@
+            Remarks = 'The JSON answers at once. The first /drip sends its headers, then falls silent for 3 s before each byte, so -OperationTimeoutSec 1 ends it after a second with ErrorId OperationTimeout. The second /drip sends a byte every 0.3 s, never silent for long, but would need 6 s in all, so -TimeoutSec 2 ends it with ErrorId RequestTimeout. -ConnectTimeoutSec bounds opening the connection (ErrorId ConnectTimeout). The batch takes about 2 s, not 30.'
+        }
+        @{
+            Title   = 'A download batch into a folder, skipping what is already there'
+            Code    = @'
+$reports = 1..5 | ForEach-Object { "$base/content-disposition?name=report-$_.csv" }
+$reports | Invoke-AsyncWebBatch -OutDirectory ./reports -SkipExisting |
+    Format-Table Index, StatusCode, ContentLength, Skipped, OutFile
+
+# Run it again: nothing is written twice.
+$reports | Invoke-AsyncWebBatch -OutDirectory ./reports -SkipExisting |
+    Measure-AsyncWebBatch | Select-Object Count, Skipped
+'@
+            Remarks = 'Streams each body to ./reports under the name the server gives in Content-Disposition (or the last segment of the URL). Every file appears only once it is complete. The second run finds the files and marks every result Skipped; use -Force to overwrite instead, and -Resume to continue interrupted downloads.'
+        }
+        @{
+            Title   = 'A download batch from a CSV file, one OutFile per row'
+            Code    = @'
+New-Item -ItemType Directory -Force -Path ./data | Out-Null
+@(
+    [pscustomobject]@{ Url = "$base/bytes/1000"; OutFile = './data/small.bin' }
+    [pscustomobject]@{ Url = "$base/bytes/250000"; OutFile = './data/large.bin' }
+) | Export-Csv -Path ./downloads.csv
+
+Import-Csv ./downloads.csv |
+    Invoke-AsyncWebBatch -SkipExisting -ThrottleLimit 4 |
+    Format-Table Index, ContentLength, Skipped, Sha256, OutFile
+'@
+            Remarks = 'Each CSV row names its URL and its target file (a Sha256 column would make every download checked too). Rows whose file already exists are skipped without sending a request, so the command can be run again after a failure to fetch only what is missing.'
+        }
+        @{
+            Title   = 'Retries with backoff'
+            Code    = @'
+$key = New-Guid
+"$base/retry/${key}?failures=2&status=503" |
+    Invoke-AsyncWebBatch -MaximumRetryCount 3 -RetryIntervalSec 0.2 |
+    Select-Object StatusCode, Attempts, ElapsedMs
+
+"$base/retry/${key}-busy?failures=1&status=429&retryAfter=1" |
+    Invoke-AsyncWebBatch -MaximumRetryCount 2 -MaximumRetryAfterSec 5 |
+    Select-Object StatusCode, Attempts, ElapsedMs
+'@
+            Remarks = 'The test server''s /retry endpoint fails the first calls for a key. The first request gets 503 twice and succeeds on the third attempt after short, jittered waits. The second gets 429 with Retry-After: 1 and waits the second the server asked for. Connection failures, timeouts and 408, 429, 500, 502, 503 and 504 are retried; POST is retried only with -RetryAllMethods.'
+        }
+        @{
+            Title   = 'Handling failures with -ErrorVariable and ErrorIds'
+            Code    = @'
+$uris = "$base/json", "$base/status/404", "$base/status/503", 'http://127.0.0.1:1/'
+$ok = $uris | Invoke-AsyncWebBatch -ErrorVariable failed -ErrorAction SilentlyContinue
+"$(@($ok).Count) succeeded, $($failed.Count) failed"
+$failed | ForEach-Object { '{0,-18} {1}' -f $_.TargetObject.Error.ErrorId, $_.TargetObject.Uri }
+$notFound = $failed | Where-Object { $_.FullyQualifiedErrorId -like 'HttpStatus,*' -and $_.TargetObject.StatusCode -eq 404 }
+"$(@($notFound).Count) not found"
+'@
+            Remarks = 'Successes go down the pipeline; each failure is an error record in $failed whose FullyQualifiedErrorId starts with a stable ErrorId (HttpStatus, ConnectionRefused, ...) and whose TargetObject is the full result. Leave out -ErrorAction SilentlyContinue to also see the errors as they happen.'
+        }
+        @{
+            Title   = 'Failures as results, or stop at the first one'
+            Code    = @'
+$results = "$base/json", "$base/status/500", "$base/status/404" | Invoke-AsyncWebBatch -FailuresAsResults
+$results | Where-Object { -not $_.Success } |
+    ForEach-Object { '{0} {1}: {2}' -f $_.StatusCode, $_.ErrorId, $_.Error.Message }
+
+try {
+    "$base/json", "$base/status/500", "$base/delay/3000" | Invoke-AsyncWebBatch -ErrorAction Stop
+}
+catch {
+    "Stopped: $($_.FullyQualifiedErrorId)"
+}
+'@
+            Remarks = 'With -FailuresAsResults every item, good or bad, is a result; filter on Success and read ErrorId and Error.Message. With -ErrorAction Stop the first failure ends the command: the requests still in flight (here the 3 s delay) are cancelled and the error can be caught.'
+        }
+        @{
+            Title   = 'A batch as a background job'
+            Code    = @'
+$job = 1..20 | ForEach-Object { "$base/delay/100?n=$_" } | Invoke-AsyncWebBatch -AsJob -ThrottleLimit 5
+$job | Receive-Job -Wait | Measure-AsyncWebBatch | Select-Object Count, Succeeded, WallTime
+Remove-Job $job
+
+$slow = 1..10 | ForEach-Object { "$base/delay/30000?n=$_" } | Invoke-AsyncWebBatch -AsJob
+Stop-Job $slow
+$slow.State
+Remove-Job $slow
+'@
+            Remarks = 'The first job runs twenty requests while the prompt stays free; Receive-Job -Wait streams the results as they finish. Stop-Job ends the second job at once and cancels its requests on the server.'
+        }
+        @{
+            Title   = 'Per-item methods and headers, in input order'
+            Code    = @'
+@(
+    @{ Uri = "$base/echo"; Method = 'PUT'; Body = 'plain text' }
+    @{ Uri = "$base/echo"; Method = 'DELETE'; Headers = @{ 'X-Reason' = 'cleanup' } }
+    @{ Uri = "$base/status/204"; Method = 'HEAD' }
+) | Invoke-AsyncWebBatch -Headers @{ 'X-Batch' = 'nightly' } -Ordered |
+    Format-Table Index, Method, StatusCode, Uri
+'@
+            Remarks = 'Each hashtable chooses its own method, body and headers; -Headers are added to every request, and an item''s own headers win on the same name. -Ordered writes the results in the order of the input.'
+        }
+    )
+
+    Links       = @(
+        @{ Text = 'New-AsyncWebSession' }
+        @{ Text = 'Measure-AsyncWebBatch' }
+        @{ Text = 'Invoke-WebRequest' }
+        @{ Text = 'ForEach-Object' }
+    )
+}

@@ -1,0 +1,95 @@
+# Help source for Measure-AsyncWebBatch. Build-Help.ps1 turns it into AsyncWeb.dll-Help.xml; syntax, types,
+# positions, pipeline input, aliases, defaults and allowed ranges come from the compiled cmdlet.
+@{
+    Synopsis    = 'Summarises the results of a batch: counts, failures by ErrorId, statuses, bytes, latency percentiles, wall time and rate.'
+
+    Description = @'
+Measure-AsyncWebBatch reads the results of Invoke-AsyncWebBatch from the pipeline and, at the end, writes one AsyncWeb.Commands.WebBatchSummary:
+- Count, Succeeded, Failed and Skipped;
+- FailuresByErrorId (and FailureSummary, e.g. "HttpStatus×2 ConnectionRefused×1");
+- StatusCodes (and StatusHistogram, e.g. "200×998 404×2");
+- Bytes of body received or written;
+- latency MinMs, P50Ms, P90Ms, P99Ms and MaxMs (nearest-rank percentiles of the requests that were sent);
+- WallTime from the first request's start to the last one's end, and RequestsPerSecond over it.
+
+Failed items count too: pass -FailuresAsResults to Invoke-AsyncWebBatch, or merge its error records into the pipeline with 2>&1; an error record written by Invoke-AsyncWebBatch counts as the failed result it carries. Anything else is reported as a NotAWebBatchResult error and not counted.
+
+The examples use $base for the server address. They run against AsyncWeb's local test server; from a clone of the repository, `Import-Module ./tests/TestHelpers.psm1; $base = (Start-TestServer).Http` starts one (as `./build.ps1 Demo` does). Or set $base = 'http://127.0.0.1:5000' to a server of your own.
+'@
+
+    Parameters  = @{
+        InputObject = 'A result of Invoke-AsyncWebBatch, or an error record it wrote (merged with 2>&1), which counts as the failed result it carries. Usually given through the pipeline.'
+    }
+
+    Inputs      = @(
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'The results of Invoke-AsyncWebBatch, successful or (with -FailuresAsResults) failed.' }
+        @{ Type = 'System.Management.Automation.ErrorRecord'; Description = 'Error records written by Invoke-AsyncWebBatch, merged into the pipeline with 2>&1.' }
+    )
+
+    Outputs     = @(
+        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime and RequestsPerSecond.' }
+    )
+
+    Notes       = @'
+Latency figures and the rate count only the items that were sent; items skipped before sending (-SkipExisting with an OutFile) or refused as invalid input count in Count but not in the latencies.
+'@
+
+    Examples    = @(
+        @{
+            Title   = 'Summarise a batch'
+            Code    = @'
+1..200 | ForEach-Object { "$base/json?n=$_" } |
+    Invoke-AsyncWebBatch -ThrottleLimit 32 |
+    Measure-AsyncWebBatch
+'@
+            Remarks = 'Sends 200 requests, 32 at a time, and shows how many succeeded, the status histogram, the bytes received, latency percentiles, the wall time and the request rate.'
+        }
+        @{
+            Title   = 'Count failures by ErrorId'
+            Code    = @'
+"$base/json", "$base/status/404", "$base/status/503", 'http://127.0.0.1:1/' |
+    Invoke-AsyncWebBatch 2>&1 |
+    Measure-AsyncWebBatch |
+    Format-List Count, Succeeded, Failed, FailureSummary, StatusHistogram
+
+$summary = "$base/json", "$base/status/500" | Invoke-AsyncWebBatch -FailuresAsResults | Measure-AsyncWebBatch
+$summary.FailuresByErrorId['HttpStatus']
+'@
+            Remarks = 'Error records merged with 2>&1, or failed results from -FailuresAsResults, count as failures under their ErrorId: here HttpStatus twice and ConnectionRefused once. FailuresByErrorId is a dictionary for scripts; FailureSummary is the same as one line of text.'
+        }
+        @{
+            Title   = 'Compare throttle limits'
+            Code    = @'
+foreach ($limit in 1, 8, 32) {
+    $summary = 1..40 | ForEach-Object { "$base/delay/20?n=$_" } |
+        Invoke-AsyncWebBatch -ThrottleLimit $limit |
+        Measure-AsyncWebBatch
+    [pscustomobject]@{
+        ThrottleLimit     = $limit
+        RequestsPerSecond = $summary.RequestsPerSecond
+        P90Ms             = $summary.P90Ms
+        WallTime          = $summary.WallTime
+    }
+}
+'@
+            Remarks = 'Runs the same 40 requests of 20 ms each at three limits: the wall time falls from about a second to well under 0.1 s as more requests are in flight, while each request''s latency stays about the same.'
+        }
+        @{
+            Title   = 'Keep the results and the summary'
+            Code    = @'
+New-Item -ItemType Directory -Force -Path ./files | Out-Null
+$results = 1..10 | ForEach-Object { @{ Uri = "$base/bytes/$($_ * 10000)"; OutFile = "./files/part$_.bin" } } |
+    Invoke-AsyncWebBatch -Force -FailuresAsResults
+$summary = $results | Measure-AsyncWebBatch
+'{0} files, {1:N0} bytes in {2:N2} s' -f $summary.Succeeded, $summary.Bytes, $summary.WallTime.TotalSeconds
+$results | Sort-Object ElapsedMs -Descending | Select-Object -First 3 Index, ElapsedMs, OutFile
+'@
+            Remarks = 'Collect the results once, then summarise them and still look at individual items, here the three slowest downloads. Bytes counts what was written to disk.'
+        }
+    )
+
+    Links       = @(
+        @{ Text = 'Invoke-AsyncWebBatch' }
+        @{ Text = 'Measure-Object' }
+    )
+}

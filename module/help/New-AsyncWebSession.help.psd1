@@ -1,0 +1,116 @@
+# Help source for New-AsyncWebSession. Build-Help.ps1 turns it into AsyncWeb.dll-Help.xml; syntax, types,
+# positions, pipeline input, aliases, defaults and allowed ranges come from the compiled cmdlet.
+@{
+    Synopsis    = 'Creates a reusable AsyncWeb session: a base URI, default headers, cookies, credentials and its own warm connection pool.'
+
+    Description = @'
+New-AsyncWebSession returns an AsyncWeb.AsyncWebSession to pass to Invoke-AsyncWebBatch -Session. Every request of the session gets its settings:
+- relative URIs such as '/users/42' resolve against -BaseUri;
+- -Headers are sent with every request (a batch's -Headers and an item's own Headers win on the same name);
+- cookies set by responses are kept in the session's cookie container and sent back on later requests;
+- a bearer token (-Token) or basic credential (-Credential) is sent as the Authorization header to the origin of -BaseUri only (to every host when the session has no base URI); it is not carried over a redirect to another origin and is never shown in output, errors or verbose messages;
+- connection settings (certificate check, proxy, connect timeout, connection limits and lifetime) apply to the session's own connection pool.
+
+A session reused across many Invoke-AsyncWebBatch calls keeps its connections open and warm, so later batches skip the TCP and TLS handshakes. Call $session.Dispose() when done to close its connections.
+
+The examples use $base for the server address. They run against AsyncWeb's local test server; from a clone of the repository, `Import-Module ./tests/TestHelpers.psm1; $base = (Start-TestServer).Http` starts one (as `./build.ps1 Demo` does). Or set $base = 'http://127.0.0.1:5000' to a server of your own.
+'@
+
+    Parameters  = @{
+        BaseUri                   = 'Absolute http:// or https:// URI that relative -Uri values of Invoke-AsyncWebBatch resolve against, as a browser resolves links: ''/json'' replaces the path, ''items/1'' is relative to the last segment.'
+        Headers                   = 'Headers sent with every request of the session, as a hashtable. The -Headers of Invoke-AsyncWebBatch and an item''s own Headers override them by name.'
+        Token                     = 'Bearer token, as a SecureString, sent as "Authorization: Bearer <token>" with the session''s requests to the origin of -BaseUri (to every host when there is no base URI), as Invoke-RestMethod -Authentication Bearer -Token does. A redirect to another origin does not carry it, and the token is never shown. Cannot be combined with -Credential.'
+        Credential                = 'User name and password sent as HTTP basic authentication ("Authorization: Basic ...") with the session''s requests to the origin of -BaseUri (to every host when there is no base URI); a redirect to another origin does not carry them. The password is never shown; the session shows only the UserName. Cannot be combined with -Token.'
+        SkipCertificateCheck      = 'Accepts any TLS certificate for the session''s connections, expired, self-signed or for another name. Only for test servers.'
+        Proxy                     = 'Proxy server for the session''s requests, instead of the proxy settings of the environment.'
+        ProxyCredential           = 'Credential for the proxy given by -Proxy.'
+        NoProxy                   = 'Connects directly, ignoring proxy settings from the environment (HTTP_PROXY, HTTPS_PROXY).'
+        ConnectTimeoutSec         = 'Longest time, in seconds, to open a connection, DNS lookup included; a slower connection fails the item with ErrorId ConnectTimeout. 0 means no limit.'
+        MaximumConnectionsPerHost = 'Most connections the session opens to one server at a time; requests beyond it wait for a free connection. 0 means no limit (then -ThrottleLimit of each batch is what bounds them).'
+        ConnectionLifetimeSec     = 'How long, in seconds, a pooled connection is reused before it is replaced with a new one, so that DNS changes and load balancer moves are noticed by long-lived sessions.'
+    }
+
+    Inputs      = @(
+        @{ Type = 'None'; Description = 'This cmdlet takes no pipeline input.' }
+    )
+
+    Outputs     = @(
+        @{ Type = 'AsyncWeb.AsyncWebSession'; Description = 'The session: BaseUri, Headers, Cookies (a System.Net.CookieContainer), UserName, HasToken, SkipCertificateCheck, Proxy, MaximumConnectionsPerHost, ConnectionLifetime, ConnectTimeout and IsDisposed, and a Dispose() method that closes its connections.' }
+    )
+
+    Notes       = @'
+The settings that belong to the connection pool (-SkipCertificateCheck, -Proxy, -ProxyCredential, -NoProxy, -ConnectTimeoutSec) are set on the session; Invoke-AsyncWebBatch refuses them together with -Session (ErrorId ParameterConflictsWithSession). A disposed session is refused too (ErrorId SessionDisposed).
+'@
+
+    Examples    = @(
+        @{
+            Title   = 'A base URI for relative paths'
+            Code    = @'
+$site = New-AsyncWebSession -BaseUri $base
+'/json', '/status/204', '/bytes/100' | Invoke-AsyncWebBatch -Session $site -Ordered |
+    Format-Table Index, StatusCode, ContentLength, Uri
+$site.Dispose()
+'@
+            Remarks = 'Relative URIs resolve against the session''s base URI, so a list of paths is enough. Without a session a relative URI fails with ErrorId RelativeUriWithoutBase.'
+        }
+        @{
+            Title   = 'A bearer token and default headers for an API'
+            Code    = @'
+$token = ConvertTo-SecureString 'demo-token' -AsPlainText -Force
+$api = New-AsyncWebSession -BaseUri $base -Token $token -Headers @{ Accept = 'application/json'; 'X-Client' = 'nightly-report' }
+$api
+$result = Invoke-AsyncWebBatch '/bearer' -Session $api
+$result.ContentObject.authenticated
+
+@{ Uri = '/echo'; Body = @{ name = 'widget'; price = 9.5 } } |
+    Invoke-AsyncWebBatch -Session $api -Method POST |
+    ForEach-Object { $_.ContentObject.contentType }
+$api.Dispose()
+'@
+            Remarks = 'The session sends "Authorization: Bearer demo-token" and the two headers with every request; showing $api reveals only HasToken = True. The POST sends the hashtable as JSON. In real scripts read the token with Read-Host -AsSecureString or from a secret store rather than writing it down.'
+        }
+        @{
+            Title   = 'Cookies carried across requests and batches'
+            Code    = @'
+$browser = New-AsyncWebSession -BaseUri $base
+Invoke-AsyncWebBatch '/cookies/set?cart=42&theme=dark' -Session $browser | Out-Null
+$browser.Cookies.GetCookies([uri]$base) | Format-Table Name, Value
+(Invoke-AsyncWebBatch '/cookies' -Session $browser).ContentObject.cookies
+$browser.Dispose()
+'@
+            Remarks = 'Cookies set by a response go into the session''s cookie container and are sent back with every later request of the session, in this batch and the next.'
+        }
+        @{
+            Title   = 'Basic authentication with -Credential'
+            Code    = @'
+$password = ConvertTo-SecureString 'p@ss' -AsPlainText -Force
+$login = [pscredential]::new('alice', $password)
+$secure = New-AsyncWebSession -BaseUri $base -Credential $login
+Invoke-AsyncWebBatch '/basic-auth/alice/p@ss' -Session $secure | Select-Object StatusCode, Success
+$secure.UserName
+$secure.Dispose()
+'@
+            Remarks = 'The credential is sent as HTTP basic authentication with the session''s requests; the session shows only the user name. Use Get-Credential interactively.'
+        }
+        @{
+            Title   = 'A warm pool reused across batches, with limits and a lifetime'
+            Code    = @'
+$pool = New-AsyncWebSession -BaseUri $base -MaximumConnectionsPerHost 8 -ConnectionLifetimeSec 120 -ConnectTimeoutSec 3
+foreach ($round in 1..3) {
+    1..50 | ForEach-Object { "/json?round=$round&n=$_" } |
+        Invoke-AsyncWebBatch -Session $pool -ThrottleLimit 16 |
+        Measure-AsyncWebBatch |
+        Select-Object @{ Name = 'Round'; Expression = { $round } }, Count, Succeeded, P50Ms, WallTime
+}
+$pool.Dispose()
+$pool.IsDisposed
+'@
+            Remarks = 'The session opens at most 8 connections to the server and keeps them open between the three batches, so later rounds skip the connection set-up; each connection is replaced after two minutes. Dispose() closes them; a disposed session can no longer be used.'
+        }
+    )
+
+    Links       = @(
+        @{ Text = 'Invoke-AsyncWebBatch' }
+        @{ Text = 'Measure-AsyncWebBatch' }
+    )
+}
