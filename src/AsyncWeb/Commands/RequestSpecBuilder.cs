@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO;
 using System.Management.Automation;
@@ -177,18 +178,18 @@ internal sealed class RequestSpecBuilder
 
         var looksRelative = text.StartsWith("/", StringComparison.Ordinal) && !text.StartsWith("//", StringComparison.Ordinal);
         Uri? uri = null;
-        if (!looksRelative && System.Uri.TryCreate(text, UriKind.Absolute, out var absolute) && text.Contains(':'))
+        if (!looksRelative && SafeTryCreate(text, UriKind.Absolute, out var absolute) && text.Contains(':'))
         {
             uri = absolute;
         }
         else if (_defaults.Session?.BaseUri is { } baseUri)
         {
-            if (!System.Uri.TryCreate(baseUri, text, out uri))
+            if (!SafeTryCreate(baseUri, text, out uri))
             {
                 throw new InvalidItemException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI relative to the session's base URI {baseUri}");
             }
         }
-        else if (System.Uri.TryCreate(text, UriKind.Relative, out _))
+        else if (SafeTryCreate(text, UriKind.Relative, out _))
         {
             throw new InvalidItemException(ErrorIds.RelativeUriWithoutBase,
                 $"'{text}' is a relative URI and no session base URI is set; give an absolute http:// or https:// URI, or use -Session with a -BaseUri");
@@ -208,7 +209,44 @@ internal sealed class RequestSpecBuilder
             throw new InvalidItemException(ErrorIds.InvalidUri, $"'{text}' has no host");
         }
 
+        try
+        {
+            _ = RequestSpec.KeyOf(uri);
+        }
+        catch (UriFormatException ex)
+        {
+            throw new InvalidItemException(ErrorIds.InvalidUri, $"the host of '{text}' is not a valid domain name: {ex.Message}");
+        }
+
         return uri;
+    }
+
+    // System.Uri.TryCreate can throw for hostile strings (e.g. "//\u202e/xy.0,\0" raises
+    // IndexOutOfRangeException in .NET 10): such a string is simply not a usable URI.
+    private static bool SafeTryCreate(string text, UriKind kind, [NotNullWhen(true)] out Uri? uri)
+    {
+        try
+        {
+            return System.Uri.TryCreate(text, kind, out uri);
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or FormatException or InvalidOperationException)
+        {
+            uri = null;
+            return false;
+        }
+    }
+
+    private static bool SafeTryCreate(Uri baseUri, string relative, [NotNullWhen(true)] out Uri? uri)
+    {
+        try
+        {
+            return System.Uri.TryCreate(baseUri, relative, out uri);
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or FormatException or InvalidOperationException)
+        {
+            uri = null;
+            return false;
+        }
     }
 
     private static string NormaliseMethod(string method)

@@ -206,10 +206,20 @@ internal sealed class RequestRunner : IDisposable
                     if (hop >= _options.MaximumRedirection)
                     {
                         return Fail(ErrorIds.TooManyRedirects, FailureCategory.Protocol,
-                            $"stopped after {_options.MaximumRedirection} redirect(s) (MaximumRedirection); the last pointed to {Redact(new Uri(uri, location))}", null, response);
+                            $"stopped after {_options.MaximumRedirection} redirect(s) (MaximumRedirection); the last pointed to {location.OriginalString}", null, response);
                     }
 
-                    var next = new Uri(uri, location);
+                    Uri next;
+                    try
+                    {
+                        next = new Uri(uri, location);
+                        _ = RequestSpec.KeyOf(next);
+                    }
+                    catch (UriFormatException ex)
+                    {
+                        return Fail(ErrorIds.InvalidRedirect, FailureCategory.Protocol, $"the server redirected to an unusable location: {ex.Message}", ex, response);
+                    }
+
                     if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
                     {
                         return Fail(ErrorIds.InvalidRedirect, FailureCategory.Protocol, $"the server redirected to an unsupported scheme: {Redact(next)}", null, response);

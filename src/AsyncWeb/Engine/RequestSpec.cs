@@ -37,6 +37,12 @@ internal sealed class RequestSpec
     /// <summary>Expected SHA-256 of the body (hex, upper case), verified while streaming.</summary>
     public string? ExpectedSha256 { get; init; }
 
-    /// <summary>Host key used by the per-host concurrency limit, e.g. "example.com:443".</summary>
-    public string HostKey => Uri.IsDefaultPort ? Uri.IdnHost : Uri.IdnHost + ":" + Uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Host key used by the per-host limits, e.g. "example.com:443"; computed once, as IDN mapping is not free.</summary>
+    public string HostKey => _hostKey ??= KeyOf(Uri);
+
+    private string? _hostKey;
+
+    /// <summary>host[:port] in IDN form; throws UriFormatException for a host that is not a valid international name.</summary>
+    public static string KeyOf(Uri uri) =>
+        uri.IsDefaultPort ? uri.IdnHost : uri.IdnHost + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
