@@ -8,11 +8,13 @@ if ($PSVersionTable.PSVersion -lt $minimum) {
 }
 
 $bin = Join-Path $PSScriptRoot 'bin'
-if (-not ('AsyncWeb.LoadContext.ModuleLoadContext' -as [type])) {
-    Add-Type -Path (Join-Path $bin 'AsyncWeb.LoadContext.dll')
-}
 
-$assembly = [AsyncWeb.LoadContext.ModuleLoadContext]::Initialize((Join-Path $bin 'lib'))
+# The load context assembly lives in the default context; loading the same path again returns the
+# assembly already loaded (a re-import). Calling it by reflection avoids resolving a type name, which
+# (like Add-Type) would cost tens of milliseconds at every import.
+$contextAssembly = [System.Runtime.Loader.AssemblyLoadContext]::Default.LoadFromAssemblyPath([string](Join-Path $bin 'AsyncWeb.LoadContext.dll'))
+$initialize = $contextAssembly.GetType('AsyncWeb.LoadContext.ModuleLoadContext').GetMethod('Initialize')
+$assembly = $initialize.Invoke($null, @([string](Join-Path $bin 'lib')))
 $inner = Import-Module -Assembly $assembly -PassThru -ErrorAction Stop
 
 # Re-export the nested binary module's cmdlets as this module's own (the manifest lists them).
