@@ -7,14 +7,15 @@ if ($PSVersionTable.PSVersion -lt $minimum) {
     throw "AsyncWeb needs PowerShell $minimum or later (this is $($PSVersionTable.PSVersion)). Install PowerShell 7 and import the module there."
 }
 
-$bin = Join-Path $PSScriptRoot 'bin'
+# [IO.Path]::Combine, not Join-Path: Join-Path would auto-load Microsoft.PowerShell.Management at import.
+$bin = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
 
 # The load context assembly lives in the default context; loading the same path again returns the
 # assembly already loaded (a re-import). Calling it by reflection avoids resolving a type name, which
 # (like Add-Type) would cost tens of milliseconds at every import.
-$contextAssembly = [System.Runtime.Loader.AssemblyLoadContext]::Default.LoadFromAssemblyPath([string](Join-Path $bin 'AsyncWeb.LoadContext.dll'))
+$contextAssembly = [System.Runtime.Loader.AssemblyLoadContext]::Default.LoadFromAssemblyPath([System.IO.Path]::Combine($bin, 'AsyncWeb.LoadContext.dll'))
 $initialize = $contextAssembly.GetType('AsyncWeb.LoadContext.ModuleLoadContext').GetMethod('Initialize')
-$assembly = $initialize.Invoke($null, @([string](Join-Path $bin 'lib')))
+$assembly = $initialize.Invoke($null, @([System.IO.Path]::Combine($bin, 'lib')))
 $inner = Import-Module -Assembly $assembly -PassThru -ErrorAction Stop
 
 # Re-export the nested binary module's cmdlets as this module's own (the manifest lists them).

@@ -129,22 +129,15 @@ internal sealed class RequestRunner : IDisposable
 
     private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, CancellationToken batchToken)
     {
-        using var request = new CancellationTokenSource();
-        using var silence = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(batchToken, request.Token, silence.Token);
-        if (_options.Timeout > TimeSpan.Zero)
-        {
-            request.CancelAfter(_options.Timeout);
-        }
-
-        var timers = new Timers(silence, _options.OperationTimeout);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(batchToken);
+        var timers = new Timers(attempt, _options.OperationTimeout, _options.Timeout);
 
         // The first wait covers opening a connection too (DNS and connect are bounded by ConnectTimeout),
         // so a slow connect is reported as ConnectTimeout, never as server silence.
         timers.Start(_options.ConnectTimeout);
         try
         {
-            return await SendAndReadAsync(spec, timers, linked.Token).ConfigureAwait(false);
+            return await SendAndReadAsync(spec, timers, attempt.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !batchToken.IsCancellationRequested)
         {
@@ -153,10 +146,7 @@ internal sealed class RequestRunner : IDisposable
                 return Fail(ErrorIds.FileWriteFailed, FailureCategory.File, write.Message, write.InnerException);
             }
 
-            var fired = silence.IsCancellationRequested ? TimerFired.Operation
-                : request.IsCancellationRequested ? TimerFired.Request
-                : TimerFired.None;
-            var (errorId, category, reason) = FailureClassifier.Classify(ex, fired, _options.OperationTimeout, _options.Timeout);
+            var (errorId, category, reason) = FailureClassifier.Classify(ex, timers.Fired(), _options.OperationTimeout, _options.Timeout);
             var outcome = Fail(errorId, category, reason, ex);
             outcome.Transient = category is FailureCategory.Connection or FailureCategory.Timeout && errorId != ErrorIds.DnsResolutionFailed;
             return outcome;
@@ -750,31 +740,67 @@ internal sealed class RequestRunner : IDisposable
     public static string Redact(Uri uri) =>
         string.IsNullOrEmpty(uri.UserInfo) ? uri.OriginalString : uri.OriginalString.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal);
 
-    /// <summary>The silence (operation) timer, restarted whenever the server sends something.</summary>
-    private readonly struct Timers
+    /// <summary>
+    /// The two deadlines of an attempt on one cancellation source: the silence (operation) deadline,
+    /// pushed back whenever the server sends something, and the fixed whole-attempt deadline. One
+    /// timer is armed for whichever comes first; which one fired is told by the clock afterwards.
+    /// </summary>
+    private sealed class Timers
     {
-        private readonly CancellationTokenSource _silence;
-        private readonly TimeSpan _timeout;
+        private static readonly long s_tolerance = Stopwatch.Frequency / 50;
+        private readonly CancellationTokenSource _source;
+        private readonly TimeSpan _silence;
+        private readonly long _requestDeadline;
 
-        public Timers(CancellationTokenSource silence, TimeSpan timeout)
+        public Timers(CancellationTokenSource source, TimeSpan silence, TimeSpan request)
         {
+            _source = source;
             _silence = silence;
-            _timeout = timeout;
+            _requestDeadline = request > TimeSpan.Zero
+                ? Stopwatch.GetTimestamp() + (long)(request.TotalSeconds * Stopwatch.Frequency)
+                : long.MaxValue;
         }
 
-        public void Restart()
+        /// <summary>The server said something: the silence deadline starts again.</summary>
+        public void Restart() => Arm(_silence);
+
+        /// <summary>Before the request: the silence allowance also covers opening a connection.</summary>
+        public void Start(TimeSpan connectAllowance) => Arm(_silence > TimeSpan.Zero ? _silence + connectAllowance : TimeSpan.Zero);
+
+        public TimerFired Fired()
         {
-            if (_timeout > TimeSpan.Zero)
+            if (!_source.IsCancellationRequested)
             {
-                _silence.CancelAfter(_timeout);
+                return TimerFired.None;
             }
+
+            return _requestDeadline != long.MaxValue && Stopwatch.GetTimestamp() >= _requestDeadline - s_tolerance
+                ? TimerFired.Request
+                : TimerFired.Operation;
         }
 
-        public void Start(TimeSpan connectAllowance)
+        private void Arm(TimeSpan silence)
         {
-            if (_timeout > TimeSpan.Zero)
+            var now = Stopwatch.GetTimestamp();
+            var due = silence > TimeSpan.Zero ? now + (long)(silence.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+            if (_requestDeadline < due)
             {
-                _silence.CancelAfter(_timeout + connectAllowance);
+                due = _requestDeadline;
+            }
+
+            if (due == long.MaxValue)
+            {
+                return;
+            }
+
+            var wait = TimeSpan.FromSeconds(Math.Max(due - now, 1) / (double)Stopwatch.Frequency);
+            try
+            {
+                _source.CancelAfter(wait);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The attempt already ended.
             }
         }
     }

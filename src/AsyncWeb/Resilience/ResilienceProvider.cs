@@ -72,13 +72,12 @@ internal sealed class ResilienceProvider : IDisposable
         }
     }
 
-    public async Task<AttemptOutcome> ExecuteAsync(RequestSpec spec, Func<RequestSpec, CancellationToken, Task<AttemptOutcome>> attempt, CancellationToken token)
-    {
-        if (_passThrough)
-        {
-            return await attempt(spec, token).ConfigureAwait(false);
-        }
+    /// <summary>Runs the attempts of one request; with no strategy configured it is the attempt itself (no extra async frame).</summary>
+    public Task<AttemptOutcome> ExecuteAsync(RequestSpec spec, Func<RequestSpec, CancellationToken, Task<AttemptOutcome>> attempt, CancellationToken token) =>
+        _passThrough ? attempt(spec, token) : ExecuteThroughPipelineAsync(spec, attempt, token);
 
+    private async Task<AttemptOutcome> ExecuteThroughPipelineAsync(RequestSpec spec, Func<RequestSpec, CancellationToken, Task<AttemptOutcome>> attempt, CancellationToken token)
+    {
         var key = _perHost ? spec.HostKey : string.Empty;
         var host = _pipelines.GetOrAdd(key, static (k, self) => new Lazy<HostPipeline>(() => self.Build(k)), this).Value;
         var context = ResilienceContextPool.Shared.Get(token);
