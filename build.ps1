@@ -166,7 +166,7 @@ function Invoke-Demo {
         # A mix a health check meets: fast JSON, slower answers, and a few errors.
         $uris = foreach ($i in 0..($Count - 1)) {
             switch ($i % 20) {
-                0 { "$base/delay/200" }
+                { $_ -in 0, 10 } { "$base/delay/300" }
                 1 { "$base/status/503" }
                 default { "$base/json" }
             }

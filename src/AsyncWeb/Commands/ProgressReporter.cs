@@ -45,7 +45,7 @@ internal sealed class ProgressReporter
         }
 
         _last = now;
-        if (!_shown && Stopwatch.GetElapsedTime(_started).TotalMilliseconds < 500)
+        if (!_shown && Stopwatch.GetElapsedTime(_started).TotalMilliseconds < 150)
         {
             return;
         }

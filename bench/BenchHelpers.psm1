@@ -1,0 +1,313 @@
+#requires -Version 7.4
+# Helpers for bench/Invoke-Benchmark.ps1: peers from Debian packages, the nginx it starts and stops
+# by pid, generated data, child processes measured by /usr/bin/time -v, medians and formatting.
+
+Set-StrictMode -Version 3.0
+
+$script:Packages = [ordered]@{
+    # command or check      = Debian package
+    '/usr/sbin/nginx'       = 'nginx-light'
+    '/usr/bin/curl'         = 'curl'
+    '/usr/bin/wrk'          = 'wrk'
+    '/usr/bin/time'         = 'time'
+    'aiohttp'               = 'python3-aiohttp'
+}
+
+function Test-Aiohttp {
+    if (-not (Test-Path -LiteralPath '/usr/bin/python3')) { return $false }
+    & /usr/bin/python3 -c 'import aiohttp' 2>$null
+    return $LASTEXITCODE -eq 0
+}
+
+function Install-BenchPeer {
+    <#
+    .SYNOPSIS
+    Checks nginx, curl, wrk, GNU time and Debian's python3-aiohttp; installs the missing ones with apt-get.
+    #>
+    [CmdletBinding()]
+    param([switch] $NoInstall)
+
+    $missing = foreach ($entry in $script:Packages.GetEnumerator()) {
+        $present = if ($entry.Key -eq 'aiohttp') { Test-Aiohttp } else { Test-Path -LiteralPath $entry.Key }
+        if (-not $present) { $entry.Value }
+    }
+
+    if (-not $missing) { return }
+    if ($NoInstall) { throw "Missing benchmark peers (Debian packages): $($missing -join ', '). Install them or run without -NoInstall." }
+    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) { throw "apt-get is not available; install these Debian packages by hand: $($missing -join ', ')" }
+
+    Write-Host "== Installing benchmark peers: $($missing -join ', ')" -ForegroundColor Cyan
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    & apt-get update -qq | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "apt-get update failed ($LASTEXITCODE)" }
+    & apt-get install -y -qq --no-install-recommends @missing | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed ($LASTEXITCODE)" }
+}
+
+function Get-FreePort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { return ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port } finally { $listener.Stop() }
+}
+
+function Wait-Port {
+    param([int] $Port, [System.Diagnostics.Process] $Process, [double] $TimeoutSec = 15)
+
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($Process -and $Process.HasExited) { throw "process $($Process.Id) exited with $($Process.ExitCode) before it listened on $Port" }
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try {
+            if ($client.ConnectAsync([System.Net.IPAddress]::Loopback, $Port).Wait(500)) { return }
+        }
+        catch { }
+        finally { $client.Dispose() }
+        Start-Sleep -Milliseconds 100
+    }
+
+    throw "nothing listened on 127.0.0.1:$Port within $TimeoutSec s"
+}
+
+function Stop-BenchProcess {
+    <#
+    .SYNOPSIS
+    Stops one process that the benchmark started, by its pid: SIGTERM, then SIGKILL after a bound.
+    #>
+    param([int] $Id, [double] $TimeoutSec = 10)
+
+    $process = Get-Process -Id $Id -ErrorAction SilentlyContinue
+    if (-not $process) { return }
+    & kill -TERM $Id 2>$null
+    if (-not $process.WaitForExit([int]($TimeoutSec * 1000))) {
+        & kill -KILL $Id 2>$null
+        $null = $process.WaitForExit(5000)
+    }
+}
+
+function Start-BenchNginx {
+    <#
+    .SYNOPSIS
+    Writes nginx.conf from the template into WorkDir/nginx and starts nginx (daemon off) on 127.0.0.1.
+    .OUTPUTS
+    An object with Pid, Port, Base (http://127.0.0.1:port) and Process.
+    #>
+    param([string] $Template, [string] $WorkDir, [string] $Root)
+
+    $dir = Join-Path $WorkDir 'nginx'
+    foreach ($sub in 'tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi') {
+        New-Item -ItemType Directory -Force -Path (Join-Path $dir $sub) | Out-Null
+    }
+
+    $port = Get-FreePort
+    $isRoot = (& id -u) -eq '0'
+    $config = (Get-Content -Raw -LiteralPath $Template).
+        Replace('{{USER}}', $(if ($isRoot) { 'user root;' } else { '' })).
+        Replace('{{WORKERS}}', [string][Environment]::ProcessorCount).
+        Replace('{{WORK}}', $WorkDir).
+        Replace('{{PORT}}', [string]$port).
+        Replace('{{ROOT}}', $Root)
+    $configPath = Join-Path $dir 'nginx.conf'
+    Set-Content -LiteralPath $configPath -Value $config -NoNewline
+
+    $errorLog = Join-Path $dir 'error.log'
+    & /usr/sbin/nginx -t -q -e $errorLog -c $configPath -p $dir
+    if ($LASTEXITCODE -ne 0) { throw "nginx rejected $configPath (see $errorLog)" }
+
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new('/usr/sbin/nginx')
+    foreach ($arg in '-e', $errorLog, '-c', $configPath, '-p', $dir) { $startInfo.ArgumentList.Add($arg) }
+    $startInfo.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    try {
+        Wait-Port -Port $port -Process $process
+    }
+    catch {
+        Stop-BenchProcess -Id $process.Id
+        throw
+    }
+
+    [pscustomobject]@{ Pid = $process.Id; Port = $port; Base = "http://127.0.0.1:$port"; Process = $process }
+}
+
+function Start-DelayServer {
+    <#
+    .SYNOPSIS
+    Starts the endpoint of scenario 2: the project's Kestrel test server (copied to WorkDir) or bench/delay_server.py.
+    .OUTPUTS
+    An object with Pid and Url (answers after 100 ms).
+    #>
+    param([ValidateSet('TestServer', 'Aiohttp')][string] $Kind, [string] $TestServerDll, [string] $PythonServer)
+
+    if ($Kind -eq 'TestServer') {
+        $startInfo = [System.Diagnostics.ProcessStartInfo]::new((Get-DotnetHost))
+        foreach ($arg in $TestServerDll, '--parent-pid', [string]$PID) { $startInfo.ArgumentList.Add($arg) }
+    }
+    else {
+        $port = Get-FreePort
+        $startInfo = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/python3')
+        foreach ($arg in $PythonServer, [string]$port, [string]$PID) { $startInfo.ArgumentList.Add($arg) }
+    }
+
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait(30000) -or -not $line.Result) {
+        Stop-BenchProcess -Id $process.Id
+        throw "the $Kind delay server did not start"
+    }
+
+    $base = if ($Kind -eq 'TestServer') { ($line.Result | ConvertFrom-Json).http } else { "http://127.0.0.1:$port" }
+    [pscustomobject]@{ Pid = $process.Id; Url = "$base/delay/100"; Kind = $Kind; Process = $process }
+}
+
+function Get-DotnetHost {
+    $path = [Environment]::ProcessPath
+    if ((Split-Path -Leaf $path) -like 'dotnet*') { return $path }
+    $command = Get-Command dotnet -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($command) { return $command.Source }
+    throw 'cannot find dotnet'
+}
+
+function Get-PwshCommand {
+    <#
+    .SYNOPSIS
+    The command line of a fresh pwsh like this one: dotnet .../pwsh.dll under `dotnet pwsh`, else the pwsh executable.
+    #>
+    $path = [Environment]::ProcessPath
+    if ((Split-Path -Leaf $path) -like 'dotnet*') { return @($path, (Join-Path $PSHOME 'pwsh.dll')) }
+    return @($path)
+}
+
+function New-BenchFile {
+    <#
+    .SYNOPSIS
+    Writes Length random bytes to Path (kept when it already has that length).
+    #>
+    param([string] $Path, [long] $Length)
+
+    if ((Test-Path -LiteralPath $Path) -and (Get-Item -LiteralPath $Path).Length -eq $Length) { return }
+    $buffer = [byte[]]::new([Math]::Min(4MB, $Length))
+    $stream = [System.IO.File]::Create($Path)
+    try {
+        $left = $Length
+        while ($left -gt 0) {
+            [System.Random]::Shared.NextBytes($buffer)
+            $n = [int][Math]::Min($buffer.Length, $left)
+            $stream.Write($buffer, 0, $n)
+            $left -= $n
+        }
+    }
+    finally { $stream.Dispose() }
+}
+
+function New-BenchData {
+    <#
+    .SYNOPSIS
+    The files nginx serves: small.json (1 KB), big.bin (BigBytes), files/f0000.bin... (FileCount x 1 MiB).
+    #>
+    param([string] $Root, [long] $BigBytes, [int] $FileCount)
+
+    New-Item -ItemType Directory -Force -Path $Root, (Join-Path $Root 'files') | Out-Null
+
+    # A 1,024-byte JSON document: an items array padded to the exact size.
+    $items = foreach ($i in 0..29) { '{{"n":{0},"value":"abcdefgh"}}' -f $i }
+    $json = '{"id":1,"name":"asyncweb-bench","items":[' + ($items -join ',') + '],"pad":"'
+    $json += ('x' * (1024 - $json.Length - 2)) + '"}'
+    [System.IO.File]::WriteAllText((Join-Path $Root 'small.json'), $json)
+
+    if ($BigBytes -gt 0) { New-BenchFile -Path (Join-Path $Root 'big.bin') -Length $BigBytes }
+    for ($i = 0; $i -lt $FileCount; $i++) {
+        New-BenchFile -Path (Join-Path $Root ('files/f{0:d4}.bin' -f $i)) -Length 1MB
+    }
+}
+
+function Invoke-Measured {
+    <#
+    .SYNOPSIS
+    Runs one command under /usr/bin/time -v and returns its wall time, peak RSS, exit code and output.
+    .DESCRIPTION
+    -StdoutToNull sends the command's stdout to /dev/null through `sh -c 'exec "$@" >/dev/null'`
+    (exec keeps the measured process the command itself). The result's Json is the parsed
+    "BENCH-RESULT {...}" line of Invoke-BenchChild.ps1, or a bare JSON line (aiohttp_peer.py).
+    #>
+    param(
+        [Parameter(Mandatory)][string[]] $Command,
+        [switch] $StdoutToNull,
+        [double] $TimeoutSec = 600,
+        [string] $Label = $Command[0]
+    )
+
+    $rssFile = [System.IO.Path]::GetTempFileName()
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/time')
+    $arguments = @('-v', '-o', $rssFile)
+    if ($StdoutToNull) { $arguments += '/bin/sh', '-c', 'exec "$@" >/dev/null', 'sh' }
+    foreach ($arg in $arguments + $Command) { $startInfo.ArgumentList.Add($arg) }
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
+    $startInfo.Environment['POWERSHELL_UPDATECHECK'] = 'Off'
+    $startInfo.Environment['DOTNET_CLI_TELEMETRY_OPTOUT'] = '1'
+
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit([int]($TimeoutSec * 1000))) {
+            $process.Kill($true)
+            $null = $process.WaitForExit(5000)
+            throw "$Label did not finish within $TimeoutSec s"
+        }
+
+        $process.WaitForExit()
+        $wall = $watch.Elapsed.TotalSeconds
+        $timeText = Get-Content -Raw -LiteralPath $rssFile -ErrorAction SilentlyContinue
+    }
+    finally {
+        $process.Dispose()
+        Remove-Item -LiteralPath $rssFile -ErrorAction SilentlyContinue
+    }
+
+    $rssKb = if ($timeText -match 'Maximum resident set size \(kbytes\): (\d+)') { [long]$Matches[1] } else { 0 }
+    $exit = if ($timeText -match 'Exit status: (\d+)') { [int]$Matches[1] } else { -1 }
+    $json = $null
+    foreach ($line in $stdout.Result -split "`n") {
+        if ($line -match '^BENCH-RESULT (\{.*\})\s*$') { $json = $Matches[1] | ConvertFrom-Json; break }
+        if ($line -match '^\{.*\}\s*$') { $json = $line | ConvertFrom-Json }
+    }
+
+    if ($exit -ne 0) {
+        $detail = ($stderr.Result + "`n" + $stdout.Result).Trim()
+        if ($detail.Length -gt 2000) { $detail = $detail.Substring($detail.Length - 2000) }
+        throw "$Label exited with $exit`n$detail"
+    }
+
+    [pscustomobject]@{
+        Wall   = $wall
+        RssMB  = $rssKb / 1024
+        Json   = $json
+        Stdout = $stdout.Result
+        Stderr = $stderr.Result
+    }
+}
+
+function Get-Median {
+    param([double[]] $Values)
+    $sorted = @($Values | Sort-Object)
+    if ($sorted.Count -eq 0) { return [double]::NaN }
+    $middle = [int][Math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { return $sorted[$middle] }
+    return ($sorted[$middle - 1] + $sorted[$middle]) / 2
+}
+
+function Format-Figure {
+    param([double] $Value)
+    if ([double]::IsNaN($Value)) { return 'n/a' }
+    $abs = [Math]::Abs($Value)
+    $format = if ($abs -ge 1000) { '{0:N0}' } elseif ($abs -ge 100) { '{0:N0}' } elseif ($abs -ge 10) { '{0:N1}' } else { '{0:N2}' }
+    return [string]::Format([System.Globalization.CultureInfo]::InvariantCulture, $format, $Value)
+}
+
+Export-ModuleMember -Function Install-BenchPeer, Get-FreePort, Stop-BenchProcess, Start-BenchNginx, Start-DelayServer,
+    Get-DotnetHost, Get-PwshCommand, New-BenchData, Invoke-Measured, Get-Median, Format-Figure

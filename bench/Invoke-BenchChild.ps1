@@ -1,0 +1,156 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    One measurement in a fresh pwsh process, started by Invoke-Benchmark.ps1 (under /usr/bin/time -v,
+    which records the process's peak RSS).
+.DESCRIPTION
+    Builds its inputs first, then times only the command being measured, and prints one line
+    "BENCH-RESULT {json}" with seconds, count, errors and bytes. Modes:
+      Bare           nothing (the cost of starting pwsh)
+      Import         Import-Module AsyncWeb (the idle process of scenario 3, and scenario 6)
+      Gets           $uris | Invoke-AsyncWebBatch -ThrottleLimit T | Measure-Object; -Warm repeats it in the same process
+      Stream         1..Count | ForEach-Object { $Uri } | Invoke-AsyncWebBatch ... | Measure-Object (inputs made lazily)
+      Download       Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile
+      Directory      (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -ThrottleLimit T | Measure-Object
+      Parallel       1..Count | ForEach-Object -Parallel { Invoke-RestMethod $using:Uri } -ThrottleLimit T | Measure-Object
+      Sequential     Invoke-RestMethod $Uri, Count times in a loop
+      WebRequestFile Invoke-WebRequest -Uri $Uri -OutFile $OutFile
+    Progress is off ($ProgressPreference = 'SilentlyContinue') for every tool alike.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile')]
+    [string] $Mode,
+    [string] $ModulePath,
+    [string] $Uri,
+    [int] $Count = 1,
+    [int] $ThrottleLimit = 64,
+    [string] $OutFile,
+    [string] $OutDirectory,
+    [string] $ListFile,
+    [switch] $Warm
+)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$result = [ordered]@{ mode = $Mode; count = 0; errors = 0; seconds = 0.0; bytes = 0 }
+
+function Write-Result {
+    # Built by hand: ConvertTo-Json would auto-load Microsoft.PowerShell.Utility into the Bare and
+    # Import processes and blur scenario 6.
+    $parts = foreach ($key in $result.Keys) {
+        $value = $result[$key]
+        $text = if ($value -is [string]) { '"' + [System.Text.Json.JsonEncodedText]::Encode($value).ToString() + '"' }
+                elseif ($null -eq $value) { 'null' }
+                else { [System.Convert]::ToString($value, [System.Globalization.CultureInfo]::InvariantCulture) }
+        '"' + $key + '":' + $text
+    }
+    'BENCH-RESULT {' + ($parts -join ',') + '}'
+}
+
+if ($Mode -eq 'Bare') {
+    Write-Result
+    return
+}
+
+# Measure-Object and Invoke-WebRequest live in Microsoft.PowerShell.Utility: load it before any clock
+# starts, so no measured command pays for its auto-loading.
+if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
+
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory'
+if ($needsModule) {
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    Import-Module $ModulePath
+    $result.importMs = $watch.Elapsed.TotalMilliseconds
+}
+
+switch ($Mode) {
+    'Import' { }
+
+    'Gets' {
+        $uris = [string[]]::new($Count)
+        for ($i = 0; $i -lt $Count; $i++) { $uris[$i] = $Uri }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $measured = $uris | Invoke-AsyncWebBatch -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $measured.Count + $failed.Count
+        $result.errors = $failed.Count
+        if ($Warm) {
+            # The same batch again in the same session: connections are open and the code is jitted.
+            $watch.Restart()
+            $measured = $uris | Invoke-AsyncWebBatch -ThrottleLimit $ThrottleLimit -ErrorVariable failedWarm -ErrorAction SilentlyContinue | Measure-Object
+            $result.warmSeconds = $watch.Elapsed.TotalSeconds
+            $result.warmErrors = $failedWarm.Count
+        }
+    }
+
+    'Stream' {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $measured = 1..$Count | ForEach-Object { $Uri } |
+            Invoke-AsyncWebBatch -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue |
+            Measure-Object
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $measured.Count + $failed.Count
+        $result.errors = $failed.Count
+    }
+
+    'Download' {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $download = Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile -Force -FailuresAsResults
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = 1
+        $result.errors = [int](-not $download.Success)
+        $result.bytes = if ([System.IO.File]::Exists($OutFile)) { [System.IO.FileInfo]::new($OutFile).Length } else { 0 }
+        if (-not $download.Success) { $result.error = "$($download.Error)" }
+    }
+
+    'Directory' {
+        $uris = [IO.File]::ReadAllLines($ListFile)
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $measured = $uris | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -Force -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue |
+            Measure-Object -Property ContentLength -Sum
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $measured.Count + $failed.Count
+        $result.errors = $failed.Count
+        $result.bytes = [long]$measured.Sum
+    }
+
+    'Parallel' {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        # -Parallel takes no -ErrorAction: each script block reports 1 (answered) or 0 (failed).
+        $measured = 1..$Count | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
+            try { $null = Invoke-RestMethod -Uri $using:Uri; 1 } catch { 0 }
+        } | Measure-Object -Sum
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $measured.Count
+        $result.errors = $measured.Count - [int]$measured.Sum
+    }
+
+    'Sequential' {
+        $errors = 0
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        for ($i = 0; $i -lt $Count; $i++) {
+            try { $null = Invoke-RestMethod -Uri $Uri } catch { $errors++ }
+        }
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $Count
+        $result.errors = $errors
+    }
+
+    'WebRequestFile' {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        try {
+            Invoke-WebRequest -Uri $Uri -OutFile $OutFile
+        }
+        catch {
+            $result.errors = 1
+            $result.error = "$_"
+        }
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = 1
+        $result.bytes = if ([System.IO.File]::Exists($OutFile)) { [System.IO.FileInfo]::new($OutFile).Length } else { 0 }
+    }
+}
+
+Write-Result

@@ -1,0 +1,571 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    Benchmarks AsyncWeb against the tools users would otherwise pick, side by side in one run,
+    and writes bench/results.md.
+.DESCRIPTION
+    Installs or checks its peers from Debian packages (nginx-light, curl, wrk, python3-aiohttp, time),
+    generates the data it serves under bench/work/www, starts nginx on 127.0.0.1 with its own config
+    and pid file under bench/work/nginx, runs each scenario for AsyncWeb and its peers -Repeat times
+    (tools interleaved within each repeat), and reports medians and AsyncWeb's ratios against the
+    targets of issue 6. nginx and the delay server are stopped by pid at the end, also on failure.
+
+    The module is copied to bench/work/module first and imported from there, so a rebuild of out/
+    during the run changes nothing. Every AsyncWeb and PowerShell figure comes from a fresh pwsh
+    process (dotnet pwsh.dll under `dotnet pwsh`), timed in-process around the command itself;
+    /usr/bin/time -v records each process's peak RSS.
+
+    Scenarios (names or numbers):
+      1 SmallGets      100k GETs of a 1 KB JSON file, concurrency 64
+      2 Latency        1,000 GETs of an endpoint answering after 100 ms, concurrency 64
+      3 LargeDownload  one 1 GiB file to disk: throughput and peak RSS
+      4 ManyDownloads  1,000 x 1 MiB files into a directory
+      5 Memory         peak RSS at 1,000,000 lazily generated pipeline inputs vs at 10,000
+      6 Import         Import-Module time
+.PARAMETER ModulePath
+    The laid-out module (out/AsyncWeb); build.ps1 Bench passes it.
+.PARAMETER Quick
+    Smaller counts and one repeat (unless -Repeat is given): a smoke run of a few minutes.
+.PARAMETER Scenario
+    Which scenarios to run, by name or number (default: all).
+.PARAMETER Repeat
+    Runs of each scenario; the table reports medians. Default 3 (1 with -Quick).
+.PARAMETER KeepData
+    Keep the generated files (1 GiB + 1,000 MiB) in bench/work/www for the next run.
+.PARAMETER NoInstall
+    Only check the peers; fail instead of running apt-get.
+.PARAMETER DelayServer
+    Scenario 2's endpoint: TestServer (the project's Kestrel server, /delay/100; default) or
+    Aiohttp (bench/delay_server.py).
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Bench
+.EXAMPLE
+    dotnet pwsh bench/Invoke-Benchmark.ps1 -ModulePath out/AsyncWeb -Quick -Scenario 1, 3
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)]
+    [string] $ModulePath,
+
+    [switch] $Quick,
+
+    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import'),
+
+    [ValidateRange(1, 25)]
+    [int] $Repeat = 3,
+
+    [switch] $KeepData,
+
+    [switch] $NoInstall,
+
+    [ValidateSet('TestServer', 'Aiohttp')]
+    [string] $DelayServer = 'TestServer',
+
+    # The built test server (default: TestServer beside the module's folder, i.e. out/TestServer).
+    [string] $TestServerPath,
+
+    [ValidateRange(1, 4096)]
+    [int] $ThrottleLimit = 64,
+
+    [string] $ResultsPath = (Join-Path $PSScriptRoot 'results.md')
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
+
+$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import'
+$selected = foreach ($name in ($Scenario -split ',' | ForEach-Object Trim | Where-Object { $_ })) {
+    $match = if ($name -match '^\d+$' -and [int]$name -ge 1 -and [int]$name -le 6) { $allScenarios[[int]$name - 1] }
+             else { $allScenarios | Where-Object { $_ -eq $name } }
+    if (-not $match) { throw "Unknown scenario '$name'; use 1-6 or $($allScenarios -join ', ')" }
+    $match
+}
+$selected = @($allScenarios | Where-Object { $_ -in $selected })
+if ($Quick -and -not $PSBoundParameters.ContainsKey('Repeat')) { $Repeat = 1 }
+
+$counts = if ($Quick) {
+    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3 }
+}
+else {
+    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5 }
+}
+
+$work = Join-Path $PSScriptRoot 'work'
+$www = Join-Path $work 'www'
+$downloads = Join-Path $work 'downloads'
+$pwshCommand = Get-PwshCommand
+$child = Join-Path $PSScriptRoot 'Invoke-BenchChild.ps1'
+$aiohttpPeer = Join-Path $PSScriptRoot 'aiohttp_peer.py'
+$runStarted = Get-Date
+$loadBefore = (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' '
+
+# ---- measurements: one record per tool per repeat ----
+$figures = [System.Collections.Generic.List[object]]::new()
+$notes = [System.Collections.Generic.List[string]]::new()
+
+function Add-Figure([string] $Scenario, [string] $Tool, [double] $Value, [string] $Unit) {
+    $figures.Add([pscustomobject]@{ Scenario = $Scenario; Tool = $Tool; Value = $Value; Unit = $Unit })
+    Write-Host ('   {0,-46} {1,12} {2}' -f $Tool, (Format-Figure $Value), $Unit)
+}
+
+function Get-Figure([string] $Scenario, [string] $Tool) {
+    $values = @($figures | Where-Object { $_.Scenario -eq $Scenario -and $_.Tool -eq $Tool } | ForEach-Object Value)
+    if ($values.Count -eq 0) { return [double]::NaN }
+    return Get-Median $values
+}
+
+function Confirm-Clean([string] $Label, $Measured, [long] $Expected) {
+    $json = $Measured.Json
+    if ($null -eq $json) { throw "$Label printed no result" }
+    if ($json.errors -gt 0) { $notes.Add("$Label reported $($json.errors) failed request(s)$(if ($json.PSObject.Properties['error']) { ': ' + $json.error })") }
+    if ($Expected -gt 0 -and $json.count -ne $Expected) { $notes.Add("$Label counted $($json.count) results, expected $Expected") }
+}
+
+function Invoke-Child {
+    param([string] $Label, [hashtable] $Arguments, [double] $TimeoutSec = 900)
+    $command = @($pwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $child)
+    foreach ($entry in $Arguments.GetEnumerator()) {
+        if ($entry.Value -is [switch] -or $entry.Value -is [bool]) {
+            if ($entry.Value) { $command += "-$($entry.Key)" }
+        }
+        else { $command += "-$($entry.Key)", [string]$entry.Value }
+    }
+    Invoke-Measured -Command $command -TimeoutSec $TimeoutSec -Label $Label
+}
+
+function Write-CurlConfig([string] $Path, [string[]] $Urls, [string[]] $Outputs) {
+    $lines = [System.Collections.Generic.List[string]]::new()
+    for ($i = 0; $i -lt $Urls.Count; $i++) {
+        $lines.Add("url = `"$($Urls[$i])`"")
+        if ($Outputs) { $lines.Add("output = `"$($Outputs[$i])`"") }
+    }
+    [System.IO.File]::WriteAllLines($Path, $lines)
+}
+
+function Reset-Directory([string] $Path) {
+    if (Test-Path -LiteralPath $Path) { Remove-Item -LiteralPath $Path -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path $Path | Out-Null
+    Sync-Disk
+}
+
+function Sync-Disk {
+    # Untimed: the previous tool's dirty pages are written back now, not during the next tool's run.
+    & sync
+}
+
+# ---- scenarios ----
+function Invoke-SmallGets {
+    $s = '1. 100k small GETs'
+    $url = "$($nginx.Base)/small.json"
+    $n = $counts.Gets
+    $cfg = Join-Path $work 'curl-small.cfg'
+    Write-CurlConfig $cfg ([string[]]::new($n).ForEach({ $url }))
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat ($n requests, concurrency $ThrottleLimit)" -ForegroundColor Cyan
+        $m = Invoke-Child 'AsyncWeb Gets' @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit; Warm = $true }
+        Confirm-Clean 'AsyncWeb (scenario 1)' $m $n
+        Add-Figure $s 'AsyncWeb (fresh pwsh, first call)' ($n / $m.Json.seconds) 'req/s'
+        Add-Figure $s 'AsyncWeb (same session, second call)' ($n / $m.Json.warmSeconds) 'req/s'
+
+        $m = Invoke-Measured -Command '/usr/bin/curl', '-s', '--fail', '--parallel', '--parallel-max', $ThrottleLimit, '-K', $cfg -StdoutToNull -Label 'curl --parallel'
+        Add-Figure $s 'curl --parallel' ($n / $m.Wall) 'req/s'
+
+        $m = Invoke-Measured -Command '/usr/bin/python3', $aiohttpPeer, 'get', $url, $n, $ThrottleLimit -Label 'aiohttp'
+        Confirm-Clean 'aiohttp (scenario 1)' $m $n
+        Add-Figure $s 'aiohttp' ($n / $m.Json.seconds) 'req/s'
+
+        $p = $counts.Parallel
+        $m = Invoke-Child 'ForEach-Object -Parallel' @{ Mode = 'Parallel'; Uri = $url; Count = $p; ThrottleLimit = $ThrottleLimit }
+        Confirm-Clean 'ForEach-Object -Parallel (scenario 1)' $m $p
+        Add-Figure $s "ForEach-Object -Parallel + Invoke-RestMethod ($(Format-Figure $p) req)" ($p / $m.Json.seconds) 'req/s'
+
+        $q = $counts.Sequential
+        $m = Invoke-Child 'sequential Invoke-RestMethod' @{ Mode = 'Sequential'; Uri = $url; Count = $q }
+        Confirm-Clean 'sequential Invoke-RestMethod (scenario 1)' $m $q
+        Add-Figure $s "sequential Invoke-RestMethod ($(Format-Figure $q) req)" ($q / $m.Json.seconds) 'req/s'
+
+        $m = Invoke-Measured -Command '/usr/bin/wrk', "-c$ThrottleLimit", '-t2', "-d$($counts.WrkSec)s", $url -Label 'wrk'
+        if ($m.Stdout -notmatch 'Requests/sec:\s+([\d.]+)') { throw "wrk printed no Requests/sec:`n$($m.Stdout)" }
+        Add-Figure $s 'wrk (ceiling of this nginx)' ([double]$Matches[1]) 'req/s'
+    }
+}
+
+function Invoke-Latency {
+    $s = '2. 1,000 GETs answered after 100 ms'
+    $url = $delay.Url
+    $n = $counts.Latency
+    $cfg = Join-Path $work 'curl-delay.cfg'
+    Write-CurlConfig $cfg ([string[]]::new($n).ForEach({ $url }))
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat ($($delay.Kind) server)" -ForegroundColor Cyan
+        $m = Invoke-Child 'AsyncWeb latency' @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit; Warm = $true }
+        Confirm-Clean 'AsyncWeb (scenario 2)' $m $n
+        Add-Figure $s 'AsyncWeb (fresh pwsh, first call)' $m.Json.seconds 's'
+        Add-Figure $s 'AsyncWeb (same session, second call)' $m.Json.warmSeconds 's'
+
+        $m = Invoke-Measured -Command '/usr/bin/curl', '-s', '--fail', '--parallel', '--parallel-max', $ThrottleLimit, '-K', $cfg -StdoutToNull -Label 'curl --parallel (delay)'
+        Add-Figure $s 'curl --parallel' $m.Wall 's'
+
+        $m = Invoke-Measured -Command '/usr/bin/python3', $aiohttpPeer, 'get', $url, $n, $ThrottleLimit -Label 'aiohttp (delay)'
+        Confirm-Clean 'aiohttp (scenario 2)' $m $n
+        Add-Figure $s 'aiohttp' $m.Json.seconds 's'
+    }
+}
+
+function Invoke-LargeDownload {
+    $s = '3. one large download to disk'
+    $url = "$($nginx.Base)/big.bin"
+    $size = $counts.BigBytes
+    $target = Join-Path $downloads 'big.bin'
+    New-Item -ItemType Directory -Force -Path $downloads | Out-Null
+    Sync-Disk
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat ($(Format-Figure ($size / 1MB)) MiB)" -ForegroundColor Cyan
+        $m = Invoke-Child 'AsyncWeb -OutFile' @{ Mode = 'Download'; ModulePath = $moduleManifest; Uri = $url; OutFile = $target }
+        Confirm-Clean 'AsyncWeb -OutFile (scenario 3)' $m 1
+        if ($m.Json.bytes -ne $size) { $notes.Add("AsyncWeb -OutFile wrote $($m.Json.bytes) bytes, expected $size") }
+        Add-Figure $s 'AsyncWeb -OutFile' ($size / 1MB / $m.Json.seconds) 'MiB/s'
+        Add-Figure $s 'AsyncWeb -OutFile, peak RSS' $m.RssMB 'MB'
+        Remove-Item -LiteralPath $target -Force -ErrorAction SilentlyContinue
+        Sync-Disk
+
+        $m = Invoke-Measured -Command '/usr/bin/curl', '-s', '--fail', '-o', $target, $url -Label 'curl -o'
+        if ((Get-Item -LiteralPath $target).Length -ne $size) { $notes.Add('curl -o wrote a file of the wrong size') }
+        Add-Figure $s 'curl -o' ($size / 1MB / $m.Wall) 'MiB/s'
+        Add-Figure $s 'curl -o, peak RSS' $m.RssMB 'MB'
+        Remove-Item -LiteralPath $target -Force
+        Sync-Disk
+
+        $m = Invoke-Child 'Invoke-WebRequest -OutFile' @{ Mode = 'WebRequestFile'; Uri = $url; OutFile = $target }
+        Confirm-Clean 'Invoke-WebRequest -OutFile (scenario 3)' $m 1
+        Add-Figure $s 'Invoke-WebRequest -OutFile' ($size / 1MB / $m.Json.seconds) 'MiB/s'
+        Add-Figure $s 'Invoke-WebRequest -OutFile, peak RSS' $m.RssMB 'MB'
+        Remove-Item -LiteralPath $target -Force -ErrorAction SilentlyContinue
+        Sync-Disk
+
+        $m = Invoke-Measured -Command '/usr/bin/python3', $aiohttpPeer, 'download', $url, $target, (128 * 1024) -Label 'aiohttp download'
+        Confirm-Clean 'aiohttp chunked (scenario 3)' $m 1
+        Add-Figure $s 'aiohttp (128 KiB chunks)' ($size / 1MB / $m.Json.seconds) 'MiB/s'
+        Add-Figure $s 'aiohttp, peak RSS' $m.RssMB 'MB'
+        Remove-Item -LiteralPath $target -Force -ErrorAction SilentlyContinue
+        Sync-Disk
+
+        $m = Invoke-Child 'idle pwsh' @{ Mode = 'Import'; ModulePath = $moduleManifest }
+        Add-Figure $s 'idle pwsh with AsyncWeb imported, peak RSS' $m.RssMB 'MB'
+    }
+}
+
+function Invoke-ManyDownloads {
+    $s = '4. 1,000 x 1 MiB into a directory'
+    $n = $counts.Files
+    $names = 0..($n - 1) | ForEach-Object { 'f{0:d4}.bin' -f $_ }
+    $urls = [string[]]($names | ForEach-Object { "$($nginx.Base)/files/$_" })
+    $list = Join-Path $work 'files.txt'
+    [System.IO.File]::WriteAllLines($list, $urls)
+    $target = Join-Path $downloads 'many'
+    $cfg = Join-Path $work 'curl-files.cfg'
+    Write-CurlConfig $cfg $urls ([string[]]($names | ForEach-Object { Join-Path $target $_ }))
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat ($n files, concurrency $ThrottleLimit)" -ForegroundColor Cyan
+        Reset-Directory $target
+        $m = Invoke-Child 'AsyncWeb -OutDirectory' @{ Mode = 'Directory'; ModulePath = $moduleManifest; ListFile = $list; OutDirectory = $target; ThrottleLimit = $ThrottleLimit }
+        Confirm-Clean 'AsyncWeb -OutDirectory (scenario 4)' $m $n
+        Add-Figure $s 'AsyncWeb -OutDirectory' ($n / $m.Json.seconds) 'files/s'
+
+        Reset-Directory $target
+        $m = Invoke-Measured -Command '/usr/bin/curl', '-s', '--fail', '--parallel', '--parallel-max', $ThrottleLimit, '-K', $cfg -Label 'curl --parallel (files)'
+        $written = @(Get-ChildItem -LiteralPath $target -File).Count
+        if ($written -ne $n) { $notes.Add("curl --parallel wrote $written of $n files") }
+        Add-Figure $s 'curl --parallel' ($n / $m.Wall) 'files/s'
+
+        Reset-Directory $target
+        $m = Invoke-Measured -Command '/usr/bin/python3', $aiohttpPeer, 'download-many', $list, $target, $ThrottleLimit -Label 'aiohttp (files)'
+        Confirm-Clean 'aiohttp (scenario 4)' $m $n
+        Add-Figure $s 'aiohttp' ($n / $m.Json.seconds) 'files/s'
+    }
+    Reset-Directory $target
+}
+
+function Invoke-Memory {
+    $s = '5. memory at many pipeline inputs'
+    $url = "$($nginx.Base)/tiny"
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat" -ForegroundColor Cyan
+        foreach ($n in $counts.StreamSmall, $counts.StreamBig) {
+            $m = Invoke-Child "AsyncWeb stream $n" @{ Mode = 'Stream'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit } -TimeoutSec 1200
+            Confirm-Clean "AsyncWeb $n inputs (scenario 5)" $m $n
+            Add-Figure $s "AsyncWeb peak RSS, $(Format-Figure $n) inputs" $m.RssMB 'MB'
+            Add-Figure $s "AsyncWeb rate, $(Format-Figure $n) inputs (info)" ($n / $m.Json.seconds) 'req/s'
+        }
+    }
+}
+
+function Invoke-Import {
+    $s = '6. Import-Module'
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat ($($counts.Starts) starts each)" -ForegroundColor Cyan
+        for ($i = 0; $i -lt $counts.Starts; $i++) {
+            $bare = Invoke-Child 'bare pwsh' @{ Mode = 'Bare' }
+            $import = Invoke-Child 'pwsh + Import-Module' @{ Mode = 'Import'; ModulePath = $moduleManifest }
+            $figures.Add([pscustomobject]@{ Scenario = $s; Tool = 'bare pwsh start'; Value = $bare.Wall * 1000; Unit = 'ms' })
+            $figures.Add([pscustomobject]@{ Scenario = $s; Tool = 'pwsh start + Import-Module'; Value = $import.Wall * 1000; Unit = 'ms' })
+            $figures.Add([pscustomobject]@{ Scenario = $s; Tool = 'Import-Module, timed inside pwsh (info)'; Value = $import.Json.importMs; Unit = 'ms' })
+        }
+        Write-Host ('   bare {0} ms, with import {1} ms, in-process {2} ms (medians so far)' -f (Format-Figure (Get-Figure $s 'bare pwsh start')),
+            (Format-Figure (Get-Figure $s 'pwsh start + Import-Module')), (Format-Figure (Get-Figure $s 'Import-Module, timed inside pwsh (info)')))
+    }
+}
+
+# ---- the table ----
+function New-Row([string] $Scenario, [string] $Tool, [double] $Median, [string] $Unit, [double] $Ratio = [double]::NaN, [string] $Target = '', $Pass = $null, [string] $RatioSuffix = '×') {
+    [pscustomobject]@{ Scenario = $Scenario; Tool = $Tool; Median = $Median; Unit = $Unit; Ratio = $Ratio; RatioSuffix = $RatioSuffix; Target = $Target; Pass = $Pass }
+}
+
+function Get-Rows {
+    $rows = [System.Collections.Generic.List[object]]::new()
+    $s = '1. 100k small GETs'
+    if ('SmallGets' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $aw = Get-Figure $s 'AsyncWeb (fresh pwsh, first call)'
+        $rows.Add((New-Row $s 'AsyncWeb (fresh pwsh, first call)' $aw 'req/s'))
+        $warm = Get-Figure $s 'AsyncWeb (same session, second call)'
+        $warmVs = foreach ($peer in 'curl --parallel', 'aiohttp') { '{0}× {1}' -f (Format-Figure ($warm / (Get-Figure $s $peer))), $peer }
+        $rows.Add((New-Row $s "AsyncWeb (same session, second call; info: $($warmVs -join ', '))" $warm 'req/s' ($aw / $warm)))
+        $targets = @{ 'curl --parallel' = 1.2; 'aiohttp' = 5.0 }
+        foreach ($tool in @($figures | Where-Object { $_.Scenario -eq $s -and $_.Tool -notlike 'AsyncWeb*' } | ForEach-Object Tool | Select-Object -Unique)) {
+            $value = Get-Figure $s $tool
+            $ratio = $aw / $value
+            $goal = if ($targets.ContainsKey($tool)) { $targets[$tool] } elseif ($tool -like 'ForEach-Object -Parallel*') { 50.0 } else { $null }
+            if ($null -ne $goal) { $rows.Add((New-Row $s $tool $value 'req/s' $ratio "≥ $goal×" ($ratio -ge $goal))) }
+            else { $rows.Add((New-Row $s $tool $value 'req/s' $ratio)) }
+        }
+    }
+
+    $s = '2. 1,000 GETs answered after 100 ms'
+    if ('Latency' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $ideal = $counts.Latency / $ThrottleLimit * 0.1
+        $aw = Get-Figure $s 'AsyncWeb (fresh pwsh, first call)'
+        $rows.Add((New-Row $s "ideal ($($counts.Latency) / $ThrottleLimit × 100 ms)" $ideal 's' ($aw / $ideal) '≤ 1.1× ideal' ($aw / $ideal -le 1.1)))
+        $rows.Add((New-Row $s 'AsyncWeb (fresh pwsh, first call)' $aw 's'))
+        $warm = Get-Figure $s 'AsyncWeb (same session, second call)'
+        $rows.Add((New-Row $s "AsyncWeb (same session, second call; info: $(Format-Figure ($warm / $ideal))× ideal)" $warm 's' ($aw / $warm)))
+        foreach ($tool in 'curl --parallel', 'aiohttp') {
+            $value = Get-Figure $s $tool
+            $rows.Add((New-Row $s "$tool (info: $(Format-Figure ($value / $ideal))× ideal)" $value 's' ($aw / $value)))
+        }
+    }
+
+    $s = '3. one large download to disk'
+    if ('LargeDownload' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $aw = Get-Figure $s 'AsyncWeb -OutFile'
+        $rows.Add((New-Row $s 'AsyncWeb -OutFile' $aw 'MiB/s'))
+        $curl = Get-Figure $s 'curl -o'
+        $rows.Add((New-Row $s 'curl -o' $curl 'MiB/s' ($aw / $curl) '≥ 0.9×' ($aw / $curl -ge 0.9)))
+        foreach ($tool in 'Invoke-WebRequest -OutFile', 'aiohttp (128 KiB chunks)') {
+            $value = Get-Figure $s $tool
+            $rows.Add((New-Row $s $tool $value 'MiB/s' ($aw / $value)))
+        }
+
+        $idle = Get-Figure $s 'idle pwsh with AsyncWeb imported, peak RSS'
+        $awRss = Get-Figure $s 'AsyncWeb -OutFile, peak RSS'
+        $rows.Add((New-Row $s 'idle pwsh with AsyncWeb imported, peak RSS' $idle 'MB'))
+        $rows.Add((New-Row $s 'AsyncWeb -OutFile, peak RSS (ratio column: above idle)' $awRss 'MB' ($awRss - $idle) "≤ idle + 64 MB ($(Format-Figure ($idle + 64)) MB)" ($awRss -le $idle + 64) ' MB'))
+        foreach ($tool in 'curl -o, peak RSS', 'Invoke-WebRequest -OutFile, peak RSS', 'aiohttp, peak RSS') {
+            $rows.Add((New-Row $s $tool (Get-Figure $s $tool) 'MB'))
+        }
+    }
+
+    $s = '4. 1,000 x 1 MiB into a directory'
+    if ('ManyDownloads' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $aw = Get-Figure $s 'AsyncWeb -OutDirectory'
+        $rows.Add((New-Row $s 'AsyncWeb -OutDirectory' $aw 'files/s'))
+        $curl = Get-Figure $s 'curl --parallel'
+        $rows.Add((New-Row $s 'curl --parallel' $curl 'files/s' ($aw / $curl) '≥ 1.0×' ($aw / $curl -ge 1.0)))
+        $value = Get-Figure $s 'aiohttp'
+        $rows.Add((New-Row $s 'aiohttp' $value 'files/s' ($aw / $value)))
+    }
+
+    $s = '5. memory at many pipeline inputs'
+    if ('Memory' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $small = Get-Figure $s "AsyncWeb peak RSS, $(Format-Figure $counts.StreamSmall) inputs"
+        $big = Get-Figure $s "AsyncWeb peak RSS, $(Format-Figure $counts.StreamBig) inputs"
+        $rows.Add((New-Row $s "AsyncWeb peak RSS, $(Format-Figure $counts.StreamSmall) inputs" $small 'MB'))
+        $rows.Add((New-Row $s "AsyncWeb peak RSS, $(Format-Figure $counts.StreamBig) inputs" $big 'MB' ($big / $small) '≤ 1.2×' ($big / $small -le 1.2)))
+        foreach ($n in $counts.StreamSmall, $counts.StreamBig) {
+            $tool = "AsyncWeb rate, $(Format-Figure $n) inputs (info)"
+            $rows.Add((New-Row $s $tool (Get-Figure $s $tool) 'req/s'))
+        }
+    }
+
+    $s = '6. Import-Module'
+    if ('Import' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $bare = Get-Figure $s 'bare pwsh start'
+        $with = Get-Figure $s 'pwsh start + Import-Module'
+        $rows.Add((New-Row $s 'bare pwsh start' $bare 'ms'))
+        $rows.Add((New-Row $s 'pwsh start + Import-Module' $with 'ms'))
+        $rows.Add((New-Row $s 'Import-Module (difference of medians)' ($with - $bare) 'ms' ([double]::NaN) '≤ 150 ms' (($with - $bare) -le 150)))
+        $tool = 'Import-Module, timed inside pwsh (info)'
+        $rows.Add((New-Row $s $tool (Get-Figure $s $tool) 'ms'))
+    }
+
+    return $rows
+}
+
+function ConvertTo-ResultTable([object[]] $Rows) {
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $lines.Add('| Scenario | Tool | Median | Unit | AsyncWeb ratio | Target | Result |')
+    $lines.Add('|---|---|---:|---|---:|---|---|')
+    foreach ($row in $Rows) {
+        $ratio = if ([double]::IsNaN($row.Ratio)) { '' } else { (Format-Figure $row.Ratio) + $row.RatioSuffix }
+        $result = if ($null -eq $row.Pass) { '' } elseif ($row.Pass) { '**pass**' } else { '**miss**' }
+        $lines.Add("| $($row.Scenario) | $($row.Tool) | $(Format-Figure $row.Median) | $($row.Unit) | $ratio | $($row.Target) | $result |")
+    }
+    return $lines
+}
+
+function Get-MachineFacts {
+    $version = { param($command) try { (& $command[0] $command[1..($command.Count - 1)] 2>&1 | Select-Object -First 1) -as [string] } catch { 'n/a' } }
+    $cpu = (Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -replace '^model name\s*:\s*', ''
+    $memory = ((Get-Content /proc/meminfo | Select-Object -First 1) -replace '\D', '') / 1MB
+    $manifest = Import-PowerShellDataFile $moduleManifest
+    [ordered]@{
+        'nproc'          = "$([Environment]::ProcessorCount) ($cpu)"
+        'memory'         = '{0:N1} GiB' -f $memory
+        'OS / kernel'    = "Debian $((Get-Content /etc/debian_version -ErrorAction SilentlyContinue)) / $(& uname -r)"
+        'PowerShell'     = "$($PSVersionTable.PSVersion) on .NET $([Environment]::Version)"
+        'AsyncWeb'       = $manifest.ModuleVersion
+        'nginx'          = (& $version @('/usr/sbin/nginx', '-v')) -replace '^nginx version:\s*', ''
+        'curl'           = & $version @('/usr/bin/curl', '--version')
+        'wrk'            = (& $version @('/usr/bin/wrk', '-v')) -replace '\s*Copyright.*$', ''
+        'python3'        = & $version @('/usr/bin/python3', '--version')
+        'aiohttp'        = & $version @('/usr/bin/python3', '-c', 'import aiohttp; print(aiohttp.__version__)')
+        'load average'   = "$loadBefore at start, $((Get-Content /proc/loadavg).Split(' ')[0..2] -join ' ') at end"
+    }
+}
+
+function Write-Results([object[]] $Rows, [string[]] $Failed) {
+    $facts = Get-MachineFacts
+    $md = [System.Collections.Generic.List[string]]::new()
+    $md.Add('# AsyncWeb benchmark results')
+    $md.Add('')
+    $kind = if ($Quick) { 'quick run (-Quick: smaller counts)' } else { 'full run' }
+    $md.Add("Written by ``bench/Invoke-Benchmark.ps1`` on $($runStarted.ToString('yyyy-MM-dd HH:mm')) ($kind; scenarios $($selected -join ', '); medians of $Repeat repeat(s); ThrottleLimit $ThrottleLimit; $([int]((Get-Date) - $runStarted).TotalSeconds) s).")
+    $md.Add('AsyncWeb ratio: AsyncWeb''s median divided by the row''s median (above 1 = AsyncWeb faster for req/s, MiB/s and files/s;')
+    $md.Add('for s it is AsyncWeb''s time over the row''s); where the row says otherwise (MB above idle, ms) that figure is shown.')
+    $md.Add('')
+    foreach ($line in ConvertTo-ResultTable $Rows) { $md.Add($line) }
+    $md.Add('')
+    $md.Add('## Machine')
+    $md.Add('')
+    $md.Add('| Fact | Value |')
+    $md.Add('|---|---|')
+    foreach ($entry in $facts.GetEnumerator()) { $md.Add("| $($entry.Key) | $($entry.Value) |") }
+    $md.Add('')
+    $md.Add('## Notes')
+    $md.Add('')
+    $md.Add("- Counts: scenario 1 $(Format-Figure $counts.Gets) requests for AsyncWeb, curl and aiohttp, $(Format-Figure $counts.Parallel) for ForEach-Object -Parallel, $(Format-Figure $counts.Sequential) for sequential Invoke-RestMethod (rates are per request), wrk for $($counts.WrkSec) s; scenario 3 $(Format-Figure ($counts.BigBytes / 1MB)) MiB; scenario 4 $($counts.Files) files; scenario 5 $(Format-Figure $counts.StreamSmall) vs $(Format-Figure $counts.StreamBig) inputs.")
+    $md.Add("- Scenario 2's endpoint: $(if ($DelayServer -eq 'TestServer') { 'the project''s Kestrel test server, `/delay/100`' } else { 'bench/delay_server.py (aiohttp), `/delay/100`' }); the rest is served by nginx-light $($facts.nginx) on 127.0.0.1.")
+    $md.Add('- AsyncWeb and PowerShell figures are timed inside a fresh pwsh process around the command only; curl and wrk are timed around their process; aiohttp inside the script around the requests. Peak RSS is /usr/bin/time -v''s maximum resident set size of that process.')
+    $md.Add('- What limits AsyncWeb where it misses, and the suggested engine changes: bench/README.md, "What limits AsyncWeb where it misses".')
+    foreach ($note in $notes) { $md.Add("- $note") }
+    foreach ($failure in $Failed) { $md.Add("- FAILED: $failure") }
+    $md.Add('')
+    $md.Add('## Every figure')
+    $md.Add('')
+    $md.Add('| Scenario | Tool | Unit | Figures (in run order) |')
+    $md.Add('|---|---|---|---|')
+    foreach ($group in $figures | Group-Object Scenario, Tool) {
+        $first = $group.Group[0]
+        $md.Add("| $($first.Scenario) | $($first.Tool) | $($first.Unit) | $(($group.Group | ForEach-Object { Format-Figure $_.Value }) -join ', ') |")
+    }
+
+    Set-Content -LiteralPath $ResultsPath -Value $md
+    Write-Host "Results written to $ResultsPath"
+
+    # A full run of every scenario also refreshes the table in the README.
+    $readme = Join-Path $PSScriptRoot 'README.md'
+    if (-not $Quick -and $selected.Count -eq $allScenarios.Count -and -not $Failed -and (Test-Path $readme)) {
+        $text = Get-Content -Raw -LiteralPath $readme
+        $start = '<!-- results:start -->'
+        $end = '<!-- results:end -->'
+        $i = $text.IndexOf($start)
+        $j = $text.IndexOf($end)
+        if ($i -ge 0 -and $j -gt $i) {
+            $block = @($start, '', "Full run of $($runStarted.ToString('yyyy-MM-dd')), medians of $Repeat repeats on $($facts.nproc):", '') + (ConvertTo-ResultTable $Rows) + @('', $end)
+            $text = $text.Substring(0, $i) + ($block -join "`n") + $text.Substring($j + $end.Length)
+            Set-Content -LiteralPath $readme -Value $text -NoNewline
+            Write-Host "README table refreshed"
+        }
+    }
+}
+
+# ---- main ----
+if (-not (Test-Path -LiteralPath (Join-Path $ModulePath 'AsyncWeb.psd1'))) { throw "No module at '$ModulePath' (expected AsyncWeb.psd1 there); run ./build.ps1 Build" }
+if (-not $TestServerPath) { $TestServerPath = Join-Path (Split-Path -Parent (Resolve-Path -LiteralPath $ModulePath)) 'TestServer' }
+
+Install-BenchPeer -NoInstall:$NoInstall
+New-Item -ItemType Directory -Force -Path $work | Out-Null
+
+# Others rebuild out/ while this runs: measure a private copy.
+$moduleCopy = Join-Path $work 'module/AsyncWeb'
+if (Test-Path -LiteralPath $moduleCopy) { Remove-Item -LiteralPath $moduleCopy -Recurse -Force }
+New-Item -ItemType Directory -Force -Path $moduleCopy | Out-Null
+Copy-Item -Path (Join-Path $ModulePath '*') -Destination $moduleCopy -Recurse -Force
+$moduleManifest = Join-Path $moduleCopy 'AsyncWeb.psd1'
+
+$needBig = 'LargeDownload' -in $selected
+$needFiles = 'ManyDownloads' -in $selected
+$needBytes = ($(if ($needBig) { 2 * $counts.BigBytes } else { 0 })) + ($(if ($needFiles) { 2 * $counts.Files * 1MB } else { 0 })) + 1GB
+$free = ([System.IO.DriveInfo]::new($work)).AvailableFreeSpace
+Write-Host ('== Disk: {0:N1} GiB free under {1}, this run needs about {2:N1} GiB' -f ($free / 1GB), $work, ($needBytes / 1GB)) -ForegroundColor Cyan
+& df -h $work | Out-Host
+if ($free -lt $needBytes) { throw ('Not enough disk space under {0}: {1:N1} GiB free, {2:N1} GiB needed' -f $work, ($free / 1GB), ($needBytes / 1GB)) }
+
+$nginx = $null
+$delay = $null
+$failed = [System.Collections.Generic.List[string]]::new()
+try {
+    Write-Host '== Generating data' -ForegroundColor Cyan
+    New-BenchData -Root $www -BigBytes $(if ($needBig) { $counts.BigBytes } else { 0 }) -FileCount $(if ($needFiles) { $counts.Files } else { 0 })
+    Sync-Disk
+
+    $nginx = Start-BenchNginx -Template (Join-Path $PSScriptRoot 'nginx.conf.template') -WorkDir $work -Root $www
+    Write-Host "== nginx pid $($nginx.Pid) on $($nginx.Base)" -ForegroundColor Cyan
+    if ('Latency' -in $selected) {
+        $dll = $null
+        if ($DelayServer -eq 'TestServer') {
+            if (-not (Test-Path -LiteralPath (Join-Path $TestServerPath 'AsyncWeb.TestServer.dll'))) { throw "No test server at '$TestServerPath'; build it or use -DelayServer Aiohttp" }
+            $serverCopy = Join-Path $work 'testserver'
+            if (Test-Path -LiteralPath $serverCopy) { Remove-Item -LiteralPath $serverCopy -Recurse -Force }
+            Copy-Item -LiteralPath $TestServerPath -Destination $serverCopy -Recurse
+            $dll = Join-Path $serverCopy 'AsyncWeb.TestServer.dll'
+        }
+        $delay = Start-DelayServer -Kind $DelayServer -TestServerDll $dll -PythonServer (Join-Path $PSScriptRoot 'delay_server.py')
+        Write-Host "== delay server ($($delay.Kind)) pid $($delay.Pid): $($delay.Url)" -ForegroundColor Cyan
+    }
+
+    foreach ($name in $selected) {
+        try {
+            & "Invoke-$name"
+        }
+        catch {
+            Write-Warning "Scenario $name failed: $_"
+            $failed.Add("$name`: $($_.Exception.Message -replace '\s+', ' ')")
+        }
+    }
+}
+finally {
+    if ($delay) { Stop-BenchProcess -Id $delay.Pid }
+    if ($nginx) { Stop-BenchProcess -Id $nginx.Pid }
+    if (-not $KeepData) {
+        foreach ($path in $www, $downloads) {
+            if (Test-Path -LiteralPath $path) { Remove-Item -LiteralPath $path -Recurse -Force -ErrorAction SilentlyContinue }
+        }
+    }
+    elseif (Test-Path -LiteralPath $downloads) { Remove-Item -LiteralPath $downloads -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+$rows = Get-Rows
+Write-Results -Rows $rows -Failed $failed
+ConvertTo-ResultTable $rows | Out-Host
+if ($failed.Count -gt 0) { throw "Scenario(s) failed: $($failed -join '; ')" }
