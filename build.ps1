@@ -175,7 +175,7 @@ function Invoke-Demo {
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $summary = $uris | Invoke-AsyncWebBatch -ThrottleLimit 64 -FailuresAsResults | Measure-AsyncWebBatch
         $watch.Stop()
-        $summary | Format-List Count, Succeeded, Failed, FailureSummary, StatusHistogram, Bytes, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond | Out-Host
+        $summary | Out-Host
         Write-Host ("{0:N0} requests in {1:N2} s from one pipeline call: {2:N0} req/s" -f $Count, $watch.Elapsed.TotalSeconds, ($Count / $watch.Elapsed.TotalSeconds))
     }
     finally {
