@@ -232,8 +232,10 @@ internal sealed class ResilienceProvider : IDisposable
     /// <summary>A token bucket refilled in small steps, so the start rate is even rather than bursty.</summary>
     private static TokenBucketRateLimiter CreateLimiter(double requestsPerSecond)
     {
-        var period = TimeSpan.FromSeconds(Math.Max(1.0 / requestsPerSecond, 0.05));
-        var tokens = Math.Max(1, (int)Math.Round(requestsPerSecond * period.TotalSeconds));
+        // Whole tokens per period, and the period made to fit them exactly: rounding the tokens of a
+        // fixed 50 ms period instead would turn 50/s into 40/s (2.5 tokens rounded to 2).
+        var tokens = Math.Max(1, (int)Math.Ceiling(requestsPerSecond * 0.05));
+        var period = TimeSpan.FromSeconds(tokens / requestsPerSecond);
         return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = tokens,
