@@ -51,40 +51,36 @@ Describe 'A disk that fills up mid-download' -Tag 'Fault' -Skip:(-not $canMount)
 }
 
 Describe 'Progress' {
-    It 'writes progress records with requests done, bytes and rate while a batch runs' {
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({
-                    param($module, $base)
-                    Import-Module $module
-                    $ProgressPreference = 'Continue'
-                    1..30 | ForEach-Object { "$base/delay/100" } | Invoke-AsyncWebBatch -ThrottleLimit 4 | Out-Null
-                }).AddArgument((Join-Path $PSScriptRoot '../out/AsyncWeb')).AddArgument($base)
-            $null = $ps.Invoke()
-            $records = @($ps.Streams.Progress)
-            $records | Should -Not -BeNullOrEmpty
-            $records[0].Activity | Should -Be 'Invoke-AsyncWebBatch'
-            ($records | Where-Object RecordType -EQ 'Processing')[0].StatusDescription | Should -Match 'done, \d+ in flight, .* received, .* req/s'
-            # A few updates a second at most: the batch takes about a second.
-            $records.Count | Should -BeLessThan 20
-            $records[-1].RecordType | Should -Be 'Completed'
+    BeforeAll {
+        # Runs a one-second batch in its own runspace under the given preference; returns its progress records.
+        function Get-BatchProgress([string] $Preference) {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($module, $base, $preference)
+                        Import-Module $module
+                        $ProgressPreference = $preference
+                        1..30 | ForEach-Object { "$base/delay/100" } | Invoke-AsyncWebBatch -ThrottleLimit 4 | Out-Null
+                    }).AddArgument((Join-Path $PSScriptRoot '../out/AsyncWeb')).AddArgument($base).AddArgument($Preference)
+                $null = $ps.Invoke()
+                @($ps.Streams.Progress)
+            }
+            finally { $ps.Dispose() }
         }
-        finally { $ps.Dispose() }
+    }
+
+    It 'writes progress records with requests done, bytes and rate while a batch runs' {
+        $records = Get-BatchProgress 'Continue'
+        $records | Should -Not -BeNullOrEmpty
+        $records[0].Activity | Should -Be 'Invoke-AsyncWebBatch'
+        ($records | Where-Object RecordType -EQ 'Processing')[0].StatusDescription | Should -Match 'done, \d+ in flight, .* received, .* req/s'
+        # A few updates a second at most: the batch takes about a second.
+        $records.Count | Should -BeLessThan 20
+        $records[-1].RecordType | Should -Be 'Completed'
     }
 
     It 'writes none under $ProgressPreference = SilentlyContinue' {
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({
-                    param($module, $base)
-                    Import-Module $module
-                    $ProgressPreference = 'SilentlyContinue'
-                    1..30 | ForEach-Object { "$base/delay/100" } | Invoke-AsyncWebBatch -ThrottleLimit 4 | Out-Null
-                }).AddArgument((Join-Path $PSScriptRoot '../out/AsyncWeb')).AddArgument($base)
-            $null = $ps.Invoke()
-            $ps.Streams.Progress | Should -BeNullOrEmpty
-        }
-        finally { $ps.Dispose() }
+        Get-BatchProgress 'SilentlyContinue' | Should -BeNullOrEmpty
     }
 }
 

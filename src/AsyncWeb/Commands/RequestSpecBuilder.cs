@@ -223,30 +223,24 @@ internal sealed class RequestSpecBuilder
 
     // System.Uri.TryCreate can throw for hostile strings (e.g. "//\u202e/xy.0,\0" raises
     // IndexOutOfRangeException in .NET 10): such a string is simply not a usable URI.
-    private static bool SafeTryCreate(string text, UriKind kind, [NotNullWhen(true)] out Uri? uri)
-    {
-        try
-        {
-            return System.Uri.TryCreate(text, kind, out uri);
-        }
-        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or FormatException or InvalidOperationException)
-        {
-            uri = null;
-            return false;
-        }
-    }
+    private static bool SafeTryCreate(string text, UriKind kind, [NotNullWhen(true)] out Uri? uri) =>
+        Safely(() => System.Uri.TryCreate(text, kind, out var created) ? created : null, out uri);
 
-    private static bool SafeTryCreate(Uri baseUri, string relative, [NotNullWhen(true)] out Uri? uri)
+    private static bool SafeTryCreate(Uri baseUri, string relative, [NotNullWhen(true)] out Uri? uri) =>
+        Safely(() => System.Uri.TryCreate(baseUri, relative, out var created) ? created : null, out uri);
+
+    private static bool Safely(Func<Uri?> create, [NotNullWhen(true)] out Uri? uri)
     {
         try
         {
-            return System.Uri.TryCreate(baseUri, relative, out uri);
+            uri = create();
         }
         catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or FormatException or InvalidOperationException)
         {
             uri = null;
-            return false;
         }
+
+        return uri is not null;
     }
 
     private static string NormaliseMethod(string method)
