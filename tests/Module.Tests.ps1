@@ -69,3 +69,27 @@ Import-Module '$modulePath'
         ("$base/json" | Invoke-AsyncWebBatch).StatusCode | Should -Be 200
     }
 }
+
+Describe 'Documentation stays true to the code' {
+    It 'documents every ErrorId in the README and in the help' {
+        Import-Module $modulePath -Force
+        $type = [AsyncWeb.WebBatchResult].Assembly.GetType('AsyncWeb.Engine.ErrorIds', $true)
+        $ids = $type.GetFields([Reflection.BindingFlags]'Public, Static') | ForEach-Object { $_.GetValue($null) }
+        $ids.Count | Should -BeGreaterThan 20
+        $readme = Get-Content -Raw (Join-Path $repoRoot 'README.md')
+        $help = (Get-Help Invoke-AsyncWebBatch -Full | Out-String)
+        foreach ($id in $ids) {
+            $readme | Should -Match "\b$id\b" -Because "README.md's ErrorId table lists $id"
+            $help | Should -Match "\b$id\b" -Because "Invoke-AsyncWebBatch's help lists $id"
+        }
+    }
+
+    It 'names in the README only parameters that exist' {
+        Import-Module $modulePath -Force
+        $readme = Get-Content -Raw (Join-Path $repoRoot 'README.md')
+        $known = (Get-Command -Module AsyncWeb).Parameters.Keys + [System.Management.Automation.PSCmdlet]::CommonParameters + @('Tag', 'Detached')
+        $mentioned = [regex]::Matches($readme, '(?<![\w-])-([A-Z][A-Za-z0-9]+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
+        $unknown = $mentioned | Where-Object { $_ -notin $known -and $_ -notin 'NoProfile', 'First', 'Full', 'Examples', 'Force', 'AsSecureString', 'Parallel', 'Module', 'ThrottleLimit', 'Wait', 'AutoRemoveJob' }
+        $unknown | Should -BeNullOrEmpty
+    }
+}

@@ -80,10 +80,10 @@ The examples use $base for the server address. They run against AsyncWeb's local
 ErrorIds are stable; scripts can match on them with $_.FullyQualifiedErrorId -like 'HttpStatus,*' or, with -FailuresAsResults, on $_.Error.ErrorId.
 The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile.
 Reaching the server: DnsResolutionFailed, ConnectionRefused, ConnectionReset, ConnectionFailed, TlsHandshakeFailed.
-Time limits: ConnectTimeout, OperationTimeout, RequestTimeout.
+Time limits: ConnectTimeout, OperationTimeout, RequestTimeout (one attempt), TotalTimeout (the whole item across retries).
 The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported.
 Files: FileExists, DuplicateOutFile, FileWriteFailed, HashMismatch.
-Resilience: CircuitOpen, RateLimited, BodyNotReplayable. Cancellation: Canceled.
+Resilience: CircuitOpen, RateLimited. Cancellation: Canceled.
 
 Bodies larger than 256 MiB are not kept in memory (ErrorId ResponseTooLarge): download them with -OutFile or -OutDirectory. Text bodies are decoded by their charset (UTF-8 by default) and gzip, deflate and brotli are decompressed.
 

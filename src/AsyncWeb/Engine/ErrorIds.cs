@@ -45,7 +45,6 @@ internal static class ErrorIds
     // Resilience
     public const string CircuitOpen = "CircuitOpen";
     public const string RateLimited = "RateLimited";
-    public const string BodyNotReplayable = "BodyNotReplayable";
 
     public const string Canceled = "Canceled";
 }
