@@ -200,3 +200,33 @@ Describe 'Invoke-AsyncWebBatch parameter validation' {
         { Invoke-AsyncWebBatch -Uri "$base/json" -HttpVersion 1.5 } | Should -Throw '*1.0, 1.1, 2.0 or 3.0*'
     }
 }
+
+Describe 'Invoke-AsyncWebBatch proxies' {
+    It 'sends requests through -Proxy (the target name need not resolve locally)' {
+        $result = Invoke-AsyncWebBatch 'http://through-proxy.invalid/echo?x=1' -Proxy $base
+        $result.StatusCode | Should -Be 200
+        $result.ContentObject.headers.Host | Should -Be 'through-proxy.invalid'
+        $result.ContentObject.path | Should -Be '/echo'
+    }
+
+    It 'uses the environment''s proxy by default and ignores it with -NoProxy' {
+        # The environment proxy is read once per process: a fresh one (a job) sees HTTP_PROXY.
+        $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $closed.Start(); $deadProxy = "http://127.0.0.1:$($closed.LocalEndpoint.Port)"; $closed.Stop()
+        $env:HTTP_PROXY = $deadProxy
+        try {
+            $job = Start-Job -ScriptBlock {
+                param($module, $uri)
+                Import-Module $module
+                (Invoke-AsyncWebBatch $uri -FailuresAsResults).ErrorId
+                (Invoke-AsyncWebBatch $uri -FailuresAsResults -NoProxy).StatusCode
+            } -ArgumentList (Join-Path $PSScriptRoot '../out/AsyncWeb'), "$base/json"
+            $output = $job | Wait-Job -Timeout 60 | Receive-Job
+            $job | Remove-Job -Force
+        }
+        finally {
+            Remove-Item Env:HTTP_PROXY
+        }
+        $output | Should -Be @('ConnectionRefused', 200)
+    }
+}
