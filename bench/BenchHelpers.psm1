@@ -1,6 +1,7 @@
 #requires -Version 7.4
 # Helpers for bench/Invoke-Benchmark.ps1: peers from Debian packages, the nginx it starts and stops
-# by pid, generated data, child processes measured by /usr/bin/time -v, medians and formatting.
+# by pid and its rate access log, generated data, child processes measured by /usr/bin/time -v,
+# medians and formatting.
 
 Set-StrictMode -Version 3.0
 
@@ -89,7 +90,8 @@ function Start-BenchNginx {
     .SYNOPSIS
     Writes nginx.conf from the template into WorkDir/nginx and starts nginx (daemon off) on 127.0.0.1.
     .OUTPUTS
-    An object with Pid, Port, Base (http://127.0.0.1:port) and Process.
+    An object with Pid, Port, Base (http://127.0.0.1:port), Process and RateLog (the access log of
+    /tiny?rate=<tag> requests: "msec request_time tag status" per line).
     #>
     param([string] $Template, [string] $WorkDir, [string] $Root)
 
@@ -125,7 +127,42 @@ function Start-BenchNginx {
         throw
     }
 
-    [pscustomobject]@{ Pid = $process.Id; Port = $port; Base = "http://127.0.0.1:$port"; Process = $process }
+    [pscustomobject]@{ Pid = $process.Id; Port = $port; Base = "http://127.0.0.1:$port"; Process = $process; RateLog = (Join-Path $dir 'rate-access.log') }
+}
+
+function Clear-RateLog {
+    <#
+    .SYNOPSIS
+    Empties nginx's rate access log (nginx appends with O_APPEND, so its next line lands at the start).
+    #>
+    param([string] $Path)
+    if (Test-Path -LiteralPath $Path) { [System.IO.File]::Open($Path, [System.IO.FileMode]::Truncate, [System.IO.FileAccess]::Write).Dispose() }
+}
+
+function Get-RateLogArrival {
+    <#
+    .SYNOPSIS
+    The arrival times at nginx (Unix seconds, ms resolution: $msec - $request_time), sorted, of the
+    requests logged with ?rate=Tag; waits up to TimeoutSec for Expected lines (nginx logs after it answers).
+    #>
+    param([string] $Path, [string] $Tag, [int] $Expected, [double] $TimeoutSec = 5)
+
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ($true) {
+        $arrivals = [System.Collections.Generic.List[double]]::new()
+        $lines = if (Test-Path -LiteralPath $Path) { [System.IO.File]::ReadAllLines($Path) } else { @() }
+        foreach ($line in $lines) {
+            $fields = $line.Split(' ')
+            if ($fields.Count -ge 3 -and $fields[2] -eq $Tag) {
+                $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+                $arrivals.Add([double]::Parse($fields[0], $invariant) - [double]::Parse($fields[1], $invariant))
+            }
+        }
+        if ($arrivals.Count -ge $Expected -or [DateTime]::UtcNow -ge $deadline) { break }
+        Start-Sleep -Milliseconds 100
+    }
+    $arrivals.Sort()
+    return , $arrivals.ToArray()
 }
 
 function Start-DelayServer {
@@ -309,5 +346,5 @@ function Format-Figure {
     return [string]::Format([System.Globalization.CultureInfo]::InvariantCulture, $format, $Value)
 }
 
-Export-ModuleMember -Function Install-BenchPeer, Get-FreePort, Stop-BenchProcess, Start-BenchNginx, Start-DelayServer,
+Export-ModuleMember -Function Install-BenchPeer, Get-FreePort, Stop-BenchProcess, Start-BenchNginx, Clear-RateLog, Get-RateLogArrival, Start-DelayServer,
     Get-DotnetHost, Get-PwshCommand, New-BenchData, Invoke-Measured, Get-Median, Format-Figure

@@ -15,12 +15,14 @@
       Parallel       1..Count | ForEach-Object -Parallel { Invoke-RestMethod $using:Uri } -ThrottleLimit T | Measure-Object
       Sequential     Invoke-RestMethod $Uri, Count times in a loop
       WebRequestFile Invoke-WebRequest -Uri $Uri -OutFile $OutFile
+      RateLimited    $uris | Invoke-AsyncWebBatch -RequestsPerSecond R -ThrottleLimit T; after the clock stops,
+                     endSpan = the seconds from the first result's end (StartTime + Elapsed) to the last's
     Progress is off ($ProgressPreference = 'SilentlyContinue') for every tool alike.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile')]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited')]
     [string] $Mode,
     [string] $ModulePath,
     [string] $Uri,
@@ -29,6 +31,7 @@ param(
     [string] $OutFile,
     [string] $OutDirectory,
     [string] $ListFile,
+    [double] $RequestsPerSecond,
     [switch] $Warm
 )
 
@@ -58,7 +61,7 @@ if ($Mode -eq 'Bare') {
 # starts, so no measured command pays for its auto-loading.
 if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
 
-$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory'
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited'
 if ($needsModule) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Import-Module $ModulePath
@@ -136,6 +139,28 @@ switch ($Mode) {
         $result.seconds = $watch.Elapsed.TotalSeconds
         $result.count = $Count
         $result.errors = $errors
+    }
+
+    'RateLimited' {
+        $uris = [string[]]::new($Count)
+        for ($i = 0; $i -lt $Count; $i++) { $uris[$i] = $Uri }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $results = $uris | Invoke-AsyncWebBatch -RequestsPerSecond $RequestsPerSecond -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $results = @($results)
+        $result.count = $results.Count + $failed.Count
+        $result.errors = $failed.Count
+        # A result's StartTime is taken before the rate limiter's wait, so StartTime + Elapsed (its end;
+        # a tiny answer ends well under a millisecond after it is sent) is the nearest client-side mark
+        # of when it was let through.
+        $first = [long]::MaxValue
+        $last = [long]::MinValue
+        foreach ($item in $results) {
+            $end = $item.StartTime.UtcTicks + $item.Elapsed.Ticks
+            if ($end -lt $first) { $first = $end }
+            if ($end -gt $last) { $last = $end }
+        }
+        $result.endSpan = if ($results.Count -gt 1) { ($last - $first) / [TimeSpan]::TicksPerSecond } else { 0.0 }
     }
 
     'WebRequestFile' {

@@ -8,7 +8,8 @@
     generates the data it serves under bench/work/www, starts nginx on 127.0.0.1 with its own config
     and pid file under bench/work/nginx, runs each scenario for AsyncWeb and its peers -Repeat times
     (tools interleaved within each repeat), and reports medians and AsyncWeb's ratios against the
-    targets of issue 6. nginx and the delay server are stopped by pid at the end, also on failure.
+    targets of issue 6 (scenario 7: issue 5's rate-limit requirement). nginx and the delay server are
+    stopped by pid at the end, also on failure.
 
     The module is copied to bench/work/module first and imported from there, so a rebuild of out/
     during the run changes nothing. Every AsyncWeb and PowerShell figure comes from a fresh pwsh
@@ -22,10 +23,12 @@
       4 ManyDownloads  1,000 x 1 MiB files into a directory
       5 Memory         peak RSS at 1,000,000 lazily generated pipeline inputs vs at 10,000
       6 Import         Import-Module time
+      7 RateLimit      -RequestsPerSecond 5, 50, 500: the achieved start rate over a 10 s window
 .PARAMETER ModulePath
     The laid-out module (out/AsyncWeb); build.ps1 Bench passes it.
 .PARAMETER Quick
-    Smaller counts and one repeat (unless -Repeat is given): a smoke run of a few minutes.
+    Smaller counts, scenario 7 at 50 requests/s only, and one repeat (unless -Repeat is given): a smoke
+    run of about a minute.
 .PARAMETER Scenario
     Which scenarios to run, by name or number (default: all).
 .PARAMETER Repeat
@@ -49,7 +52,7 @@ param(
 
     [switch] $Quick,
 
-    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import'),
+    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit'),
 
     [ValidateRange(1, 25)]
     [int] $Repeat = 3,
@@ -74,21 +77,21 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
 
-$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import'
+$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit'
 $selected = foreach ($name in ($Scenario -split ',' | ForEach-Object Trim | Where-Object { $_ })) {
-    $match = if ($name -match '^\d+$' -and [int]$name -ge 1 -and [int]$name -le 6) { $allScenarios[[int]$name - 1] }
+    $match = if ($name -match '^\d+$' -and [int]$name -ge 1 -and [int]$name -le $allScenarios.Count) { $allScenarios[[int]$name - 1] }
              else { $allScenarios | Where-Object { $_ -eq $name } }
-    if (-not $match) { throw "Unknown scenario '$name'; use 1-6 or $($allScenarios -join ', ')" }
+    if (-not $match) { throw "Unknown scenario '$name'; use 1-$($allScenarios.Count) or $($allScenarios -join ', ')" }
     $match
 }
 $selected = @($allScenarios | Where-Object { $_ -in $selected })
 if ($Quick -and -not $PSBoundParameters.ContainsKey('Repeat')) { $Repeat = 1 }
 
 $counts = if ($Quick) {
-    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3 }
+    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3; Rates = @(50) }
 }
 else {
-    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5 }
+    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5; Rates = @(5, 50, 500) }
 }
 
 $work = Join-Path $PSScriptRoot 'work'
@@ -108,6 +111,8 @@ function Add-Figure([string] $Scenario, [string] $Tool, [double] $Value, [string
     $figures.Add([pscustomobject]@{ Scenario = $Scenario; Tool = $Tool; Value = $Value; Unit = $Unit })
     Write-Host ('   {0,-46} {1,12} {2}' -f $Tool, (Format-Figure $Value), $Unit)
 }
+
+function Format-Count([long] $Value) { [string]::Format([System.Globalization.CultureInfo]::InvariantCulture, '{0:N0}', $Value) }
 
 function Get-Figure([string] $Scenario, [string] $Tool) {
     $values = @($figures | Where-Object { $_.Scenario -eq $Scenario -and $_.Tool -eq $Tool } | ForEach-Object Value)
@@ -317,6 +322,30 @@ function Invoke-Import {
     }
 }
 
+function Invoke-RateLimit {
+    # Issue 5: "-RequestsPerSecond: the start rate holds within 10% over a 10 s window". The limiter's
+    # first token is immediate, so 10·R + 1 starts span 10 s; each run's requests carry their own
+    # ?rate=<tag>, which nginx logs with its $msec (the only requests it logs).
+    $s = '7. -RequestsPerSecond start rate'
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat (rates $($counts.Rates -join ', ') per s, 10 s each, concurrency $ThrottleLimit)" -ForegroundColor Cyan
+        foreach ($rate in $counts.Rates) {
+            $n = 10 * $rate + 1
+            $tag = 'r{0}-{1}-{2}' -f $rate, $r, [guid]::NewGuid().ToString('N').Substring(0, 8)
+            Clear-RateLog -Path $nginx.RateLog
+            $m = Invoke-Child "AsyncWeb -RequestsPerSecond $rate" @{ Mode = 'RateLimited'; ModulePath = $moduleManifest; Uri = "$($nginx.Base)/tiny?rate=$tag"; Count = $n; ThrottleLimit = $ThrottleLimit; RequestsPerSecond = $rate } -TimeoutSec 120
+            Confirm-Clean "AsyncWeb -RequestsPerSecond $rate (scenario 7)" $m $n
+            $arrivals = Get-RateLogArrival -Path $nginx.RateLog -Tag $tag -Expected $n
+            if ($arrivals.Count -eq $n -and $arrivals[-1] -gt $arrivals[0]) {
+                Add-Figure $s "$rate/s: start rate, nginx arrivals" (($n - 1) / ($arrivals[-1] - $arrivals[0])) 'req/s'
+            }
+            else { $notes.Add("scenario 7 at $rate/s, repeat $r`: nginx logged $($arrivals.Count) of $n requests; that run's rate is the client's") }
+            if ($m.Json.endSpan -gt 0) { Add-Figure $s "$rate/s: start rate, client result ends" (($n - 1) / $m.Json.endSpan) 'req/s' }
+            Add-Figure $s "$rate/s: start rate, client wall time" (($n - 1) / $m.Json.seconds) 'req/s'
+        }
+    }
+}
+
 # ---- the table ----
 function New-Row([string] $Scenario, [string] $Tool, [double] $Median, [string] $Unit, [double] $Ratio = [double]::NaN, [string] $Target = '', $Pass = $null, [string] $RatioSuffix = '×') {
     [pscustomobject]@{ Scenario = $Scenario; Tool = $Tool; Median = $Median; Unit = $Unit; Ratio = $Ratio; RatioSuffix = $RatioSuffix; Target = $Target; Pass = $Pass }
@@ -408,6 +437,21 @@ function Get-Rows {
         $rows.Add((New-Row $s $tool (Get-Figure $s $tool) 'ms'))
     }
 
+    $s = '7. -RequestsPerSecond start rate'
+    if ('RateLimit' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        foreach ($rate in $counts.Rates) {
+            $server = Get-Figure $s "$rate/s: start rate, nginx arrivals"
+            $client = Get-Figure $s "$rate/s: start rate, client result ends"
+            $wall = Get-Figure $s "$rate/s: start rate, client wall time"
+            $info = "info: client $(Format-Figure $client)/s from result ends, $(Format-Figure $wall)/s from wall time"
+            # nginx's arrival times when it logged every request; the client's result ends otherwise.
+            $achieved, $source = if ([double]::IsNaN($server)) { $client, 'result ends at the client' } else { $server, 'arrivals at nginx' }
+            $ratio = $achieved / $rate
+            $target = "within ±10% ($(Format-Figure (0.9 * $rate))–$(Format-Figure (1.1 * $rate))/s)"
+            $rows.Add((New-Row $s "-RequestsPerSecond $rate, $(Format-Count (10 * $rate + 1)) requests: $source ($info)" $achieved 'req/s' $ratio $target ([Math]::Abs($ratio - 1) -le 0.1)))
+        }
+    }
+
     return $rows
 }
 
@@ -452,6 +496,7 @@ function Write-Results([object[]] $Rows, [string[]] $Failed) {
     $md.Add("Written by ``bench/Invoke-Benchmark.ps1`` on $($runStarted.ToString('yyyy-MM-dd HH:mm')) ($kind; scenarios $($selected -join ', '); medians of $Repeat repeat(s); ThrottleLimit $ThrottleLimit; $([int]((Get-Date) - $runStarted).TotalSeconds) s).")
     $md.Add('AsyncWeb ratio: AsyncWeb''s median divided by the row''s median (above 1 = AsyncWeb faster for req/s, MiB/s and files/s;')
     $md.Add('for s it is AsyncWeb''s time over the row''s); where the row says otherwise (MB above idle, ms) that figure is shown.')
+    if ('RateLimit' -in $selected) { $md.Add('Scenario 7''s ratio is the achieved start rate over the requested one.') }
     $md.Add('')
     foreach ($line in ConvertTo-ResultTable $Rows) { $md.Add($line) }
     $md.Add('')
@@ -463,7 +508,8 @@ function Write-Results([object[]] $Rows, [string[]] $Failed) {
     $md.Add('')
     $md.Add('## Notes')
     $md.Add('')
-    $md.Add("- Counts: scenario 1 $(Format-Figure $counts.Gets) requests for AsyncWeb, curl and aiohttp, $(Format-Figure $counts.Parallel) for ForEach-Object -Parallel, $(Format-Figure $counts.Sequential) for sequential Invoke-RestMethod (rates are per request), wrk for $($counts.WrkSec) s; scenario 3 $(Format-Figure ($counts.BigBytes / 1MB)) MiB; scenario 4 $($counts.Files) files; scenario 5 $(Format-Figure $counts.StreamSmall) vs $(Format-Figure $counts.StreamBig) inputs.")
+    $md.Add("- Counts: scenario 1 $(Format-Figure $counts.Gets) requests for AsyncWeb, curl and aiohttp, $(Format-Figure $counts.Parallel) for ForEach-Object -Parallel, $(Format-Figure $counts.Sequential) for sequential Invoke-RestMethod (rates are per request), wrk for $($counts.WrkSec) s; scenario 3 $(Format-Figure ($counts.BigBytes / 1MB)) MiB; scenario 4 $($counts.Files) files; scenario 5 $(Format-Figure $counts.StreamSmall) vs $(Format-Figure $counts.StreamBig) inputs; scenario 7 $(($counts.Rates | ForEach-Object { "$(Format-Count (10 * $_ + 1)) requests at $_/s" }) -join ', ').")
+    if ('RateLimit' -in $selected) { $md.Add('- Scenario 7: the start rate is (N - 1) / the span from the first to the last start. At nginx a start is the request''s arrival ($msec - $request_time, ms resolution; only ?rate= requests of /tiny are logged, to bench/work/nginx/rate-access.log); at the client it is the end of each result (StartTime + Elapsed), and the batch wall time (which adds the first request''s setup and the last one''s answer) for reference.') }
     $md.Add("- Scenario 2's endpoint: $(if ($DelayServer -eq 'TestServer') { 'the project''s Kestrel test server, `/delay/100`' } else { 'bench/delay_server.py (aiohttp), `/delay/100`' }); the rest is served by nginx-light $($facts.nginx) on 127.0.0.1.")
     $md.Add('- AsyncWeb and PowerShell figures are timed inside a fresh pwsh process around the command only; curl and wrk are timed around their process; aiohttp inside the script around the requests. Peak RSS is /usr/bin/time -v''s maximum resident set size of that process.')
     $md.Add('- What limits AsyncWeb where it misses, and the suggested engine changes: bench/README.md, "What limits AsyncWeb where it misses".')
