@@ -7,8 +7,10 @@
     CompanyName          = 'AsyncWeb'
     Copyright            = '(c) AsyncWeb maintainers. MIT License.'
     Description          = 'Runs batches of HTTP requests concurrently inside one pipeline call: throttled, with timeouts, retries through Polly, and streaming downloads to disk.'
-    PowerShellVersion    = '7.4'
-    CompatiblePSEditions = @('Core')
+    # Windows PowerShell 5.1 (Desktop, netstandard2.0 build) or PowerShell 7.4+ (Core, net8.0 build);
+    # the loader refuses PowerShell 6.x-7.3, which this manifest alone cannot exclude.
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
     CmdletsToExport      = @(
         'Invoke-AsyncWebBatch'
         'New-AsyncWebSession'
@@ -21,7 +23,7 @@
     TypesToProcess       = @('AsyncWeb.types.ps1xml')
     PrivateData          = @{
         PSData = @{
-            Tags         = @('http', 'rest', 'web', 'async', 'concurrent', 'parallel', 'download', 'batch', 'polly', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            Tags         = @('http', 'rest', 'web', 'async', 'concurrent', 'parallel', 'download', 'batch', 'polly', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ReleaseNotes = 'See CHANGELOG.md'
         }

@@ -6,8 +6,10 @@
     Tasks:
       Build  - compiles the module and lays it out in out/AsyncWeb (Import-Module ./out/AsyncWeb),
                and builds the test server into out/TestServer.
-      Test   - Build, restore Pester from NuGet, start one test server, run every Pester test,
-               print "Pester: N passed, N failed, N skipped", exit non-zero on any failure.
+      Test   - Build, restore Pester from NuGet, start one test server, run every Pester test, run
+               most of them again against the netstandard2.0 build (Windows PowerShell 5.1's) in a
+               child pwsh, print "Pester: N passed, N failed, N skipped" over both passes, exit
+               non-zero on any failure.
       Demo   - Build, start the bundled local server, run a 1,000-request batch with a progress
                bar and print its summary.
       Bench  - Build and run the benchmarks in bench/ against curl, aiohttp and PowerShell peers.
@@ -43,6 +45,13 @@ $moduleOut = Join-Path $out 'AsyncWeb'
 $serverOut = Join-Path $out 'TestServer'
 $pesterVersion = '6.2.0'
 
+# Test files that run a second time against the netstandard2.0 build (Windows PowerShell 5.1's), on this
+# pwsh through the loader's test hook. Not here: Module (load context, layout and loader tests, which
+# start processes of their own), and the long stress runs Faults and Reliability: their storms of
+# lookups of a dead host name rely on net8.0's shared DNS lookup, which HttpClientHandler cannot have.
+$netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Resilience', 'Cancellation', 'New-AsyncWebSession',
+    'Measure-AsyncWebBatch', 'Security', 'Help') | ForEach-Object { "$_.Tests.ps1" }
+
 function Invoke-Dotnet {
     # A simple (non-advanced) function, so switches such as -v reach dotnet untouched.
     & dotnet @args
@@ -75,13 +84,18 @@ function Invoke-Build {
     Get-ChildItem (Join-Path $root 'tests/TestServer/bin/Release/net10.0') -File |
         ForEach-Object { Copy-IfChanged $_.FullName $serverOut }
 
-    # Lay out the module: manifest and loader at the top, the load context in bin/, the rest in bin/lib/.
+    # Lay out the module: manifest and loader at the top, the load context in bin/, the PowerShell 7
+    # build (net8.0) and Polly in bin/lib/, the Windows PowerShell 5.1 build (netstandard2.0) with Polly
+    # and the BCL packages .NET Framework lacks in bin/desktop/.
     $lib = Join-Path $moduleOut 'bin/lib'
-    New-Item -ItemType Directory -Force -Path $lib, (Join-Path $moduleOut 'en-US') | Out-Null
+    $desktop = Join-Path $moduleOut 'bin/desktop'
+    New-Item -ItemType Directory -Force -Path $lib, $desktop, (Join-Path $moduleOut 'en-US') | Out-Null
     Copy-IfChanged (Join-Path $root 'src/AsyncWeb.LoadContext/bin/Release/net8.0/AsyncWeb.LoadContext.dll') (Join-Path $moduleOut 'bin')
-    Get-ChildItem (Join-Path $root 'src/AsyncWeb/bin/Release/net8.0') -File |
-        Where-Object Extension -in '.dll', '.pdb' |
-        ForEach-Object { Copy-IfChanged $_.FullName $lib }
+    foreach ($layout in @{ Framework = 'net8.0'; Directory = $lib }, @{ Framework = 'netstandard2.0'; Directory = $desktop }) {
+        Get-ChildItem (Join-Path $root "src/AsyncWeb/bin/Release/$($layout.Framework)") -File |
+            Where-Object Extension -in '.dll', '.pdb' |
+            ForEach-Object { Copy-IfChanged $_.FullName $layout.Directory }
+    }
     Get-ChildItem (Join-Path $root 'module') -File -Include *.ps1xml, *.psm1 -Recurse -Depth 0 |
         ForEach-Object { Copy-IfChanged $_.FullName $moduleOut }
 
@@ -117,6 +131,53 @@ function Get-PesterModule {
     return $manifest
 }
 
+function Invoke-NetstandardPass([string] $Pester, [string[]] $Selected) {
+    # The selected test files that also run against the netstandard2.0 build.
+    $files = Get-ChildItem -Path $Selected -Recurse -File -Filter *.Tests.ps1 | Where-Object Name -in $netstandardTests
+    if (-not $files) { return $null }
+
+    # The module's assemblies are per process, so that build gets a pwsh of its own (this one, again).
+    Write-Host '== Test: the netstandard2.0 build (Windows PowerShell 5.1''s) on this pwsh' -ForegroundColor Cyan
+    $resultFile = Join-Path ([IO.Path]::GetTempPath()) "asyncweb-netstandard-$PID.json"
+    Remove-Item -LiteralPath $resultFile -ErrorAction SilentlyContinue
+    $env:ASYNCWEB_PESTER_PASS = @{ Pester = $Pester; Paths = @($files.FullName); ExcludeTag = @($ExcludeTag -split ',' | Where-Object { $_ }); Tag = @($Tag -split ',' | Where-Object { $_ }); Result = $resultFile } | ConvertTo-Json -Compress
+    $env:ASYNCWEB_LOAD_NETSTANDARD = '1'
+    $child = {
+        $pass = $env:ASYNCWEB_PESTER_PASS | ConvertFrom-Json
+        Import-Module $pass.Pester -Force
+        $config = New-PesterConfiguration
+        $config.Run.Path = @($pass.Paths)
+        $config.Run.PassThru = $true
+        $config.Run.Exit = $false
+        $config.Output.Verbosity = 'Detailed'
+        $config.Filter.ExcludeTag = @($pass.ExcludeTag | Where-Object { $_ })
+        if ($pass.Tag) { $config.Filter.Tag = @($pass.Tag) }
+        $config.TestResult.Enabled = $false
+        $result = Invoke-Pester -Configuration $config
+        @{
+            Passed  = $result.PassedCount
+            Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+            Skipped = $result.SkippedCount
+        } | ConvertTo-Json -Compress | Set-Content -LiteralPath $pass.Result
+    }
+    try {
+        $exe = [Environment]::ProcessPath
+        $arguments = @('-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($child.ToString())))
+        if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $arguments = @(Join-Path $PSHOME 'pwsh.dll') + $arguments }
+        & $exe @arguments | Out-Host
+        if (Test-Path -LiteralPath $resultFile) {
+            $counts = Get-Content -Raw -LiteralPath $resultFile | ConvertFrom-Json
+            return @{ Passed = [int] $counts.Passed; Failed = [int] $counts.Failed; Skipped = [int] $counts.Skipped }
+        }
+        Write-Host "The netstandard2.0 pass did not finish (exit code $LASTEXITCODE)" -ForegroundColor Red
+        return @{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    finally {
+        Remove-Item Env:ASYNCWEB_LOAD_NETSTANDARD, Env:ASYNCWEB_PESTER_PASS -ErrorAction SilentlyContinue
+        Remove-Item -LiteralPath $resultFile -ErrorAction SilentlyContinue
+    }
+}
+
 function Invoke-Test {
     if (-not $NoBuild) { Invoke-Build }
     $pester = Get-PesterModule
@@ -128,10 +189,12 @@ function Invoke-Test {
     $server = Start-TestServer -Detached
     $env:ASYNCWEB_TEST_SERVER = $server.Line
     $env:ASYNCWEB_NUGET_PACKAGES = Get-NuGetPackagesRoot
+    # From bash (pwsh -File), a comma list arrives as one string.
+    $selected = if ($TestPath) { $TestPath -split ',' } else { Join-Path $root 'tests' }
+    $netstandard = $null
     try {
         $config = New-PesterConfiguration
-        # From bash (pwsh -File), a comma list arrives as one string.
-        $config.Run.Path = if ($TestPath) { $TestPath -split ',' } else { Join-Path $root 'tests' }
+        $config.Run.Path = $selected
         $config.Run.PassThru = $true
         $config.Run.Exit = $false
         $config.Output.Verbosity = 'Detailed'
@@ -139,6 +202,11 @@ function Invoke-Test {
         if ($Tag) { $config.Filter.Tag = $Tag -split ',' }
         $config.TestResult.Enabled = $false
         $result = Invoke-Pester -Configuration $config
+
+        # Unless this whole run already is on the netstandard2.0 build, a second pass runs it too.
+        if ($env:ASYNCWEB_LOAD_NETSTANDARD -ne '1') {
+            $netstandard = Invoke-NetstandardPass -Pester $pester -Selected $selected
+        }
     }
     finally {
         Remove-Item Env:ASYNCWEB_TEST_SERVER -ErrorAction SilentlyContinue
@@ -150,9 +218,19 @@ function Invoke-Test {
         exit 1
     }
 
+    $passed = $result.PassedCount
     $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-    Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $result.PassedCount, $failed, $result.SkippedCount)
-    if ($failed -gt 0 -or $result.PassedCount -eq 0) { exit 1 }
+    $skipped = $result.SkippedCount
+    if ($netstandard) {
+        Write-Host ("PowerShell 7 build (net8.0): {0} passed, {1} failed, {2} skipped; Windows PowerShell build (netstandard2.0): {3} passed, {4} failed, {5} skipped" -f
+            $passed, $failed, $skipped, $netstandard.Passed, $netstandard.Failed, $netstandard.Skipped)
+        $passed += $netstandard.Passed
+        $failed += $netstandard.Failed
+        $skipped += $netstandard.Skipped
+    }
+
+    Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
 function Invoke-Demo {

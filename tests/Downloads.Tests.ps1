@@ -101,6 +101,7 @@ Describe 'Downloading to -OutFile' {
         }
 
         It 'writes the same bytes over HTTP/2' {
+            if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'Windows PowerShell''s HTTP stack speaks HTTP/1.x only: the netstandard2.0 build refuses -HttpVersion 2.0 (tested below)' }
             $dir = New-TestDirectory 'h2c'
 
             $result = Invoke-AsyncWebBatch "$($server.H2c)/bytes/300000" -OutFile (Join-Path $dir 'h2.bin') -HttpVersion 2.0

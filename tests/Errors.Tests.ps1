@@ -45,6 +45,9 @@ Describe 'Invoke-AsyncWebBatch failure reporting' {
             @{ Case = 'an invalid URI'; ErrorId = 'InvalidUri'; Uri = { 'http://exa mple.com:99999/' } }
             @{ Case = 'an empty URI'; ErrorId = 'EmptyUri'; Uri = { '' } }
         ) {
+            if ($ErrorId -eq 'ProtocolError' -and (Test-NetstandardBuild)) {
+                Set-ItResult -Skipped -Because 'the netstandard2.0 build knows an invalid response from .NET Framework''s WebException (ServerProtocolViolation); on PowerShell 7 it arrives as HttpRequestError, which netstandard2.0 cannot read'
+            }
             $uri = & $Uri
             $null = $uri | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
             $ev | Should -HaveCount 1
@@ -55,10 +58,24 @@ Describe 'Invoke-AsyncWebBatch failure reporting' {
         }
 
         It 'reports ConnectTimeout when a connection cannot be opened within ConnectTimeoutSec' {
+            if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'Windows PowerShell''s handler has no connect callback: there ConnectTimeoutSec only lengthens the first silence allowance (OperationTimeoutSec + ConnectTimeoutSec)' }
             $hole = New-BlackHolePort
             try {
                 $result = "http://127.0.0.1:$($hole.Port)/" | Invoke-AsyncWebBatch -ConnectTimeoutSec 0.5 -FailuresAsResults
                 $result.Error.ErrorId | Should -Be 'ConnectTimeout'
+                $result.Elapsed.TotalSeconds | Should -BeLessThan 10
+            }
+            finally {
+                $hole.Sockets | ForEach-Object Dispose
+            }
+        }
+
+        It 'bounds a connection that cannot be opened by the first wait on the Windows PowerShell build, as OperationTimeout' {
+            if (-not (Test-NetstandardBuild)) { Set-ItResult -Skipped -Because 'only the netstandard2.0 build (Windows PowerShell 5.1) has no connect callback' }
+            $hole = New-BlackHolePort
+            try {
+                $result = "http://127.0.0.1:$($hole.Port)/" | Invoke-AsyncWebBatch -ConnectTimeoutSec 0.5 -OperationTimeoutSec 0.5 -FailuresAsResults
+                $result.Error.ErrorId | Should -Be 'OperationTimeout'
                 $result.Elapsed.TotalSeconds | Should -BeLessThan 10
             }
             finally {

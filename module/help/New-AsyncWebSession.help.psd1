@@ -25,9 +25,9 @@ The examples use $base for the server address. They run against AsyncWeb's local
         Proxy                     = 'Proxy server for the session''s requests, instead of the proxy settings of the environment.'
         ProxyCredential           = 'Credential for the proxy given by -Proxy.'
         NoProxy                   = 'Connects directly, ignoring proxy settings from the environment (HTTP_PROXY, HTTPS_PROXY).'
-        ConnectTimeoutSec         = 'Longest time, in seconds, to open a connection, DNS lookup included; a slower connection fails the item with ErrorId ConnectTimeout. 0 means no limit.'
+        ConnectTimeoutSec         = 'Longest time, in seconds, to open a connection, DNS lookup included; a slower connection fails the item with ErrorId ConnectTimeout. 0 means no limit. Not enforced on its own on Windows PowerShell 5.1 (see Invoke-AsyncWebBatch -ConnectTimeoutSec).'
         MaximumConnectionsPerHost = 'Most connections the session opens to one server at a time; requests beyond it wait for a free connection. 0 means no limit (then -ThrottleLimit of each batch is what bounds them).'
-        ConnectionLifetimeSec     = 'How long, in seconds, a pooled connection is reused before it is replaced with a new one, so that DNS changes and load balancer moves are noticed by long-lived sessions.'
+        ConnectionLifetimeSec     = 'How long, in seconds, a pooled connection is reused before it is replaced with a new one, so that DNS changes and load balancer moves are noticed by long-lived sessions. No effect on Windows PowerShell 5.1, where .NET Framework''s ServicePointManager recycles connections.'
     }
 
     Inputs      = @(

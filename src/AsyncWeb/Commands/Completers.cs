@@ -26,5 +26,9 @@ public sealed class HttpVersionCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+#if NET
         MethodCompleter.Complete(new[] { "1.0", "1.1", "2.0", "3.0" }, wordToComplete);
+#else
+        MethodCompleter.Complete(new[] { "1.0", "1.1" }, wordToComplete);
+#endif
 }

@@ -483,13 +483,25 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     private Version ValidVersion(Version version)
     {
         var normal = new Version(version.Major, Math.Max(version.Minor, 0));
+#if NET
         if (normal == System.Net.HttpVersion.Version10 || normal == System.Net.HttpVersion.Version11
             || normal == System.Net.HttpVersion.Version20 || normal == System.Net.HttpVersion.Version30)
         {
             return normal;
         }
 
-        ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-HttpVersion {version} is not supported; use 1.0, 1.1, 2.0 or 3.0"),
+        const string supported = "use 1.0, 1.1, 2.0 or 3.0";
+#else
+        // Windows PowerShell's HTTP stack (.NET Framework's HttpClientHandler) speaks HTTP/1.x only.
+        if (normal == System.Net.HttpVersion.Version10 || normal == System.Net.HttpVersion.Version11)
+        {
+            return normal;
+        }
+
+        const string supported = "use 1.0, 1.1 (2.0 and 3.0 need PowerShell 7.4 or later)";
+#endif
+
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-HttpVersion {version} is not supported; {supported}"),
             "InvalidHttpVersion", ErrorCategory.InvalidArgument, version));
         return normal;
     }

@@ -17,9 +17,11 @@ namespace AsyncWeb.Engine;
 /// </summary>
 internal static class ClientPool
 {
-    private const long DnsCacheMilliseconds = 5000;
     private static readonly ConcurrentDictionary<HandlerSettings, Lazy<HttpClient>> s_clients = new();
+#if NET
+    private const long DnsCacheMilliseconds = 5000;
     private static readonly ConcurrentDictionary<string, (Task<IPAddress[]> Lookup, long Expires)> s_lookups = new(StringComparer.OrdinalIgnoreCase);
+#endif
 
     public static HttpClient Get(HandlerSettings settings) =>
         s_clients.GetOrAdd(settings, static s => new Lazy<HttpClient>(() => CreateClient(CreateHandler(s, cookies: null)))).Value;
@@ -39,8 +41,9 @@ internal static class ClientPool
     public static HttpClient CreateClient(HttpMessageHandler handler) =>
         new(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 
+#if NET
     /// <summary>Builds the one handler shape AsyncWeb uses; sessions pass their own cookie container.</summary>
-    public static SocketsHttpHandler CreateHandler(HandlerSettings settings, CookieContainer? cookies)
+    public static HttpMessageHandler CreateHandler(HandlerSettings settings, CookieContainer? cookies)
     {
         var handler = new SocketsHttpHandler
         {
@@ -81,7 +84,48 @@ internal static class ClientPool
         handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, connectTimeout, cancellationToken);
         return handler;
     }
+#else
+    /// <summary>
+    /// Builds the one handler shape AsyncWeb uses on Windows PowerShell 5.1 (HttpClientHandler over
+    /// .NET Framework's HTTP stack). It has no connect callback: ConnectTimeout is not enforced on its
+    /// own, the first silence allowance (OperationTimeout + ConnectTimeout) covers opening the
+    /// connection; PooledConnectionLifetime is left to ServicePointManager.
+    /// </summary>
+    public static HttpMessageHandler CreateHandler(HandlerSettings settings, CookieContainer? cookies)
+    {
+        var handler = new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            UseCookies = cookies is not null,
+            MaxConnectionsPerServer = settings.MaxConnectionsPerServer > 0 ? settings.MaxConnectionsPerServer : int.MaxValue,
+            MaxResponseHeadersLength = 1024,
+        };
+        if (cookies is not null)
+        {
+            handler.CookieContainer = cookies;
+        }
 
+        if (settings.NoProxy)
+        {
+            handler.UseProxy = false;
+        }
+        else if (settings.Proxy is not null)
+        {
+            handler.UseProxy = true;
+            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
+        }
+
+        if (settings.SkipCertificateCheck)
+        {
+            handler.ServerCertificateCustomValidationCallback = static (_, _, _, _) => true;
+        }
+
+        return handler;
+    }
+#endif
+
+#if NET
     /// <summary>
     /// Resolves a host once for everyone who needs it now: a batch opening 64 connections to one
     /// host (or failing on one dead name) does one lookup, not 64 blocking ones. Results, failures
@@ -129,4 +173,5 @@ internal static class ClientPool
             throw;
         }
     }
+#endif
 }

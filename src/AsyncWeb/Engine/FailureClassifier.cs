@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -72,6 +73,7 @@ internal static class FailureClassifier
             }
         }
 
+#if NET
         if (Find<HttpRequestException>(exception) is { } http)
         {
             switch (http.HttpRequestError)
@@ -103,6 +105,13 @@ internal static class FailureClassifier
                 _ => (ErrorIds.ConnectionReset, FailureCategory.Connection, "reading the response failed: " + httpIo.Message),
             };
         }
+#else
+        // .NET Framework's HttpClientHandler wraps its failures in a WebException that says what went wrong.
+        if (Find<WebException>(exception) is { } web && Classify(web) is { } fromStatus)
+        {
+            return fromStatus;
+        }
+#endif
 
         if (exception is IOException io)
         {
@@ -112,6 +121,26 @@ internal static class FailureClassifier
         return (ErrorIds.ConnectionFailed, FailureCategory.Connection, Innermost(exception).Message);
     }
 
+#if !NET
+    private static (string ErrorId, FailureCategory Category, string Reason)? Classify(WebException web) => web.Status switch
+    {
+        WebExceptionStatus.NameResolutionFailure or WebExceptionStatus.ProxyNameResolutionFailure =>
+            (ErrorIds.DnsResolutionFailed, FailureCategory.Connection, "the host name could not be resolved: " + web.Message),
+        WebExceptionStatus.TrustFailure or WebExceptionStatus.SecureChannelFailure =>
+            (ErrorIds.TlsHandshakeFailed, FailureCategory.Connection, "TLS handshake failed: " + Innermost(web).Message),
+        WebExceptionStatus.ConnectionClosed or WebExceptionStatus.KeepAliveFailure or WebExceptionStatus.ReceiveFailure
+            or WebExceptionStatus.SendFailure or WebExceptionStatus.PipelineFailure =>
+            (ErrorIds.ConnectionReset, FailureCategory.Connection, "the connection closed before the response was complete: " + web.Message),
+        WebExceptionStatus.ServerProtocolViolation =>
+            (ErrorIds.ProtocolError, FailureCategory.Protocol, "the server sent an invalid response: " + web.Message),
+        WebExceptionStatus.MessageLengthLimitExceeded =>
+            (ErrorIds.ResponseHeadersTooLarge, FailureCategory.Protocol, "the response broke a size limit: " + web.Message),
+        WebExceptionStatus.ConnectFailure =>
+            (ErrorIds.ConnectionFailed, FailureCategory.Connection, "the connection failed: " + Innermost(web).Message),
+        _ => null,
+    };
+
+#endif
     private static T? Find<T>(Exception? exception)
         where T : Exception
     {

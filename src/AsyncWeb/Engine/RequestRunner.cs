@@ -132,8 +132,10 @@ internal sealed class RequestRunner : IDisposable
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(batchToken);
         var timers = new Timers(attempt, _options.OperationTimeout, _options.Timeout);
 
-        // The first wait covers opening a connection too (DNS and connect are bounded by ConnectTimeout),
-        // so a slow connect is reported as ConnectTimeout, never as server silence.
+        // The first wait covers opening a connection too. On net8.0 the connect callback bounds DNS and
+        // connect by ConnectTimeout, so a slow connect is reported as ConnectTimeout, never as server
+        // silence; netstandard2.0's HttpClientHandler has no such callback, so there this allowance is
+        // the only bound and a connect that never completes reads as OperationTimeout.
         timers.Start(_options.ConnectTimeout);
         try
         {
@@ -266,10 +268,16 @@ internal sealed class RequestRunner : IDisposable
         var message = new HttpRequestMessage(new HttpMethod(method), uri)
         {
             Version = _options.HttpVersion,
+#if NET
             VersionPolicy = _options.HttpVersion.Major >= 2 && uri.Scheme == Uri.UriSchemeHttp
                 ? HttpVersionPolicy.RequestVersionExact
                 : HttpVersionPolicy.RequestVersionOrLower,
+#endif
         };
+#if !NET
+        // .NET Framework sends a body only after "Expect: 100-continue" is answered or 350 ms pass.
+        message.Headers.ExpectContinue = false;
+#endif
         if (body is not null)
         {
             message.Content = new ByteArrayContent(body);
@@ -673,6 +681,7 @@ internal sealed class RequestRunner : IDisposable
     private static IReadOnlyDictionary<string, string[]> CollectHeaders(HttpResponseMessage response)
     {
         var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+#if NET
         foreach (var header in response.Headers.NonValidated)
         {
             headers[header.Key] = ToArray(header.Value);
@@ -682,10 +691,23 @@ internal sealed class RequestRunner : IDisposable
         {
             headers[header.Key] = ToArray(header.Value);
         }
+#else
+        // No raw view of the headers before .NET 5: these are the parsed values, which read the same for well-formed headers.
+        foreach (var header in response.Headers)
+        {
+            headers[header.Key] = header.Value.ToArray();
+        }
+
+        foreach (var header in response.Content.Headers)
+        {
+            headers[header.Key] = header.Value.ToArray();
+        }
+#endif
 
         return headers;
     }
 
+#if NET
     private static string[] ToArray(HeaderStringValues values)
     {
         var array = new string[values.Count];
@@ -697,6 +719,7 @@ internal sealed class RequestRunner : IDisposable
 
         return array;
     }
+#endif
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)
     {

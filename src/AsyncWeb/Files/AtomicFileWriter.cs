@@ -26,6 +26,7 @@ internal sealed class AtomicFileWriter : IDisposable
     private readonly IncrementalHash _hash;
     private readonly bool _keepOnAbort;
     private bool _done;
+    private string? _hashHex;
 
     private AtomicFileWriter(string target, string tempPath, FileStream stream, IncrementalHash hash, long existing, bool keepOnAbort)
     {
@@ -101,8 +102,8 @@ internal sealed class AtomicFileWriter : IDisposable
         return _stream.WriteAsync(data, cancellationToken);
     }
 
-    /// <summary>Current SHA-256 of everything written, hex upper case.</summary>
-    public string HashHex() => Convert.ToHexString(_hash.GetCurrentHash());
+    /// <summary>SHA-256 of everything written, hex upper case; ask once the body is complete (it ends the hashing).</summary>
+    public string HashHex() => _hashHex ??= Convert.ToHexString(_hash.GetHashAndReset());
 
     /// <summary>
     /// Flushes to the operating system and renames into place; fails with IOException when the target
