@@ -83,11 +83,10 @@ internal sealed class RequestSpecBuilder
         $"AsyncWeb/{typeof(RequestSpecBuilder).Assembly.GetName().Version?.ToString(3)} (PowerShell {Environment.OSVersion.Platform})";
 
     /// <summary>Builds the request for one item; throws <see cref="InvalidItemException"/> naming what is wrong.</summary>
-    public RequestSpec Build(long index, object? item, out Uri? uri)
+    public RequestSpec Build(long index, object? item)
     {
-        uri = null;
         var fields = Fields.From(item);
-        uri = ParseUri(fields.Uri);
+        var (uri, hostKey) = ParseUri(fields.Uri);
         var method = NormaliseMethod(fields.Method ?? _defaults.Method);
 
         List<KeyValuePair<string, string>> headers = _baseHeaders;
@@ -135,7 +134,7 @@ internal sealed class RequestSpecBuilder
             throw new InvalidItemException(ErrorIds.InvalidBody, $"the Sha256 '{sha}' is not 64 hexadecimal characters");
         }
 
-        return new RequestSpec(index, uri, method, item)
+        return new RequestSpec(index, uri, hostKey, method, item)
         {
             Headers = headers,
             SensitiveHeaders = sensitive,
@@ -163,12 +162,10 @@ internal sealed class RequestSpecBuilder
 
     /// <summary>A session's credentials go only to its base URI's origin (anywhere, when it has no base URI).</summary>
     private bool SessionOriginAllows(Uri uri) =>
-        _defaults.Session?.BaseUri is not { } baseUri
-        || (string.Equals(baseUri.Scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(baseUri.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase)
-            && baseUri.Port == uri.Port);
+        _defaults.Session?.BaseUri is not { } baseUri || RequestSpec.SameOrigin(baseUri, uri);
 
-    private Uri ParseUri(object? value)
+    /// <summary>The item's absolute http(s) URI and its host key (computed here once: IDN mapping is not free, and it validates the host).</summary>
+    private (Uri Uri, string HostKey) ParseUri(object? value)
     {
         var text = value is Uri given ? given.OriginalString : ToText(value).Trim();
         if (text.Length == 0)
@@ -211,14 +208,12 @@ internal sealed class RequestSpecBuilder
 
         try
         {
-            _ = RequestSpec.KeyOf(uri);
+            return (uri, RequestSpec.KeyOf(uri));
         }
         catch (UriFormatException ex)
         {
             throw new InvalidItemException(ErrorIds.InvalidUri, $"the host of '{text}' is not a valid domain name: {ex.Message}");
         }
-
-        return uri;
     }
 
     // System.Uri.TryCreate can throw for hostile strings (e.g. "//\u202e/xy.0,\0" raises

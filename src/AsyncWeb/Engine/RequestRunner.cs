@@ -229,7 +229,7 @@ internal sealed class RequestRunner : IDisposable
                         body = null;
                     }
 
-                    sameOrigin &= SameOrigin(spec.Uri, next);
+                    sameOrigin &= RequestSpec.SameOrigin(spec.Uri, next);
                     uri = next;
                     continue;
                 }
@@ -739,11 +739,6 @@ internal sealed class RequestRunner : IDisposable
     }
 
     private static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
-
-    private static bool SameOrigin(Uri a, Uri b) =>
-        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
-        && a.Port == b.Port;
 
     private static string? Unquote(string? value) =>
         value is { Length: >= 2 } && value[0] == '"' && value[^1] == '"' ? value.Substring(1, value.Length - 2) : value;

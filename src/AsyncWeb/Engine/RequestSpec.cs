@@ -6,10 +6,11 @@ namespace AsyncWeb.Engine;
 /// <summary>One request as the engine sees it: already validated, with the body as bytes.</summary>
 internal sealed class RequestSpec
 {
-    public RequestSpec(long index, Uri uri, string method, object? input)
+    public RequestSpec(long index, Uri uri, string hostKey, string method, object? input)
     {
         Index = index;
         Uri = uri;
+        HostKey = hostKey;
         Method = method;
         Input = input;
     }
@@ -37,12 +38,16 @@ internal sealed class RequestSpec
     /// <summary>Expected SHA-256 of the body (hex, upper case), verified while streaming.</summary>
     public string? ExpectedSha256 { get; init; }
 
-    /// <summary>Host key used by the per-host limits, e.g. "example.com:443"; computed once, as IDN mapping is not free.</summary>
-    public string HostKey => _hostKey ??= KeyOf(Uri);
-
-    private string? _hostKey;
+    /// <summary>Host key used by the per-host limits, e.g. "example.com:443" (see <see cref="KeyOf"/>).</summary>
+    public string HostKey { get; }
 
     /// <summary>host[:port] in IDN form; throws UriFormatException for a host that is not a valid international name.</summary>
     public static string KeyOf(Uri uri) =>
         uri.IsDefaultPort ? uri.IdnHost : uri.IdnHost + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Same scheme, host and port: where credentials may go (a session's, or across a redirect).</summary>
+    public static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
 }
