@@ -20,6 +20,7 @@ internal static class ClientPool
     private static readonly ConcurrentDictionary<HandlerSettings, Lazy<HttpClient>> s_clients = new();
 #if NET
     private const long DnsCacheMilliseconds = 5000;
+    private const int MaxCachedLookups = 1024;
     private static readonly ConcurrentDictionary<string, (Task<IPAddress[]> Lookup, long Expires)> s_lookups = new(StringComparer.OrdinalIgnoreCase);
 #endif
 
@@ -139,6 +140,18 @@ internal static class ClientPool
         }
 
         var now = Environment.TickCount64;
+        if (s_lookups.Count > MaxCachedLookups)
+        {
+            // A batch over thousands of distinct hosts must not keep every lookup for the life of the process.
+            foreach (var expired in s_lookups)
+            {
+                if (expired.Value.Expires <= now)
+                {
+                    s_lookups.TryRemove(expired);
+                }
+            }
+        }
+
         var entry = s_lookups.AddOrUpdate(
             host,
             static (h, t) => (Dns.GetHostAddressesAsync(h), t + DnsCacheMilliseconds),
