@@ -44,6 +44,7 @@ $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'AsyncWeb'
 $serverOut = Join-Path $out 'TestServer'
 $pesterVersion = '6.2.0'
+$nugetRoot = $null
 
 # Test files that run a second time against the netstandard2.0 build (Windows PowerShell 5.1's), on this
 # pwsh through the loader's test hook. Not here: Module (load context, layout and loader tests, which
@@ -114,9 +115,15 @@ function Invoke-Build {
 }
 
 function Get-NuGetPackagesRoot {
-    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
-    $line = & dotnet nuget locals global-packages --list | Select-Object -Last 1
-    return ($line -replace '^\s*global-packages:\s*', '').Trim()
+    # Asked of dotnet once per run (it starts a process); the folder does not move during a run.
+    if (-not $script:nugetRoot) {
+        $script:nugetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+            $line = & dotnet nuget locals global-packages --list | Select-Object -Last 1
+            ($line -replace '^\s*global-packages:\s*', '').Trim()
+        }
+    }
+
+    return $script:nugetRoot
 }
 
 function Get-PesterModule {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Net;
 using AsyncWeb.Engine;
+using AsyncWeb.Resilience;
 
 namespace AsyncWeb.Commands;
 
@@ -215,10 +216,10 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     protected override void BeginProcessing()
     {
         RejectHandlerSettingsWithSession();
-        if (CircuitBreakerThreshold == 1)
+        if (CircuitBreakerThreshold is > 0 and < ResilienceProvider.MinimumBreakerThreshold)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("-CircuitBreakerThreshold must be 0 (no breaker) or at least 2: a breaker opens after that many failures in a row"),
+                new ArgumentException($"-CircuitBreakerThreshold must be 0 (no breaker) or at least {ResilienceProvider.MinimumBreakerThreshold}: a breaker opens after that many failures in a row"),
                 "InvalidCircuitBreakerThreshold", ErrorCategory.InvalidArgument, CircuitBreakerThreshold));
         }
 
@@ -251,7 +252,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
                 RetryStatusCode ?? RetrySettings.DefaultStatusCodes,
                 RetryAllMethods),
             CircuitBreaker = CircuitBreakerThreshold > 0
-                ? new CircuitBreakerSettings(CircuitBreakerThreshold, CircuitBreakerFailureRatio, TimeSpan.FromMinutes(5), CircuitBreakerThreshold, Seconds(CircuitBreakerBreakSec))
+                ? new CircuitBreakerSettings(CircuitBreakerFailureRatio, TimeSpan.FromMinutes(5), CircuitBreakerThreshold, Seconds(CircuitBreakerBreakSec))
                 : null,
             RequestsPerSecond = RequestsPerSecond,
             RateLimitPerHost = RateLimitPerHost,
@@ -323,7 +324,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         Guarded(() =>
         {
             _pump!.DrainToEnd();
-            _progress?.Complete(_engine!);
+            _progress?.Complete();
         });
     }
 
@@ -348,7 +349,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         RequestSpec spec;
         try
         {
-            spec = _builder!.Build(index, item, out _);
+            spec = _builder!.Build(index, item);
         }
         catch (InvalidItemException invalid)
         {

@@ -63,7 +63,7 @@ internal sealed class ProgressReporter
         _cmdlet.WriteProgress(record);
     }
 
-    public void Complete(BatchEngine engine)
+    public void Complete()
     {
         if (!_shown)
         {

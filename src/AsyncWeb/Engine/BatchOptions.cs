@@ -79,4 +79,4 @@ internal sealed record RetrySettings(
 }
 
 /// <summary>Per-host circuit breaker settings (opt-in).</summary>
-internal sealed record CircuitBreakerSettings(int ConsecutiveFailures, double FailureRatio, TimeSpan SamplingDuration, int MinimumThroughput, TimeSpan BreakDuration);
+internal sealed record CircuitBreakerSettings(double FailureRatio, TimeSpan SamplingDuration, int MinimumThroughput, TimeSpan BreakDuration);

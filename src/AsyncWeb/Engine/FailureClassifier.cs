@@ -22,7 +22,6 @@ internal enum TimerFired
     None,
     Operation,
     Request,
-    Batch,
 }
 
 /// <summary>Turns exceptions from sending and reading into stable ErrorIds with readable messages.</summary>
