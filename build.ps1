@@ -6,10 +6,12 @@
     Tasks:
       Build  - compiles the module and lays it out in out/AsyncWeb (Import-Module ./out/AsyncWeb),
                and builds the test server into out/TestServer.
-      Test   - Build, restore Pester from NuGet, start one test server, run every Pester test, run
-               most of them again against the netstandard2.0 build (Windows PowerShell 5.1's) in a
-               child pwsh, print "Pester: N passed, N failed, N skipped" over both passes, exit
-               non-zero on any failure.
+      Test   - Build, run the C# unit tests of the pure rules (tests/AsyncWeb.Tests, xunit), restore
+               Pester from NuGet, start one test server, run every Pester test, run most of them
+               again against the netstandard2.0 build (Windows PowerShell 5.1's) in a child pwsh,
+               print "Pester: N passed, N failed, N skipped" over all of them (unit tests
+               included), exit non-zero on any failure. With -TestPath or -Tag only the Pester
+               files asked for run.
       Demo   - Build, start the bundled local server, run a 1,000-request batch with a progress
                bar and print its summary.
       Bench  - Build and run the benchmarks in bench/ against curl, aiohttp and PowerShell peers.
@@ -185,8 +187,28 @@ function Invoke-NetstandardPass([string] $Pester, [string[]] $Selected) {
     }
 }
 
+function Invoke-UnitTests {
+    # The pure rules' xunit tests (no pwsh, no server); counted in the closing line with Pester's.
+    Write-Host '== Test: C# unit tests (tests/AsyncWeb.Tests)' -ForegroundColor Cyan
+    $resultsDir = Join-Path $out 'unit-tests'
+    Remove-Item -Recurse -Force -LiteralPath $resultsDir -ErrorAction SilentlyContinue
+    & dotnet test (Join-Path $root 'tests/AsyncWeb.Tests/AsyncWeb.Tests.csproj') -c Release --nologo -v quiet `
+        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $resultsDir | Out-Host
+    $trx = Join-Path $resultsDir 'unit.trx'
+    if (-not (Test-Path -LiteralPath $trx)) {
+        Write-Host "The unit tests did not run (dotnet test exit code $LASTEXITCODE)" -ForegroundColor Red
+        return @{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+
+    $counters = ([xml](Get-Content -Raw -LiteralPath $trx)).TestRun.ResultSummary.Counters
+    $counts = @{ Passed = [int] $counters.passed; Failed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout; Skipped = [int] $counters.notExecuted }
+    Write-Host ("C# unit tests: {0} passed, {1} failed, {2} skipped" -f $counts.Passed, $counts.Failed, $counts.Skipped)
+    return $counts
+}
+
 function Invoke-Test {
     if (-not $NoBuild) { Invoke-Build }
+    $unit = if (-not $TestPath -and -not $Tag) { Invoke-UnitTests } else { $null }
     $pester = Get-PesterModule
     Import-Module $pester -Force
     Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force
@@ -234,6 +256,13 @@ function Invoke-Test {
         $passed += $netstandard.Passed
         $failed += $netstandard.Failed
         $skipped += $netstandard.Skipped
+    }
+
+    if ($unit) {
+        Write-Host ("C# unit tests: {0} passed, {1} failed, {2} skipped (counted below)" -f $unit.Passed, $unit.Failed, $unit.Skipped)
+        $passed += $unit.Passed
+        $failed += $unit.Failed
+        $skipped += $unit.Skipped
     }
 
     Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)

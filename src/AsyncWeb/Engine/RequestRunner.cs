@@ -58,7 +58,7 @@ internal sealed class RequestRunner : IDisposable
             StartTime = DateTimeOffset.Now,
         };
         var started = Stopwatch.GetTimestamp();
-        _verbose?.Invoke($"#{spec.Index} {spec.Method} {Redact(spec.Uri)}");
+        _verbose?.Invoke($"#{spec.Index} {spec.Method} {UriRedaction.Redact(spec.Uri)}");
 
         var outcome = await ExecuteAsync(spec, result, batchToken).ConfigureAwait(false);
 
@@ -78,7 +78,7 @@ internal sealed class RequestRunner : IDisposable
         result.Skipped = outcome.Skipped;
         result.Error = outcome.Failure;
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {result.Attempts} attempt(s): {Redact(spec.Uri)}"));
+            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {result.Attempts} attempt(s): {UriRedaction.Redact(spec.Uri)}"));
         return result;
     }
 
@@ -214,13 +214,13 @@ internal sealed class RequestRunner : IDisposable
 
                     if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
                     {
-                        return Fail(ErrorIds.InvalidRedirect, FailureCategory.Protocol, $"the server redirected to an unsupported scheme: {Redact(next)}", null, response);
+                        return Fail(ErrorIds.InvalidRedirect, FailureCategory.Protocol, $"the server redirected to an unsupported scheme: {UriRedaction.Redact(next)}", null, response);
                     }
 
                     if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && !_options.AllowInsecureRedirect)
                     {
                         return Fail(ErrorIds.InsecureRedirect, FailureCategory.Protocol,
-                            $"refused to follow a redirect from HTTPS to HTTP ({Redact(next)}); use -AllowInsecureRedirect to allow it", null, response);
+                            $"refused to follow a redirect from HTTPS to HTTP ({UriRedaction.Redact(next)}); use -AllowInsecureRedirect to allow it", null, response);
                     }
 
                     if (status == 303 || ((status == 301 || status == 302) && method == "POST"))
@@ -753,10 +753,6 @@ internal sealed class RequestRunner : IDisposable
             ReasonPhrase = response?.ReasonPhrase,
             Failure = new WebBatchError(errorId, category, message, exception),
         };
-
-    /// <summary>Hides user:password in a URI for messages.</summary>
-    public static string Redact(Uri uri) =>
-        string.IsNullOrEmpty(uri.UserInfo) ? uri.OriginalString : uri.OriginalString.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal);
 
     /// <summary>
     /// The two deadlines of an attempt on one cancellation source: the silence (operation) deadline,
