@@ -114,7 +114,7 @@ function Invoke-Build {
 
     # Version and repository address from Directory.Build.props, release notes from CHANGELOG.md.
     $version = Get-BuildProperty 'Version'
-    & (Join-Path $root 'build/Write-Manifest.ps1') -Destination (Join-Path $moduleOut 'AsyncWeb.psd1') -Version $version -RepositoryUrl (Get-BuildProperty 'RepositoryUrl')
+    & (Join-Path $root 'module/Write-Manifest.ps1') -Destination (Join-Path $moduleOut 'AsyncWeb.psd1') -Version $version -RepositoryUrl (Get-BuildProperty 'RepositoryUrl')
 
     # Help last, from the laid-out module: PowerShell finds AsyncWeb.dll-Help.xml in <module base>/<culture>/.
     $helpSource = Join-Path $root 'module/help'
@@ -127,7 +127,7 @@ function Invoke-Build {
 function Invoke-Package {
     Invoke-Build
     Write-Host '== Package' -ForegroundColor Cyan
-    $package = & (Join-Path $root 'build/New-Package.ps1') -ModulePath $moduleOut -Destination $out
+    $package = & (Join-Path $root 'module/New-Package.ps1') -ModulePath $moduleOut -Destination $out
     Write-Host "Package written: $($package.FullName)"
 }
 
@@ -137,7 +137,7 @@ function Update-TestPackage {
     $paths = if ($TestPath) { $TestPath -split ',' } else { Join-Path $root 'tests' }
     if (Get-ChildItem -Path $paths -Recurse -File -Filter 'Package.Tests.ps1' -ErrorAction Ignore) {
         Write-Host '== Test: packing the module for tests/Package.Tests.ps1' -ForegroundColor Cyan
-        $null = & (Join-Path $root 'build/New-Package.ps1') -ModulePath $moduleOut -Destination $out
+        $null = & (Join-Path $root 'module/New-Package.ps1') -ModulePath $moduleOut -Destination $out
     }
 }
 

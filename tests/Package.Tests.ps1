@@ -171,9 +171,9 @@ Describe 'The AsyncWeb package' {
         }
     }
 
-    Context 'release notes as build/Write-Manifest.ps1 makes them' {
+    Context 'release notes as module/Write-Manifest.ps1 makes them' {
         BeforeAll {
-            $script:writer = Join-Path $repoRoot 'build/Write-Manifest.ps1'
+            $script:writer = Join-Path $repoRoot 'module/Write-Manifest.ps1'
             function Write-TestManifest([string] $Changelog, [string] $Version = '9.9.9') {
                 $log = Join-Path $TestDrive 'CHANGELOG.md'
                 Set-Content -LiteralPath $log -Value $Changelog -Encoding utf8NoBOM
@@ -304,7 +304,7 @@ Import-Module AsyncWeb
             $isolated = Join-Path $TestDrive 'publish-home'
             $run = Invoke-IsolatedPwsh -HomeFolder $isolated @"
 `$ErrorActionPreference = 'Stop'
-`$package = & '$(Join-Path $repoRoot 'build/New-Package.ps1')' -ModulePath '$modulePath' -Destination '$destination' -Using Publish
+`$package = & '$(Join-Path $repoRoot 'module/New-Package.ps1')' -ModulePath '$modulePath' -Destination '$destination' -Using Publish
 @{ Package = `$package.FullName; Repositories = @((Get-PSResourceRepository).Name) } | ConvertTo-Json -Compress
 "@
             $run.Package | Should -Be (Join-Path $destination "AsyncWeb.$version.nupkg")

@@ -10,7 +10,7 @@
     happens. Earlier AsyncWeb.<version>.nupkg files in Destination are removed first, so that a local
     repository of the folder offers exactly this package. Returns the package file.
 .EXAMPLE
-    ./build/New-Package.ps1 -ModulePath ./out/AsyncWeb -Destination ./out
+    ./module/New-Package.ps1 -ModulePath ./out/AsyncWeb -Destination ./out
 #>
 [CmdletBinding()]
 param(

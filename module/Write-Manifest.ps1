@@ -12,7 +12,7 @@
     5.1 reads a manifest without one as ANSI, and a release note's arrows or dashes would then turn into
     quote characters that end its string.
 .EXAMPLE
-    ./build/Write-Manifest.ps1 -Destination ./out/AsyncWeb/AsyncWeb.psd1 -Version 0.1.0 -RepositoryUrl https://github.com/asyncweb/AsyncWeb
+    ./module/Write-Manifest.ps1 -Destination ./out/AsyncWeb/AsyncWeb.psd1 -Version 0.2.0 -RepositoryUrl https://github.com/asyncweb/AsyncWeb
 #>
 [CmdletBinding()]
 param(
