@@ -57,6 +57,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
         RequestsPerSecond          = 'Most request starts per second, for APIs with a rate limit; requests wait their turn. 0 means no limit. Applies to the whole batch unless -RateLimitPerHost is given.'
         RateLimitPerHost           = 'Applies -RequestsPerSecond to each host separately instead of to the whole batch.'
         AsJob                      = 'Runs the batch as a background job in this session and returns the job at once. Receive-Job streams the results as they finish (failures arrive in the job''s error stream, or as results with -FailuresAsResults); Stop-Job cancels the requests in flight. Pipeline input is read before the command returns.'
+        SensitiveQueryParameter    = 'More query parameter names whose values are shown as *** wherever a URI is shown: verbose messages, error messages, ToString(), the default table view and the job''s command line. These are always hidden, in any letter case: sig, signature, token, access_token, api_key, apikey, key, password, secret, code, X-Amz-Signature, X-Amz-Credential, X-Goog-Signature; user:password in a URI is shown as ***@. The Uri and FinalUri properties keep the real URIs.'
     }
 
     DefaultValues = @{
@@ -73,7 +74,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 
     Outputs     = @(
         @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
-        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input and ProtocolVersion, plus ContentObject (the body parsed from JSON, as Invoke-RestMethod returns it) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input and ProtocolVersion, plus ContentObject (the body parsed from JSON, as Invoke-RestMethod returns it), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
     )
 
     Notes       = @'
@@ -84,6 +85,8 @@ Time limits: ConnectTimeout, OperationTimeout, RequestTimeout (one attempt), Tot
 The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported.
 Files: FileExists, DuplicateOutFile, FileWriteFailed, HashMismatch.
 Resilience: CircuitOpen, RateLimited. Cancellation: Canceled.
+
+Secrets in URIs are never shown: user:password and the values of sensitive query parameters (see -SensitiveQueryParameter) appear as *** in verbose and error messages, ToString() and the default view; the Uri and FinalUri properties keep the real URIs for scripts.
 
 Bodies larger than 256 MiB are not kept in memory (ErrorId ResponseTooLarge): download them with -OutFile or -OutDirectory. Text bodies are decoded by their charset (UTF-8 by default) and gzip, deflate and brotli are decompressed.
 
@@ -240,6 +243,16 @@ Remove-Job $slow
     Format-Table Index, Method, StatusCode, Uri
 '@
             Remarks = 'Each hashtable chooses its own method, body and headers; -Headers are added to every request, and an item''s own headers win on the same name. -Ordered writes the results in the order of the input.'
+        }
+        @{
+            Title   = 'Signed URLs stay secret in messages'
+            Code    = @'
+$signed = "$base/json?X-Amz-Signature=abc123&session=s3ssion&page=2"
+$result = Invoke-AsyncWebBatch $signed -SensitiveQueryParameter session -Verbose 4>&1 |
+    ForEach-Object { "$_" }
+$result
+'@
+            Remarks = 'X-Amz-Signature is hidden by default and -SensitiveQueryParameter adds session: the verbose lines and the result''s ToString() show X-Amz-Signature=***&session=***&page=2. The result''s Uri property still holds the real URI, for scripts that need it.'
         }
     )
 

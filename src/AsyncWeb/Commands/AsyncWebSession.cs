@@ -122,7 +122,7 @@ public sealed class AsyncWebSession : IDisposable
     }
 
     /// <inheritdoc />
-    public override string ToString() => "AsyncWebSession " + (BaseUri?.ToString() ?? "(no base URI)");
+    public override string ToString() => "AsyncWebSession " + (BaseUri is null ? "(no base URI)" : UriRedaction.Redact(BaseUri));
 
     private static string Plain(SecureString secure)
     {

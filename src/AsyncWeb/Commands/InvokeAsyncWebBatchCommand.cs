@@ -24,6 +24,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     private ProgressReporter? _progress;
     private long _nextIndex;
     private ScriptBlock? _toJson;
+    private UriRedactor _redactor = UriRedactor.Default;
 
     /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256) properties or keys.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -208,6 +209,11 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter RateLimitPerHost { get; set; }
 
+    /// <summary>More query parameter names whose values are shown as *** (sig, token, key, password ... always are).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? SensitiveQueryParameter { get; set; }
+
     /// <summary>Run the batch as a background job: Receive-Job streams results, Stop-Job cancels what is in flight.</summary>
     [Parameter]
     public SwitchParameter AsJob { get; set; }
@@ -215,6 +221,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        _redactor = SensitiveQueryParameter is null ? UriRedactor.Default : new UriRedactor(SensitiveQueryParameter);
         RejectHandlerSettingsWithSession();
         if (CircuitBreakerThreshold is > 0 and < ResilienceProvider.MinimumBreakerThreshold)
         {
@@ -244,6 +251,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             ExistingFile = Force ? ExistingFileAction.Overwrite : SkipExisting ? ExistingFileAction.Skip : ExistingFileAction.Fail,
             Resume = Resume,
             VerboseEvents = IsVerbose(),
+            Redactor = _redactor,
             Retry = new RetrySettings(
                 MaximumRetryCount,
                 Seconds(RetryIntervalSec),
@@ -283,7 +291,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         _engine = new BatchEngine(client, options);
         if (AsJob)
         {
-            _job = new AsyncWebJob(MyInvocation.Line, _engine, FailuresAsResults);
+            _job = new AsyncWebJob(_redactor.RedactText(MyInvocation.Line), _engine, FailuresAsResults);
             JobRepository.Add(_job);
             _job.Start();
             WriteObject(_job);
@@ -405,8 +413,9 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         Index = index,
         Input = item,
         Method = Method.ToUpperInvariant(),
+        Redactor = _redactor,
         Error = new WebBatchError(invalid.ErrorId, invalid.ErrorId is ErrorIds.DuplicateOutFile ? FailureCategory.File : FailureCategory.InvalidInput,
-            invalid.Message),
+            _redactor.RedactText(invalid.Message)), // the message quotes the item's text
     };
 
     private void Emit(EngineEvent next)

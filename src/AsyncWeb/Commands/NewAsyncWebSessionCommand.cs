@@ -71,7 +71,8 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet
 
         if (BaseUri is not null && (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttp && BaseUri.Scheme != Uri.UriSchemeHttps)))
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BaseUri '{BaseUri}' must be an absolute http:// or https:// URI"), "InvalidBaseUri", ErrorCategory.InvalidArgument, BaseUri));
+            var shown = BaseUri.IsAbsoluteUri ? UriRedaction.Redact(BaseUri) : UriRedactor.Default.RedactText(BaseUri.OriginalString);
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BaseUri '{shown}' must be an absolute http:// or https:// URI"), "InvalidBaseUri", ErrorCategory.InvalidArgument, shown));
         }
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

@@ -56,9 +56,10 @@ internal sealed class RequestRunner : IDisposable
             Method = spec.Method,
             Input = spec.Input,
             StartTime = DateTimeOffset.Now,
+            Redactor = _options.Redactor,
         };
         var started = Stopwatch.GetTimestamp();
-        _verbose?.Invoke($"#{spec.Index} {spec.Method} {UriRedaction.Redact(spec.Uri)}");
+        _verbose?.Invoke($"#{spec.Index} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
 
         var outcome = await ExecuteAsync(spec, result, batchToken).ConfigureAwait(false);
 
@@ -76,9 +77,9 @@ internal sealed class RequestRunner : IDisposable
         result.Sha256 = outcome.Sha256;
         result.Resumed = outcome.Resumed;
         result.Skipped = outcome.Skipped;
-        result.Error = outcome.Failure;
+        result.Error = _options.Redactor.Redact(outcome.Failure); // a message may quote a redirect target
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {result.Attempts} attempt(s): {UriRedaction.Redact(spec.Uri)}"));
+            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {result.Attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
     }
 
