@@ -118,13 +118,13 @@ Get-Content ./urls.txt |
             Title   = 'A JSON POST with a bearer token'
             Code    = @'
 $token = ConvertTo-SecureString 'demo-token' -AsPlainText -Force
-$api = New-AsyncWebSession -BaseUri $base -Token $token
+$api = New-AsyncWebSession -BaseUri $base -Token $token -AllowUnencryptedAuthentication
 $orders = 1..3 | ForEach-Object { @{ Uri = '/echo'; Body = @{ id = $_; sku = "A-$_" } } }
 $orders | Invoke-AsyncWebBatch -Session $api -Method POST -Ordered |
     ForEach-Object { $_.ContentObject.body }
 $api.Dispose()
 '@
-            Remarks = 'Each hashtable is one request: its Body is converted to JSON and sent with Content-Type application/json to /echo, resolved against the session''s base URI. The session adds "Authorization: Bearer demo-token" to every request; the token is never shown in output, errors or verbose messages. Read the token from a vault or with Read-Host -AsSecureString rather than writing it in a script.'
+            Remarks = 'Each hashtable is one request: its Body is converted to JSON and sent with Content-Type application/json to /echo, resolved against the session''s base URI. The session adds "Authorization: Bearer demo-token" to every request to its base URI''s origin, and to no other host; the token is never shown in output, errors or verbose messages. -AllowUnencryptedAuthentication is there because the local test server speaks plain http; an https:// API needs no switch. Read the token from a vault or with Read-Host -AsSecureString rather than writing it in a script.'
         }
         @{
             Title   = 'Throttling: in flight at once, per host, and per second'
