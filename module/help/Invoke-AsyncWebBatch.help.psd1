@@ -74,7 +74,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 
     Outputs     = @(
         @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
-        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input and ProtocolVersion, plus ContentObject (the body parsed from JSON, as Invoke-RestMethod returns it), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input and ProtocolVersion, plus ContentObject (the body as Invoke-RestMethod returns it: JSON as objects, XML as an XmlDocument, other text as the string, null for binary bodies; parsed on first use only), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
     )
 
     Notes       = @'

@@ -9,7 +9,7 @@ namespace AsyncWeb;
 /// The outcome of one input item: a response (any status), a download, or a failure.
 /// Exactly one is produced per input item, in completion order (or input order with -Ordered).
 /// </summary>
-public sealed class WebBatchResult
+public sealed partial class WebBatchResult
 {
     /// <summary>Position of the item in the input, from 0; correlates results with input rows.</summary>
     public long Index { get; internal set; }
