@@ -332,7 +332,7 @@ internal sealed class RequestRunner : IDisposable
         var isError = status >= 400;
         if (isError)
         {
-            outcome.RetryAfter = RetryAfter(response);
+            outcome.RetryAfter = Engine.RetryAfter.Read(response, DateTimeOffset.UtcNow);
 
             // Retried whether or not the status counts as an error, as Invoke-WebRequest does.
             outcome.Transient = _options.Retry.RetryStatusCodes.Contains(status);
@@ -721,23 +721,6 @@ internal sealed class RequestRunner : IDisposable
         return array;
     }
 #endif
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
 
     private static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
 
