@@ -14,16 +14,18 @@ namespace AsyncWeb.Commands;
 public sealed class AsyncWebJob : Job
 {
     private readonly BatchEngine _engine;
+    private readonly IDisposable? _clientLease;
     private readonly bool _failuresAsResults;
     private readonly BlockingCollection<(RequestSpec? Spec, WebBatchResult? Immediate)> _inputs = new();
     private readonly Thread _thread;
     private long _completed;
     private volatile bool _stopping;
 
-    internal AsyncWebJob(string command, BatchEngine engine, bool failuresAsResults)
+    internal AsyncWebJob(string command, BatchEngine engine, IDisposable? clientLease, bool failuresAsResults)
         : base(command, "AsyncWebBatch")
     {
         _engine = engine;
+        _clientLease = clientLease;
         _failuresAsResults = failuresAsResults;
         PSJobTypeName = "AsyncWebJob";
         _thread = new Thread(Run) { IsBackground = true, Name = "AsyncWeb job " + Id };
@@ -91,6 +93,7 @@ public sealed class AsyncWebJob : Job
             }
 
             _engine.Dispose();
+            _clientLease?.Dispose();
             _inputs.Dispose();
         }
 

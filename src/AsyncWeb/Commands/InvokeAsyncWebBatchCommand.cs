@@ -25,6 +25,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     private long _nextIndex;
     private ScriptBlock? _toJson;
     private UriRedactor _redactor = UriRedactor.Default;
+    private IDisposable? _clientLease;
 
     /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256) properties or keys.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -266,16 +267,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             RateLimitPerHost = RateLimitPerHost,
         };
 
-        var client = Session is not null
-            ? Session.Client
-            : ClientPool.Get(new HandlerSettings(
-                SkipCertificateCheck,
-                Proxy,
-                ProxyCredential?.GetNetworkCredential(),
-                NoProxy,
-                Seconds(ConnectTimeoutSec),
-                0,
-                HandlerSettings.DefaultPooledConnectionLifetime));
+        var lease = Session is not null ? null : ClientPool.Rent(new HandlerSettings(
+            SkipCertificateCheck,
+            Proxy,
+            CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
+            NoProxy,
+            Seconds(ConnectTimeoutSec),
+            0,
+            HandlerSettings.DefaultPooledConnectionLifetime));
+        _clientLease = lease;
+        var client = lease?.Value ?? Session!.Client;
 
         var outDirectory = OutDirectory is null ? null : PrepareDirectory(OutDirectory);
         try
@@ -291,7 +292,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         _engine = new BatchEngine(client, options);
         if (AsJob)
         {
-            _job = new AsyncWebJob(_redactor.RedactText(MyInvocation.Line), _engine, FailuresAsResults);
+            _job = new AsyncWebJob(_redactor.RedactText(MyInvocation.Line), _engine, _clientLease, FailuresAsResults);
             JobRepository.Add(_job);
             _job.Start();
             WriteObject(_job);
@@ -345,9 +346,11 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         if (_job is null)
         {
             _engine?.Dispose();
+            _clientLease?.Dispose();
         }
 
         _engine = null;
+        _clientLease = null;
     }
 
     /// <summary>Turns one input object into a request, or into the error result of a bad item.</summary>

@@ -93,7 +93,7 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet
         var settings = new HandlerSettings(
             SkipCertificateCheck,
             Proxy,
-            ProxyCredential?.GetNetworkCredential(),
+            CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
             NoProxy,
             TimeSpan.FromSeconds(ConnectTimeoutSec),
             MaximumConnectionsPerHost,

@@ -19,7 +19,7 @@ public enum ExistingFileAction
 internal sealed record HandlerSettings(
     bool SkipCertificateCheck,
     Uri? Proxy,
-    NetworkCredential? ProxyCredential,
+    CredentialKey? ProxyCredential,
     bool NoProxy,
     TimeSpan ConnectTimeout,
     int MaxConnectionsPerServer,
