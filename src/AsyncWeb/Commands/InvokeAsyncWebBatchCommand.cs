@@ -26,6 +26,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     private ScriptBlock? _toJson;
     private UriRedactor _redactor = UriRedactor.Default;
     private IDisposable? _clientLease;
+    private bool _inputComplete;
 
     /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256) properties or keys.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -324,6 +325,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        _inputComplete = true;
         if (_job is not null)
         {
             _job.CompleteAdding();
@@ -347,6 +349,11 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         {
             _engine?.Dispose();
             _clientLease?.Dispose();
+        }
+        else if (!_inputComplete)
+        {
+            // The pipeline ended before EndProcessing: an upstream error (or a stop). The job must still end.
+            _job.InputEnded(UpstreamFailure.Of(this));
         }
 
         _engine = null;
