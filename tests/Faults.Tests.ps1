@@ -109,7 +109,7 @@ Describe 'Hostile input' -Tag 'Fault', 'Slow' {
 Describe 'Secrets in every stream' -Tag 'Fault' {
     It 'never shows a token, password or cookie value in the default view, verbose, debug, warning or error streams' {
         $token = ConvertTo-SecureString 'TOKEN-abc123' -AsPlainText -Force
-        $session = New-AsyncWebSession -BaseUri $base -Token $token
+        $session = New-AsyncWebSession -BaseUri $base -Token $token -AllowUnencryptedAuthentication
         try {
             $all = @(
                 '/json', '/status/500', 'http://user:PASSWORD-xyz@127.0.0.1:1/' |

@@ -24,6 +24,9 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     private ProgressReporter? _progress;
     private long _nextIndex;
     private ScriptBlock? _toJson;
+    private UriRedactor _redactor = UriRedactor.Default;
+    private IDisposable? _clientLease;
+    private bool _inputComplete;
 
     /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256) properties or keys.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -208,6 +211,11 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter RateLimitPerHost { get; set; }
 
+    /// <summary>More query parameter names whose values are shown as *** (sig, token, key, password ... always are).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? SensitiveQueryParameter { get; set; }
+
     /// <summary>Run the batch as a background job: Receive-Job streams results, Stop-Job cancels what is in flight.</summary>
     [Parameter]
     public SwitchParameter AsJob { get; set; }
@@ -215,6 +223,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        _redactor = SensitiveQueryParameter is null ? UriRedactor.Default : new UriRedactor(SensitiveQueryParameter);
         RejectHandlerSettingsWithSession();
         if (CircuitBreakerThreshold is > 0 and < ResilienceProvider.MinimumBreakerThreshold)
         {
@@ -244,6 +253,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             ExistingFile = Force ? ExistingFileAction.Overwrite : SkipExisting ? ExistingFileAction.Skip : ExistingFileAction.Fail,
             Resume = Resume,
             VerboseEvents = IsVerbose(),
+            Redactor = _redactor,
             Retry = new RetrySettings(
                 MaximumRetryCount,
                 Seconds(RetryIntervalSec),
@@ -258,16 +268,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             RateLimitPerHost = RateLimitPerHost,
         };
 
-        var client = Session is not null
-            ? Session.Client
-            : ClientPool.Get(new HandlerSettings(
-                SkipCertificateCheck,
-                Proxy,
-                ProxyCredential?.GetNetworkCredential(),
-                NoProxy,
-                Seconds(ConnectTimeoutSec),
-                0,
-                HandlerSettings.DefaultPooledConnectionLifetime));
+        var lease = Session is not null ? null : ClientPool.Rent(new HandlerSettings(
+            SkipCertificateCheck,
+            Proxy,
+            CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
+            NoProxy,
+            Seconds(ConnectTimeoutSec),
+            0,
+            HandlerSettings.DefaultPooledConnectionLifetime));
+        _clientLease = lease;
+        var client = lease?.Value ?? Session!.Client;
 
         var outDirectory = OutDirectory is null ? null : PrepareDirectory(OutDirectory);
         try
@@ -283,7 +293,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         _engine = new BatchEngine(client, options);
         if (AsJob)
         {
-            _job = new AsyncWebJob(MyInvocation.Line, _engine, FailuresAsResults);
+            _job = new AsyncWebJob(_redactor.RedactText(MyInvocation.Line), _engine, _clientLease, FailuresAsResults);
             JobRepository.Add(_job);
             _job.Start();
             WriteObject(_job);
@@ -315,6 +325,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        _inputComplete = true;
         if (_job is not null)
         {
             _job.CompleteAdding();
@@ -337,9 +348,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         if (_job is null)
         {
             _engine?.Dispose();
+            _clientLease?.Dispose();
+        }
+        else if (!_inputComplete)
+        {
+            // The pipeline ended before EndProcessing: an upstream error (or a stop). The job must still end.
+            _job.InputEnded(UpstreamFailure.Of(this));
         }
 
         _engine = null;
+        _clientLease = null;
     }
 
     /// <summary>Turns one input object into a request, or into the error result of a bad item.</summary>
@@ -405,8 +423,9 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         Index = index,
         Input = item,
         Method = Method.ToUpperInvariant(),
+        Redactor = _redactor,
         Error = new WebBatchError(invalid.ErrorId, invalid.ErrorId is ErrorIds.DuplicateOutFile ? FailureCategory.File : FailureCategory.InvalidInput,
-            invalid.Message),
+            _redactor.RedactText(invalid.Message)), // the message quotes the item's text
     };
 
     private void Emit(EngineEvent next)

@@ -160,9 +160,8 @@ internal sealed class RequestSpecBuilder
         }
     }
 
-    /// <summary>A session's credentials go only to its base URI's origin (anywhere, when it has no base URI).</summary>
-    private bool SessionOriginAllows(Uri uri) =>
-        _defaults.Session?.BaseUri is not { } baseUri || RequestSpec.SameOrigin(baseUri, uri);
+    /// <summary>A session's credentials go only to its base URI's origin (see CredentialPolicy).</summary>
+    private bool SessionOriginAllows(Uri uri) => _defaults.Session!.CredentialsMayGoTo(uri);
 
     /// <summary>The item's absolute http(s) URI and its host key (computed here once: IDN mapping is not free, and it validates the host).</summary>
     private (Uri Uri, string HostKey) ParseUri(object? value)

@@ -11,33 +11,28 @@ using System.Threading.Tasks;
 namespace AsyncWeb.Engine;
 
 /// <summary>
-/// Module-wide HttpClients, one per distinct handler settings, reused across requests and across
-/// cmdlet calls so connections stay warm. Redirects, cookies and timeouts are handled by the engine,
-/// so the handler settings that matter are few.
+/// Module-wide HttpClients, one per distinct handler settings (compared by value, proxy credential
+/// included), reused across requests and across cmdlet calls so connections stay warm. At most
+/// <see cref="MaxClients"/> are kept: beyond that the least recently used idle one is closed. Redirects,
+/// cookies and timeouts are handled by the engine, so the handler settings that matter are few.
 /// </summary>
 internal static class ClientPool
 {
-    private static readonly ConcurrentDictionary<HandlerSettings, Lazy<HttpClient>> s_clients = new();
+    /// <summary>More distinct connection settings than one script realistically mixes; a loop over many (proxy credentials, connect timeouts) stays bounded.</summary>
+    public const int MaxClients = 16;
+
+    private static readonly LeasePool<HandlerSettings, HttpClient> s_clients = new(MaxClients, static s => CreateClient(CreateHandler(s, cookies: null)));
 #if NET
     private const long DnsCacheMilliseconds = 5000;
     private const int MaxCachedLookups = 1024;
     private static readonly ConcurrentDictionary<string, (Task<IPAddress[]> Lookup, long Expires)> s_lookups = new(StringComparer.OrdinalIgnoreCase);
 #endif
 
-    public static HttpClient Get(HandlerSettings settings) =>
-        s_clients.GetOrAdd(settings, static s => new Lazy<HttpClient>(() => CreateClient(CreateHandler(s, cookies: null)))).Value;
+    /// <summary>The shared client for these settings; dispose the lease when the batch is done with it.</summary>
+    public static LeasePool<HandlerSettings, HttpClient>.Lease Rent(HandlerSettings settings) => s_clients.Rent(settings);
 
     /// <summary>Closes every pooled connection (module removal).</summary>
-    public static void Clear()
-    {
-        foreach (var key in s_clients.Keys)
-        {
-            if (s_clients.TryRemove(key, out var lazy) && lazy.IsValueCreated)
-            {
-                lazy.Value.Dispose();
-            }
-        }
-    }
+    public static void Clear() => s_clients.Clear();
 
     public static HttpClient CreateClient(HttpMessageHandler handler) =>
         new(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
@@ -70,7 +65,7 @@ internal static class ClientPool
         else if (settings.Proxy is not null)
         {
             handler.UseProxy = true;
-            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
+            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential?.Credential };
         }
 
         if (settings.SkipCertificateCheck)
@@ -114,7 +109,7 @@ internal static class ClientPool
         else if (settings.Proxy is not null)
         {
             handler.UseProxy = true;
-            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
+            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential?.Credential };
         }
 
         if (settings.SkipCertificateCheck)

@@ -56,9 +56,10 @@ internal sealed class RequestRunner : IDisposable
             Method = spec.Method,
             Input = spec.Input,
             StartTime = DateTimeOffset.Now,
+            Redactor = _options.Redactor,
         };
         var started = Stopwatch.GetTimestamp();
-        _verbose?.Invoke($"#{spec.Index} {spec.Method} {UriRedaction.Redact(spec.Uri)}");
+        _verbose?.Invoke($"#{spec.Index} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
 
         var outcome = await ExecuteAsync(spec, result, batchToken).ConfigureAwait(false);
 
@@ -76,9 +77,9 @@ internal sealed class RequestRunner : IDisposable
         result.Sha256 = outcome.Sha256;
         result.Resumed = outcome.Resumed;
         result.Skipped = outcome.Skipped;
-        result.Error = outcome.Failure;
+        result.Error = _options.Redactor.Redact(outcome.Failure); // a message may quote a redirect target
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {result.Attempts} attempt(s): {UriRedaction.Redact(spec.Uri)}"));
+            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {result.Attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
     }
 
@@ -331,7 +332,7 @@ internal sealed class RequestRunner : IDisposable
         var isError = status >= 400;
         if (isError)
         {
-            outcome.RetryAfter = RetryAfter(response);
+            outcome.RetryAfter = Engine.RetryAfter.Read(response, DateTimeOffset.UtcNow);
 
             // Retried whether or not the status counts as an error, as Invoke-WebRequest does.
             outcome.Transient = _options.Retry.RetryStatusCodes.Contains(status);
@@ -720,23 +721,6 @@ internal sealed class RequestRunner : IDisposable
         return array;
     }
 #endif
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
 
     private static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
 
