@@ -86,7 +86,7 @@ internal static class ClientPool
     /// 15 s per handshake, even under -SkipCertificateCheck (the chain is built before the callback
     /// that ignores it). TLS session resumption stays on (the runtime keys it by host name).
     /// </summary>
-    private static SslClientAuthenticationOptions CreateSslOptions(bool skipCertificateCheck) => new()
+    internal static SslClientAuthenticationOptions CreateSslOptions(bool skipCertificateCheck) => new()
     {
         CertificateChainPolicy = new X509ChainPolicy
         {
