@@ -90,9 +90,14 @@ switch ($Mode) {
             $null = $uris[0..($WarmCount - 1)] | Invoke-AsyncWebBatch @warmSettings -ErrorVariable failedWarmUp -ErrorAction SilentlyContinue | Measure-Object
             if ($failedWarmUp.Count -gt 0) { $result.error = "warm-up: $($failedWarmUp[0])" }
         }
+        $jitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
+        $jitTime = [System.Runtime.JitInfo]::GetCompilationTime($false)
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $measured = $uris | Invoke-AsyncWebBatch @settings -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
         $result.seconds = $watch.Elapsed.TotalSeconds
+        # Methods the JIT compiled during the measured call, and how long it took (all threads).
+        $result.jitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jitMethods
+        $result.jitMs = ([System.Runtime.JitInfo]::GetCompilationTime($false) - $jitTime).TotalMilliseconds
         $result.count = $measured.Count + $failed.Count
         $result.errors = $failed.Count
         if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
