@@ -73,6 +73,7 @@ if (mode == "handshake")
     var port = int.Parse(args[2], CultureInfo.InvariantCulture);
     var n = int.Parse(args[3], CultureInfo.InvariantCulture);
     var errors = 0;
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
     var watch = Stopwatch.StartNew();
     for (var i = 0; i < n; i++)
     {
@@ -85,7 +86,8 @@ if (mode == "handshake")
     }
 
     var seconds = watch.Elapsed.TotalSeconds;
-    Console.WriteLine(FormattableString.Invariant($"{{\"tool\":\"dotnet\",\"mode\":\"handshake\",\"count\":{n},\"errors\":{errors},\"seconds\":{seconds}}}"));
+    var bytesPerHandshake = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / n;
+    Console.WriteLine(FormattableString.Invariant($"{{\"tool\":\"dotnet\",\"mode\":\"handshake\",\"count\":{n},\"errors\":{errors},\"seconds\":{seconds},\"allocatedPerHandshake\":{bytesPerHandshake}}}"));
     return 0;
 }
 
