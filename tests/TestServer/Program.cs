@@ -5,6 +5,8 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Tasks;
 using AsyncWeb.TestServer;
@@ -12,6 +14,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,7 +44,9 @@ if (parentPid is { } watched)
 
 var stats = new Stats();
 var certificate = SelfSignedCertificate.Create();
-ListenOptions? http = null, https = null, h2c = null;
+ListenOptions? http = null, https = null, h2c = null, httpsAia = null;
+// Made once the http listener's port (its /hang is the AIA URL) is known, before the address line.
+SslStreamCertificateContext? aiaCertificate = null;
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -70,6 +75,17 @@ builder.WebHost.ConfigureKestrel(k =>
         o.UseHttps(certificate);
     });
     k.Listen(IPAddress.Loopback, 0, o => h2c = Configure(o, HttpProtocols.Http2));
+    k.Listen(IPAddress.Loopback, 0, o =>
+    {
+        httpsAia = Configure(o, HttpProtocols.Http1);
+        o.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = _ => new ValueTask<SslServerAuthenticationOptions>(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = aiaCertificate,
+            }),
+        });
+    });
 });
 
 var app = builder.Build();
@@ -79,6 +95,9 @@ app.MapTestEndpoints(stats);
 app.MapProbeEndpoints();
 
 await app.StartAsync();
+// offline: the server itself never fetches the issuer it does not have.
+aiaCertificate = SslStreamCertificateContext.Create(
+    AiaCertificate.Create($"http://127.0.0.1:{http!.IPEndPoint!.Port}/hang"), additionalCertificates: null, offline: true);
 var raw = RawServer.Start(stats);
 
 // Kestrel writes the bound port back into each ListenOptions once it has bound port 0.
@@ -86,6 +105,7 @@ Console.Out.WriteLine(
     $"{{\"http\":\"http://127.0.0.1:{http!.IPEndPoint!.Port}\"," +
     $"\"https\":\"https://127.0.0.1:{https!.IPEndPoint!.Port}\"," +
     $"\"h2c\":\"http://127.0.0.1:{h2c!.IPEndPoint!.Port}\"," +
+    $"\"httpsAia\":\"https://127.0.0.1:{httpsAia!.IPEndPoint!.Port}\"," +
     $"\"raw\":\"http://127.0.0.1:{raw.Port}\"," +
     $"\"pid\":{Environment.ProcessId}}}");
 Console.Out.Flush();
