@@ -222,6 +222,18 @@ function Wait-Until {
     throw "Timed out after $TimeoutSec s waiting for $Because. Condition: { $($Condition.ToString().Trim()) }.$detail"
 }
 
+function Get-ClosedPort {
+    <#
+    .SYNOPSIS
+    A loopback port nothing listens on (on any loopback address: a wildcard listener would have kept it busy).
+    #>
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $port = $listener.LocalEndpoint.Port
+    $listener.Stop()
+    $port
+}
+
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-TestServer }
 
 function Test-NetstandardBuild {
@@ -234,4 +246,4 @@ function Test-NetstandardBuild {
     $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1'
 }
 
-Export-ModuleMember -Function Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild
+Export-ModuleMember -Function Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild, Get-ClosedPort
