@@ -7,7 +7,8 @@
       Build  - compiles the module and lays it out in out/AsyncWeb (Import-Module ./out/AsyncWeb),
                and builds the test server into out/TestServer.
       Test   - Build, run the C# unit tests of the pure rules (tests/AsyncWeb.Tests, xunit), restore
-               Pester from NuGet, start one test server, run every Pester test, run most of them
+               Pester from NuGet, install OpenSSH for the remoting tests when missing (as root, with
+               apt-get), start one test server, run every Pester test, run most of them
                again against the netstandard2.0 build (Windows PowerShell 5.1's) in a child pwsh,
                print "Pester: N passed, N failed, N skipped" over all of them (unit tests
                included), exit non-zero on any failure. With -TestPath or -Tag only the Pester
@@ -52,6 +53,8 @@ $nugetRoot = $null
 # pwsh through the loader's test hook. Not here: Module (load context, layout and loader tests, which
 # start processes of their own), and the long stress runs Faults and Reliability: their storms of
 # lookups of a dead host name rely on net8.0's shared DNS lookup, which HttpClientHandler cannot have.
+# Nor Remoting: its far side is a fresh pwsh over SSH, which loads the PowerShell 7 build (Windows
+# PowerShell cannot be an SSH remoting endpoint); the shards and merges it relies on run in both passes.
 $netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Resilience', 'Cancellation', 'New-AsyncWebSession',
     'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization') | ForEach-Object { "$_.Tests.ps1" }
 
@@ -206,12 +209,42 @@ function Invoke-UnitTests {
     return $counts
 }
 
+function Install-TestPrerequisite {
+    # Remoting.Tests.ps1 runs PowerShell remoting over a private sshd on loopback (tests/TestSshd.psm1).
+    # OpenSSH is installed from Debian's packages when missing and this is root with apt-get (as in CI);
+    # elsewhere those tests say why they skip. policy-rc.d keeps the package from starting the machine's
+    # own ssh service during the install.
+    if ('Remoting' -in ($ExcludeTag -split ',') -or ((Get-SshdUnavailableReason) -notmatch 'not installed')) { return }
+    $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
+    if (-not $apt -or (& id -u) -ne '0') {
+        Write-Host 'OpenSSH is missing and cannot be installed here (needs root and apt-get): the Remoting tests will be skipped' -ForegroundColor Yellow
+        return
+    }
+
+    Write-Host '== Installing OpenSSH for the remoting tests (openssh-server, openssh-client)' -ForegroundColor Cyan
+    $policy = '/usr/sbin/policy-rc.d'
+    $ownPolicy = -not (Test-Path -LiteralPath $policy)
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    try {
+        if ($ownPolicy) { Set-Content -LiteralPath $policy -Value "#!/bin/sh`nexit 101"; & chmod 755 $policy }
+        & apt-get update -qq | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw "apt-get update failed ($LASTEXITCODE)" }
+        & apt-get install -y -qq --no-install-recommends openssh-server openssh-client | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw "apt-get install openssh-server openssh-client failed ($LASTEXITCODE)" }
+    }
+    finally {
+        if ($ownPolicy) { Remove-Item -LiteralPath $policy -ErrorAction SilentlyContinue }
+    }
+}
+
 function Invoke-Test {
     if (-not $NoBuild) { Invoke-Build }
     $unit = if (-not $TestPath -and -not $Tag) { Invoke-UnitTests } else { $null }
     $pester = Get-PesterModule
     Import-Module $pester -Force
     Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force
+    Import-Module (Join-Path $root 'tests/TestSshd.psm1') -Force
+    Install-TestPrerequisite
     Write-Host '== Test' -ForegroundColor Cyan
 
     # One test server for the whole run; every test file finds it through the environment.
@@ -240,6 +273,8 @@ function Invoke-Test {
     finally {
         Remove-Item Env:ASYNCWEB_TEST_SERVER -ErrorAction SilentlyContinue
         Stop-TestServer -Server $server
+        # The remoting tests stop their sshd in AfterAll; this also covers a run cut short.
+        Stop-TestSshd -OwnerProcessId $PID
     }
 
     if (-not $result) {

@@ -18,6 +18,7 @@ function New-TestServerInfo {
         Https      = $info.https
         H2c        = $info.h2c
         Raw        = $info.raw
+        Loopback   = @($info.loopback)
         Pid        = $info.pid
         Process    = $Process
         Line       = $Line
@@ -43,7 +44,8 @@ function Start-TestServer {
     .SYNOPSIS
     Starts out/TestServer/AsyncWeb.TestServer.dll, watching this PowerShell process, and returns its addresses.
     .OUTPUTS
-    An object with Http, Https, H2c, Raw (base URLs without a trailing slash), Pid and Process.
+    An object with Http, Https, H2c, Raw (base URLs without a trailing slash), Loopback (HTTP base URLs on
+    127.0.0.2-9, where the OS has them), Pid and Process.
     #>
     [CmdletBinding()]
     param(
