@@ -210,31 +210,11 @@ function Invoke-UnitTests {
 }
 
 function Install-TestPrerequisite {
-    # Remoting.Tests.ps1 runs PowerShell remoting over a private sshd on loopback (tests/TestSshd.psm1).
-    # OpenSSH is installed from Debian's packages when missing and this is root with apt-get (as in CI);
-    # elsewhere those tests say why they skip. policy-rc.d keeps the package from starting the machine's
-    # own ssh service during the install.
-    if ('Remoting' -in ($ExcludeTag -split ',') -or ((Get-SshdUnavailableReason) -notmatch 'not installed')) { return }
-    $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
-    if (-not $apt -or (& id -u) -ne '0') {
-        Write-Host 'OpenSSH is missing and cannot be installed here (needs root and apt-get): the Remoting tests will be skipped' -ForegroundColor Yellow
-        return
-    }
-
-    Write-Host '== Installing OpenSSH for the remoting tests (openssh-server, openssh-client)' -ForegroundColor Cyan
-    $policy = '/usr/sbin/policy-rc.d'
-    $ownPolicy = -not (Test-Path -LiteralPath $policy)
-    $env:DEBIAN_FRONTEND = 'noninteractive'
-    try {
-        if ($ownPolicy) { Set-Content -LiteralPath $policy -Value "#!/bin/sh`nexit 101"; & chmod 755 $policy }
-        & apt-get update -qq | Out-Null
-        if ($LASTEXITCODE -ne 0) { throw "apt-get update failed ($LASTEXITCODE)" }
-        & apt-get install -y -qq --no-install-recommends openssh-server openssh-client | Out-Null
-        if ($LASTEXITCODE -ne 0) { throw "apt-get install openssh-server openssh-client failed ($LASTEXITCODE)" }
-    }
-    finally {
-        if ($ownPolicy) { Remove-Item -LiteralPath $policy -ErrorAction SilentlyContinue }
-    }
+    # Remoting.Tests.ps1 runs PowerShell remoting over a private sshd on loopback (tests/TestSshd.psm1):
+    # OpenSSH is installed when missing and this is root with apt-get (as in CI); elsewhere those tests
+    # say why they skip.
+    if ('Remoting' -in ($ExcludeTag -split ',')) { return }
+    Install-TestOpenSsh
 }
 
 function Invoke-Test {

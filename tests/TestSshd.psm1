@@ -4,7 +4,7 @@
 # subsystem that runs this very pwsh. Nothing of the machine's own sshd is read or changed. A watcher
 # stops it when the PowerShell process that started it ends, so it cannot outlive a test run or a
 # benchmark even when they are killed; Stop-TestSshd stops it at once.
-# Used by tests/Remoting.Tests.ps1 and bench/Invoke-Benchmark.ps1 (scenario 8).
+# Used by tests/Remoting.Tests.ps1, build.ps1 Test (Install-TestOpenSsh) and bench/Invoke-Benchmark.ps1 (scenario 8).
 
 Set-StrictMode -Version Latest
 
@@ -19,6 +19,39 @@ function Get-SshdUnavailableReason {
     }
 
     return $null
+}
+
+function Install-TestOpenSsh {
+    <#
+    .SYNOPSIS
+    Installs openssh-server and openssh-client from Debian's packages when sshd or ssh is missing and this
+    is root with apt-get; otherwise says why not. A temporary policy-rc.d (unless one exists) keeps the
+    package from starting the machine's own ssh service. Used by build.ps1 Test and the benchmarks.
+    #>
+    [CmdletBinding()]
+    param()
+
+    if ((Get-SshdUnavailableReason) -notmatch 'not installed') { return }
+    $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
+    if (-not $apt -or (& id -u) -ne '0') {
+        Write-Host 'OpenSSH is missing and cannot be installed here (needs root and apt-get): what needs an sshd is skipped' -ForegroundColor Yellow
+        return
+    }
+
+    Write-Host '== Installing OpenSSH (openssh-server, openssh-client) for PowerShell remoting to loopback' -ForegroundColor Cyan
+    $policy = '/usr/sbin/policy-rc.d'
+    $ownPolicy = -not (Test-Path -LiteralPath $policy)
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    try {
+        if ($ownPolicy) { Set-Content -LiteralPath $policy -Value "#!/bin/sh`nexit 101"; & chmod 755 $policy }
+        & apt-get update -qq | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw "apt-get update failed ($LASTEXITCODE)" }
+        & apt-get install -y -qq --no-install-recommends openssh-server openssh-client | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw "apt-get install openssh-server openssh-client failed ($LASTEXITCODE)" }
+    }
+    finally {
+        if ($ownPolicy) { Remove-Item -LiteralPath $policy -ErrorAction SilentlyContinue }
+    }
 }
 
 function Find-SshTool([string] $Name) {
@@ -217,4 +250,4 @@ function New-TestSshSession {
     New-PSSession -HostName $HostName -Port $Server.Port -UserName $Server.UserName -KeyFilePath $Server.KeyFilePath -Options $Server.Options -ErrorAction Stop
 }
 
-Export-ModuleMember -Function Get-SshdUnavailableReason, Start-TestSshd, Stop-TestSshd, New-TestSshSession
+Export-ModuleMember -Function Get-SshdUnavailableReason, Install-TestOpenSsh, Start-TestSshd, Stop-TestSshd, New-TestSshSession
