@@ -5,40 +5,6 @@ BeforeAll {
     $script:base = $server.Http
     $script:modulePath = (Resolve-Path (Join-Path $PSScriptRoot '../out/AsyncWeb')).ProviderPath
 
-    # The server's binary bodies: byte i is i % 251.
-    function Get-PatternBytes([long]$Count) {
-        $bytes = [byte[]]::new($Count)
-        $filled = [Math]::Min(251, $Count)
-        if ($filled -gt 0) {
-            [Array]::Copy([byte[]](0..250), $bytes, $filled)
-        }
-
-        # Doubling a prefix whose length is a multiple of 251 keeps byte i = i % 251.
-        while ($filled -lt $Count) {
-            $n = [Math]::Min($filled, $Count - $filled)
-            [Array]::Copy($bytes, 0, $bytes, $filled, $n)
-            $filled += $n
-        }
-
-        , $bytes
-    }
-
-    function Get-PatternSha256([long]$Count) {
-        $block = Get-PatternBytes (251 * 4096)
-        $hash = [Security.Cryptography.IncrementalHash]::CreateHash([Security.Cryptography.HashAlgorithmName]::SHA256)
-        try {
-            for ($left = $Count; $left -gt 0; $left -= $n) {
-                $n = [int][Math]::Min($left, $block.Length)
-                $hash.AppendData($block, 0, $n)
-            }
-
-            [Convert]::ToHexString($hash.GetHashAndReset())
-        }
-        finally {
-            $hash.Dispose()
-        }
-    }
-
     function New-TestDirectory([string]$Name) {
         (New-Item -ItemType Directory -Path (Join-Path TestDrive: $Name) -Force).FullName
     }

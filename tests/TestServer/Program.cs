@@ -76,6 +76,7 @@ var app = builder.Build();
 app.Use(IgnoreClientAborts);
 app.Use(stats.CountAsync);
 app.MapTestEndpoints(stats);
+app.MapEncodedEndpoints();
 
 await app.StartAsync();
 var raw = RawServer.Start(stats);
