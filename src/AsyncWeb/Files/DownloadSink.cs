@@ -31,6 +31,7 @@ internal sealed class DownloadSink
     private readonly ExistingFileAction _existing;
     private readonly bool _resume;
     private readonly ByteCounter _received;
+    private readonly StaleTempFiles _stale = new();
 
     public DownloadSink(ExistingFileAction existing, bool resume, ByteCounter received)
     {
@@ -51,6 +52,7 @@ internal sealed class DownloadSink
         AtomicFileWriter writer;
         try
         {
+            _stale.SweepOnce(Path.GetDirectoryName(target)!);
             if (!resuming && _resume)
             {
                 ResumeState.Discard(target);
