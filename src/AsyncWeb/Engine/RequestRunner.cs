@@ -49,40 +49,19 @@ internal sealed class RequestRunner : IDisposable
         _verbose?.Invoke($"#{spec.Index} {spec.Method} {UriRedaction.Redact(spec.Uri)}");
 
         var (outcome, attempts) = await ExecuteAsync(spec, batchToken).ConfigureAwait(false);
-
-        var result = new WebBatchResult
-        {
-            Index = spec.Index,
-            Uri = spec.Uri,
-            Method = spec.Method,
-            Input = spec.Input,
-            StartTime = startTime,
-            Elapsed = Stopwatch.GetElapsedTime(started),
-            Attempts = attempts,
-            StatusCode = outcome.StatusCode,
-            ReasonPhrase = outcome.ReasonPhrase,
-            Headers = outcome.Headers,
-            ContentType = outcome.ContentType,
-            ContentLength = outcome.ContentLength,
-            Content = outcome.Content,
-            RawContent = outcome.RawContent,
-            FinalUri = outcome.FinalUri,
-            ProtocolVersion = outcome.ProtocolVersion,
-            OutFile = outcome.OutFile,
-            Sha256 = outcome.Sha256,
-            Resumed = outcome.Resumed,
-            Skipped = outcome.Skipped,
-            Error = outcome.Failure,
-        };
+        var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started), attempts);
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {UriRedaction.Redact(spec.Uri)}"));
         return result;
     }
 
-    /// <summary>The item's attempts, within its total deadline; an -OutFile that must not be written is decided before anything is sent.</summary>
+    /// <summary>
+    /// The item's attempts, within its total deadline. An -OutFile that must not be written is decided
+    /// before anything is sent; a HEAD never writes, so its OutFile is no target at all.
+    /// </summary>
     private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, CancellationToken batchToken)
     {
-        var fileTarget = spec.OutFile is null ? null : _targets.ForFile(spec.OutFile);
+        var fileTarget = spec.OutFile is null || spec.Method == "HEAD" ? null : _targets.ForFile(spec.OutFile);
         if (fileTarget is { Writes: false })
         {
             return (Unwritten(new AttemptOutcome(), fileTarget), 0);
@@ -139,13 +118,16 @@ internal sealed class RequestRunner : IDisposable
         }
     }
 
-    /// <summary>Reads the answer: into memory, or to its download target (for -OutDirectory decided now, from the response).</summary>
+    /// <summary>
+    /// Reads the answer: to its download target (for -OutDirectory decided now, from the response), or into
+    /// memory: also a download's 3xx, 4xx/5xx or bodiless answer, which never becomes the file.
+    /// </summary>
     private async Task<AttemptOutcome> ReadAsync(RequestSpec spec, Answer answer, DownloadTarget? fileTarget, AttemptDeadline deadline)
     {
         try
         {
             var target = fileTarget;
-            if (IsDownload(spec, answer.Status) && target is null)
+            if (IsDownload(spec, answer) && target is null)
             {
                 target = _targets.ForDirectory(spec.OutDirectory!, spec.Uri, answer.Response.Content.Headers.ContentDisposition, spec.Index);
                 if (target.Writes && _options.Resume && answer.Status == 200 && ResumeState.Read(target.Path) is { } partial && ResumeState.CanContinue(answer.Response, partial))
@@ -163,14 +145,14 @@ internal sealed class RequestRunner : IDisposable
                 }
             }
 
-            var head = AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options);
             deadline.Restart();
-            if (!IsDownload(spec, answer.Status))
+            if (!IsDownload(spec, answer))
             {
-                var body = await _bodies.ReadAsync(answer.Response, deadline).ConfigureAwait(false);
-                return head with { ContentLength = body.Length, Content = body.Content, RawContent = body.RawContent, Failure = body.Failure ?? head.Failure };
+                var body = await _bodies.ReadAsync(answer.Response, answer.Hop.Method, deadline).ConfigureAwait(false);
+                return AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, body);
             }
 
+            var head = AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options);
             if (!target!.Writes)
             {
                 return Unwritten(head, target);
@@ -185,8 +167,9 @@ internal sealed class RequestRunner : IDisposable
         }
     }
 
-    /// <summary>A body for the file system: a download, unless the status is an error or 304.</summary>
-    private static bool IsDownload(RequestSpec spec, int status) => spec.IsDownload && status < 400 && status != 304;
+    /// <summary>A body for the file system: a 2xx answer that has a body, to a request with a download target.</summary>
+    private static bool IsDownload(RequestSpec spec, Answer answer) =>
+        spec.IsDownload && answer.Status is >= 200 and < 300 && ResponseBodyReader.HasBody(answer.Hop.Method, answer.Status);
 
     /// <summary>The outcome of a download target that is not written: skipped (with its path) or failed.</summary>
     private static AttemptOutcome Unwritten(AttemptOutcome head, DownloadTarget target) =>
