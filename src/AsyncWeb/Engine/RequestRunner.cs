@@ -24,16 +24,18 @@ internal sealed class RequestRunner : IDisposable
     private readonly DownloadTargets _targets;
     private readonly DownloadSink _sink;
     private readonly ResponseBodyReader _bodies;
+    private readonly BodyBudget _budget;
 
-    public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, Action<string>? verbose)
+    public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose)
     {
+        _budget = budget;
         _options = options;
         _verbose = verbose;
         _resilience = new ResilienceProvider(options, verbose);
         _sender = new RequestSender(client, options);
         _targets = new DownloadTargets(claims, options.ExistingFile);
         _sink = new DownloadSink(options.ExistingFile, options.Resume, _received);
-        _bodies = new ResponseBodyReader(options.MaxInMemoryBody, _received);
+        _bodies = new ResponseBodyReader(options.MaximumResponseSize, _received);
     }
 
     /// <summary>Releases the rate limiters' timers.</summary>
@@ -48,7 +50,16 @@ internal sealed class RequestRunner : IDisposable
         var started = Stopwatch.GetTimestamp();
         _verbose?.Invoke($"#{spec.Index} {spec.Method} {UriRedaction.Redact(spec.Uri)}");
 
-        var (outcome, attempts) = await ExecuteAsync(spec, batchToken).ConfigureAwait(false);
+        AttemptOutcome outcome;
+        int attempts;
+        using (var lease = _budget.Open(spec.Index))
+        {
+            (outcome, attempts) = await ExecuteAsync(spec, lease, batchToken).ConfigureAwait(false);
+
+            // The result holds its body until the pipeline takes it (BatchEngine gives the bytes back then).
+            lease.HandOver(BodyBudget.SizeOf(outcome.Content, outcome.RawContent));
+        }
+
         var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started), attempts);
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {UriRedaction.Redact(spec.Uri)}"));
@@ -59,7 +70,7 @@ internal sealed class RequestRunner : IDisposable
     /// The item's attempts, within its total deadline. An -OutFile that must not be written is decided
     /// before anything is sent; a HEAD never writes, so its OutFile is no target at all.
     /// </summary>
-    private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, CancellationToken batchToken)
+    private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, BudgetLease lease, CancellationToken batchToken)
     {
         var fileTarget = spec.OutFile is null || spec.Method == "HEAD" ? null : _targets.ForFile(spec.OutFile);
         if (fileTarget is { Writes: false })
@@ -74,7 +85,8 @@ internal sealed class RequestRunner : IDisposable
             var outcome = await _resilience.ExecuteAsync(spec, (s, ct) =>
             {
                 attempts++;
-                return AttemptAsync(s, fileTarget, ct);
+                lease.Reset();
+                return AttemptAsync(s, fileTarget, lease, ct);
             }, item.Token).ConfigureAwait(false);
             return (outcome, attempts);
         }
@@ -94,14 +106,14 @@ internal sealed class RequestRunner : IDisposable
     }
 
     /// <summary>One attempt, within its deadlines; every failure becomes an outcome with its ErrorId.</summary>
-    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, CancellationToken itemToken)
+    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, BudgetLease lease, CancellationToken itemToken)
     {
         using var deadline = AttemptDeadline.Start(itemToken, _options);
         try
         {
             var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
             var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline).ConfigureAwait(false);
-            return refused ?? await ReadAsync(spec, answer!, fileTarget, deadline).ConfigureAwait(false);
+            return refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !itemToken.IsCancellationRequested)
         {
@@ -122,7 +134,7 @@ internal sealed class RequestRunner : IDisposable
     /// Reads the answer: to its download target (for -OutDirectory decided now, from the response), or into
     /// memory: also a download's 3xx, 4xx/5xx or bodiless answer, which never becomes the file.
     /// </summary>
-    private async Task<AttemptOutcome> ReadAsync(RequestSpec spec, Answer answer, DownloadTarget? fileTarget, AttemptDeadline deadline)
+    private async Task<AttemptOutcome> ReadAsync(RequestSpec spec, Answer answer, DownloadTarget? fileTarget, BudgetLease lease, AttemptDeadline deadline)
     {
         try
         {
@@ -148,7 +160,7 @@ internal sealed class RequestRunner : IDisposable
             deadline.Restart();
             if (!IsDownload(spec, answer))
             {
-                var body = await _bodies.ReadAsync(answer.Response, answer.Hop.Method, deadline).ConfigureAwait(false);
+                var body = await _bodies.ReadAsync(answer.Response, answer.Hop.Method, lease, deadline).ConfigureAwait(false);
                 return AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, body);
             }
 

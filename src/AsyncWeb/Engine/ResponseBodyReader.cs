@@ -14,8 +14,8 @@ internal sealed record BodyContent(long Length, string? Content, byte[]? RawCont
 
 /// <summary>
 /// Reads response bodies into memory: decoded (gzip, deflate, br), in a buffer that starts small and
-/// grows with what arrives (a declared length is a promise, not a reason to reserve it), within the
-/// in-memory limit. Responses that have no body are not read.
+/// grows with what arrives (a declared length is a promise, not a reason to reserve it), within
+/// -MaximumResponseSize and the batch's <see cref="BodyBudget"/>. Responses that have no body are not read.
 /// </summary>
 internal sealed class ResponseBodyReader
 {
@@ -34,7 +34,7 @@ internal sealed class ResponseBodyReader
     public static bool HasBody(string method, int status) =>
         method != "HEAD" && status >= 200 && status is not (204 or 205 or 304);
 
-    public async Task<BodyContent> ReadAsync(HttpResponseMessage response, string method, AttemptDeadline deadline)
+    public async Task<BodyContent> ReadAsync(HttpResponseMessage response, string method, BudgetLease lease, AttemptDeadline deadline)
     {
         if (!HasBody(method, (int)response.StatusCode))
         {
@@ -44,17 +44,17 @@ internal sealed class ResponseBodyReader
         var declared = response.Content.Headers.ContentLength;
         if (declared > _maximum)
         {
-            return TooLarge($"the body is {declared:N0} bytes, more than the {_maximum:N0} kept in memory; use -OutFile or -OutDirectory");
+            return TooLarge($"the body is {declared:N0} bytes, more than the {_maximum:N0} kept in memory (MaximumResponseSize); use -OutFile or -OutDirectory");
         }
 
         using var wire = await ResponseBodyStream.OpenAsync(response, deadline.Token).ConfigureAwait(false);
         using var body = ContentCoding.Decode(wire, response.Content.Headers.ContentEncoding);
         var exact = ReferenceEquals(body, wire) ? declared : null;
-        var (bytes, length) = await ReadAllAsync(body, exact, deadline).ConfigureAwait(false);
+        var (bytes, length) = await ReadAllAsync(body, exact, lease, deadline).ConfigureAwait(false);
         _received.Add(wire.Received);
         if (length < 0)
         {
-            return TooLarge($"the body is more than the {_maximum:N0} bytes kept in memory; use -OutFile or -OutDirectory");
+            return TooLarge($"the body is more than the {_maximum:N0} bytes kept in memory (MaximumResponseSize); use -OutFile or -OutDirectory");
         }
 
         var mediaType = response.Content.Headers.ContentType;
@@ -64,12 +64,12 @@ internal sealed class ResponseBodyReader
     }
 
     /// <summary>
-    /// Reads to the end into a buffer that doubles as it fills, never
+    /// Reads to the end into a buffer that doubles as it fills, each growth reserved from the budget, never
     /// beyond <paramref name="exact"/> (a known length) or the limit. Length -1: the body is over the limit.
     /// Reads go through a pooled chunk, never straight into the result: a socket keeps a reference to the
     /// last buffer it filled, and an idle pooled connection would otherwise pin the last body it read.
     /// </summary>
-    private async Task<(byte[] Bytes, int Length)> ReadAllAsync(Stream body, long? exact, AttemptDeadline deadline)
+    private async Task<(byte[] Bytes, int Length)> ReadAllAsync(Stream body, long? exact, BudgetLease lease, AttemptDeadline deadline)
     {
         var cap = Math.Min(Math.Min(exact ?? long.MaxValue, _maximum), Array.MaxLength);
         var buffer = Array.Empty<byte>();
@@ -94,6 +94,7 @@ internal sealed class ResponseBodyReader
                 if (length + n > buffer.Length)
                 {
                     var size = (int)Math.Min(Math.Max(Math.Max(buffer.Length * 2L, InitialSize), length + n), cap);
+                    await lease.ReserveAsync(size - buffer.Length, deadline).ConfigureAwait(false);
                     var bigger = new byte[size];
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     buffer = bigger;
