@@ -74,16 +74,24 @@ switch ($Mode) {
     'Gets' {
         $uris = [string[]]::new($Count)
         for ($i = 0; $i -lt $Count; $i++) { $uris[$i] = $Uri }
+        # CPU time of this process too: on a loaded machine it varies far less than wall time.
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $cpu = $process.TotalProcessorTime
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $measured = $uris | Invoke-AsyncWebBatch -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
         $result.seconds = $watch.Elapsed.TotalSeconds
+        $process.Refresh()
+        $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
         $result.count = $measured.Count + $failed.Count
         $result.errors = $failed.Count
         if ($Warm) {
             # The same batch again in the same session: connections are open and the code is jitted.
+            $cpu = $process.TotalProcessorTime
             $watch.Restart()
             $measured = $uris | Invoke-AsyncWebBatch -ThrottleLimit $ThrottleLimit -ErrorVariable failedWarm -ErrorAction SilentlyContinue | Measure-Object
             $result.warmSeconds = $watch.Elapsed.TotalSeconds
+            $process.Refresh()
+            $result.warmCpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
             $result.warmErrors = $failedWarm.Count
         }
     }
