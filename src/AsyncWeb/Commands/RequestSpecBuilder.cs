@@ -1,13 +1,8 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.IO;
 using System.Management.Automation;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using AsyncWeb.Engine;
 
 namespace AsyncWeb.Commands;
@@ -26,18 +21,6 @@ internal sealed class RequestDefaults
     public AsyncWebSession? Session { get; init; }
 }
 
-/// <summary>Raised for an unusable input item; becomes that item's error, the batch goes on.</summary>
-internal sealed class InvalidItemException : Exception
-{
-    public InvalidItemException(string errorId, string message)
-        : base(message)
-    {
-        ErrorId = errorId;
-    }
-
-    public string ErrorId { get; }
-}
-
 /// <summary>
 /// Turns one pipeline object (a string, Uri, CSV row, pscustomobject or hashtable) into a
 /// validated <see cref="RequestSpec"/>. Runs on the pipeline thread: it may call ConvertTo-Json.
@@ -45,7 +28,6 @@ internal sealed class InvalidItemException : Exception
 internal sealed class RequestSpecBuilder
 {
     private static readonly string[] s_uriNames = { "Uri", "Url", "Href" };
-    private static readonly HashSet<string> s_sensitive = new(StringComparer.OrdinalIgnoreCase) { "Authorization", "Proxy-Authorization", "Cookie" };
 
     private readonly RequestDefaults _defaults;
     private readonly Func<object, string> _toJson;
@@ -87,7 +69,7 @@ internal sealed class RequestSpecBuilder
     {
         var fields = Fields.From(item);
         var (uri, hostKey) = ParseUri(fields.Uri);
-        var method = NormaliseMethod(fields.Method ?? _defaults.Method);
+        var method = RequestRules.NormaliseMethod(fields.Method ?? _defaults.Method);
 
         List<KeyValuePair<string, string>> headers = _baseHeaders;
         List<KeyValuePair<string, string>> sensitive = _baseSensitive;
@@ -108,10 +90,17 @@ internal sealed class RequestSpecBuilder
 
         var contentType = fields.ContentType ?? _defaults.ContentType;
         var bodyValue = fields.HasBody ? fields.Body : _defaults.Body;
-        var body = EncodeBody(bodyValue, ref contentType);
-        if (contentType is not null && !MediaTypeHeaderValue.TryParse(contentType, out _))
+        if (QueryString.TakesBody(method) && (bodyValue is PSObject wrapped ? wrapped.BaseObject : bodyValue) is IDictionary query)
         {
-            throw new InvalidItemException(ErrorIds.InvalidHeader, $"the content type '{contentType}' is not a valid media type");
+            // As Invoke-RestMethod: a dictionary body of a GET (or HEAD) is the query string, not a body.
+            uri = QueryString.Append(uri, Pairs(query));
+            bodyValue = null;
+        }
+
+        var body = EncodeBody(bodyValue, ref contentType);
+        if (contentType is not null)
+        {
+            BodyEncoding.ValidateContentType(contentType);
         }
 
         string? outFile = null;
@@ -129,10 +118,6 @@ internal sealed class RequestSpecBuilder
         }
 
         var sha = fields.Sha256 ?? _defaults.Sha256;
-        if (sha is not null && (sha.Length != 64 || !IsHex(sha)))
-        {
-            throw new InvalidItemException(ErrorIds.InvalidBody, $"the Sha256 '{sha}' is not 64 hexadecimal characters");
-        }
 
         return new RequestSpec(index, uri, hostKey, method, item)
         {
@@ -142,7 +127,7 @@ internal sealed class RequestSpecBuilder
             ContentType = body is null ? null : contentType,
             OutFile = outFile,
             OutDirectory = outFile is null ? _defaults.OutDirectory : null,
-            ExpectedSha256 = sha?.ToUpperInvariant(),
+            ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
         };
     }
 
@@ -173,6 +158,10 @@ internal sealed class RequestSpecBuilder
         }
     }
 
+    /// <summary>The item's absolute http(s) URI and its host key (RequestRules), resolved against the session's base URI.</summary>
+    private (Uri Uri, string HostKey) ParseUri(object? value) =>
+        RequestRules.ParseUri(value is Uri given ? given.OriginalString : ToText(value).Trim(), _defaults.Session?.BaseUri);
+
     /// <summary>The text of an item's property (or hashtable key) <paramref name="name"/>; null when it has none or it is empty.</summary>
     public static string? PropertyText(object? item, string name) =>
         Fields.LookupOf(item, out _) is { } lookup ? Fields.Text(lookup(name)) : null;
@@ -180,225 +169,73 @@ internal sealed class RequestSpecBuilder
     /// <summary>A session's credentials go only to its base URI's origin (see CredentialPolicy).</summary>
     private bool SessionOriginAllows(Uri uri) => _defaults.Session!.CredentialsMayGoTo(uri);
 
-    /// <summary>The item's absolute http(s) URI and its host key (computed here once: IDN mapping is not free, and it validates the host).</summary>
-    private (Uri Uri, string HostKey) ParseUri(object? value)
-    {
-        var text = value is Uri given ? given.OriginalString : ToText(value).Trim();
-        if (text.Length == 0)
-        {
-            throw new InvalidItemException(ErrorIds.EmptyUri, "the URI is empty");
-        }
-
-        var looksRelative = text.StartsWith("/", StringComparison.Ordinal) && !text.StartsWith("//", StringComparison.Ordinal);
-        Uri? uri = null;
-        if (!looksRelative && SafeTryCreate(text, UriKind.Absolute, out var absolute) && text.Contains(':'))
-        {
-            uri = absolute;
-        }
-        else if (_defaults.Session?.BaseUri is { } baseUri)
-        {
-            if (!SafeTryCreate(baseUri, text, out uri))
-            {
-                throw new InvalidItemException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI relative to the session's base URI {baseUri}");
-            }
-        }
-        else if (SafeTryCreate(text, UriKind.Relative, out _))
-        {
-            throw new InvalidItemException(ErrorIds.RelativeUriWithoutBase,
-                $"'{text}' is a relative URI and no session base URI is set; give an absolute http:// or https:// URI, or use -Session with a -BaseUri");
-        }
-        else
-        {
-            throw new InvalidItemException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI");
-        }
-
-        if (uri.Scheme != System.Uri.UriSchemeHttp && uri.Scheme != System.Uri.UriSchemeHttps)
-        {
-            throw new InvalidItemException(ErrorIds.UnsupportedScheme, $"the scheme '{uri.Scheme}' of '{text}' is not supported; use http or https");
-        }
-
-        if (string.IsNullOrEmpty(uri.Host))
-        {
-            throw new InvalidItemException(ErrorIds.InvalidUri, $"'{text}' has no host");
-        }
-
-        try
-        {
-            return (uri, RequestSpec.KeyOf(uri));
-        }
-        catch (UriFormatException ex)
-        {
-            throw new InvalidItemException(ErrorIds.InvalidUri, $"the host of '{text}' is not a valid domain name: {ex.Message}");
-        }
-    }
-
-    // System.Uri.TryCreate can throw for hostile strings (e.g. "//\u202e/xy.0,\0" raises
-    // IndexOutOfRangeException in .NET 10): such a string is simply not a usable URI.
-    private static bool SafeTryCreate(string text, UriKind kind, [NotNullWhen(true)] out Uri? uri) =>
-        Safely(() => System.Uri.TryCreate(text, kind, out var created) ? created : null, out uri);
-
-    private static bool SafeTryCreate(Uri baseUri, string relative, [NotNullWhen(true)] out Uri? uri) =>
-        Safely(() => System.Uri.TryCreate(baseUri, relative, out var created) ? created : null, out uri);
-
-    private static bool Safely(Func<Uri?> create, [NotNullWhen(true)] out Uri? uri)
-    {
-        try
-        {
-            uri = create();
-        }
-        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or FormatException or InvalidOperationException)
-        {
-            uri = null;
-        }
-
-        return uri is not null;
-    }
-
-    private static string NormaliseMethod(string method)
-    {
-        var trimmed = method.Trim();
-        if (trimmed.Length == 0 || !IsToken(trimmed))
-        {
-            throw new InvalidItemException(ErrorIds.InvalidMethod, $"'{method}' is not a valid HTTP method (letters, digits and !#$%&'*+-.^_`|~ only)");
-        }
-
-        return trimmed.ToUpperInvariant();
-    }
-
     private byte[]? EncodeBody(object? value, ref string? contentType)
     {
         value = value is PSObject pso ? pso.BaseObject : value;
+        (byte[] Bytes, string ContentType) encoded;
         switch (value)
         {
             case null:
                 return null;
             case byte[] bytes:
-                contentType ??= "application/octet-stream";
-                return bytes;
+                encoded = BodyEncoding.FromBytes(bytes, contentType);
+                break;
             case string text:
-                contentType ??= LooksLikeJson(text) ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
-                return EncodingFor(contentType).GetBytes(text);
-            case IDictionary form when contentType is not null && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase):
-                return Encoding.UTF8.GetBytes(FormEncode(form));
+                encoded = BodyEncoding.FromText(text, contentType);
+                break;
+            case IDictionary form when BodyEncoding.IsForm(contentType):
+                encoded = BodyEncoding.FromForm(Pairs(form), contentType!);
+                break;
             default:
-                contentType ??= "application/json; charset=utf-8";
+                string json;
                 try
                 {
-                    return EncodingFor(contentType).GetBytes(_toJson(value));
+                    json = _toJson(value);
                 }
                 catch (Exception ex)
                 {
                     throw new InvalidItemException(ErrorIds.InvalidBody, "the body could not be converted to JSON: " + ex.Message);
                 }
+
+                encoded = BodyEncoding.FromJson(json, contentType);
+                break;
         }
+
+        contentType = encoded.ContentType;
+        return encoded.Bytes;
     }
 
-    private static Encoding EncodingFor(string contentType)
+    /// <summary>A dictionary's entries as text pairs, in its own order; a key with an array of values is repeated for each.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Pairs(IDictionary dictionary)
     {
-        if (MediaTypeHeaderValue.TryParse(contentType, out var parsed) && !string.IsNullOrEmpty(parsed.CharSet))
+        foreach (DictionaryEntry entry in dictionary)
         {
-            try
+            var key = ToText(entry.Key);
+            var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
+            if (value is IEnumerable values and not string and not IDictionary)
             {
-                return Encoding.GetEncoding(parsed.CharSet.Trim('"'));
+                foreach (var element in values)
+                {
+                    yield return new KeyValuePair<string, string>(key, ToText(element));
+                }
+
+                continue;
             }
-            catch (ArgumentException)
-            {
-                throw new InvalidItemException(ErrorIds.InvalidHeader, $"the charset '{parsed.CharSet}' of the content type is not known");
-            }
+
+            yield return new KeyValuePair<string, string>(key, ToText(value));
         }
-
-        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-    }
-
-    private static string FormEncode(IDictionary form)
-    {
-        var builder = new StringBuilder();
-        foreach (DictionaryEntry entry in form)
-        {
-            if (builder.Length > 0)
-            {
-                builder.Append('&');
-            }
-
-            builder.Append(WebUtility.UrlEncode(ToText(entry.Key))).Append('=').Append(WebUtility.UrlEncode(ToText(entry.Value)));
-        }
-
-        return builder.ToString();
     }
 
     private static void AddHeader(string name, string value, List<KeyValuePair<string, string>> headers, List<KeyValuePair<string, string>> sensitive, string source)
     {
-        if (name.Length == 0 || !IsToken(name))
-        {
-            throw new InvalidItemException(ErrorIds.InvalidHeader, $"the header name '{Printable(name)}' in {source} is not valid (no spaces, colons or control characters)");
-        }
-
-        foreach (var c in value)
-        {
-            if (c == '\r' || c == '\n' || c == '\0')
-            {
-                var shown = s_sensitive.Contains(name) ? "(hidden)" : "'" + Printable(value) + "'";
-                throw new InvalidItemException(ErrorIds.InvalidHeader, $"the value {shown} of header '{name}' in {source} contains CR, LF or NUL, which could inject headers");
-            }
-        }
-
-        Replace(s_sensitive.Contains(name) ? sensitive : headers, name, value);
+        RequestRules.ValidateHeader(name, value, source);
+        Replace(RequestRules.IsSensitiveHeader(name) ? sensitive : headers, name, value);
     }
 
     private static void Replace(List<KeyValuePair<string, string>> headers, string name, string value)
     {
         headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
         headers.Add(new KeyValuePair<string, string>(name, value));
-    }
-
-    private static bool LooksLikeJson(string text)
-    {
-        var trimmed = text.TrimStart();
-        return trimmed.StartsWith("{", StringComparison.Ordinal) || trimmed.StartsWith("[", StringComparison.Ordinal);
-    }
-
-    private static bool IsToken(string text)
-    {
-        foreach (var c in text)
-        {
-            if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".IndexOf(c) >= 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool IsHex(string text)
-    {
-        foreach (var c in text)
-        {
-            if (!Uri.IsHexDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static string Printable(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            builder.Append(c switch
-            {
-                '\r' => "\\r",
-                '\n' => "\\n",
-                '\0' => "\\0",
-                _ when char.IsControl(c) => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
-                _ => c.ToString(),
-            });
-        }
-
-        return builder.ToString();
     }
 
     internal static string ToText(object? value)

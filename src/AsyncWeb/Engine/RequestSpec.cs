@@ -35,6 +35,9 @@ internal sealed class RequestSpec
     /// <summary>Directory to stream into, choosing the file name from the response; null when OutFile is set or no download.</summary>
     public string? OutDirectory { get; init; }
 
+    /// <summary>True when the body goes to a file (OutFile or OutDirectory) rather than into memory.</summary>
+    public bool IsDownload => OutFile is not null || OutDirectory is not null;
+
     /// <summary>Expected SHA-256 of the body (hex, upper case), verified while streaming.</summary>
     public string? ExpectedSha256 { get; init; }
 

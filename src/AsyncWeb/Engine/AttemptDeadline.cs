@@ -1,0 +1,128 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace AsyncWeb.Engine;
+
+/// <summary>
+/// The deadlines of one attempt on one cancellation token: the silence (operation) deadline, which
+/// first also allows for opening a connection and is pushed back whenever the server sends
+/// something, and the fixed whole-attempt deadline (TimeoutSec). One timer is armed for whichever
+/// comes first; which one fired is told by the clock afterwards.
+/// </summary>
+internal sealed class AttemptDeadline : IDisposable
+{
+    private static readonly long s_tolerance = Stopwatch.Frequency / 50;
+    private readonly CancellationTokenSource _source;
+    private readonly TimeSpan _silence;
+    private readonly long _attemptDeadline;
+
+    private AttemptDeadline(CancellationToken item, TimeSpan silence, TimeSpan attempt)
+    {
+        _source = CancellationTokenSource.CreateLinkedTokenSource(item);
+        _silence = silence;
+        _attemptDeadline = attempt > TimeSpan.Zero
+            ? Stopwatch.GetTimestamp() + (long)(attempt.TotalSeconds * Stopwatch.Frequency)
+            : long.MaxValue;
+    }
+
+    /// <summary>Cancelled when a deadline passes or the item is cancelled.</summary>
+    public CancellationToken Token => _source.Token;
+
+    /// <summary>
+    /// Starts the deadlines of an attempt. The first wait covers opening a connection too. On net8.0 the
+    /// connect callback bounds DNS and connect by ConnectTimeout, so a slow connect is reported as
+    /// ConnectTimeout, never as server silence; netstandard2.0's HttpClientHandler has no such callback,
+    /// so there this allowance is the only bound and a connect that never completes reads as OperationTimeout.
+    /// </summary>
+    public static AttemptDeadline Start(CancellationToken item, BatchOptions options)
+    {
+        var deadline = new AttemptDeadline(item, options.OperationTimeout, options.Timeout);
+        deadline.Arm(options.OperationTimeout > TimeSpan.Zero ? options.OperationTimeout + options.ConnectTimeout : TimeSpan.Zero);
+        return deadline;
+    }
+
+    /// <summary>The server said something: the silence deadline starts again.</summary>
+    public void Restart() => Arm(_silence);
+
+    /// <summary>The client, not the server, is waiting (for memory): only the whole-attempt deadline runs until <see cref="Restart"/>.</summary>
+    public void Hold()
+    {
+        if (_attemptDeadline != long.MaxValue)
+        {
+            Arm(TimeSpan.Zero);
+            return;
+        }
+
+        try
+        {
+            _source.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt already ended.
+        }
+    }
+
+    /// <summary>Which deadline cancelled the attempt, if one did.</summary>
+    public TimerFired Fired()
+    {
+        if (!_source.IsCancellationRequested)
+        {
+            return TimerFired.None;
+        }
+
+        return _attemptDeadline != long.MaxValue && Stopwatch.GetTimestamp() >= _attemptDeadline - s_tolerance
+            ? TimerFired.Request
+            : TimerFired.Operation;
+    }
+
+    public void Dispose() => _source.Dispose();
+
+    private void Arm(TimeSpan silence)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var due = silence > TimeSpan.Zero ? now + (long)(silence.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        if (_attemptDeadline < due)
+        {
+            due = _attemptDeadline;
+        }
+
+        if (due == long.MaxValue)
+        {
+            return;
+        }
+
+        var wait = TimeSpan.FromSeconds(Math.Max(due - now, 1) / (double)Stopwatch.Frequency);
+        try
+        {
+            _source.CancelAfter(wait);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt already ended.
+        }
+    }
+}
+
+/// <summary>The whole item's deadline (TotalTimeoutSec), across attempts, retry delays and rate-limit waits.</summary>
+internal sealed class ItemDeadline : IDisposable
+{
+    private readonly CancellationTokenSource _source;
+
+    public ItemDeadline(CancellationToken batch, TimeSpan total)
+    {
+        _source = CancellationTokenSource.CreateLinkedTokenSource(batch);
+        if (total > TimeSpan.Zero)
+        {
+            _source.CancelAfter(total);
+        }
+    }
+
+    public CancellationToken Token => _source.Token;
+
+    /// <summary>True when the item's own deadline passed (not the batch's cancellation).</summary>
+    public bool Expired(CancellationToken batch) => _source.IsCancellationRequested && !batch.IsCancellationRequested;
+
+    public void Dispose() => _source.Dispose();
+}

@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using AsyncWeb.Files;
+
+namespace AsyncWeb.Engine;
+
+/// <summary>
+/// Builds the HttpRequestMessage of one hop: version, body and its Content-Type, the item's headers
+/// (credentials only on the same origin), the Accept-Encoding its target wants (identity for a file, the
+/// decodable codings for memory), and Range/If-Range
+/// when a partial download is continued.
+/// </summary>
+internal sealed class RequestMessageFactory
+{
+    private readonly Version _version;
+
+    public RequestMessageFactory(BatchOptions options) => _version = options.HttpVersion;
+
+    public HttpRequestMessage Create(RequestSpec spec, Hop hop, ResumePoint? resume)
+    {
+        var message = new HttpRequestMessage(new HttpMethod(hop.Method), hop.Uri)
+        {
+            Version = _version,
+#if NET
+            VersionPolicy = _version.Major >= 2 && hop.Uri.Scheme == Uri.UriSchemeHttp
+                ? HttpVersionPolicy.RequestVersionExact
+                : HttpVersionPolicy.RequestVersionOrLower,
+#endif
+        };
+#if !NET
+        // .NET Framework sends a body only after "Expect: 100-continue" is answered or 350 ms pass.
+        message.Headers.ExpectContinue = false;
+#endif
+        if (hop.SendsBody && spec.Body is not null)
+        {
+            message.Content = new ByteArrayContent(spec.Body);
+            if (spec.ContentType is not null)
+            {
+                message.Content.Headers.TryAddWithoutValidation("Content-Type", spec.ContentType);
+            }
+        }
+
+        AddHeaders(message, spec.Headers);
+        if (hop.SameOrigin)
+        {
+            AddHeaders(message, spec.SensitiveHeaders);
+        }
+
+        if (!message.Headers.Contains("Accept-Encoding"))
+        {
+            // Bytes on disk are the server's bytes, resumable by Range in the same unit (as curl -o); bodies
+            // read into memory are decoded (ContentCoding), so they may come compressed. Nothing else is
+            // appended: the connection pool decodes nothing. A header the user gave is sent as given.
+            message.Headers.TryAddWithoutValidation("Accept-Encoding", spec.IsDownload ? ContentCoding.Identity : ContentCoding.Offered);
+        }
+
+        if (resume is not null)
+        {
+            message.Headers.Range = new RangeHeaderValue(resume.Length, null);
+            message.Headers.TryAddWithoutValidation("If-Range", resume.Validator);
+        }
+
+        return message;
+    }
+
+    private static void AddHeaders(HttpRequestMessage message, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        foreach (var header in headers)
+        {
+            if (!message.Headers.TryAddWithoutValidation(header.Key, header.Value) && message.Content is not null)
+            {
+                message.Content.Headers.Remove(header.Key);
+                message.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+    }
+}

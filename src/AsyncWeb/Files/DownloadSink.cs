@@ -1,0 +1,163 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using AsyncWeb.Engine;
+
+namespace AsyncWeb.Files;
+
+/// <summary>What a download produced: the file, its length and hash, or why it was not kept.</summary>
+internal sealed record DownloadResult(string OutFile, long ContentLength, string? Sha256, bool Resumed, WebBatchError? Failure = null);
+
+/// <summary>Marks a local file failure, so it is not mistaken for a network one.</summary>
+internal sealed class FileWriteException : IOException
+{
+    public FileWriteException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
+
+/// <summary>
+/// Streams a body to its target, byte for byte as received: into a temporary (or -Resume partial) file
+/// beside it, hashed (SHA-256) on the way, checked against an expected hash, then renamed into place.
+/// Local file failures surface as <see cref="FileWriteException"/>.
+/// </summary>
+internal sealed class DownloadSink
+{
+    private const int CopyBufferSize = 128 * 1024;
+    private readonly ExistingFileAction _existing;
+    private readonly bool _resume;
+    private readonly ByteCounter _received;
+    private readonly StaleTempFiles _stale = new();
+
+    public DownloadSink(ExistingFileAction existing, bool resume, ByteCounter received)
+    {
+        _existing = existing;
+        _resume = resume;
+        _received = received;
+    }
+
+    /// <param name="target">Where the body goes (a writing decision).</param>
+    /// <param name="response">The response whose body is written.</param>
+    /// <param name="resume">The partial file the request asked to continue, if any.</param>
+    /// <param name="expectedSha256">The hash the body must have, upper case, if any.</param>
+    /// <param name="deadline">Restarted before each read: the server's silence is what counts.</param>
+    public async Task<DownloadResult> WriteAsync(string target, HttpResponseMessage response, ResumePoint? resume, string? expectedSha256, AttemptDeadline deadline)
+    {
+        var token = deadline.Token;
+        var resuming = ResumeState.Continues((int)response.StatusCode, response.Content.Headers.ContentRange, resume);
+        AtomicFileWriter writer;
+        try
+        {
+            _stale.SweepOnce(Path.GetDirectoryName(target)!);
+            if (!resuming && _resume)
+            {
+                ResumeState.Discard(target);
+            }
+
+            writer = resuming
+                ? await AtomicFileWriter.ContinueAsync(target, token).ConfigureAwait(false)
+                : AtomicFileWriter.Create(target, resumable: _resume);
+            if (_resume && !resuming)
+            {
+                ResumeState.SaveValidator(target, response);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FileWriteException($"could not create the file '{target}': {ex.Message}", ex);
+        }
+
+        using (writer)
+        {
+            // The bytes as received: the request asked for no encoding, and nothing is decoded on the way to disk.
+            using var stream = await ResponseBodyStream.OpenAsync(response, token).ConfigureAwait(false);
+            await CopyAsync(stream, writer, target, deadline).ConfigureAwait(false);
+
+            var hash = writer.HashHex();
+            if (expectedSha256 is not null && !string.Equals(hash, expectedSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                writer.Abort();
+                ResumeState.Discard(target);
+                return new DownloadResult(target, writer.BytesWritten, null, resuming, new WebBatchError(ErrorIds.HashMismatch, FailureCategory.File,
+                    $"the SHA-256 of the body is {hash}, expected {expectedSha256.ToUpperInvariant()}; '{target}' was not written"));
+            }
+
+            try
+            {
+                writer.Commit(overwrite: _existing == ExistingFileAction.Overwrite);
+            }
+            catch (IOException) when (File.Exists(target) && _existing != ExistingFileAction.Overwrite)
+            {
+                return new DownloadResult(target, writer.BytesWritten, null, resuming, DownloadTargets.Exists(target));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new FileWriteException($"could not move the download into place at '{target}': {ex.Message}", ex);
+            }
+
+            return new DownloadResult(target, writer.BytesWritten, hash, resuming);
+        }
+    }
+
+    /// <summary>
+    /// Copies the body to the file with two pooled buffers: while one chunk is hashed and written on
+    /// the thread pool, the next is read from the network (hashing alone runs at about the speed of
+    /// loopback I/O, so doing both in turn halves throughput).
+    /// </summary>
+    private async Task CopyAsync(Stream stream, AtomicFileWriter writer, string target, AttemptDeadline deadline)
+    {
+        var token = deadline.Token;
+        var current = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var spare = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var pending = Task.CompletedTask;
+        try
+        {
+            while (true)
+            {
+                deadline.Restart();
+                var n = await stream.ReadAsync(current.AsMemory(0, CopyBufferSize), token).ConfigureAwait(false);
+                await pending.ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                _received.Add(n);
+                pending = WriteChunkAsync(writer, current, n, target, token);
+                (current, spare) = (spare, current);
+            }
+        }
+        finally
+        {
+            // A buffer goes back to the pool only when no write still uses it.
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (Exception) when (!pending.IsCompletedSuccessfully)
+            {
+                // Already surfaced by the loop, or superseded by the exception leaving it.
+            }
+
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(spare);
+        }
+    }
+
+    private static Task WriteChunkAsync(AtomicFileWriter writer, byte[] buffer, int count, string target, CancellationToken token) =>
+        Task.Run(async () =>
+        {
+            try
+            {
+                await writer.WriteAsync(buffer.AsMemory(0, count), token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new FileWriteException($"writing '{target}' failed: {ex.Message}", ex);
+            }
+        }, token);
+}
