@@ -15,7 +15,7 @@ namespace AsyncWeb.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AsyncWebBatch", DefaultParameterSetName = "Default")]
 [OutputType(typeof(WebBatchResult))]
-public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
+public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
 {
     private BatchEngine? _engine;
     private BatchPump? _pump;
@@ -258,6 +258,8 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -SkipExisting contradict each other; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
         }
 
+        var pagination = PaginationParameters();
+
         var partition = ParsePartition();
 
         var options = new BatchOptions
@@ -291,6 +293,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
                 : null,
             RequestsPerSecond = RequestsPerSecond,
             RateLimitPerHost = RateLimitPerHost,
+            Pagination = pagination,
         };
 
         var lease = Session is not null ? null : ClientPool.Rent(new HandlerSettings(
@@ -411,6 +414,11 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         catch (InvalidItemException invalid)
         {
             return (null, InvalidItem(index, item, invalid));
+        }
+
+        if (PaginatedDownload(index, item, spec) is { } refused)
+        {
+            return (null, refused);
         }
 
         if (spec.OutFile is not null && !_engine!.Claims.TryClaim(spec.OutFile, index, out var owner))

@@ -40,6 +40,7 @@ internal sealed record AttemptOutcome
     {
         Redactor = redactor,
         Index = spec.Index,
+        PageIndex = spec.PageIndex,
         Uri = spec.Uri,
         Method = spec.Method,
         Input = spec.Input,
@@ -102,3 +103,4 @@ internal sealed record AttemptOutcome
         };
     }
 }
+

@@ -11,14 +11,18 @@ namespace AsyncWeb.Engine;
 /// <summary>Something the pipeline thread must write: a finished result or a verbose line.</summary>
 internal readonly struct EngineEvent
 {
-    public EngineEvent(WebBatchResult? result, string? verbose)
+    public EngineEvent(WebBatchResult? result, string? verbose, bool morePages = false)
     {
         Result = result;
         Verbose = verbose;
+        MorePages = morePages;
     }
 
     public WebBatchResult? Result { get; }
     public string? Verbose { get; }
+
+    /// <summary>True when more results of the same item follow (its next pages): -Ordered waits for them before the next item.</summary>
+    public bool MorePages { get; }
 }
 
 /// <summary>
@@ -37,7 +41,7 @@ internal sealed class BatchEngine : IDisposable
     private readonly object _gate = new();
     private readonly LinkedList<RequestSpec> _waiting = new();
     private readonly Dictionary<string, int> _activeByHost = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<long, WebBatchResult> _reorder = new();
+    private readonly Dictionary<(long Index, int PageIndex), EngineEvent> _reorder = new();
     private readonly Queue<EngineEvent> _ready = new();
 
     // -Ordered: indexes in the order they were admitted, which is input order. Not a counter: with
@@ -47,6 +51,13 @@ internal sealed class BatchEngine : IDisposable
     private int _running;
     private int _outstanding;
     private long _completed;
+
+    // ---- Pagination (issue 13): pages due are held by the scheduler until a slot (and capacity) lets them start ----
+    private readonly PagePlanner? _planner;
+    private readonly PageScheduler _pages = new();
+    private readonly Func<RequestSpec, bool> _mayStartPage;
+    private int _nextPage;      // -Ordered: the PageIndex of the head item that leaves next
+    private long _head = -1;    // -Ordered: the item whose results leave next (written by the pipeline thread)
 
     public BatchEngine(HttpClient client, BatchOptions options)
     {
@@ -60,6 +71,8 @@ internal sealed class BatchEngine : IDisposable
         _capacity = options.ThrottleLimitPerHost > 0 || options.Ordered
             ? options.ThrottleLimit * 4
             : options.ThrottleLimit;
+        _planner = options.Pagination is { } pagination ? new PagePlanner(pagination, options) : null;
+        _mayStartPage = MayStartPage;
     }
 
     /// <summary>Cancelled by Ctrl+C, -ErrorAction Stop or a downstream Select-Object -First.</summary>
@@ -67,8 +80,22 @@ internal sealed class BatchEngine : IDisposable
 
     public FileClaims Claims { get; }
 
-    /// <summary>Items admitted (or posted) whose result the pipeline has not yet taken.</summary>
-    public int Outstanding => Volatile.Read(ref _outstanding);
+    /// <summary>Items admitted (or posted) whose result the pipeline has not yet taken, and pages due but not yet started.</summary>
+    public int Outstanding
+    {
+        get
+        {
+            if (_planner is null)
+            {
+                return Volatile.Read(ref _outstanding);
+            }
+
+            lock (_gate)
+            {
+                return Volatile.Read(ref _outstanding) + _pages.Count;
+            }
+        }
+    }
 
     public int Running => Volatile.Read(ref _running);
 
@@ -95,6 +122,11 @@ internal sealed class BatchEngine : IDisposable
     /// <summary>Admits one request; call only when <see cref="HasCapacity"/> is true.</summary>
     public void Submit(RequestSpec spec)
     {
+        if (_planner is not null)
+        {
+            spec = _planner.Start(spec);
+        }
+
         Admitted(spec.Index);
         bool start;
         lock (_gate)
@@ -143,6 +175,10 @@ internal sealed class BatchEngine : IDisposable
             }
 
             Accept(raw);
+            if (raw.Result is not null)
+            {
+                ReleasePages(); // a taken result may be the capacity a due page waits for
+            }
         }
     }
 
@@ -180,6 +216,11 @@ internal sealed class BatchEngine : IDisposable
         catch (ObjectDisposedException)
         {
         }
+
+        lock (_gate)
+        {
+            _pages.Clear();
+        }
     }
 
     /// <summary>After <see cref="Cancel"/>: waits (bounded) until running requests have unwound and cleaned up their files.</summary>
@@ -214,11 +255,22 @@ internal sealed class BatchEngine : IDisposable
             return;
         }
 
-        _reorder[raw.Result.Index] = raw.Result;
-        while (_admitted.Count > 0 && _reorder.Remove(_admitted.Peek(), out var inOrder))
+        // An item's results leave in PageIndex order, all of them before the next item's.
+        _reorder[(raw.Result.Index, raw.Result.PageIndex)] = raw;
+        while (_admitted.Count > 0 && _reorder.Remove((_admitted.Peek(), _nextPage), out var inOrder))
         {
-            _admitted.Dequeue();
-            Hand(inOrder);
+            if (inOrder.MorePages)
+            {
+                _nextPage++;
+            }
+            else
+            {
+                _admitted.Dequeue();
+                _nextPage = 0;
+                Volatile.Write(ref _head, _admitted.Count > 0 ? _admitted.Peek() : -1);
+            }
+
+            Hand(inOrder.Result!);
         }
     }
 
@@ -237,6 +289,10 @@ internal sealed class BatchEngine : IDisposable
         if (_options.Ordered)
         {
             _admitted.Enqueue(index);
+            if (_admitted.Count == 1)
+            {
+                Volatile.Write(ref _head, index);
+            }
         }
     }
 
@@ -262,8 +318,11 @@ internal sealed class BatchEngine : IDisposable
         }
     }
 
-    private void Launch(RequestSpec spec) =>
+    private void Launch(RequestSpec spec)
+    {
+        spec.Chain?.Started();
         Task.Run(() => RunOneAsync(spec));
+    }
 
     private async Task RunOneAsync(RequestSpec spec)
     {
@@ -278,6 +337,7 @@ internal sealed class BatchEngine : IDisposable
             result = new WebBatchResult
             {
                 Index = spec.Index,
+                PageIndex = spec.PageIndex,
                 Uri = spec.Uri,
                 Method = spec.Method,
                 Input = spec.Input,
@@ -286,8 +346,18 @@ internal sealed class BatchEngine : IDisposable
             };
         }
 
-        _events.Enqueue(new EngineEvent(result, null));
-        Interlocked.Increment(ref _completed);
+        var followUp = spec.Chain is null ? null : FollowPage(spec, result);
+        _events.Enqueue(new EngineEvent(result, null, followUp?.MorePages ?? false));
+        if (followUp?.Failure is { } failure)
+        {
+            _events.Enqueue(new EngineEvent(failure, null));
+        }
+
+        if (followUp?.MorePages != true || followUp.Failure is not null)
+        {
+            Interlocked.Increment(ref _completed);
+        }
+
         Finished(spec.HostKey);
         _signal.Release();
     }
@@ -310,6 +380,7 @@ internal sealed class BatchEngine : IDisposable
                 }
             }
 
+            StartPages(ref next);
             for (var node = _waiting.First; node is not null && _running < _options.ThrottleLimit;)
             {
                 var following = node.Next;
@@ -337,5 +408,97 @@ internal sealed class BatchEngine : IDisposable
     {
         _events.Enqueue(new EngineEvent(null, message));
         _signal.Release();
+    }
+
+    // ---- Pagination (issue 13) ----
+
+    /// <summary>
+    /// After a page: what follows it is held (or counted, for a failure in the next page's place) before the page's
+    /// result becomes visible, so the batch never looks finished while the item still has pages to come.
+    /// </summary>
+    private PageFollowUp FollowPage(RequestSpec page, WebBatchResult result)
+    {
+        page.Chain!.Ended();
+        if (_cancel.IsCancellationRequested)
+        {
+            return PageFollowUp.Last;
+        }
+
+        var followUp = _planner!.Plan(page, result);
+        if (followUp.Verbose is { } line && _options.VerboseEvents)
+        {
+            Post(line);
+        }
+
+        if (followUp.Failure is not null)
+        {
+            Interlocked.Increment(ref _outstanding);
+        }
+        else if (followUp.Next is not null || followUp.Range is not null)
+        {
+            lock (_gate)
+            {
+                _pages.Hold(followUp);
+            }
+        }
+
+        return followUp;
+    }
+
+    /// <summary>Starts the due pages that may start now (pipeline thread, after it took results).</summary>
+    private void ReleasePages()
+    {
+        if (_planner is null)
+        {
+            return;
+        }
+
+        List<RequestSpec>? next = null;
+        lock (_gate)
+        {
+            StartPages(ref next);
+        }
+
+        if (next is not null)
+        {
+            foreach (var spec in next)
+            {
+                Launch(spec);
+            }
+        }
+    }
+
+    /// <summary>Under the lock: takes due pages while slots are free; each counts as outstanding from now on.</summary>
+    private void StartPages(ref List<RequestSpec>? next)
+    {
+        if (_planner is null)
+        {
+            return;
+        }
+
+        while (_running < _options.ThrottleLimit && _pages.Count > 0 && _pages.Take(_mayStartPage) is { } page)
+        {
+            MarkStarted(page.HostKey);
+            Interlocked.Increment(ref _outstanding);
+            (next ??= new List<RequestSpec>()).Add(page);
+        }
+    }
+
+    /// <summary>
+    /// A page starts under the same limits as an admitted item: its host's slot, and room among the results not
+    /// yet taken (count and bytes). Under -Ordered the item whose results leave next may always have one page
+    /// running, since the results that fill the room may be waiting for exactly that page.
+    /// </summary>
+    private bool MayStartPage(RequestSpec page)
+    {
+        if (!CanStart(page.HostKey))
+        {
+            return false;
+        }
+
+        var outstanding = Volatile.Read(ref _outstanding);
+        return outstanding == 0
+            || (outstanding < _capacity && !_budget.IsFull)
+            || (_options.Ordered && page.Index == Volatile.Read(ref _head) && page.Chain!.InFlight == 0);
     }
 }

@@ -71,6 +71,11 @@ internal sealed class BatchOptions
     public CircuitBreakerSettings? CircuitBreaker { get; init; }
     public double RequestsPerSecond { get; init; }
     public bool RateLimitPerHost { get; init; }
+
+    // ---- Pagination (issue 13) ----
+
+    /// <summary>How an item's pages are followed; null when they are not.</summary>
+    public PaginationOptions? Pagination { get; init; }
 }
 
 /// <summary>Retry behaviour; MaximumRetryCount 0 means a single attempt.</summary>

@@ -48,7 +48,7 @@ internal sealed class RequestRunner : IDisposable
     {
         var startTime = DateTimeOffset.Now;
         var started = Stopwatch.GetTimestamp();
-        _verbose?.Invoke($"#{spec.Index} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
+        _verbose?.Invoke($"{spec.Label} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
 
         AttemptOutcome outcome;
         int attempts;
@@ -62,7 +62,7 @@ internal sealed class RequestRunner : IDisposable
 
         var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started), attempts, _options.Redactor);
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
+            $"{spec.Label} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
     }
 

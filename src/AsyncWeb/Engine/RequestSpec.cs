@@ -3,20 +3,24 @@ using System.Collections.Generic;
 
 namespace AsyncWeb.Engine;
 
-/// <summary>One request as the engine sees it: already validated, with the body as bytes.</summary>
-internal sealed class RequestSpec
+/// <summary>
+/// One request as the engine sees it: already validated, with the body as bytes. A record, so that a next
+/// page is this request with another URI (<c>spec with { ... }</c>) and keeps every other property.
+/// </summary>
+internal sealed record RequestSpec
 {
     public RequestSpec(long index, Uri uri, string hostKey, string method, object? input)
     {
         Index = index;
         Uri = uri;
+        Origin = uri;
         HostKey = hostKey;
         Method = method;
         Input = input;
     }
 
     public long Index { get; }
-    public Uri Uri { get; }
+    public Uri Uri { get; init; }
     public string Method { get; }
     public object? Input { get; }
 
@@ -42,7 +46,28 @@ internal sealed class RequestSpec
     public string? ExpectedSha256 { get; init; }
 
     /// <summary>Host key used by the per-host limits, e.g. "example.com:443" (see <see cref="KeyOf"/>).</summary>
-    public string HostKey { get; }
+    public string HostKey { get; init; }
+
+    // ---- Pagination (issue 13) ----
+
+    /// <summary>The item's first URI: its credentials (SensitiveHeaders) belong to this origin, on every page and redirect.</summary>
+    public Uri Origin { get; init; }
+
+    /// <summary>Which page of the item this request fetches: 0 for the item's own request, 1 for the next page ...</summary>
+    public int PageIndex { get; init; }
+
+    /// <summary>The item's pagination state when -FollowRelLink, -NextLink or -TotalCount is on; null otherwise.</summary>
+    public PageChain? Chain { get; init; }
+
+    /// <summary>"#3", or "#3 page 2": how verbose lines name this request.</summary>
+    public string Label => PageIndex == 0
+        ? "#" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : "#" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + " page " + PageIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Never the headers (they may hold credentials): what a message may show.</summary>
+    public override string ToString() => Label + " " + Method + " " + UriRedaction.Redact(Uri);
+
+    // ---- end of pagination ----
 
     /// <summary>host[:port] in IDN form; throws UriFormatException for a host that is not a valid international name.</summary>
     public static string KeyOf(Uri uri) =>

@@ -80,6 +80,13 @@ public sealed partial class WebBatchResult
     /// <summary>Protocol version of the final response, e.g. 1.1 or 2.0.</summary>
     public Version? ProtocolVersion { get; internal set; }
 
+    // ---- Pagination (issue 13) ----
+
+    /// <summary>Which page of its item this result is: 0 for the item's own request, 1 for the next page ... (-FollowRelLink, -NextLink, -TotalCount).</summary>
+    public int PageIndex { get; internal set; }
+
+    // ---- end of issue 13 ----
+
     internal static readonly IReadOnlyDictionary<string, string[]> EmptyHeaders =
         new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
 
@@ -97,7 +104,7 @@ public sealed partial class WebBatchResult
 
     /// <inheritdoc />
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"[{Index}] {StatusCode} {Method} {RedactedUri}{(Error is null ? string.Empty : " " + Error.ErrorId)}");
+        string.Create(CultureInfo.InvariantCulture, $"[{Index}{(PageIndex > 0 ? " page " + PageIndex.ToString(CultureInfo.InvariantCulture) : string.Empty)}] {StatusCode} {Method} {RedactedUri}{(Error is null ? string.Empty : " " + Error.ErrorId)}");
 }
 
 /// <summary>Why one item failed: a stable ErrorId that scripts can match on, and a readable message.</summary>
