@@ -107,6 +107,7 @@ app.MapTestEndpoints(stats);
 app.MapProbeEndpoints();
 app.MapEncodedEndpoints();
 app.MapPageEndpoints();
+app.MapFileEndpoints();
 
 await app.StartAsync();
 // offline: the server itself never fetches the issuer it does not have.

@@ -169,6 +169,10 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Resume { get; set; }
 
+    /// <summary>Download only what changed (issue 13): keep each file's ETag and Last-Modified, ask with If-None-Match / If-Modified-Since, skip on 304.</summary>
+    [Parameter]
+    public SwitchParameter IfChanged { get; set; }
+
     /// <summary>Retries after a transient failure (connection, timeout, 408/429/5xx). Default 0.</summary>
     [Parameter]
     [ValidateRange(0, 100)]
@@ -258,6 +262,12 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -SkipExisting contradict each other; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
         }
 
+        if (IfChanged && SkipExisting)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-IfChanged replaces a file that changed on the server; -SkipExisting never replaces one: choose one"),
+                "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+        }
+
         var pagination = PaginationParameters();
 
         var partition = ParsePartition();
@@ -275,7 +285,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             MaximumRedirection = MaximumRedirection,
             AllowInsecureRedirect = AllowInsecureRedirect,
             HttpVersion = ValidVersion(HttpVersion),
-            ExistingFile = Force ? ExistingFileAction.Overwrite : SkipExisting ? ExistingFileAction.Skip : ExistingFileAction.Fail,
+            ExistingFile = Force || IfChanged ? ExistingFileAction.Overwrite : SkipExisting ? ExistingFileAction.Skip : ExistingFileAction.Fail,
             Resume = Resume,
             MaximumResponseSize = MaximumResponseSize,
             MaximumBufferSize = MaximumBufferSize,
@@ -294,6 +304,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             RequestsPerSecond = RequestsPerSecond,
             RateLimitPerHost = RateLimitPerHost,
             Pagination = pagination,
+            IfChanged = IfChanged,
         };
 
         var lease = Session is not null ? null : ClientPool.Rent(new HandlerSettings(

@@ -22,6 +22,9 @@ internal sealed record AttemptOutcome
     public bool Resumed { get; init; }
     public bool Skipped { get; init; }
 
+    /// <summary>Why nothing was written: FileExists or NotModified (see <see cref="SkipReasons"/>).</summary>
+    public string? SkipReason { get; init; }
+
     /// <summary>Set when the attempt failed (transport, timeout, HTTP status, file).</summary>
     public WebBatchError? Failure { get; init; }
 
@@ -60,6 +63,7 @@ internal sealed record AttemptOutcome
         Sha256 = Sha256,
         Resumed = Resumed,
         Skipped = Skipped,
+        SkipReason = SkipReason,
         Error = redactor.Redact(Failure), // a message may quote a redirect target
     };
 
@@ -104,3 +108,12 @@ internal sealed record AttemptOutcome
     }
 }
 
+/// <summary>The values of <see cref="WebBatchResult.SkipReason"/>: scripts match on them.</summary>
+internal static class SkipReasons
+{
+    /// <summary>-SkipExisting: the file already existed, nothing was written.</summary>
+    public const string FileExists = "FileExists";
+
+    /// <summary>-IfChanged: the server answered 304 Not Modified, the file stands as it was.</summary>
+    public const string NotModified = "NotModified";
+}

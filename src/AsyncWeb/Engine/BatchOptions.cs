@@ -72,10 +72,13 @@ internal sealed class BatchOptions
     public double RequestsPerSecond { get; init; }
     public bool RateLimitPerHost { get; init; }
 
-    // ---- Pagination (issue 13) ----
+    // ---- Pagination and conditional re-fetch (issue 13) ----
 
     /// <summary>How an item's pages are followed; null when they are not.</summary>
     public PaginationOptions? Pagination { get; init; }
+
+    /// <summary>-IfChanged: downloads keep their validators and are asked for again only if changed (If-None-Match / If-Modified-Since).</summary>
+    public bool IfChanged { get; init; }
 }
 
 /// <summary>Retry behaviour; MaximumRetryCount 0 means a single attempt.</summary>

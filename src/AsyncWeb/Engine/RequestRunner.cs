@@ -25,6 +25,7 @@ internal sealed class RequestRunner : IDisposable
     private readonly DownloadSink _sink;
     private readonly ResponseBodyReader _bodies;
     private readonly BodyBudget _budget;
+    private readonly ConditionalFetch? _ifChanged;
 
     public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose)
     {
@@ -36,6 +37,7 @@ internal sealed class RequestRunner : IDisposable
         _targets = new DownloadTargets(claims, options.ExistingFile);
         _sink = new DownloadSink(options.ExistingFile, options.Resume, _received);
         _bodies = new ResponseBodyReader(options.MaximumResponseSize, _received);
+        _ifChanged = options.IfChanged ? new ConditionalFetch(options, verbose) : null;
     }
 
     /// <summary>Releases the rate limiters' timers.</summary>
@@ -79,16 +81,17 @@ internal sealed class RequestRunner : IDisposable
         }
 
         var attempts = 0;
+        var conditional = _ifChanged?.Prepare(spec); // -IfChanged: asks only if the file changed on the server
         using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
         try
         {
-            var outcome = await _resilience.ExecuteAsync(spec, (s, ct) =>
+            var outcome = await _resilience.ExecuteAsync(conditional?.Spec ?? spec, (s, ct) =>
             {
                 attempts++;
                 lease.Reset();
                 return AttemptAsync(s, fileTarget, lease, ct);
             }, item.Token).ConfigureAwait(false);
-            return (outcome, attempts);
+            return (conditional is null ? outcome : _ifChanged!.Finish(conditional, outcome), attempts);
         }
         catch (OperationCanceledException) when (item.Expired(batchToken))
         {
@@ -185,5 +188,5 @@ internal sealed class RequestRunner : IDisposable
 
     /// <summary>The outcome of a download target that is not written: skipped (with its path) or failed.</summary>
     private static AttemptOutcome Unwritten(AttemptOutcome head, DownloadTarget target) =>
-        target.Skip ? head with { Skipped = true, OutFile = target.Path } : head with { Failure = target.Failure };
+        target.Skip ? head with { Skipped = true, SkipReason = SkipReasons.FileExists, OutFile = target.Path } : head with { Failure = target.Failure };
 }

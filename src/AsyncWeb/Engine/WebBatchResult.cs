@@ -32,7 +32,7 @@ public sealed partial class WebBatchResult
     /// <summary>True when a response arrived and its status is not an error (or -SkipHttpErrorCheck was given), and any download completed.</summary>
     public bool Success => Error is null;
 
-    /// <summary>True when the item was not requested because its file already existed (-SkipExisting).</summary>
+    /// <summary>True when no file was written because it already existed (-SkipExisting) or had not changed on the server (-IfChanged); see SkipReason.</summary>
     public bool Skipped { get; internal set; }
 
     /// <summary>Response headers and content headers, case-insensitive.</summary>
@@ -80,10 +80,13 @@ public sealed partial class WebBatchResult
     /// <summary>Protocol version of the final response, e.g. 1.1 or 2.0.</summary>
     public Version? ProtocolVersion { get; internal set; }
 
-    // ---- Pagination (issue 13) ----
+    // ---- Pagination and conditional re-fetch (issue 13) ----
 
     /// <summary>Which page of its item this result is: 0 for the item's own request, 1 for the next page ... (-FollowRelLink, -NextLink, -TotalCount).</summary>
     public int PageIndex { get; internal set; }
+
+    /// <summary>Why the item was Skipped: FileExists (-SkipExisting) or NotModified (-IfChanged, the server answered 304); null when not skipped.</summary>
+    public string? SkipReason { get; internal set; }
 
     // ---- end of issue 13 ----
 
