@@ -20,12 +20,19 @@
       WebRequestFile Invoke-WebRequest -Uri $Uri -OutFile $OutFile
       RateLimited    $uris | Invoke-AsyncWebBatch -RequestsPerSecond R -ThrottleLimit T; after the clock stops,
                      endSpan = the seconds from the first result's end (StartTime + Elapsed) to the last's
+      Pages          (lines of $ListFile) | Invoke-AsyncWebBatch -FollowRelLink -ThrottleLimit T [-PageParameter page
+                     with -PageParameter]: count = pages received
+      ParallelPages  (lines of $ListFile) | ForEach-Object -Parallel { Invoke-RestMethod -FollowRelLink } -ThrottleLimit T:
+                     count = pages received (IRM writes one object per JSON page)
+      Mirror         (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -IfChanged, twice: seconds
+                     is the first run (everything downloaded), warmSeconds the second (nothing changed); skipped and
+                     warmBodyBytes (the server's body bytes during the second run, from $StatsUri) describe the second
     Progress is off ($ProgressPreference = 'SilentlyContinue') for every tool alike.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited')]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'Pages', 'ParallelPages', 'Mirror')]
     [string] $Mode,
     [string] $ModulePath,
     [string] $Uri,
@@ -38,7 +45,9 @@ param(
     [switch] $Warm,
     [int] $WarmCount,
     [switch] $SkipCertificateCheck,
-    [string] $HttpVersion
+    [string] $HttpVersion,
+    [string] $StatsUri,
+    [string] $PageParameter
 )
 
 $ErrorActionPreference = 'Stop'
@@ -67,7 +76,7 @@ if ($Mode -eq 'Bare') {
 # starts, so no measured command pays for its auto-loading.
 if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
 
-$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited'
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'Pages', 'Mirror'
 if ($needsModule) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Import-Module $ModulePath
@@ -191,6 +200,49 @@ switch ($Mode) {
             if ($end -gt $last) { $last = $end }
         }
         $result.endSpan = if ($results.Count -gt 1) { ($last - $first) / [TimeSpan]::TicksPerSecond } else { 0.0 }
+    }
+
+    'Pages' {
+        $uris = [IO.File]::ReadAllLines($ListFile)
+        $paging = @{ FollowRelLink = $true; ThrottleLimit = $ThrottleLimit; ThrottleLimitPerHost = $ThrottleLimit }
+        if ($PageParameter) { $paging.PageParameter = $PageParameter }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $measured = $uris | Invoke-AsyncWebBatch @paging -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $measured.Count + $failed.Count
+        $result.errors = $failed.Count
+        if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
+    }
+
+    'ParallelPages' {
+        $uris = [IO.File]::ReadAllLines($ListFile)
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        # One number per item: its pages, or -1 when it failed.
+        $pages = $uris | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
+            try { @(Invoke-RestMethod -Uri $_ -FollowRelLink).Count } catch { -1 }
+        }
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.errors = @($pages | Where-Object { $_ -lt 0 }).Count
+        $result.count = [int]($pages | Where-Object { $_ -ge 0 } | Measure-Object -Sum).Sum + $result.errors
+    }
+
+    'Mirror' {
+        $uris = [IO.File]::ReadAllLines($ListFile)
+        $settings = @{ OutDirectory = $OutDirectory; IfChanged = $true; ThrottleLimit = $ThrottleLimit }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $measured = $uris | Invoke-AsyncWebBatch @settings -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object -Property ContentLength -Sum
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $measured.Count + $failed.Count
+        $result.errors = $failed.Count
+        $result.bytes = [long]$measured.Sum
+        if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
+        $before = (Invoke-RestMethod -Uri $StatsUri).bytesSent
+        $watch.Restart()
+        $again = @($uris | Invoke-AsyncWebBatch @settings -ErrorVariable failedWarm -ErrorAction SilentlyContinue)
+        $result.warmSeconds = $watch.Elapsed.TotalSeconds
+        $result.warmBodyBytes = (Invoke-RestMethod -Uri $StatsUri).bytesSent - $before
+        $result.skipped = @($again | Where-Object SkipReason -eq 'NotModified').Count
+        $result.warmErrors = $failedWarm.Count
     }
 
     'WebRequestFile' {
