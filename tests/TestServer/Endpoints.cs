@@ -11,6 +11,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
@@ -67,6 +68,7 @@ internal static class Endpoints
         app.Map("/cookies", c => WriteJson(c, new { cookies = c.Request.Cookies.ToDictionary(p => p.Key, p => p.Value) }));
         app.Map("/bearer", Bearer);
         app.Map("/basic-auth/{user}/{pass}", (HttpContext c, string user, string pass) => BasicAuth(c, user, pass));
+        app.Map("/connection", Connection);
         app.Map("/stats", c => WriteJson(c, stats.Snapshot()));
         app.Map("/stats/reset", c =>
         {
@@ -77,6 +79,24 @@ internal static class Endpoints
     }
 
     private static Task Json(HttpContext c) => WriteBytes(c, _jsonDocument, JsonType);
+
+    /// <summary>/connection: the server's side of the connection the request came on (for the phase-timing tests).</summary>
+    private static Task Connection(HttpContext c)
+    {
+        var connection = c.Connection;
+        var tls = c.Features.Get<ITlsHandshakeFeature>();
+        return WriteJson(c, new
+        {
+            id = connection.Id,
+            localAddress = connection.LocalIpAddress?.ToString(),
+            localPort = connection.LocalPort,
+            remoteAddress = connection.RemoteIpAddress?.ToString(),
+            remotePort = connection.RemotePort,
+            protocol = c.Request.Protocol,
+            tlsProtocol = tls?.Protocol.ToString(),
+            tlsCipherSuite = tls?.NegotiatedCipherSuite?.ToString(),
+        });
+    }
 
     /// <summary>/status/{code}[?retryAfter=S]: that status with a short text body.</summary>
     private static Task Status(HttpContext c, int code)
@@ -257,7 +277,7 @@ internal static class Endpoints
     }
 
     /// <summary>/retry/{key}?failures=1&amp;status=503&amp;retryAfter=S: the first N calls per key fail, later ones succeed.</summary>
-    private static Task Retry(HttpContext c, string key)
+    private static async Task Retry(HttpContext c, string key)
     {
         long failures = QueryLong(c, "failures", 1);
         int status = (int)QueryLong(c, "status", 503);
@@ -269,10 +289,13 @@ internal static class Endpoints
                 c.Response.Headers.RetryAfter = retryAfter.ToString();
             }
 
-            return WriteJson(c, new { key, attempts }, status);
+            // failDelayMs: a failing answer is also a slow one (the phase-timing tests tell attempts apart by it).
+            await Task.Delay((int)QueryLong(c, "failDelayMs", 0), c.RequestAborted);
+            await WriteJson(c, new { key, attempts }, status);
+            return;
         }
 
-        return WriteJson(c, new { key, attempts });
+        await WriteJson(c, new { key, attempts });
     }
 
     /// <summary>/reset: promises 100000 bytes, sends 1000, then aborts. ?when=headers aborts before any byte.</summary>

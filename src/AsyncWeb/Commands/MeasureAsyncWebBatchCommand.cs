@@ -2,15 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using AsyncWeb.Engine;
 
 namespace AsyncWeb.Commands;
 
-/// <summary>Summarises a batch's results: counts, failures by ErrorId, statuses, bytes, latency percentiles and rate.</summary>
+/// <summary>Summarises a batch's results: counts, failures by ErrorId, statuses, bytes, latency percentiles and rate, and where the time went.</summary>
 [Cmdlet(VerbsDiagnostic.Measure, "AsyncWebBatch")]
 [OutputType(typeof(WebBatchSummary))]
 public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
 {
-    private readonly List<double> _latencies = new();
+    private readonly SampleSet _latencies = new();
+    private readonly TimingStatistics _timings = new();
     private readonly SortedDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly SortedDictionary<int, int> _statuses = new();
     private int _count;
@@ -23,6 +25,11 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
     /// <summary>Results of Invoke-AsyncWebBatch; ErrorRecords it wrote (2>&amp;1) count as the failures they carry.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
     public PSObject? InputObject { get; set; }
+
+    /// <summary>A host is listed in SlowHosts when its 99th percentile time to first byte is above this many seconds. Default 1.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 86400.0)]
+    public double SlowThresholdSec { get; set; } = 1;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -60,6 +67,7 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
         }
 
         _bytes += result.ContentLength;
+        _timings.Add(result);
         if (result.Attempts > 0)
         {
             _latencies.Add(result.Elapsed.TotalMilliseconds);
@@ -72,8 +80,9 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        _latencies.Sort();
         var wall = _first is null ? TimeSpan.Zero : _last!.Value - _first.Value;
+        var latency = _latencies.Summarize();
+        var slowThresholdMs = SlowThresholdSec * 1000;
         WriteObject(new WebBatchSummary
         {
             Count = _count,
@@ -83,26 +92,27 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
             FailuresByErrorId = new Dictionary<string, int>(_failures),
             StatusCodes = new Dictionary<int, int>(_statuses),
             Bytes = _bytes,
-            MinMs = _latencies.Count > 0 ? Math.Round(_latencies[0], 1) : 0,
-            P50Ms = Percentile(0.50),
-            P90Ms = Percentile(0.90),
-            P99Ms = Percentile(0.99),
-            MaxMs = _latencies.Count > 0 ? Math.Round(_latencies[^1], 1) : 0,
+            MinMs = latency.MinMs,
+            P50Ms = latency.P50Ms,
+            P90Ms = latency.P90Ms,
+            P99Ms = latency.P99Ms,
+            MaxMs = latency.MaxMs,
             WallTime = wall,
             RequestsPerSecond = wall.TotalSeconds > 0 ? Math.Round(_latencies.Count / wall.TotalSeconds, 1) : 0,
+
+            // Where the time went.
+            QueueWait = _timings.QueueWait,
+            DnsLookup = _timings.DnsLookup,
+            Connect = _timings.Connect,
+            TlsHandshake = _timings.TlsHandshake,
+            TimeToFirstByte = _timings.TimeToFirstByte,
+            Transfer = _timings.Transfer,
+            ConnectionsOpened = _timings.ConnectionsOpened,
+            ConnectionsReused = _timings.ConnectionsReused,
+            ConnectionReuseRatio = _timings.ConnectionReuseRatio,
+            SlowThresholdMs = slowThresholdMs,
+            SlowHosts = _timings.SlowHosts(slowThresholdMs),
         });
-    }
-
-    /// <summary>Nearest-rank percentile of the sorted latencies.</summary>
-    private double Percentile(double p)
-    {
-        if (_latencies.Count == 0)
-        {
-            return 0;
-        }
-
-        var rank = (int)Math.Ceiling(p * _latencies.Count);
-        return Math.Round(_latencies[Math.Clamp(rank, 1, _latencies.Count) - 1], 1);
     }
 }
 
@@ -137,6 +147,31 @@ public sealed class WebBatchSummary
     public TimeSpan WallTime { get; internal set; }
     /// <summary>Requests sent per second of wall time.</summary>
     public double RequestsPerSecond { get; internal set; }
+
+    // Where the time went: percentiles of each phase (README, "Where the time went").
+
+    /// <summary>Waiting before the first attempt (throttle, per-host limit, rate limit), over the items sent.</summary>
+    public WebBatchPercentiles QueueWait { get; internal set; } = new();
+    /// <summary>DNS lookup, over the requests that opened a connection.</summary>
+    public WebBatchPercentiles DnsLookup { get; internal set; } = new();
+    /// <summary>TCP connect, over the requests that opened a connection.</summary>
+    public WebBatchPercentiles Connect { get; internal set; } = new();
+    /// <summary>TLS handshake, over the requests that opened a TLS connection.</summary>
+    public WebBatchPercentiles TlsHandshake { get; internal set; } = new();
+    /// <summary>Time to first byte (request sent to response headers), over the responses.</summary>
+    public WebBatchPercentiles TimeToFirstByte { get; internal set; } = new();
+    /// <summary>Body transfer, over the responses.</summary>
+    public WebBatchPercentiles Transfer { get; internal set; } = new();
+    /// <summary>Requests that opened a new connection.</summary>
+    public int ConnectionsOpened { get; internal set; }
+    /// <summary>Requests that went over a connection opened earlier.</summary>
+    public int ConnectionsReused { get; internal set; }
+    /// <summary>ConnectionsReused over all requests whose connection is known, 0 to 1.</summary>
+    public double ConnectionReuseRatio { get; internal set; }
+    /// <summary>-SlowThresholdSec in milliseconds.</summary>
+    public double SlowThresholdMs { get; internal set; }
+    /// <summary>Hosts whose 99th percentile time to first byte is above SlowThresholdMs, slowest first.</summary>
+    public IReadOnlyList<WebBatchSlowHost> SlowHosts { get; internal set; } = Array.Empty<WebBatchSlowHost>();
 
     /// <summary>Statuses as "200×998 404×2".</summary>
     public string StatusHistogram => string.Join(" ", StatusCodes.Select(kv => $"{kv.Key}×{kv.Value}"));

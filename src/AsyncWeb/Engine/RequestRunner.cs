@@ -46,9 +46,10 @@ internal sealed class RequestRunner : IDisposable
     {
         var startTime = DateTimeOffset.Now;
         var started = Stopwatch.GetTimestamp();
+        var probe = RequestProbe.Start(spec.Received);
         _verbose?.Invoke($"#{spec.Index} {spec.Method} {UriRedaction.Redact(spec.Uri)}");
 
-        var (outcome, attempts) = await ExecuteAsync(spec, batchToken).ConfigureAwait(false);
+        var (outcome, attempts) = await ExecuteAsync(spec, probe, batchToken).ConfigureAwait(false);
 
         var result = new WebBatchResult
         {
@@ -73,6 +74,7 @@ internal sealed class RequestRunner : IDisposable
             Resumed = outcome.Resumed,
             Skipped = outcome.Skipped,
             Error = outcome.Failure,
+            Timings = probe.Snapshot(started),
         };
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {UriRedaction.Redact(spec.Uri)}"));
@@ -80,7 +82,7 @@ internal sealed class RequestRunner : IDisposable
     }
 
     /// <summary>The item's attempts, within its total deadline; an -OutFile that must not be written is decided before anything is sent.</summary>
-    private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, CancellationToken batchToken)
+    private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, RequestProbe probe, CancellationToken batchToken)
     {
         var fileTarget = spec.OutFile is null ? null : _targets.ForFile(spec.OutFile);
         if (fileTarget is { Writes: false })
@@ -95,7 +97,7 @@ internal sealed class RequestRunner : IDisposable
             var outcome = await _resilience.ExecuteAsync(spec, (s, ct) =>
             {
                 attempts++;
-                return AttemptAsync(s, fileTarget, ct);
+                return AttemptAsync(s, fileTarget, probe, ct);
             }, item.Token).ConfigureAwait(false);
             return (outcome, attempts);
         }
@@ -115,9 +117,10 @@ internal sealed class RequestRunner : IDisposable
     }
 
     /// <summary>One attempt, within its deadlines; every failure becomes an outcome with its ErrorId.</summary>
-    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, CancellationToken itemToken)
+    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, RequestProbe probe, CancellationToken itemToken)
     {
         using var deadline = AttemptDeadline.Start(itemToken, _options);
+        probe.AttemptStarting();
         try
         {
             var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
@@ -136,6 +139,10 @@ internal sealed class RequestRunner : IDisposable
             {
                 Transient = category is FailureCategory.Connection or FailureCategory.Timeout && errorId != ErrorIds.DnsResolutionFailed,
             };
+        }
+        finally
+        {
+            probe.AttemptEnded();
         }
     }
 
