@@ -74,16 +74,29 @@ switch ($Mode) {
     'Gets' {
         $uris = [string[]]::new($Count)
         for ($i = 0; $i -lt $Count; $i++) { $uris[$i] = $Uri }
+        # CPU time of this process too (all its threads): on a shared machine it moves far less with others' load than wall time.
+        # And the bytes allocated (all threads), which do not move with load at all.
+        $self = [Diagnostics.Process]::GetCurrentProcess()
+        $cpu = $self.TotalProcessorTime
+        $allocated = [GC]::GetTotalAllocatedBytes($true)
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $measured = $uris | Invoke-AsyncWebBatch -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
         $result.seconds = $watch.Elapsed.TotalSeconds
+        $self.Refresh()
+        $result.cpuSeconds = ($self.TotalProcessorTime - $cpu).TotalSeconds
+        $result.allocatedBytes = [GC]::GetTotalAllocatedBytes($true) - $allocated
         $result.count = $measured.Count + $failed.Count
         $result.errors = $failed.Count
         if ($Warm) {
             # The same batch again in the same session: connections are open and the code is jitted.
+            $cpu = $self.TotalProcessorTime
+            $allocated = [GC]::GetTotalAllocatedBytes($true)
             $watch.Restart()
             $measured = $uris | Invoke-AsyncWebBatch -ThrottleLimit $ThrottleLimit -ErrorVariable failedWarm -ErrorAction SilentlyContinue | Measure-Object
             $result.warmSeconds = $watch.Elapsed.TotalSeconds
+            $self.Refresh()
+            $result.warmCpuSeconds = ($self.TotalProcessorTime - $cpu).TotalSeconds
+            $result.warmAllocatedBytes = [GC]::GetTotalAllocatedBytes($true) - $allocated
             $result.warmErrors = $failedWarm.Count
         }
     }

@@ -73,7 +73,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 
     Outputs     = @(
         @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
-        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input and ProtocolVersion, plus ContentObject (the body parsed from JSON, as Invoke-RestMethod returns it) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input and ProtocolVersion; where the time went: QueueWaitMs, DnsLookupMs, ConnectMs, TlsHandshakeMs, TimeToFirstByteMs, TransferMs, ConnectionReused, RemoteAddress, RemotePort, TlsProtocol and TlsCipherSuite; plus ContentObject (the body parsed from JSON, as Invoke-RestMethod returns it) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
     )
 
     Notes       = @'
@@ -88,6 +88,8 @@ Resilience: CircuitOpen, RateLimited. Cancellation: Canceled.
 Bodies larger than 256 MiB are not kept in memory (ErrorId ResponseTooLarge): download them with -OutFile or -OutDirectory. Text bodies are decoded by their charset (UTF-8 by default) and gzip, deflate and brotli are decompressed.
 
 Without -Session, batches with the same connection settings share a pool of warm connections for the life of the module.
+
+Where the time went: every result carries the phases of its last request in milliseconds, as curl's -w does. QueueWaitMs is the wait before the first attempt (a ThrottleLimit or ThrottleLimitPerHost slot, a RequestsPerSecond permit), kept apart from the request's own phases: DnsLookupMs, ConnectMs and TlsHandshakeMs (0 when ConnectionReused is true; TlsHandshakeMs is null over plain http), TimeToFirstByteMs (last byte sent to response headers) and TransferMs (headers to the end of the body). RemoteAddress and RemotePort name the address actually connected to; TlsProtocol and TlsCipherSuite what TLS negotiated. A phase that cannot be seen is null: over HTTP/2 only the request that opened a connection gets its phases; on Windows PowerShell 5.1 only QueueWaitMs, TimeToFirstByteMs and TransferMs are filled. Format-Table -View Timings shows them; Measure-AsyncWebBatch summarises them.
 '@
 
     Examples    = @(
@@ -240,6 +242,16 @@ Remove-Job $slow
     Format-Table Index, Method, StatusCode, Uri
 '@
             Remarks = 'Each hashtable chooses its own method, body and headers; -Headers are added to every request, and an item''s own headers win on the same name. -Ordered writes the results in the order of the input.'
+        }
+        @{
+            Title   = 'Where the time went'
+            Code    = @'
+$results = "$base/delay/300", "$base/drip?bytes=3&intervalMs=100", "$base/json" |
+    Invoke-AsyncWebBatch -ThrottleLimit 1
+$results | Format-Table -View Timings
+$results | Select-Object Index, QueueWaitMs, ConnectionReused, TimeToFirstByteMs, TransferMs, RemoteAddress, RemotePort
+'@
+            Remarks = 'One request at a time: the server thinks for 300 ms before the first answer (time to first byte), sends the second one''s body a byte every 100 ms (transfer), and the later items wait for their turn (QueueWaitMs), which is kept apart from their own time. The second and third requests reuse the first one''s connection, so their DNS, connect and TLS times are 0. On Windows PowerShell 5.1 the connection columns are empty.'
         }
     )
 

@@ -129,8 +129,7 @@ public class RequestProbeTests
             probe.Written();
             probe.HeadersReceived(new HttpRequestMessage(), new HttpResponseMessage());
             var span = Stopwatch.GetElapsedTime(writing);
-            probe.AttemptEnded();
-            return (probe.Snapshot(0), span);
+            return (probe.Snapshot(0, Stopwatch.GetTimestamp()), span);
         });
 
         // Bounded by what happened after the write, so the 50 ms before it are not in it.
@@ -152,10 +151,8 @@ public class RequestProbeTests
             probe.Writing(NewConnection());
             probe.Written();
             await Task.Delay(50);            // the first attempt fails without headers; a retry begins
-            probe.AttemptEnded();
             probe.AttemptStarting();
-            probe.AttemptEnded();
-            return (probe.Snapshot(Stopwatch.GetTimestamp()), waited);
+            return (probe.Snapshot(Stopwatch.GetTimestamp(), Stopwatch.GetTimestamp()), waited);
         });
 
         // Timers may fire a little early; the upper bound is what the test itself saw before the first attempt.
@@ -193,7 +190,7 @@ public class RequestProbeTests
         probe.Writing(connection);
         probe.Written();
         probe.HeadersReceived(new HttpRequestMessage(), new HttpResponseMessage());
-        return probe.Snapshot(0);
+        return probe.Snapshot(0, Stopwatch.GetTimestamp());
     }
 
     private static async Task<PhaseTimings> WriteThrough(Stream stream)
@@ -203,7 +200,7 @@ public class RequestProbeTests
         probe.RequestStarting();
         await stream.WriteAsync(new byte[] { 1, 2, 3 });
         probe.HeadersReceived(new HttpRequestMessage(), new HttpResponseMessage());
-        return probe.Snapshot(0);
+        return probe.Snapshot(0, Stopwatch.GetTimestamp());
     }
 }
 

@@ -8,9 +8,10 @@ using System.Threading;
 namespace AsyncWeb.Engine;
 
 /// <summary>
-/// Records where one item's time goes, as Stopwatch timestamps: when the cmdlet received it, when its
-/// first attempt started, and for the latest request of its latest attempt when it was handed to the
-/// handler, when its last byte was written, when the response headers arrived and when the body ended.
+/// Records where one item's time goes, as Stopwatch timestamps (five per request, about 0.2 µs in all,
+/// plus this object and the AsyncLocal's context): when the cmdlet received it, when its first attempt
+/// started, and for the latest request of its latest attempt when it was handed to the handler, when
+/// its last byte was written and when the response headers arrived.
 /// It rides in an AsyncLocal, so the connection stream (net8.0, <see cref="ConnectionStream"/>) can tell
 /// which request is writing on it. Written by one request flow at a time; read once, at the end.
 /// </summary>
@@ -22,7 +23,6 @@ internal sealed class RequestProbe
     private long _requestStart;
     private long _sent;
     private long _headers;
-    private long _bodyEnd;
     private ConnectionInfo? _connection;
     private bool? _reused;
 
@@ -42,10 +42,9 @@ internal sealed class RequestProbe
     /// <summary>An attempt begins: the first one ends the queue wait; each one starts its phases afresh.</summary>
     public void AttemptStarting()
     {
-        var now = Stopwatch.GetTimestamp();
         if (_firstAttempt == 0)
         {
-            _firstAttempt = now;
+            _firstAttempt = Stopwatch.GetTimestamp();
         }
 
         Reset(0);
@@ -65,15 +64,6 @@ internal sealed class RequestProbe
             (_connection, _reused) = Http2Connections.Attribute(request);
         }
 #endif
-    }
-
-    /// <summary>The attempt ended; when its last request got headers, the body (transfer) ended now, completely or not.</summary>
-    public void AttemptEnded()
-    {
-        if (_headers != 0 && _bodyEnd == 0)
-        {
-            _bodyEnd = Stopwatch.GetTimestamp();
-        }
     }
 
     /// <summary>A request of this flow writes on a connection: the first write on it tells whether the connection was new.</summary>
@@ -96,15 +86,20 @@ internal sealed class RequestProbe
         }
     }
 
-    /// <summary>What the item spent where; <paramref name="itemStart"/> ends the queue wait when no attempt was made.</summary>
-    public PhaseTimings Snapshot(long itemStart)
+    /// <summary>
+    /// What the item spent where, once it is done. <paramref name="itemStart"/> ends the queue wait when no
+    /// attempt was made; <paramref name="itemEnd"/> (the end of Elapsed) ends the last request's body: nothing
+    /// waits between the end of the last attempt and the end of the item, so no timestamp of its own is taken.
+    /// </summary>
+    public PhaseTimings Snapshot(long itemStart, long itemEnd)
     {
         var headers = _headers;
         var firstByteFrom = _sent != 0 ? _sent : Math.Max(_requestStart, _reused == false ? _connection?.Ready ?? 0 : 0);
+        var answered = headers != 0 && _requestStart != 0;
         return new PhaseTimings(
             (_firstAttempt != 0 ? _firstAttempt : itemStart) - _received,
-            headers != 0 && _requestStart != 0 ? Math.Max(0, headers - firstByteFrom) : PhaseTimings.NotSeen,
-            _bodyEnd != 0 ? _bodyEnd - headers : PhaseTimings.NotSeen,
+            answered ? Math.Max(0, headers - firstByteFrom) : PhaseTimings.NotSeen,
+            answered ? Math.Max(0, itemEnd - headers) : PhaseTimings.NotSeen,
             _connection,
             _reused);
     }
@@ -113,7 +108,6 @@ internal sealed class RequestProbe
     {
         _requestStart = requestStart;
         _sent = 0;
-        _bodyEnd = 0;
         _connection = null;
         _reused = null;
         Volatile.Write(ref _headers, 0);
@@ -127,7 +121,7 @@ internal sealed class RequestProbe
 /// </summary>
 internal sealed class ConnectionInfo
 {
-    private int _uses;
+    private int _used;
 
     public ConnectionInfo(long dnsLookup, long connect, long tlsHandshake, long ready, IPEndPoint? remote, SslProtocols? tlsProtocol, string? tlsCipherSuite)
     {
@@ -152,7 +146,7 @@ internal sealed class ConnectionInfo
     public string? TlsCipherSuite { get; }
 
     /// <summary>True for the first request to use the connection, false for every later one.</summary>
-    public bool ClaimFirstUse() => Interlocked.Increment(ref _uses) == 1;
+    public bool ClaimFirstUse() => Volatile.Read(ref _used) == 0 && Interlocked.Exchange(ref _used, 1) == 0;
 }
 
 /// <summary>

@@ -50,6 +50,7 @@ internal sealed class RequestRunner : IDisposable
         _verbose?.Invoke($"#{spec.Index} {spec.Method} {UriRedaction.Redact(spec.Uri)}");
 
         var (outcome, attempts) = await ExecuteAsync(spec, probe, batchToken).ConfigureAwait(false);
+        var ended = Stopwatch.GetTimestamp();
 
         var result = new WebBatchResult
         {
@@ -58,7 +59,7 @@ internal sealed class RequestRunner : IDisposable
             Method = spec.Method,
             Input = spec.Input,
             StartTime = startTime,
-            Elapsed = Stopwatch.GetElapsedTime(started),
+            Elapsed = Stopwatch.GetElapsedTime(started, ended),
             Attempts = attempts,
             StatusCode = outcome.StatusCode,
             ReasonPhrase = outcome.ReasonPhrase,
@@ -74,7 +75,7 @@ internal sealed class RequestRunner : IDisposable
             Resumed = outcome.Resumed,
             Skipped = outcome.Skipped,
             Error = outcome.Failure,
-            Timings = probe.Snapshot(started),
+            Timings = probe.Snapshot(started, ended),
         };
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {UriRedaction.Redact(spec.Uri)}"));
@@ -139,10 +140,6 @@ internal sealed class RequestRunner : IDisposable
             {
                 Transient = category is FailureCategory.Connection or FailureCategory.Timeout && errorId != ErrorIds.DnsResolutionFailed,
             };
-        }
-        finally
-        {
-            probe.AttemptEnded();
         }
     }
 
