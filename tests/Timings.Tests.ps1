@@ -120,6 +120,42 @@ Describe 'Phase timings of a request' {
         }
     }
 
+    Context 'results that travel' {
+        It 'keep their phases through Export-Clixml, and summarise the same' {
+            $session = New-AsyncWebSession -BaseUri $base
+            try { $results = '/delay/200', '/json', '/json' | Invoke-AsyncWebBatch -Session $session -ThrottleLimit 1 }
+            finally { $session.Dispose() }
+            $file = Join-Path $TestDrive 'results.xml'
+            $results | Export-Clixml -LiteralPath $file
+            $back = Import-Clixml -LiteralPath $file | Sort-Object Index
+            $back[0].PSTypeNames[0] | Should -Be 'Deserialized.AsyncWeb.WebBatchResult'
+            $live = $results | Sort-Object Index
+            foreach ($name in 'QueueWaitMs', 'DnsLookupMs', 'ConnectMs', 'TlsHandshakeMs', 'TimeToFirstByteMs', 'TransferMs', 'ConnectionReused', 'RemotePort') {
+                ($back.$name -join ',') | Should -Be ($live.$name -join ',') -Because "$name travels"
+            }
+            ($back.RemoteAddress -join ',') | Should -Be ($live.RemoteAddress -join ',')
+            $fromLive = $live | Measure-AsyncWebBatch -SlowThresholdSec 0.15
+            $fromFile = $back | Measure-AsyncWebBatch -SlowThresholdSec 0.15
+            "$($fromFile.TimeToFirstByte)" | Should -Be "$($fromLive.TimeToFirstByte)"
+            "$($fromFile.SlowHosts)" | Should -Be "$($fromLive.SlowHosts)"
+            $fromFile.SlowHosts | Should -HaveCount 1
+            $fromFile.ConnectionsReused | Should -Be $fromLive.ConnectionsReused
+        }
+
+        It 'summarise the same from CSV rows with the phase columns' {
+            $results = "$base/delay/200", "$base/json" | Invoke-AsyncWebBatch -ThrottleLimit 1
+            $file = Join-Path $TestDrive 'results.csv'
+            $results | Select-Object Index, Uri, FinalUri, StatusCode, Success, ErrorId, ElapsedMs, Attempts, QueueWaitMs, DnsLookupMs, ConnectMs,
+                TlsHandshakeMs, TimeToFirstByteMs, TransferMs, ConnectionReused | Export-Csv -LiteralPath $file
+            $fromLive = $results | Measure-AsyncWebBatch -SlowThresholdSec 0.15
+            $fromCsv = Import-Csv -LiteralPath $file | Measure-AsyncWebBatch -SlowThresholdSec 0.15
+            "$($fromCsv.TimeToFirstByte)" | Should -Be "$($fromLive.TimeToFirstByte)"
+            "$($fromCsv.QueueWait)" | Should -Be "$($fromLive.QueueWait)"
+            "$($fromCsv.SlowHosts)" | Should -Be "$($fromLive.SlowHosts)"
+            $fromCsv.ConnectionsOpened + $fromCsv.ConnectionsReused | Should -Be ($fromLive.ConnectionsOpened + $fromLive.ConnectionsReused)
+        }
+    }
+
     Context 'waiting before the start' {
         It 'keeps the wait of an item held back by -ThrottleLimit 1 behind a slow one apart from its own time' {
             $slow, $held = "$base/delay/500", "$base/json" | Invoke-AsyncWebBatch -ThrottleLimit 1 | Sort-Object Index

@@ -10,6 +10,8 @@ An input item can be a string or System.Uri, or any object or hashtable with a U
 
 Upstream is read only as fast as requests finish, so a batch of a million lines runs in bounded memory. Ctrl+C or Select-Object -First cancels the requests still in flight.
 
+To spread one input over several machines, pods or jobs, give each run -Partition 'i/N': it sends only its shard of the input, chosen by host (or by -PartitionKey) with a fixed hash, so N runs anywhere are disjoint and together complete. Their results (also after remoting, Start-Job or Export-Clixml) and their summaries merge exactly in Measure-AsyncWebBatch.
+
 A failed item (refused connection, timeout, 4xx/5xx status, a file that could not be written ...) is written as a non-terminating error whose FullyQualifiedErrorId starts with a stable ErrorId such as ConnectionRefused or HttpStatus, and the batch goes on. -ErrorVariable collects them, -FailuresAsResults turns them into results with Success = $false, and -ErrorAction Stop cancels the rest of the batch at the first failure. Transient failures can be retried with -MaximumRetryCount (exponential backoff with jitter, Retry-After honoured).
 
 The examples use $base for the server address. They run against AsyncWeb's local test server; from a clone of the repository, `Import-Module ./tests/TestHelpers.psm1; $base = (Start-TestServer).Http` starts one (as `./build.ps1 Demo` does). Or set $base = 'http://127.0.0.1:5000' to a server of your own.
@@ -48,7 +50,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
         MaximumRetryCount          = 'Retries after a transient failure: a connection failure, a timeout, or a status listed in -RetryStatusCode. 0 sends each request once. POST, PATCH and custom methods are retried only with -RetryAllMethods.'
         RetryIntervalSec           = 'Base delay, in seconds, of the exponential backoff between retries; each wait is randomised (jitter) so that many items do not retry in step.'
         MaximumRetryDelaySec       = 'Longest wait, in seconds, between two attempts, however far the backoff has grown.'
-        MaximumRetryAfterSec       = 'Longest Retry-After, in seconds, honoured on 429 and 503 responses: the wait before the next attempt is what the server asks for, but never longer than this.'
+        MaximumRetryAfterSec       = 'Longest Retry-After, in seconds, honoured on 429 and 503 responses: the next attempt waits what the server asks for. When the server asks for longer than this, the item is not retried early: it ends with that 429 or 503 (the server said "not before then"), and -Verbose says so.'
         RetryStatusCode            = 'HTTP statuses that count as transient and are retried.'
         RetryAllMethods            = 'Retries non-idempotent methods too (POST, PATCH and custom methods). Use it only when the server tolerates receiving the same request twice.'
         CircuitBreakerThreshold    = 'Turns on a circuit breaker per host: it opens after this many failures in a row for that host (each attempt counts; failures are connection errors other than DNS, timeouts and 5xx or retryable statuses — a 404 counts as a success). With -CircuitBreakerFailureRatio below 1 it opens instead when at least that share of the host''s requests in the last five minutes failed, once it has had at least this many. While the circuit is open, items for that host fail at once with ErrorId CircuitOpen instead of waiting on a server that is down. 0 turns the breaker off; otherwise at least 2.'
@@ -56,7 +58,10 @@ The examples use $base for the server address. They run against AsyncWeb's local
         CircuitBreakerBreakSec     = 'How long, in seconds, an open circuit stays open before one probe request is let through; a successful probe closes it again.'
         RequestsPerSecond          = 'Most request starts per second, for APIs with a rate limit; requests wait their turn. 0 means no limit. Applies to the whole batch unless -RateLimitPerHost is given.'
         RateLimitPerHost           = 'Applies -RequestsPerSecond to each host separately instead of to the whole batch.'
-        AsJob                      = 'Runs the batch as a background job in this session and returns the job at once. Receive-Job streams the results as they finish (failures arrive in the job''s error stream, or as results with -FailuresAsResults); Stop-Job cancels the requests in flight. Pipeline input is read before the command returns.'
+        SensitiveQueryParameter    = 'More query parameter names whose values are shown as *** wherever a URI is shown: verbose messages, error messages, ToString(), the default table view and the job''s command line. These are always hidden, in any letter case: sig, signature, token, access_token, api_key, apikey, key, password, secret, code, X-Amz-Signature, X-Amz-Credential, X-Goog-Signature; user:password in a URI is shown as ***@. The Uri and FinalUri properties keep the real URIs.'
+        Partition                  = 'Sends only shard i of N of the input, written ''i/N'' with i from 0 (''0/4'' is the first of four), so that N runs (on N hosts, pods or jobs) each take a disjoint part and together all of it. Items are assigned by their host (or by -PartitionKey) with a fixed hash, the same on every machine and version, so each host lives in one shard and per-host limits, circuit breakers and backoff stay correct. Items of other shards are skipped without output; Index is still the position in the whole input. An item without a usable URI (or key) belongs to shard 0, which reports it. ''*/N'' takes i from $env:JOB_COMPLETION_INDEX, which a Kubernetes Indexed Job sets in each pod. A value that is not a shard stops the command with ErrorId InvalidPartition.'
+        PartitionKey               = 'With -Partition: the property (or hashtable key, or CSV column) whose value assigns an item to a shard, instead of its host; items with the same value always run together. Items without that property belong to shard 0, and a warning at the end says how many there were.'
+        AsJob                      = 'Runs the batch as a background job in this session and returns the job at once. Receive-Job streams the results as they finish (failures arrive in the job''s error stream, or as results with -FailuresAsResults); Stop-Job cancels the requests in flight. Pipeline input is read before the command returns. When the command feeding the pipeline fails, the job still sends the items it received, delivers their results, and then ends as Failed with that error in its error stream (ErrorId PipelineInputFailed).'
     }
 
     DefaultValues = @{
@@ -73,7 +78,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 
     Outputs     = @(
         @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
-        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input and ProtocolVersion; where the time went: QueueWaitMs, DnsLookupMs, ConnectMs, TlsHandshakeMs, TimeToFirstByteMs, TransferMs, ConnectionReused, RemoteAddress, RemotePort, TlsProtocol and TlsCipherSuite; plus ContentObject (the body parsed from JSON, as Invoke-RestMethod returns it) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, StartTimeUtc, Attempts, Error, Input and ProtocolVersion; where the time went: QueueWaitMs, DnsLookupMs, ConnectMs, TlsHandshakeMs, TimeToFirstByteMs, TransferMs, ConnectionReused, RemoteAddress, RemotePort, TlsProtocol and TlsCipherSuite; plus ContentObject (the body as Invoke-RestMethod returns it: JSON as objects, XML as an XmlDocument, other text as the string, null for binary bodies; parsed on first use only), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
     )
 
     Notes       = @'
@@ -85,11 +90,22 @@ The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, P
 Files: FileExists, DuplicateOutFile, FileWriteFailed, HashMismatch.
 Resilience: CircuitOpen, RateLimited. Cancellation: Canceled.
 
+Secrets in URIs are never shown: user:password and the values of sensitive query parameters (see -SensitiveQueryParameter) appear as *** in verbose and error messages, ToString() and the default view; the Uri and FinalUri properties keep the real URIs for scripts.
+
 Bodies larger than 256 MiB are not kept in memory (ErrorId ResponseTooLarge): download them with -OutFile or -OutDirectory. Text bodies are decoded by their charset (UTF-8 by default) and gzip, deflate and brotli are decompressed.
 
 Without -Session, batches with the same connection settings share a pool of warm connections for the life of the module.
 
 Where the time went: every result carries the phases of its last request in milliseconds, as curl's -w does. QueueWaitMs is the wait before the first attempt (a ThrottleLimit or ThrottleLimitPerHost slot, a RequestsPerSecond permit), kept apart from the request's own phases: DnsLookupMs, ConnectMs and TlsHandshakeMs (0 when ConnectionReused is true; TlsHandshakeMs is null over plain http), TimeToFirstByteMs (last byte sent to response headers) and TransferMs (headers to the end of the body). RemoteAddress and RemotePort name the address actually connected to; TlsProtocol and TlsCipherSuite what TLS negotiated. A phase that cannot be seen is null: over HTTP/2 only the request that opened a connection gets its phases; on Windows PowerShell 5.1 only QueueWaitMs, TimeToFirstByteMs and TransferMs are filled. Format-Table -View Timings shows them; Measure-AsyncWebBatch summarises them.
+
+Fan-out over PowerShell remoting, one shard per host (the README has the full recipe):
+    $sessions = New-PSSession -HostName h1, h2, h3 -UserName ops -KeyFilePath ~/.ssh/id_ed25519
+    $n = $sessions.Count
+    for ($i = 0; $i -lt $n; $i++) { Invoke-Command -Session $sessions[$i] { Import-Module AsyncWeb; $global:Shard = "$using:i/$using:n" } }
+    Invoke-Command -Session $sessions -ThrottleLimit $n { $using:uris | Invoke-AsyncWebBatch -Partition $Shard -FailuresAsResults } | Measure-AsyncWebBatch
+In a Kubernetes Indexed Job, -Partition '*/N' takes the shard from $env:JOB_COMPLETION_INDEX (docs/kubernetes in the repository). A -Partition that is not a shard, a missing JOB_COMPLETION_INDEX, or -PartitionKey without -Partition stops the command with ErrorId InvalidPartition before anything is sent.
+
+Results that arrive through remoting, jobs or Import-Clixml are Deserialized.AsyncWeb.WebBatchResult objects with the same table view; they carry StartTimeUtc (exact) instead of StartTime, and no RawContent or ContentObject.
 '@
 
     Examples    = @(
@@ -117,13 +133,13 @@ Get-Content ./urls.txt |
             Title   = 'A JSON POST with a bearer token'
             Code    = @'
 $token = ConvertTo-SecureString 'demo-token' -AsPlainText -Force
-$api = New-AsyncWebSession -BaseUri $base -Token $token
+$api = New-AsyncWebSession -BaseUri $base -Token $token -AllowUnencryptedAuthentication
 $orders = 1..3 | ForEach-Object { @{ Uri = '/echo'; Body = @{ id = $_; sku = "A-$_" } } }
 $orders | Invoke-AsyncWebBatch -Session $api -Method POST -Ordered |
     ForEach-Object { $_.ContentObject.body }
 $api.Dispose()
 '@
-            Remarks = 'Each hashtable is one request: its Body is converted to JSON and sent with Content-Type application/json to /echo, resolved against the session''s base URI. The session adds "Authorization: Bearer demo-token" to every request; the token is never shown in output, errors or verbose messages. Read the token from a vault or with Read-Host -AsSecureString rather than writing it in a script.'
+            Remarks = 'Each hashtable is one request: its Body is converted to JSON and sent with Content-Type application/json to /echo, resolved against the session''s base URI. The session adds "Authorization: Bearer demo-token" to every request to its base URI''s origin, and to no other host; the token is never shown in output, errors or verbose messages. -AllowUnencryptedAuthentication is there because the local test server speaks plain http; an https:// API needs no switch. Read the token from a vault or with Read-Host -AsSecureString rather than writing it in a script.'
         }
         @{
             Title   = 'Throttling: in flight at once, per host, and per second'
@@ -232,6 +248,20 @@ Remove-Job $slow
             Remarks = 'The first job runs twenty requests while the prompt stays free; Receive-Job -Wait streams the results as they finish. Stop-Job ends the second job at once and cancels its requests on the server.'
         }
         @{
+            Title   = 'One input, several workers: shards'
+            Code    = @'
+$calls = 1..40 | ForEach-Object { @{ Uri = "$base/json?n=$_"; Tenant = "tenant-$($_ % 8)" } }
+$module = (Get-Module AsyncWeb).ModuleBase
+$jobs = foreach ($shard in 0, 1) {
+    Start-Job { Import-Module $using:module; $using:calls | Invoke-AsyncWebBatch -Partition "$using:shard/2" -PartitionKey Tenant }
+}
+$results = $jobs | Receive-Job -Wait -AutoRemoveJob
+$results | Group-Object { $_.Input.Tenant } | Sort-Object Name | Format-Table Count, Name
+$results | Measure-AsyncWebBatch | Select-Object Count, Succeeded, P50Ms, WallTime
+'@
+            Remarks = 'Two process jobs run shard 0 and shard 1 of the same 40 calls. -PartitionKey Tenant keeps every call of a tenant in one shard (without it, calls go by host); each job sends only its share, Index stays the position in the whole list, and together the jobs send every call once. The results come back deserialized and Measure-AsyncWebBatch summarises them as one batch. The same works with Invoke-Command on many hosts, or in a Kubernetes Indexed Job with -Partition ''*/N''.'
+        }
+        @{
             Title   = 'Per-item methods and headers, in input order'
             Code    = @'
 @(
@@ -242,6 +272,16 @@ Remove-Job $slow
     Format-Table Index, Method, StatusCode, Uri
 '@
             Remarks = 'Each hashtable chooses its own method, body and headers; -Headers are added to every request, and an item''s own headers win on the same name. -Ordered writes the results in the order of the input.'
+        }
+        @{
+            Title   = 'Signed URLs stay secret in messages'
+            Code    = @'
+$signed = "$base/json?X-Amz-Signature=abc123&session=s3ssion&page=2"
+$result = Invoke-AsyncWebBatch $signed -SensitiveQueryParameter session -Verbose 4>&1 |
+    ForEach-Object { "$_" }
+$result
+'@
+            Remarks = 'X-Amz-Signature is hidden by default and -SensitiveQueryParameter adds session: the verbose lines and the result''s ToString() show X-Amz-Signature=***&session=***&page=2. The result''s Uri property still holds the real URI, for scripts that need it.'
         }
         @{
             Title   = 'Where the time went'

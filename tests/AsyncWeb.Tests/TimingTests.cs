@@ -213,11 +213,11 @@ public class TimingStatisticsTests
     public void Connection_phases_count_only_the_requests_that_opened_a_connection()
     {
         var statistics = new TimingStatistics();
-        statistics.Add(Result("https://a.example/", 10, s_tls, reused: false));
-        statistics.Add(Result("http://b.example/", 10, s_plain, reused: false));
-        statistics.Add(Result("https://a.example/", 10, s_tls, reused: true));
-        statistics.Add(Result("https://a.example/", 10, s_tls, reused: true));
-        statistics.Add(Result("https://c.example/", 10, null, reused: null));
+        statistics.Add(PhaseFacts.Of(Result("https://a.example/", 10, s_tls, reused: false)));
+        statistics.Add(PhaseFacts.Of(Result("http://b.example/", 10, s_plain, reused: false)));
+        statistics.Add(PhaseFacts.Of(Result("https://a.example/", 10, s_tls, reused: true)));
+        statistics.Add(PhaseFacts.Of(Result("https://a.example/", 10, s_tls, reused: true)));
+        statistics.Add(PhaseFacts.Of(Result("https://c.example/", 10, null, reused: null)));
 
         Assert.Equal(2, statistics.ConnectionsOpened);
         Assert.Equal(2, statistics.ConnectionsReused);
@@ -235,12 +235,12 @@ public class TimingStatisticsTests
         var statistics = new TimingStatistics();
         foreach (var ms in new[] { 100, 120, 2300 })
         {
-            statistics.Add(Result("https://api.example/x", ms, null, null));
+            statistics.Add(PhaseFacts.Of(Result("https://api.example/x", ms, null, null)));
         }
 
-        statistics.Add(Result("https://slow.example:8443/", 1500, null, null));
-        statistics.Add(Result("https://fast.example/", 20, null, null));
-        statistics.Add(Result("https://edge.example/", 1000, null, null));
+        statistics.Add(PhaseFacts.Of(Result("https://slow.example:8443/", 1500, null, null)));
+        statistics.Add(PhaseFacts.Of(Result("https://fast.example/", 20, null, null)));
+        statistics.Add(PhaseFacts.Of(Result("https://edge.example/", 1000, null, null)));
 
         var slow = statistics.SlowHosts(1000);
         Assert.Equal(new[] { "api.example", "slow.example:8443" }, slow.Select(h => h.Host));
@@ -249,6 +249,41 @@ public class TimingStatisticsTests
         Assert.Equal(2300, slow[0].P99Ms);
         Assert.Equal("api.example (p99 2,300 ms, n=3)", slow[0].ToString());
     }
+
+    [Fact]
+    public void Summaries_of_parts_merge_into_exactly_the_phase_figures_of_the_whole()
+    {
+        var results = Enumerable.Range(0, 40).Select(i => new PhaseFacts
+        {
+            QueueWaitMs = i % 7,
+            DnsLookupMs = i % 5 == 0 ? 0.5 + i : 0,
+            ConnectMs = i % 5 == 0 ? 1.25 * i : 0,
+            TlsHandshakeMs = i % 5 == 0 ? 30 + i : 0,
+            TimeToFirstByteMs = 10.0 * (i % 11),
+            TransferMs = i / 3.0,
+            ConnectionReused = i % 5 != 0,
+            Host = i % 3 == 0 ? "slow.example" : "fast.example:8443",
+        }).ToList();
+        var whole = new TimingStatistics();
+        var first = new TimingStatistics();
+        var second = new TimingStatistics();
+        for (var i = 0; i < results.Count; i++)
+        {
+            whole.Add(results[i]);
+            (i < 17 ? first : second).Add(results[i]);
+        }
+
+        var merged = new TimingStatistics();
+        merged.Merge(first.ToSamples());
+        merged.Merge(second.ToSamples());
+        Assert.Equal(Figures(whole), Figures(merged));
+        Assert.Equal(8, merged.ConnectionsOpened);
+        Assert.Equal(32, merged.ConnectionsReused);
+    }
+
+    private static string Figures(TimingStatistics t) => string.Join(" | ",
+        t.QueueWait, t.DnsLookup, t.Connect, t.TlsHandshake, t.TimeToFirstByte, t.Transfer, t.ConnectionReuseRatio,
+        string.Join(", ", t.SlowHosts(50)), string.Join(",", t.ToSamples().TimeToFirstByteHosts));
 
     private static long Ticks(double ms) => PhaseTimingsTests.Ticks(ms);
 

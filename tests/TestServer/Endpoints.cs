@@ -11,7 +11,6 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
@@ -68,7 +67,6 @@ internal static class Endpoints
         app.Map("/cookies", c => WriteJson(c, new { cookies = c.Request.Cookies.ToDictionary(p => p.Key, p => p.Value) }));
         app.Map("/bearer", Bearer);
         app.Map("/basic-auth/{user}/{pass}", (HttpContext c, string user, string pass) => BasicAuth(c, user, pass));
-        app.Map("/connection", Connection);
         app.Map("/stats", c => WriteJson(c, stats.Snapshot()));
         app.Map("/stats/reset", c =>
         {
@@ -79,24 +77,6 @@ internal static class Endpoints
     }
 
     private static Task Json(HttpContext c) => WriteBytes(c, _jsonDocument, JsonType);
-
-    /// <summary>/connection: the server's side of the connection the request came on (for the phase-timing tests).</summary>
-    private static Task Connection(HttpContext c)
-    {
-        var connection = c.Connection;
-        var tls = c.Features.Get<ITlsHandshakeFeature>();
-        return WriteJson(c, new
-        {
-            id = connection.Id,
-            localAddress = connection.LocalIpAddress?.ToString(),
-            localPort = connection.LocalPort,
-            remoteAddress = connection.RemoteIpAddress?.ToString(),
-            remotePort = connection.RemotePort,
-            protocol = c.Request.Protocol,
-            tlsProtocol = tls?.Protocol.ToString(),
-            tlsCipherSuite = tls?.NegotiatedCipherSuite?.ToString(),
-        });
-    }
 
     /// <summary>/status/{code}[?retryAfter=S]: that status with a short text body.</summary>
     private static Task Status(HttpContext c, int code)

@@ -1,10 +1,16 @@
-// AsyncWeb test server: one process per test run, every listener on 127.0.0.1 with an OS-chosen port.
+// AsyncWeb test server: one process per test run, every listener on loopback (127.0.0.1, and HTTP also on
+// 127.0.0.2-9 where the OS has them) with an OS-chosen port.
 // Usage: dotnet AsyncWeb.TestServer.dll [--parent-pid N] [--port P]
 // Prints exactly one JSON line on stdout once every listener is bound; warnings and errors go to stderr.
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Tasks;
 using AsyncWeb.TestServer;
@@ -12,6 +18,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,7 +48,10 @@ if (parentPid is { } watched)
 
 var stats = new Stats();
 var certificate = SelfSignedCertificate.Create();
-ListenOptions? http = null, https = null, h2c = null;
+ListenOptions? http = null, https = null, h2c = null, httpsAia = null;
+var loopback = new List<ListenOptions>();
+// Made once the http listener's port (its /hang is the AIA URL) is known, before the address line.
+SslStreamCertificateContext? aiaCertificate = null;
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -70,14 +80,36 @@ builder.WebHost.ConfigureKestrel(k =>
         o.UseHttps(certificate);
     });
     k.Listen(IPAddress.Loopback, 0, o => h2c = Configure(o, HttpProtocols.Http2));
+    k.Listen(IPAddress.Loopback, 0, o =>
+    {
+        httpsAia = Configure(o, HttpProtocols.Http1);
+        o.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = _ => new ValueTask<SslServerAuthenticationOptions>(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = aiaCertificate,
+            }),
+        });
+    });
+
+    // The same endpoints on other loopback addresses, where the OS routes them (Linux, Windows; not
+    // macOS): distinct hosts on one server, for the rules that go by host (shards, per-host limits).
+    foreach (var address in LoopbackAliases())
+    {
+        k.Listen(address, 0, o => loopback.Add(Configure(o, HttpProtocols.Http1)));
+    }
 });
 
 var app = builder.Build();
 app.Use(IgnoreClientAborts);
 app.Use(stats.CountAsync);
 app.MapTestEndpoints(stats);
+app.MapProbeEndpoints();
 
 await app.StartAsync();
+// offline: the server itself never fetches the issuer it does not have.
+aiaCertificate = SslStreamCertificateContext.Create(
+    AiaCertificate.Create($"http://127.0.0.1:{http!.IPEndPoint!.Port}/hang"), additionalCertificates: null, offline: true);
 var raw = RawServer.Start(stats);
 
 // Kestrel writes the bound port back into each ListenOptions once it has bound port 0.
@@ -85,7 +117,9 @@ Console.Out.WriteLine(
     $"{{\"http\":\"http://127.0.0.1:{http!.IPEndPoint!.Port}\"," +
     $"\"https\":\"https://127.0.0.1:{https!.IPEndPoint!.Port}\"," +
     $"\"h2c\":\"http://127.0.0.1:{h2c!.IPEndPoint!.Port}\"," +
+    $"\"httpsAia\":\"https://127.0.0.1:{httpsAia!.IPEndPoint!.Port}\"," +
     $"\"raw\":\"http://127.0.0.1:{raw.Port}\"," +
+    $"\"loopback\":[{string.Join(",", loopback.Select(o => $"\"http://{o.IPEndPoint}\""))}]," +
     $"\"pid\":{Environment.ProcessId}}}");
 Console.Out.Flush();
 
@@ -101,6 +135,26 @@ ListenOptions Configure(ListenOptions options, HttpProtocols protocols)
         return next(connection);
     });
     return options;
+}
+
+// 127.0.0.2 to 127.0.0.9, as far as this machine lets a socket bind them.
+static IEnumerable<IPAddress> LoopbackAliases()
+{
+    for (var i = 2; i <= 9; i++)
+    {
+        var address = IPAddress.Parse($"127.0.0.{i}");
+        try
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(address, 0));
+        }
+        catch (SocketException)
+        {
+            yield break;
+        }
+
+        yield return address;
+    }
 }
 
 // A client that gives up mid-request is a scenario under test, not a server error worth a stack trace.

@@ -22,8 +22,12 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     private AsyncWebJob? _job;
     private RequestSpecBuilder? _builder;
     private ProgressReporter? _progress;
+    private ShardFilter? _shard;
     private long _nextIndex;
     private ScriptBlock? _toJson;
+    private UriRedactor _redactor = UriRedactor.Default;
+    private IDisposable? _clientLease;
+    private bool _inputComplete;
 
     /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256) properties or keys.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -208,6 +212,21 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter RateLimitPerHost { get; set; }
 
+    /// <summary>More query parameter names whose values are shown as *** (sig, token, key, password ... always are).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? SensitiveQueryParameter { get; set; }
+
+    /// <summary>Send only shard i of N of the input: 'i/N' (i from 0), or '*/N' with i from $env:JOB_COMPLETION_INDEX. Items go to shards by host (or -PartitionKey) with a fixed hash; Index stays the input position.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Partition { get; set; }
+
+    /// <summary>With -Partition: the property (or hashtable key) whose value assigns an item to a shard, instead of its host.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PartitionKey { get; set; }
+
     /// <summary>Run the batch as a background job: Receive-Job streams results, Stop-Job cancels what is in flight.</summary>
     [Parameter]
     public SwitchParameter AsJob { get; set; }
@@ -215,6 +234,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        _redactor = SensitiveQueryParameter is null ? UriRedactor.Default : new UriRedactor(SensitiveQueryParameter);
         RejectHandlerSettingsWithSession();
         if (CircuitBreakerThreshold is > 0 and < ResilienceProvider.MinimumBreakerThreshold)
         {
@@ -227,6 +247,8 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -SkipExisting contradict each other; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
         }
+
+        var partition = ParsePartition();
 
         var options = new BatchOptions
         {
@@ -244,6 +266,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             ExistingFile = Force ? ExistingFileAction.Overwrite : SkipExisting ? ExistingFileAction.Skip : ExistingFileAction.Fail,
             Resume = Resume,
             VerboseEvents = IsVerbose(),
+            Redactor = _redactor,
             Retry = new RetrySettings(
                 MaximumRetryCount,
                 Seconds(RetryIntervalSec),
@@ -258,16 +281,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             RateLimitPerHost = RateLimitPerHost,
         };
 
-        var client = Session is not null
-            ? Session.Client
-            : ClientPool.Get(new HandlerSettings(
-                SkipCertificateCheck,
-                Proxy,
-                ProxyCredential?.GetNetworkCredential(),
-                NoProxy,
-                Seconds(ConnectTimeoutSec),
-                0,
-                HandlerSettings.DefaultPooledConnectionLifetime));
+        var lease = Session is not null ? null : ClientPool.Rent(new HandlerSettings(
+            SkipCertificateCheck,
+            Proxy,
+            CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
+            NoProxy,
+            Seconds(ConnectTimeoutSec),
+            0,
+            HandlerSettings.DefaultPooledConnectionLifetime));
+        _clientLease = lease;
+        var client = lease?.Value ?? Session!.Client;
 
         var outDirectory = OutDirectory is null ? null : PrepareDirectory(OutDirectory);
         try
@@ -280,17 +303,19 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message), invalid.ErrorId, ErrorCategory.InvalidArgument, null));
         }
 
+        _shard = partition is null ? null : new ShardFilter(partition, PartitionKey, _builder!);
+
         _engine = new BatchEngine(client, options);
         if (AsJob)
         {
-            _job = new AsyncWebJob(MyInvocation.Line, _engine, FailuresAsResults);
+            _job = new AsyncWebJob(_redactor.RedactText(MyInvocation.Line), _engine, _clientLease, FailuresAsResults);
             JobRepository.Add(_job);
             _job.Start();
             WriteObject(_job);
             return;
         }
 
-        _progress = ProgressReporter.Create(this, MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri.Length : -1);
+        _progress = ProgressReporter.Create(this, _shard is null && MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri.Length : -1);
         var engine = _engine;
         _pump = new BatchPump(engine, Emit, _progress is null ? null : () => _progress.Update(engine));
     }
@@ -300,7 +325,14 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     {
         foreach (var item in Uri ?? new object?[] { null })
         {
-            var (spec, immediate) = Prepare(item);
+            // Index is the input position, also of the items another shard sends.
+            var index = _nextIndex++;
+            if (_shard?.Keeps(item) == false)
+            {
+                continue;
+            }
+
+            var (spec, immediate) = Prepare(index, item);
             if (_job is not null)
             {
                 _job.Enqueue(spec, immediate);
@@ -315,6 +347,13 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        _inputComplete = true;
+
+        if (_shard?.Warning is { } warning)
+        {
+            WriteWarning(warning);
+        }
+
         if (_job is not null)
         {
             _job.CompleteAdding();
@@ -337,15 +376,21 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         if (_job is null)
         {
             _engine?.Dispose();
+            _clientLease?.Dispose();
+        }
+        else if (!_inputComplete)
+        {
+            // The pipeline ended before EndProcessing: an upstream error (or a stop). The job must still end.
+            _job.InputEnded(UpstreamFailure.Of(this));
         }
 
         _engine = null;
+        _clientLease = null;
     }
 
     /// <summary>Turns one input object into a request, or into the error result of a bad item.</summary>
-    private (RequestSpec? Spec, WebBatchResult? Immediate) Prepare(object? item)
+    private (RequestSpec? Spec, WebBatchResult? Immediate) Prepare(long index, object? item)
     {
-        var index = _nextIndex++;
         RequestSpec spec;
         try
         {
@@ -405,8 +450,9 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         Index = index,
         Input = item,
         Method = Method.ToUpperInvariant(),
+        Redactor = _redactor,
         Error = new WebBatchError(invalid.ErrorId, invalid.ErrorId is ErrorIds.DuplicateOutFile ? FailureCategory.File : FailureCategory.InvalidInput,
-            invalid.Message),
+            _redactor.RedactText(invalid.Message)), // the message quotes the item's text
     };
 
     private void Emit(EngineEvent next)
@@ -455,6 +501,25 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
         }
 
         return full;
+    }
+
+    /// <summary>-Partition 'i/N' (or '*/N' from $env:JOB_COMPLETION_INDEX); a bad value ends the command before anything is sent.</summary>
+    private ShardPartition? ParsePartition()
+    {
+        try
+        {
+            if (Partition is null)
+            {
+                return PartitionKey is null ? null : throw new ArgumentException("-PartitionKey says how to split the input; give -Partition 'i/N' too");
+            }
+
+            return ShardPartition.Parse(Partition, Environment.GetEnvironmentVariable);
+        }
+        catch (ArgumentException invalid)
+        {
+            ThrowTerminatingError(new ErrorRecord(invalid, "InvalidPartition", ErrorCategory.InvalidArgument, Partition));
+            return null;
+        }
     }
 
     private void RejectHandlerSettingsWithSession()

@@ -68,7 +68,7 @@ internal sealed class RequestSpecBuilder
     public RequestSpec Build(long index, object? item)
     {
         var fields = Fields.From(item);
-        var (uri, hostKey) = RequestRules.ParseUri(fields.Uri is Uri given ? given.OriginalString : ToText(fields.Uri).Trim(), _defaults.Session?.BaseUri);
+        var (uri, hostKey) = ParseUri(fields.Uri);
         var method = RequestRules.NormaliseMethod(fields.Method ?? _defaults.Method);
 
         List<KeyValuePair<string, string>> headers = _baseHeaders;
@@ -138,9 +138,29 @@ internal sealed class RequestSpecBuilder
         }
     }
 
-    /// <summary>A session's credentials go only to its base URI's origin (anywhere, when it has no base URI).</summary>
-    private bool SessionOriginAllows(Uri uri) =>
-        _defaults.Session?.BaseUri is not { } baseUri || RequestSpec.SameOrigin(baseUri, uri);
+    /// <summary>The absolute URI an item would be sent to, or null when it has no usable one: what -Partition keys on by default.</summary>
+    public Uri? UriOf(object? item)
+    {
+        try
+        {
+            return ParseUri(Fields.From(item).Uri).Uri;
+        }
+        catch (InvalidItemException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The text of an item's property (or hashtable key) <paramref name="name"/>; null when it has none or it is empty.</summary>
+    public static string? PropertyText(object? item, string name) =>
+        Fields.LookupOf(item, out _) is { } lookup ? Fields.Text(lookup(name)) : null;
+
+    /// <summary>A session's credentials go only to its base URI's origin (see CredentialPolicy).</summary>
+    private bool SessionOriginAllows(Uri uri) => _defaults.Session!.CredentialsMayGoTo(uri);
+
+    /// <summary>The item's absolute http(s) URI and its host key, against the session's base URI (see RequestRules).</summary>
+    private (Uri Uri, string HostKey) ParseUri(object? value) =>
+        RequestRules.ParseUri(value is Uri given ? given.OriginalString : ToText(value).Trim(), _defaults.Session?.BaseUri);
 
     private byte[]? EncodeBody(object? value, ref string? contentType)
     {
@@ -224,22 +244,28 @@ internal sealed class RequestSpecBuilder
         public string? OutFile { get; private set; }
         public string? Sha256 { get; private set; }
 
-        public static Fields From(object? item)
+        public static Fields From(object? item) =>
+            LookupOf(item, out var kind) is { } lookup
+                ? FromLookup(lookup, kind)
+                : new Fields { Uri = item is PSObject pso ? pso.BaseObject : item };
+
+        /// <summary>How to read an item's named values (hashtable keys, object properties); null for a plain value (string, URI, number).</summary>
+        public static Func<string, (bool Found, object? Value)>? LookupOf(object? item, out string kind)
         {
             var baseObject = item is PSObject pso ? pso.BaseObject : item;
+            kind = baseObject?.GetType().Name ?? "null";
             switch (baseObject)
             {
-                case null:
-                    return new Fields();
-                case string or System.Uri:
-                    return new Fields { Uri = baseObject };
+                case null or string or System.Uri:
+                    return null;
                 case IDictionary dictionary:
-                    return FromLookup(name => TryDictionary(dictionary, name), "hashtable");
+                    kind = "hashtable";
+                    return name => TryDictionary(dictionary, name);
                 case PSCustomObject or not (ValueType or IFormattable):
                     var wrapped = item as PSObject ?? PSObject.AsPSObject(baseObject);
-                    return FromLookup(name => wrapped.Properties[name] is { } p ? (true, p.Value) : (false, null), baseObject.GetType().Name);
+                    return name => wrapped.Properties[name] is { } p ? (true, p.Value) : (false, null);
                 default:
-                    return new Fields { Uri = baseObject };
+                    return null;
             }
         }
 
@@ -293,7 +319,7 @@ internal sealed class RequestSpecBuilder
             return fields;
         }
 
-        private static string? Text((bool Found, object? Value) found)
+        public static string? Text((bool Found, object? Value) found)
         {
             if (!found.Found)
             {

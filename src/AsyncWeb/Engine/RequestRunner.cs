@@ -47,7 +47,7 @@ internal sealed class RequestRunner : IDisposable
         var startTime = DateTimeOffset.Now;
         var started = Stopwatch.GetTimestamp();
         var probe = RequestProbe.Start(spec.Received);
-        _verbose?.Invoke($"#{spec.Index} {spec.Method} {UriRedaction.Redact(spec.Uri)}");
+        _verbose?.Invoke($"#{spec.Index} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
 
         var (outcome, attempts) = await ExecuteAsync(spec, probe, batchToken).ConfigureAwait(false);
         var ended = Stopwatch.GetTimestamp();
@@ -74,11 +74,12 @@ internal sealed class RequestRunner : IDisposable
             Sha256 = outcome.Sha256,
             Resumed = outcome.Resumed,
             Skipped = outcome.Skipped,
-            Error = outcome.Failure,
+            Error = _options.Redactor.Redact(outcome.Failure), // a message may quote a redirect target
+            Redactor = _options.Redactor,
             Timings = probe.Snapshot(started, ended),
         };
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {UriRedaction.Redact(spec.Uri)}"));
+            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
     }
 
