@@ -1,103 +1,118 @@
 #requires -Version 7.4
 <#
 .SYNOPSIS
-    A/B: scenario 1 (small GETs against a local nginx) for two builds of the module, run alternately.
+    Compares the plain-GET throughput of module builds in one run, so a change can show it cost nothing.
 .DESCRIPTION
-    For a change that must cost nothing measurable (e.g. issue 18's phase timings: "within 3%"): each
-    round runs the baseline and the candidate once each, in alternating order (A B, then B A, ...), every
-    run in a fresh pwsh (Invoke-BenchChild.ps1 -Mode Gets -Warm: the first call, JIT included, then the
-    same call again in that session). On a shared machine load drifts over minutes; alternating within
-    one session spreads that drift over both builds, and medians discard the outliers. Besides req/s it
-    reports the client process's CPU time per request (all its threads), which moves far less with other
-    processes' load than wall time does, and the bytes it allocates per request in the second call,
-    which do not move with load at all. Prints each run, the medians and the ratios, and writes them to
-    -ResultsPath when given.
+    Starts one server, then for each repeat runs every build in turn, each in a fresh pwsh
+    (Invoke-BenchChild.ps1 -Mode Gets -Warm): Count GETs at -ThrottleLimit, the first call (JIT included)
+    and the same call again in that process. It reports requests per second, the client process's CPU
+    time per request (which a loaded, shared machine disturbs far less than wall time) and the bytes it
+    allocates per request in the second call (which load does not move at all). The order of the builds
+    reverses every other repeat (A B, B A, ...), so drifting machine load falls on them alike; the table
+    shows the medians and each build's ratio to the first. Lay out a build to compare with, e.g. main's:
+    git archive main | tar -x -C /tmp/main; then build.ps1 Build there, and pass /tmp/main/out/AsyncWeb
+    and ./out/AsyncWeb.
+.PARAMETER Server
+    TestServer (the project's Kestrel server, /json; default) or Nginx (scenario 1's nginx and its
+    1 KB small.json, the benchmark's own server).
+.PARAMETER ResultsPath
+    Also write the medians and every run as Markdown tables to this file.
 .EXAMPLE
-    dotnet pwsh bench/Compare-Builds.ps1 -Baseline /tmp/base/out/AsyncWeb -Candidate out/AsyncWeb -Rounds 7
+    dotnet pwsh -NoProfile bench/Compare-Builds.ps1 -ModulePath /tmp/main/out/AsyncWeb,./out/AsyncWeb -Count 20000 -Repeat 5
+.EXAMPLE
+    dotnet pwsh -NoProfile bench/Compare-Builds.ps1 -ModulePath /tmp/off/out/AsyncWeb,./out/AsyncWeb -Server Nginx -Count 100000 -Repeat 9
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory)][string] $Baseline,
-    [Parameter(Mandatory)][string] $Candidate,
-    [ValidateRange(1, 50)][int] $Rounds = 7,
-    [ValidateRange(1000, 10000000)][int] $Count = 100000,
-    [ValidateRange(1, 4096)][int] $ThrottleLimit = 64,
+    [Parameter(Mandatory)]
+    [string[]] $ModulePath,
+    [int] $Count = 20000,
+    [int] $Repeat = 3,
+    [int] $ThrottleLimit = 64,
+    [ValidateSet('TestServer', 'Nginx')]
+    [string] $Server = 'TestServer',
     [string] $ResultsPath
 )
 
 $ErrorActionPreference = 'Stop'
-Set-StrictMode -Version 3.0
 Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
-
-$work = Join-Path $PSScriptRoot 'work'
-$www = Join-Path $work 'ab-www'
-$pwshCommand = Get-PwshCommand
-$child = Join-Path $PSScriptRoot 'Invoke-BenchChild.ps1'
-
-# Each build is copied and imported from the copy, so a rebuild during the run changes nothing.
-$builds = [ordered]@{}
-foreach ($entry in @{ Name = 'baseline'; Path = $Baseline }, @{ Name = 'candidate'; Path = $Candidate }) {
-    $source = (Resolve-Path -LiteralPath $entry.Path).Path
-    $copy = Join-Path $work "ab-$($entry.Name)/AsyncWeb"
-    if (Test-Path -LiteralPath $copy) { Remove-Item -LiteralPath $copy -Recurse -Force }
-    New-Item -ItemType Directory -Force -Path (Split-Path $copy) | Out-Null
-    Copy-Item -LiteralPath $source -Destination $copy -Recurse
-    $builds[$entry.Name] = Join-Path $copy 'AsyncWeb.psd1'
-}
-
-$runs = [System.Collections.Generic.List[object]]::new()
+Import-Module (Join-Path $PSScriptRoot '../tests/TestHelpers.psm1') -Force
+# From bash (pwsh -File), a comma list arrives as one string.
+$paths = @($ModulePath -split ',' | Where-Object { $_ } | ForEach-Object { (Resolve-Path $_).ProviderPath })
+$pwsh = @(Get-PwshCommand)
 $loadBefore = (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' '
+$work = Join-Path $PSScriptRoot 'work'
 $nginx = $null
+$testServer = $null
 try {
-    New-BenchData -Root $www -BigBytes 0 -FileCount 0
-    $nginx = Start-BenchNginx -Template (Join-Path $PSScriptRoot 'nginx.conf.template') -WorkDir $work -Root $www
-    $url = "$($nginx.Base)/small.json"
-    Write-Host "== nginx pid $($nginx.Pid) on $($nginx.Base); $Rounds rounds of $Count GETs, concurrency $ThrottleLimit" -ForegroundColor Cyan
-    for ($round = 1; $round -le $Rounds; $round++) {
-        $order = if ($round % 2) { 'baseline', 'candidate' } else { 'candidate', 'baseline' }
-        foreach ($name in $order) {
-            $command = @($pwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $child, '-Mode', 'Gets', '-ModulePath', $builds[$name],
-                '-Uri', $url, '-Count', $Count, '-ThrottleLimit', $ThrottleLimit, '-Warm')
-            $m = Invoke-Measured -Command $command -TimeoutSec 900 -Label "$name round $round"
-            if ($m.Json.errors -gt 0 -or $m.Json.count -ne $Count) { throw "$name round ${round}: $($m.Json.errors) errors, $($m.Json.count) of $Count" }
-            $run = [pscustomobject]@{
-                Round = $round; Build = $name
-                FirstCall = $Count / $m.Json.seconds; SecondCall = $Count / $m.Json.warmSeconds
-                FirstCallCpuUs = 1e6 * $m.Json.cpuSeconds / $Count; SecondCallCpuUs = 1e6 * $m.Json.warmCpuSeconds / $Count
-                SecondCallBytes = $m.Json.warmAllocatedBytes / $Count
+    if ($Server -eq 'Nginx') {
+        $www = Join-Path $work 'compare-www'
+        New-BenchData -Root $www -BigBytes 0 -FileCount 0
+        $nginx = Start-BenchNginx -Template (Join-Path $PSScriptRoot 'nginx.conf.template') -WorkDir $work -Root $www
+        $uri = "$($nginx.Base)/small.json"
+    }
+    else {
+        $testServer = Start-TestServer
+        $uri = "$($testServer.Http)/json"
+    }
+
+    $runs = foreach ($round in 1..$Repeat) {
+        $order = if ($round % 2) { $paths } else { $paths[($paths.Count - 1)..0] }
+        foreach ($path in $order) {
+            $arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', (Join-Path $PSScriptRoot 'Invoke-BenchChild.ps1'),
+                '-Mode', 'Gets', '-ModulePath', $path, '-Uri', $uri, '-Count', $Count, '-ThrottleLimit', $ThrottleLimit, '-Warm')
+            $line = & $pwsh[0] @arguments | Where-Object { $_ -like 'BENCH-RESULT *' } | Select-Object -Last 1
+            $result = $line.Substring('BENCH-RESULT '.Length) | ConvertFrom-Json
+            if ($result.errors -or $result.warmErrors) { throw "$path had $($result.errors + $result.warmErrors) failed requests" }
+            [pscustomobject]@{
+                Build = $path; Round = $round
+                First = $Count / $result.seconds; Warm = $Count / $result.warmSeconds
+                FirstCpu = 1e6 * $result.cpuSeconds / $Count; WarmCpu = 1e6 * $result.warmCpuSeconds / $Count
+                WarmBytes = $result.warmAllocatedBytes / $Count
             }
-            $runs.Add($run)
-            Write-Host ('   round {0,2} {1,-9} first call {2,8:N0} req/s {3,6:N1} µs CPU/req   second call {4,8:N0} req/s {5,6:N1} µs CPU/req {6,7:N0} B/req' -f
-                $round, $name, $run.FirstCall, $run.FirstCallCpuUs, $run.SecondCall, $run.SecondCallCpuUs, $run.SecondCallBytes)
         }
     }
 }
 finally {
     if ($nginx) { Stop-BenchProcess -Id $nginx.Pid }
-    if (Test-Path -LiteralPath $www) { Remove-Item -LiteralPath $www -Recurse -Force -ErrorAction SilentlyContinue }
+    if ($testServer) { Stop-TestServer }
 }
 
-$loadAfter = (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' '
-# Ratios: above 1 means the candidate is faster (req/s) or cheaper (CPU per request: baseline / candidate).
-$summary = foreach ($figure in @{ Name = 'FirstCall'; Unit = 'req/s' }, @{ Name = 'SecondCall'; Unit = 'req/s' },
-    @{ Name = 'FirstCallCpuUs'; Unit = 'µs CPU/req' }, @{ Name = 'SecondCallCpuUs'; Unit = 'µs CPU/req' }, @{ Name = 'SecondCallBytes'; Unit = 'bytes allocated/req' }) {
-    $a = Get-Median @($runs | Where-Object Build -EQ 'baseline' | ForEach-Object $figure.Name)
-    $b = Get-Median @($runs | Where-Object Build -EQ 'candidate' | ForEach-Object $figure.Name)
-    $ratio = if ($figure.Unit -eq 'req/s') { $b / $a } else { $a / $b }   # CPU and bytes: baseline / candidate
-    [pscustomobject]@{ Figure = $figure.Name; Unit = $figure.Unit; BaselineMedian = [math]::Round($a, 1); CandidateMedian = [math]::Round($b, 1); Ratio = [math]::Round($ratio, 3) }
+$runs | Format-Table Round, Build, @{ n = 'First req/s'; e = { '{0:N0}' -f $_.First } }, @{ n = 'Warm req/s'; e = { '{0:N0}' -f $_.Warm } },
+    @{ n = 'First CPU µs/req'; e = { '{0:N1}' -f $_.FirstCpu } }, @{ n = 'Warm CPU µs/req'; e = { '{0:N1}' -f $_.WarmCpu } },
+    @{ n = 'Warm bytes/req'; e = { '{0:N0}' -f $_.WarmBytes } } | Out-Host
+
+# Ratios to the first build: above 1 is better (faster, or cheaper in CPU and bytes).
+$first = $null
+$summary = foreach ($path in $paths) {
+    $mine = $runs | Where-Object Build -EQ $path
+    $row = [pscustomobject]@{
+        Build              = $path
+        'First req/s'      = [int](Get-Median $mine.First)
+        'Warm req/s'       = [int](Get-Median $mine.Warm)
+        'First CPU µs/req' = [math]::Round((Get-Median $mine.FirstCpu), 1)
+        'Warm CPU µs/req'  = [math]::Round((Get-Median $mine.WarmCpu), 1)
+        'Warm bytes/req'   = [math]::Round((Get-Median $mine.WarmBytes))
+        'Warm req/s ×'     = 1.0
+        'Warm CPU ×'       = 1.0
+    }
+    if ($first) {
+        $row.'Warm req/s ×' = [math]::Round($row.'Warm req/s' / $first.'Warm req/s', 3)
+        $row.'Warm CPU ×' = [math]::Round($first.'Warm CPU µs/req' / $row.'Warm CPU µs/req', 3)
+    }
+    else { $first = $row }
+    $row
 }
 $summary | Format-Table -AutoSize | Out-Host
+$loadAfter = (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' '
 Write-Host "load average: $loadBefore at start, $loadAfter at end"
 
 if ($ResultsPath) {
-    $lines = @(
-        "# A/B: $Count small GETs, concurrency $ThrottleLimit, $Rounds alternating rounds ($(Get-Date -Format 'yyyy-MM-dd HH:mm'))",
-        '', "Baseline: ``$Baseline``; candidate: ``$Candidate``. Load average $loadBefore at start, $loadAfter at end.", '',
-        '| Figure | Unit | Baseline median | Candidate median | Ratio (above 1: candidate better) |', '|---|---|---|---|---|'
-    )
-    $lines += $summary | ForEach-Object { '| {0} | {1} | {2:N1} | {3:N1} | {4:N3} |' -f $_.Figure, $_.Unit, $_.BaselineMedian, $_.CandidateMedian, $_.Ratio }
-    $lines += '', '| Round | Build | First call req/s | µs CPU/req | Second call req/s | µs CPU/req | bytes/req |', '|---|---|---|---|---|---|---|'
-    $lines += $runs | ForEach-Object { '| {0} | {1} | {2:N0} | {3:N1} | {4:N0} | {5:N1} | {6:N0} |' -f $_.Round, $_.Build, $_.FirstCall, $_.FirstCallCpuUs, $_.SecondCall, $_.SecondCallCpuUs, $_.SecondCallBytes }
+    $lines = @("# $Count GETs ($Server), concurrency $ThrottleLimit, $Repeat alternating repeats ($(Get-Date -Format 'yyyy-MM-dd HH:mm')); load average $loadBefore at start, $loadAfter at end", '',
+        '| Build | First req/s | Warm req/s | First CPU µs/req | Warm CPU µs/req | Warm bytes/req | Warm req/s × | Warm CPU × |', '|---|---|---|---|---|---|---|---|')
+    $lines += $summary | ForEach-Object { '| {0} | {1:N0} | {2:N0} | {3:N1} | {4:N1} | {5:N0} | {6:N3} | {7:N3} |' -f $_.Build, $_.'First req/s', $_.'Warm req/s', $_.'First CPU µs/req', $_.'Warm CPU µs/req', $_.'Warm bytes/req', $_.'Warm req/s ×', $_.'Warm CPU ×' }
+    $lines += '', '| Round | Build | First req/s | First CPU µs/req | Warm req/s | Warm CPU µs/req | Warm bytes/req |', '|---|---|---|---|---|---|---|'
+    $lines += $runs | ForEach-Object { '| {0} | {1} | {2:N0} | {3:N1} | {4:N0} | {5:N1} | {6:N0} |' -f $_.Round, $_.Build, $_.First, $_.FirstCpu, $_.Warm, $_.WarmCpu, $_.WarmBytes }
     Set-Content -LiteralPath $ResultsPath -Value $lines
     Write-Host "Written to $ResultsPath"
 }

@@ -105,6 +105,7 @@ app.Use(IgnoreClientAborts);
 app.Use(stats.CountAsync);
 app.MapTestEndpoints(stats);
 app.MapProbeEndpoints();
+app.MapEncodedEndpoints();
 
 await app.StartAsync();
 // offline: the server itself never fetches the issuer it does not have.

@@ -90,6 +90,13 @@ internal sealed class RequestSpecBuilder
 
         var contentType = fields.ContentType ?? _defaults.ContentType;
         var bodyValue = fields.HasBody ? fields.Body : _defaults.Body;
+        if (QueryString.TakesBody(method) && (bodyValue is PSObject wrapped ? wrapped.BaseObject : bodyValue) is IDictionary query)
+        {
+            // As Invoke-RestMethod: a dictionary body of a GET (or HEAD) is the query string, not a body.
+            uri = QueryString.Append(uri, Pairs(query));
+            bodyValue = null;
+        }
+
         var body = EncodeBody(bodyValue, ref contentType);
         if (contentType is not null)
         {
@@ -151,16 +158,16 @@ internal sealed class RequestSpecBuilder
         }
     }
 
+    /// <summary>The item's absolute http(s) URI and its host key (RequestRules), resolved against the session's base URI.</summary>
+    private (Uri Uri, string HostKey) ParseUri(object? value) =>
+        RequestRules.ParseUri(value is Uri given ? given.OriginalString : ToText(value).Trim(), _defaults.Session?.BaseUri);
+
     /// <summary>The text of an item's property (or hashtable key) <paramref name="name"/>; null when it has none or it is empty.</summary>
     public static string? PropertyText(object? item, string name) =>
         Fields.LookupOf(item, out _) is { } lookup ? Fields.Text(lookup(name)) : null;
 
     /// <summary>A session's credentials go only to its base URI's origin (see CredentialPolicy).</summary>
     private bool SessionOriginAllows(Uri uri) => _defaults.Session!.CredentialsMayGoTo(uri);
-
-    /// <summary>The item's absolute http(s) URI and its host key, against the session's base URI (see RequestRules).</summary>
-    private (Uri Uri, string HostKey) ParseUri(object? value) =>
-        RequestRules.ParseUri(value is Uri given ? given.OriginalString : ToText(value).Trim(), _defaults.Session?.BaseUri);
 
     private byte[]? EncodeBody(object? value, ref string? contentType)
     {
@@ -198,12 +205,24 @@ internal sealed class RequestSpecBuilder
         return encoded.Bytes;
     }
 
-    /// <summary>A dictionary's entries as text pairs, in its own order.</summary>
+    /// <summary>A dictionary's entries as text pairs, in its own order; a key with an array of values is repeated for each.</summary>
     private static IEnumerable<KeyValuePair<string, string>> Pairs(IDictionary dictionary)
     {
         foreach (DictionaryEntry entry in dictionary)
         {
-            yield return new KeyValuePair<string, string>(ToText(entry.Key), ToText(entry.Value));
+            var key = ToText(entry.Key);
+            var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
+            if (value is IEnumerable values and not string and not IDictionary)
+            {
+                foreach (var element in values)
+                {
+                    yield return new KeyValuePair<string, string>(key, ToText(element));
+                }
+
+                continue;
+            }
+
+            yield return new KeyValuePair<string, string>(key, ToText(value));
         }
     }
 
