@@ -43,6 +43,19 @@ Describe 'Pages of each item' {
             $results[3].Uri.AbsoluteUri | Should -Be "$base/pages/link?count=4&split=1&relative=1&last=1&page=4"
         }
 
+        It 'times each page''s queue wait from when the page became due, not from when the item was received' {
+            # Each page takes at least 300 ms at the server: a page whose QueueWaitMs counted from the item's
+            # arrival would carry the earlier pages' time in it.
+            $results = Invoke-AsyncWebBatch "$base/pages/link?count=3&delayMs=300" -FollowRelLink -Ordered
+
+            $results | Should -HaveCount 3
+            $results[0].ElapsedMs | Should -BeGreaterOrEqual 300
+            foreach ($page in $results[1], $results[2]) {
+                $page.QueueWaitMs | Should -Not -BeNullOrEmpty
+                $page.QueueWaitMs | Should -BeLessThan $results[0].ElapsedMs -Because "page $($page.PageIndex) waited for no slot; the pages before it are not its queue wait"
+            }
+        }
+
         It 'returns the one page of a response without a Link header, as Invoke-RestMethod does' {
             $results = @(Invoke-AsyncWebBatch "$base/json" -FollowRelLink)
 

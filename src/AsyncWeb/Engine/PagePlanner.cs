@@ -133,9 +133,12 @@ internal sealed class PagePlanner
         return PageFollowUp.Following(NextPage(page, next, page.PageIndex + 1), why);
     }
 
-    /// <summary>The request for page <paramref name="pageIndex"/> at <paramref name="uri"/>: the item's request (method, headers, body) at another URI.</summary>
+    /// <summary>
+    /// The request for page <paramref name="pageIndex"/> at <paramref name="uri"/>: the item's request (method, headers, body) at
+    /// another URI. Its queue wait (QueueWaitMs) starts now, when the page becomes due, not when the item was received.
+    /// </summary>
     public static RequestSpec NextPage(RequestSpec page, Uri uri, int pageIndex) =>
-        page with { Uri = uri, HostKey = RequestSpec.KeyOf(uri), PageIndex = pageIndex };
+        page with { Uri = uri, HostKey = RequestSpec.KeyOf(uri), PageIndex = pageIndex, Received = System.Diagnostics.Stopwatch.GetTimestamp() };
 
     /// <summary>
     /// On the first page: the numbered pages still to come, when it says exactly which they are (-TotalCount, or

@@ -64,6 +64,9 @@ internal sealed class PageScheduler
         private RequestSpec? _peeked;
         private int _pageIndex = 1;
 
+        // When the numbered pages became due (the first page revealed them): their queue wait starts here.
+        private readonly long _due = System.Diagnostics.Stopwatch.GetTimestamp();
+
         public Due(RequestSpec? single, PageRange? range, RequestSpec? template)
         {
             _single = single;
@@ -71,7 +74,7 @@ internal sealed class PageScheduler
             _template = template;
         }
 
-        public RequestSpec Peek() => _single ?? (_peeked ??= PagePlanner.NextPage(_template!, _range!.UriOf(_range.First + _pageIndex - 1), _pageIndex));
+        public RequestSpec Peek() => _single ?? (_peeked ??= PagePlanner.NextPage(_template!, _range!.UriOf(_range.First + _pageIndex - 1), _pageIndex) with { Received = _due });
 
         /// <summary>Moves past the peeked page; true when nothing is left.</summary>
         public bool Advance()
