@@ -11,18 +11,25 @@
                again against the netstandard2.0 build (Windows PowerShell 5.1's) in a child pwsh,
                print "Pester: N passed, N failed, N skipped" over all of them (unit tests
                included), exit non-zero on any failure. With -TestPath or -Tag only the Pester
-               files asked for run.
+               files asked for run. When tests/Package.Tests.ps1 is among them, the package is made
+               first from what was just built (as Package does), for that test to install.
+      Package - Build, check the manifest (Test-ModuleManifest) and pack the module with PSResourceGet
+               into out/AsyncWeb.<version>.nupkg, the package the PowerShell Gallery takes (manifest at the
+               root, both builds, help, format and type data, LICENSE). Install it by name from a local
+               repository of out/ (README, "Install").
       Demo   - Build, start the bundled local server, run a 1,000-request batch with a progress
                bar and print its summary.
       Bench  - Build and run the benchmarks in bench/ against curl, aiohttp and PowerShell peers.
       Clean  - remove build output.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Package    # out/AsyncWeb.<version>.nupkg
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = @('Build'),
 
     # Pester tags to exclude in Test (e.g. Slow) or include (Fault).
@@ -71,9 +78,10 @@ function Copy-IfChanged([string] $Source, [string] $Directory) {
     Move-Item $temp $target -Force
 }
 
-function Get-Version {
+function Get-BuildProperty([string] $Name) {
+    # Directory.Build.props is the one place for the version and the repository's address.
     $props = [xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))
-    $props.Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+    $props.Project.PropertyGroup.$Name | Where-Object { $_ } | Select-Object -First 1
 }
 
 function Invoke-Build {
@@ -101,12 +109,12 @@ function Invoke-Build {
     }
     Get-ChildItem (Join-Path $root 'module') -File -Include *.ps1xml, *.psm1 -Recurse -Depth 0 |
         ForEach-Object { Copy-IfChanged $_.FullName $moduleOut }
+    # MIT asks for the notice in every copy: the module (and so its package) carries LICENSE.
+    Copy-IfChanged (Join-Path $root 'LICENSE') $moduleOut
 
-    # The single version source (Directory.Build.props) is stamped into the laid-out manifest.
-    $version = Get-Version
-    $manifest = Get-Content -Raw (Join-Path $root 'AsyncWeb.psd1')
-    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
-    Set-Content -Path (Join-Path $moduleOut 'AsyncWeb.psd1') -Value $manifest -NoNewline
+    # Version and repository address from Directory.Build.props, release notes from CHANGELOG.md.
+    $version = Get-BuildProperty 'Version'
+    & (Join-Path $root 'module/Write-Manifest.ps1') -Destination (Join-Path $moduleOut 'AsyncWeb.psd1') -Version $version -RepositoryUrl (Get-BuildProperty 'RepositoryUrl')
 
     # Help last, from the laid-out module: PowerShell finds AsyncWeb.dll-Help.xml in <module base>/<culture>/.
     $helpSource = Join-Path $root 'module/help'
@@ -114,6 +122,23 @@ function Invoke-Build {
         & (Join-Path $helpSource 'Build-Help.ps1') -Destination (Join-Path $moduleOut 'en-US') -ModulePath $moduleOut
     }
     Write-Host "Module laid out in $moduleOut (version $version)"
+}
+
+function Invoke-Package {
+    Invoke-Build
+    Write-Host '== Package' -ForegroundColor Cyan
+    $package = & (Join-Path $root 'module/New-Package.ps1') -ModulePath $moduleOut -Destination $out
+    Write-Host "Package written: $($package.FullName)"
+}
+
+function Update-TestPackage {
+    # tests/Package.Tests.ps1 installs out/AsyncWeb.<version>.nupkg: when it is selected, pack what was just
+    # built (a couple of seconds), so the test never installs a package older than the code under test.
+    $paths = if ($TestPath) { $TestPath -split ',' } else { Join-Path $root 'tests' }
+    if (Get-ChildItem -Path $paths -Recurse -File -Filter 'Package.Tests.ps1' -ErrorAction Ignore) {
+        Write-Host '== Test: packing the module for tests/Package.Tests.ps1' -ForegroundColor Cyan
+        $null = & (Join-Path $root 'module/New-Package.ps1') -ModulePath $moduleOut -Destination $out
+    }
 }
 
 function Get-NuGetPackagesRoot {
@@ -208,6 +233,7 @@ function Invoke-UnitTests {
 
 function Invoke-Test {
     if (-not $NoBuild) { Invoke-Build }
+    Update-TestPackage
     $unit = if (-not $TestPath -and -not $Tag) { Invoke-UnitTests } else { $null }
     $pester = Get-PesterModule
     Import-Module $pester -Force
@@ -314,6 +340,7 @@ foreach ($name in $Task) {
     switch ($name) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }

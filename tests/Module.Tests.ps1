@@ -4,18 +4,6 @@ BeforeAll {
     $script:repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
     $script:server = Get-TestServer
     $script:base = $server.Http
-
-    # Runs a script in a fresh pwsh (the one running these tests), returning its output lines.
-    function Invoke-FreshPwsh([string] $Script) {
-        $exe = [Environment]::ProcessPath
-        $arguments = @('-NoProfile', '-NonInteractive', '-Command', $Script)
-        if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') {
-            $arguments = @(Join-Path $PSHOME 'pwsh.dll') + $arguments
-        }
-        $output = & $exe @arguments 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "fresh pwsh failed ($LASTEXITCODE): $($output -join "`n")" }
-        $output
-    }
 }
 
 Describe 'The AsyncWeb module' {
@@ -121,7 +109,7 @@ Describe 'Documentation stays true to the code' {
         $readme = Get-Content -Raw (Join-Path $repoRoot 'README.md')
         $known = (Get-Command -Module AsyncWeb).Parameters.Keys + [System.Management.Automation.PSCmdlet]::CommonParameters + @('Tag', 'Detached')
         $mentioned = [regex]::Matches($readme, '(?<![\w-])-([A-Z][A-Za-z0-9]+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
-        $unknown = $mentioned | Where-Object { $_ -notin $known -and $_ -notin 'NoProfile', 'First', 'Full', 'Examples', 'Force', 'AsSecureString', 'Parallel', 'Module', 'ThrottleLimit', 'Wait', 'AutoRemoveJob' }
+        $unknown = $mentioned | Where-Object { $_ -notin $known -and $_ -notin 'NoProfile', 'First', 'Full', 'Examples', 'Force', 'AsSecureString', 'Parallel', 'Module', 'ThrottleLimit', 'Wait', 'AutoRemoveJob', 'Trusted', 'Repository' }
         $unknown | Should -BeNullOrEmpty
     }
 }

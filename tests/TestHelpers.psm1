@@ -222,6 +222,67 @@ function Wait-Until {
     throw "Timed out after $TimeoutSec s waiting for $Because. Condition: { $($Condition.ToString().Trim()) }.$detail"
 }
 
+function Invoke-FreshPwsh {
+    <#
+    .SYNOPSIS
+    Runs a script in a new pwsh (the one running the tests, -NoProfile) and returns its standard output lines.
+    Throws with its output and errors when it exits non-zero or outlives the deadline (it is then killed).
+    .EXAMPLE
+    Invoke-FreshPwsh "Import-Module '$modulePath'; [AsyncWeb.WebBatchResult].Assembly.Location" -Environment @{ ASYNCWEB_LOAD_NETSTANDARD = '1' }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)][string]$Script,
+        # Environment variables for that process only; a $null value removes the variable there.
+        [hashtable]$Environment = @{},
+        # The process's current directory (default: this process's).
+        [string]$WorkingDirectory,
+        [ValidateRange(1, 600)][int]$TimeoutSec = 120
+    )
+
+    $exe = [Environment]::ProcessPath
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($exe)
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') {
+        $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
+    }
+    foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $Script) {
+        $startInfo.ArgumentList.Add($argument)
+    }
+    foreach ($name in $Environment.Keys) {
+        if ($null -eq $Environment[$name]) { $null = $startInfo.Environment.Remove($name) }
+        else { $startInfo.Environment[$name] = [string]$Environment[$name] }
+    }
+    if ($WorkingDirectory) { $startInfo.WorkingDirectory = $WorkingDirectory }
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.StandardOutputEncoding = [System.Text.UTF8Encoding]::new($false)
+    $startInfo.StandardErrorEncoding = [System.Text.UTF8Encoding]::new($false)
+
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $deadline = [System.Diagnostics.Stopwatch]::StartNew()
+        # Short waits in a loop keep Ctrl+C responsive.
+        while (-not $process.WaitForExit(100)) {
+            if ($deadline.Elapsed.TotalSeconds -ge $TimeoutSec) {
+                $process.Kill($true)
+                $null = $process.WaitForExit(10000)
+                throw "fresh pwsh did not finish within $TimeoutSec s and was killed. Output: $($stdout.Result)$($stderr.Result)"
+            }
+        }
+        $process.WaitForExit()   # and its output is read to the end
+        if ($process.ExitCode -ne 0) {
+            throw "fresh pwsh failed ($($process.ExitCode)): $($stdout.Result)$($stderr.Result)"
+        }
+        @($stdout.Result -split '\r?\n' | Where-Object { $_ -ne '' })
+    }
+    finally {
+        $process.Dispose()
+    }
+}
+
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-TestServer }
 
 function Test-NetstandardBuild {
@@ -234,4 +295,4 @@ function Test-NetstandardBuild {
     $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1'
 }
 
-Export-ModuleMember -Function Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild
+Export-ModuleMember -Function Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild, Invoke-FreshPwsh
