@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -43,6 +44,12 @@ var stats = new Stats();
 var certificate = SelfSignedCertificate.Create();
 ListenOptions? http = null, https = null, h2c = null;
 
+// Uploads and authentication (issue 12): a TLS listener that asks for a client certificate (optional at the TLS
+// level; /client-cert decides), and a Unix domain socket in the temp folder.
+ListenOptions? mtls = null;
+var unixSocket = Path.Combine(Path.GetTempPath(), $"asyncweb-test-{Environment.ProcessId}.sock");
+File.Delete(unixSocket);
+
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries only the JSON line
@@ -70,23 +77,41 @@ builder.WebHost.ConfigureKestrel(k =>
         o.UseHttps(certificate);
     });
     k.Listen(IPAddress.Loopback, 0, o => h2c = Configure(o, HttpProtocols.Http2));
+    k.Listen(IPAddress.Loopback, 0, o =>
+    {
+        mtls = Configure(o, HttpProtocols.Http1AndHttp2);
+        o.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = certificate,
+            ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+            ClientCertificateValidation = (_, _, _) => true,   // any certificate reaches the app; /client-cert checks the chain
+        });
+    });
+    k.ListenUnixSocket(unixSocket, o => Configure(o, HttpProtocols.Http1));
 });
 
 var app = builder.Build();
 app.Use(IgnoreClientAborts);
 app.Use(stats.CountAsync);
 app.MapTestEndpoints(stats);
+app.MapUploadEndpoints();
+app.MapAuthEndpoints();
+app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();
 var raw = RawServer.Start(stats);
 
 // Kestrel writes the bound port back into each ListenOptions once it has bound port 0.
-Console.Out.WriteLine(
+var line =
     $"{{\"http\":\"http://127.0.0.1:{http!.IPEndPoint!.Port}\"," +
     $"\"https\":\"https://127.0.0.1:{https!.IPEndPoint!.Port}\"," +
     $"\"h2c\":\"http://127.0.0.1:{h2c!.IPEndPoint!.Port}\"," +
     $"\"raw\":\"http://127.0.0.1:{raw.Port}\"," +
-    $"\"pid\":{Environment.ProcessId}}}");
+    $"\"mtls\":\"https://127.0.0.1:{mtls!.IPEndPoint!.Port}\"," +
+    $"\"unix\":{System.Text.Json.JsonSerializer.Serialize(unixSocket)}," +
+    $"\"pid\":{Environment.ProcessId}}}";
+AuthEndpoints.Listeners = line;
+Console.Out.WriteLine(line);
 Console.Out.Flush();
 
 await app.WaitForShutdownAsync();
