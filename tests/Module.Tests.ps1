@@ -109,7 +109,7 @@ Describe 'Documentation stays true to the code' {
         $readme = Get-Content -Raw (Join-Path $repoRoot 'README.md')
         $known = (Get-Command -Module AsyncWeb).Parameters.Keys + [System.Management.Automation.PSCmdlet]::CommonParameters + @('Tag', 'Detached')
         $mentioned = [regex]::Matches($readme, '(?<![\w-])-([A-Z][A-Za-z0-9]+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
-        $unknown = $mentioned | Where-Object { $_ -notin $known -and $_ -notin 'NoProfile', 'First', 'Full', 'Examples', 'Force', 'AsSecureString', 'Parallel', 'Module', 'ThrottleLimit', 'Wait', 'AutoRemoveJob', 'Trusted', 'Repository' }
+        $unknown = $mentioned | Where-Object { $_ -notin $known -and $_ -notin 'NoProfile', 'First', 'Full', 'Examples', 'Force', 'AsSecureString', 'Parallel', 'Module', 'ThrottleLimit', 'Wait', 'AutoRemoveJob', 'Trusted', 'Repository', 'File' }
         $unknown | Should -BeNullOrEmpty
     }
 }

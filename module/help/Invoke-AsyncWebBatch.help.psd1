@@ -6,7 +6,7 @@
     Description = @'
 Invoke-AsyncWebBatch takes URIs, or objects that describe requests, from the pipeline or from -Uri and keeps up to -ThrottleLimit of them in flight at once. Each input item gets exactly one result: an AsyncWeb.WebBatchResult with the status, headers, content (or the file written), timings and attempts. Results leave the pipeline as soon as their request finishes, in completion order, or in input order with -Ordered; the Index property says which input item a result belongs to.
 
-An input item can be a string or System.Uri, or any object or hashtable with a Uri, Url or Href property (CSV rows from Import-Csv work as they are). Such an object may also carry Method, Headers, Body, ContentType, OutFile and Sha256, which override the cmdlet's parameters for that item only.
+An input item can be a string or System.Uri, or any object or hashtable with a Uri, Url or Href property (CSV rows from Import-Csv work as they are). Such an object may also carry Method, Headers, Body, ContentType, OutFile, Sha256, InFile and Form, which override the cmdlet's parameters for that item only.
 
 Upstream is read only as fast as requests finish, so a batch of a million lines runs in bounded memory. Ctrl+C or Select-Object -First cancels the requests still in flight.
 
@@ -16,7 +16,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 '@
 
     Parameters  = @{
-        Uri                        = 'The requests to send: URI strings or System.Uri values, or objects and hashtables with a Uri, Url or Href property and, optionally, Method, Headers, Body, ContentType, OutFile and Sha256 properties that override the parameters for that item. Relative URIs need -Session with a base URI. Usually given through the pipeline.'
+        Uri                        = 'The requests to send: URI strings or System.Uri values, or objects and hashtables with a Uri, Url or Href property and, optionally, Method, Headers, Body, ContentType, OutFile, Sha256, InFile and Form properties that override the parameters for that item. Relative URIs need -Session with a base URI. Usually given through the pipeline.'
         Method                     = 'HTTP method for items that do not name their own. Any method token is accepted, custom verbs too; tab completion offers GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS and TRACE.'
         Headers                    = 'Headers sent with every request, as a hashtable. An item''s own Headers add to these and override them by name; these override the headers of -Session. Authorization, Proxy-Authorization and Cookie values are never shown in messages or verbose output.'
         Body                       = 'Request body for items that have no Body of their own: a string (sent as is), a byte array, or any other object or hashtable, which is sent as JSON. A hashtable is form-encoded instead when -ContentType is application/x-www-form-urlencoded.'
@@ -56,6 +56,8 @@ The examples use $base for the server address. They run against AsyncWeb's local
         CircuitBreakerBreakSec     = 'How long, in seconds, an open circuit stays open before one probe request is let through; a successful probe closes it again.'
         RequestsPerSecond          = 'Most request starts per second, for APIs with a rate limit; requests wait their turn. 0 means no limit. Applies to the whole batch unless -RateLimitPerHost is given.'
         RateLimitPerHost           = 'Applies -RequestsPerSecond to each host separately instead of to the whole batch.'
+        InFile                     = 'Streams the request body from this file, with Content-Length from the file; an item''s own InFile property (a CSV column) wins. The file is opened anew, from its first byte, for every attempt and redirect, so a retried upload re-sends every byte, and memory stays flat whatever its size. Relative paths resolve against the PowerShell location. Content-Type is -ContentType (or the item''s ContentType) when given; otherwise, as Invoke-WebRequest does, application/x-www-form-urlencoded for POST and none for other methods. A missing or unreadable file fails that item with ErrorId InvalidInFile (-InFile itself missing stops the command before anything is sent). Cannot be combined with -Body or -Form.'
+        Form                       = 'Sends a multipart/form-data body, as Invoke-WebRequest -Form does; an item''s own Form property wins. Each key is a field: strings and other values are text fields, FileInfo values (Get-Item, Get-ChildItem) are file parts streamed from disk with their file name and a Content-Type from the extension (text/csv, image/png, application/json ... else application/octet-stream), and arrays repeat the field once per element. A hashtable value describes one part: File (a FileInfo or path) or Value, and optionally FileName and ContentType. Use [ordered]@{} to keep the order of the fields. Files are re-read for every attempt; a missing file fails the item with ErrorId InvalidInFile. Cannot be combined with -Body, -InFile or -ContentType.'
         AsJob                      = 'Runs the batch as a background job in this session and returns the job at once. Receive-Job streams the results as they finish (failures arrive in the job''s error stream, or as results with -FailuresAsResults); Stop-Job cancels the requests in flight. Pipeline input is read before the command returns.'
     }
 
@@ -67,18 +69,18 @@ The examples use $base for the server address. They run against AsyncWeb's local
     Inputs      = @(
         @{ Type = 'System.String'; Description = 'A URI to request.' }
         @{ Type = 'System.Uri'; Description = 'A URI to request.' }
-        @{ Type = 'System.Collections.IDictionary'; Description = 'A hashtable with a Uri (or Url, Href) key and optional Method, Headers, Body, ContentType, OutFile and Sha256 keys.' }
+        @{ Type = 'System.Collections.IDictionary'; Description = 'A hashtable with a Uri (or Url, Href) key and optional Method, Headers, Body, ContentType, OutFile, Sha256, InFile and Form keys.' }
         @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a Uri, Url or Href property and the same optional properties, such as the rows of Import-Csv.' }
     )
 
     Outputs     = @(
         @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
-        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input and ProtocolVersion, plus ContentObject (the body parsed from JSON, as Invoke-RestMethod returns it) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input, ProtocolVersion and BytesSent (request body bytes sent), plus ContentObject (the body parsed from JSON, as Invoke-RestMethod returns it) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
     )
 
     Notes       = @'
 ErrorIds are stable; scripts can match on them with $_.FullyQualifiedErrorId -like 'HttpStatus,*' or, with -FailuresAsResults, on $_.Error.ErrorId.
-The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile.
+The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile, InvalidInFile (a file to upload is missing or unreadable).
 Reaching the server: DnsResolutionFailed, ConnectionRefused, ConnectionReset, ConnectionFailed, TlsHandshakeFailed.
 Time limits: ConnectTimeout, OperationTimeout, RequestTimeout (one attempt), TotalTimeout (the whole item across retries).
 The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported.
@@ -240,6 +242,34 @@ Remove-Job $slow
     Format-Table Index, Method, StatusCode, Uri
 '@
             Remarks = 'Each hashtable chooses its own method, body and headers; -Headers are added to every request, and an item''s own headers win on the same name. -Ordered writes the results in the order of the input.'
+        }
+        @{
+            Title   = 'Upload every file in a folder'
+            Code    = @'
+New-Item -ItemType Directory -Force -Path ./artifacts | Out-Null
+1..3 | ForEach-Object { Set-Content -Path "./artifacts/build-$_.log" -Value "build $_ passed" }
+
+Get-ChildItem ./artifacts -File |
+    ForEach-Object { @{ Uri = "$base/echo?name=$($_.Name)"; InFile = $_.FullName } } |
+    Invoke-AsyncWebBatch -Method PUT -ContentType 'text/plain' -ThrottleLimit 4 -MaximumRetryCount 3 |
+    Format-Table Index, StatusCode, BytesSent, @{ n = 'ServerSha256'; e = { $_.ContentObject.bodySha256 } }
+'@
+            Remarks = 'Each file becomes one PUT whose body is streamed from disk (the InFile key), four at a time, with up to three retries: every retry opens the file again and re-sends all of it. BytesSent is the number of body bytes sent, and the test server''s /echo answers with the SHA-256 of what it received. A missing file would fail only its own item, with ErrorId InvalidInFile.'
+        }
+        @{
+            Title   = 'A multipart form with fields and files'
+            Code    = @'
+Set-Content -Path ./report.csv -Value "host,status`nweb01,ok"
+$form = [ordered]@{
+    team   = 'ops'
+    tags   = 'nightly', 'linux'
+    report = Get-Item ./report.csv
+    meta   = @{ Value = '{"source":"cron"}'; ContentType = 'application/json' }
+}
+$result = Invoke-AsyncWebBatch -Uri "$base/multipart" -Method POST -Form $form
+$result.ContentObject.parts | Format-Table name, fileName, contentType, length
+'@
+            Remarks = 'Sends multipart/form-data as Invoke-WebRequest -Form does: text fields, an array as a repeated field, and a FileInfo as a file part streamed from disk with its name and a Content-Type from its extension (text/csv). A hashtable value describes one part, here a JSON text part. The test server''s /multipart endpoint parses the body with ASP.NET Core''s multipart reader and lists the parts it received.'
         }
     )
 

@@ -25,7 +25,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     private long _nextIndex;
     private ScriptBlock? _toJson;
 
-    /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256) properties or keys.</summary>
+    /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256, InFile, Form) properties or keys.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Url", "Href", "InputObject")]
     [AllowNull, AllowEmptyString, AllowEmptyCollection]
@@ -212,6 +212,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
+    // Uploads (issue 12)
+
+    /// <summary>Stream the body from this file, re-read from the start for every attempt (per item: an InFile property).</summary>
+    [Parameter]
+    public string? InFile { get; set; }
+
+    /// <summary>Send a multipart/form-data body: text fields, FileInfo values as streamed file parts, arrays as repeated fields (per item: a Form property).</summary>
+    [Parameter]
+    public IDictionary? Form { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -396,6 +406,8 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             OutDirectory = outDirectory,
             Sha256 = Sha256,
             Session = Session,
+            InFile = InFile,
+            Form = Form,
         },
         ToJson,
         path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));

@@ -19,6 +19,10 @@ internal sealed class RequestDefaults
     public string? OutDirectory { get; init; }
     public string? Sha256 { get; init; }
     public AsyncWebSession? Session { get; init; }
+
+    // Uploads (issue 12)
+    public string? InFile { get; init; }
+    public IDictionary? Form { get; init; }
 }
 
 /// <summary>
@@ -35,12 +39,14 @@ internal sealed class RequestSpecBuilder
     private readonly List<KeyValuePair<string, string>> _baseHeaders = new();
     private readonly List<KeyValuePair<string, string>> _baseSensitive = new();
     private readonly string? _sessionAuthorization;
+    private readonly UploadBinding _uploads;
 
     public RequestSpecBuilder(RequestDefaults defaults, Func<object, string> toJson, Func<string, string> resolvePath)
     {
         _defaults = defaults;
         _toJson = toJson;
         _resolvePath = resolvePath;
+        _uploads = new UploadBinding(defaults, resolvePath);
         _baseHeaders.Add(new("User-Agent", defaults.UserAgent ?? DefaultUserAgent));
         if (defaults.Session is { } session)
         {
@@ -90,7 +96,8 @@ internal sealed class RequestSpecBuilder
 
         var contentType = fields.ContentType ?? _defaults.ContentType;
         var bodyValue = fields.HasBody ? fields.Body : _defaults.Body;
-        var body = EncodeBody(bodyValue, ref contentType);
+        var upload = _uploads.For(fields.HasBody, fields.InFile, fields.Form, fields.ContentType, method);
+        var body = upload is null ? EncodeBody(bodyValue, ref contentType) : null;
         if (contentType is not null)
         {
             BodyEncoding.ValidateContentType(contentType);
@@ -118,6 +125,7 @@ internal sealed class RequestSpecBuilder
             SensitiveHeaders = sensitive,
             Body = body,
             ContentType = body is null ? null : contentType,
+            Upload = upload,
             OutFile = outFile,
             OutDirectory = outFile is null ? _defaults.OutDirectory : null,
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
@@ -223,6 +231,8 @@ internal sealed class RequestSpecBuilder
         public string? ContentType { get; private set; }
         public string? OutFile { get; private set; }
         public string? Sha256 { get; private set; }
+        public string? InFile { get; private set; }
+        public IDictionary? Form { get; private set; }
 
         public static Fields From(object? item)
         {
@@ -290,6 +300,16 @@ internal sealed class RequestSpecBuilder
             fields.ContentType = Text(lookup("ContentType"));
             fields.OutFile = Text(lookup("OutFile"));
             fields.Sha256 = Text(lookup("Sha256"));
+
+            // Uploads (issue 12)
+            fields.InFile = Text(lookup("InFile"));
+            var form = lookup("Form");
+            if (form.Found && form.Value is not null)
+            {
+                fields.Form = (form.Value is PSObject fp ? fp.BaseObject : form.Value) as IDictionary
+                    ?? throw new InvalidItemException(ErrorIds.InvalidBody, "the Form property is not a hashtable or dictionary");
+            }
+
             return fields;
         }
 

@@ -22,6 +22,9 @@ internal sealed record AttemptOutcome
     public bool Resumed { get; init; }
     public bool Skipped { get; init; }
 
+    /// <summary>Request body bytes sent with the request that got this outcome (uploads, issue 12).</summary>
+    public long BytesSent { get; init; }
+
     /// <summary>Set when the attempt failed (transport, timeout, HTTP status, file).</summary>
     public WebBatchError? Failure { get; init; }
 

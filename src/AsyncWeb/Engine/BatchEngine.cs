@@ -71,6 +71,9 @@ internal sealed class BatchEngine : IDisposable
 
     public long BytesReceived => _runner.BytesReceived;
 
+    /// <summary>Request body bytes sent so far (uploads), for progress.</summary>
+    public long BytesSent => _runner.BytesSent;
+
     /// <summary>True when another item may be admitted without exceeding the memory bound.</summary>
     public bool HasCapacity => Volatile.Read(ref _outstanding) < _capacity;
 

@@ -15,11 +15,11 @@ internal sealed class RequestSender
     private readonly BatchOptions _options;
     private readonly RequestMessageFactory _messages;
 
-    public RequestSender(HttpClient client, BatchOptions options)
+    public RequestSender(HttpClient client, BatchOptions options, ByteCounter sent)
     {
         _client = client;
         _options = options;
-        _messages = new RequestMessageFactory(options);
+        _messages = new RequestMessageFactory(options, sent);
     }
 
     /// <summary>
@@ -45,7 +45,7 @@ internal sealed class RequestSender
     {
         while (true)
         {
-            var message = _messages.Create(spec, hop, resume);
+            var message = _messages.Create(spec, hop, resume, deadline);
             HttpResponseMessage response;
             try
             {

@@ -29,6 +29,9 @@ internal sealed class RequestSpec
     public byte[]? Body { get; init; }
     public string? ContentType { get; init; }
 
+    /// <summary>A body streamed from disk (-InFile, -Form), made anew for every request; when set, Body is null.</summary>
+    public RequestUpload? Upload { get; init; }
+
     /// <summary>Full path of the file the body is streamed to, or null to keep the body in memory.</summary>
     public string? OutFile { get; init; }
 

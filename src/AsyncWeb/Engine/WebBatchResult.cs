@@ -76,6 +76,11 @@ public sealed class WebBatchResult
     /// <summary>Protocol version of the final response, e.g. 1.1 or 2.0.</summary>
     public Version? ProtocolVersion { get; internal set; }
 
+    // Uploads (issue 12)
+
+    /// <summary>Request body bytes sent (-Body, -InFile, -Form) with the request that got the final response, or that failed.</summary>
+    public long BytesSent { get; internal set; }
+
     internal static readonly IReadOnlyDictionary<string, string[]> EmptyHeaders =
         new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
 
