@@ -60,7 +60,7 @@ $nugetRoot = $null
 # start processes of their own), and the long stress runs Faults and Reliability: their storms of
 # lookups of a dead host name rely on net8.0's shared DNS lookup, which HttpClientHandler cannot have.
 $netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Resilience', 'Cancellation', 'New-AsyncWebSession',
-    'Measure-AsyncWebBatch', 'Security', 'Help', 'Uploads') | ForEach-Object { "$_.Tests.ps1" }
+    'Measure-AsyncWebBatch', 'Security', 'Help', 'Uploads', 'Authentication', 'Tls', 'UnixSocket') | ForEach-Object { "$_.Tests.ps1" }
 
 function Invoke-Dotnet {
     # A simple (non-advanced) function, so switches such as -v reach dotnet untouched.

@@ -20,9 +20,14 @@ internal sealed class RequestDefaults
     public string? Sha256 { get; init; }
     public AsyncWebSession? Session { get; init; }
 
-    // Uploads (issue 12)
+    // Uploads and authentication (issue 12)
     public string? InFile { get; init; }
     public IDictionary? Form { get; init; }
+
+    /// <summary>The cmdlet's own credentials (not a session's): they go to each item's origin.</summary>
+    public ClientAuthentication? Authentication { get; init; }
+    public bool AllowUnencryptedAuthentication { get; init; }
+    public Uri? BaseUri { get; init; }
 }
 
 /// <summary>
@@ -74,7 +79,7 @@ internal sealed class RequestSpecBuilder
     public RequestSpec Build(long index, object? item)
     {
         var fields = Fields.From(item);
-        var (uri, hostKey) = RequestRules.ParseUri(fields.Uri is Uri given ? given.OriginalString : ToText(fields.Uri).Trim(), _defaults.Session?.BaseUri);
+        var (uri, hostKey) = RequestRules.ParseUri(fields.Uri is Uri given ? given.OriginalString : ToText(fields.Uri).Trim(), _defaults.BaseUri ?? _defaults.Session?.BaseUri);
         var method = RequestRules.NormaliseMethod(fields.Method ?? _defaults.Method);
 
         List<KeyValuePair<string, string>> headers = _baseHeaders;
@@ -93,6 +98,8 @@ internal sealed class RequestSpecBuilder
         {
             sensitive = new List<KeyValuePair<string, string>>(sensitive) { new("Authorization", _sessionAuthorization) };
         }
+
+        var credentialOrigin = CredentialOrigin(uri, ref sensitive);
 
         var contentType = fields.ContentType ?? _defaults.ContentType;
         var bodyValue = fields.HasBody ? fields.Body : _defaults.Body;
@@ -126,6 +133,7 @@ internal sealed class RequestSpecBuilder
             Body = body,
             ContentType = body is null ? null : contentType,
             Upload = upload,
+            CredentialOrigin = credentialOrigin,
             OutFile = outFile,
             OutDirectory = outFile is null ? _defaults.OutDirectory : null,
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
@@ -144,6 +152,27 @@ internal sealed class RequestSpecBuilder
         {
             return item is null ? "(null)" : "'" + ToText(item) + "'";
         }
+    }
+
+    /// <summary>
+    /// The cmdlet's credentials (issue 12) go to the item's own origin, over https unless
+    /// -AllowUnencryptedAuthentication: Basic and Bearer as an Authorization header (an item's own header
+    /// wins), Negotiate and NTLM by the handler. Returns the origin the handler may answer challenges from.
+    /// </summary>
+    private Uri? CredentialOrigin(Uri uri, ref List<KeyValuePair<string, string>> sensitive)
+    {
+        if (_defaults.Authentication is not { } authentication)
+        {
+            return _defaults.Session?.HandlerCredentials is not null && SessionOriginAllows(uri) ? uri : null;
+        }
+
+        ClientAuthentication.CheckEncrypted(uri, _defaults.AllowUnencryptedAuthentication);
+        if (authentication.Authorization is not null && !sensitive.Exists(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
+        {
+            sensitive = new List<KeyValuePair<string, string>>(sensitive) { new("Authorization", authentication.Authorization) };
+        }
+
+        return authentication.Handler is null ? null : uri;
     }
 
     /// <summary>A session's credentials go only to its base URI's origin (anywhere, when it has no base URI).</summary>

@@ -83,6 +83,7 @@ internal static class ClientPool
 
         var connectTimeout = settings.ConnectTimeout;
         handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, connectTimeout, cancellationToken);
+        ConnectionOptions.Apply(handler, settings);
         return handler;
     }
 #else
@@ -122,6 +123,7 @@ internal static class ClientPool
             handler.ServerCertificateCustomValidationCallback = static (_, _, _, _) => true;
         }
 
+        ConnectionOptions.Apply(handler, settings);
         return handler;
     }
 #endif

@@ -15,6 +15,7 @@ internal static class ErrorIds
 
     // Uploads and authentication (issue 12)
     public const string InvalidInFile = "InvalidInFile";
+    public const string UnencryptedAuthentication = "UnencryptedAuthentication";
 
     // Reaching the server
     public const string DnsResolutionFailed = "DnsResolutionFailed";

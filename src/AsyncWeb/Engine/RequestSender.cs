@@ -46,6 +46,12 @@ internal sealed class RequestSender
         while (true)
         {
             var message = _messages.Create(spec, hop, resume, deadline);
+            if (spec.CredentialOrigin is not null)
+            {
+                // Handler credentials (Negotiate, NTLM) answer challenges only while every hop stays on the item's origin.
+                CredentialScope.Enter(hop.SameOrigin ? spec.CredentialOrigin : null);
+            }
+
             HttpResponseMessage response;
             try
             {
