@@ -59,7 +59,7 @@ $nugetRoot = $null
 # pwsh through the loader's test hook. Not here: Module (load context, layout and loader tests, which
 # start processes of their own), and the long stress runs Faults and Reliability: their storms of
 # lookups of a dead host name rely on net8.0's shared DNS lookup, which HttpClientHandler cannot have.
-$netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Resilience', 'Cancellation', 'New-AsyncWebSession',
+$netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Resilience', 'Cancellation', 'New-AsyncWebSession', 'ContentObject',
     'Measure-AsyncWebBatch', 'Security', 'Help', 'Uploads', 'Authentication', 'Tls', 'UnixSocket') | ForEach-Object { "$_.Tests.ps1" }
 
 function Invoke-Dotnet {

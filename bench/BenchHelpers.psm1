@@ -88,14 +88,15 @@ function Stop-BenchProcess {
 function Start-BenchNginx {
     <#
     .SYNOPSIS
-    Writes nginx.conf from the template into WorkDir/nginx and starts nginx (daemon off) on 127.0.0.1.
+    Writes nginx.conf from the template into WorkDir/Name and starts nginx (daemon off) on 127.0.0.1;
+    {{KEY}} placeholders beyond the common ones come from -Replace.
     .OUTPUTS
     An object with Pid, Port, Base (http://127.0.0.1:port), Process and RateLog (the access log of
     /tiny?rate=<tag> requests: "msec request_time tag status" per line).
     #>
-    param([string] $Template, [string] $WorkDir, [string] $Root)
+    param([string] $Template, [string] $WorkDir, [string] $Root, [string] $Name = 'nginx', [hashtable] $Replace = @{})
 
-    $dir = Join-Path $WorkDir 'nginx'
+    $dir = Join-Path $WorkDir $Name
     foreach ($sub in 'tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi') {
         New-Item -ItemType Directory -Force -Path (Join-Path $dir $sub) | Out-Null
     }
@@ -108,6 +109,7 @@ function Start-BenchNginx {
         Replace('{{WORK}}', $WorkDir).
         Replace('{{PORT}}', [string]$port).
         Replace('{{ROOT}}', $Root)
+    foreach ($entry in $Replace.GetEnumerator()) { $config = $config.Replace("{{$($entry.Key)}}", [string]$entry.Value) }
     $configPath = Join-Path $dir 'nginx.conf'
     Set-Content -LiteralPath $configPath -Value $config -NoNewline
 
@@ -128,6 +130,64 @@ function Start-BenchNginx {
     }
 
     [pscustomobject]@{ Pid = $process.Id; Port = $port; Base = "http://127.0.0.1:$port"; Process = $process; RateLog = (Join-Path $dir 'rate-access.log') }
+}
+
+function New-BenchCertificate {
+    <#
+    .SYNOPSIS
+    A local CA and a server certificate it signs (CN=localhost, SAN localhost and 127.0.0.1), for scenario 8.
+    .DESCRIPTION
+    Made with .NET's CertificateRequest (RSA 2048, SHA-256, as a typical public server), written as PEM
+    under Directory: ca.pem (the CA alone: curl --cacert, SSL_CERT_FILE), chain.pem (server
+    certificate, then the CA: nginx's ssl_certificate), server.key (PKCS#8), and an empty folder
+    roots/ (SSL_CERT_DIR: no other root is trusted). Returns those paths.
+    #>
+    param([string] $Directory)
+
+    New-Item -ItemType Directory -Force -Path $Directory, (Join-Path $Directory 'roots') | Out-Null
+    $sha256 = [System.Security.Cryptography.HashAlgorithmName]::SHA256
+    $pkcs1 = [System.Security.Cryptography.RSASignaturePadding]::Pkcs1
+    $now = [DateTimeOffset]::UtcNow
+    $caKey = [System.Security.Cryptography.RSA]::Create(2048)
+    $serverKey = [System.Security.Cryptography.RSA]::Create(2048)
+    try {
+        $caRequest = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=AsyncWeb bench CA', $caKey, $sha256, $pkcs1)
+        $caRequest.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+        $caRequest.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new('KeyCertSign, CrlSign', $true))
+        $caRequest.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension]::new($caRequest.PublicKey, $false))
+        $ca = $caRequest.CreateSelfSigned($now.AddDays(-1), $now.AddDays(30))
+
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=localhost', $serverKey, $sha256, $pkcs1)
+        $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($false, $false, 0, $true))
+        $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new('DigitalSignature, KeyEncipherment', $true))
+        $serverAuth = [System.Security.Cryptography.OidCollection]::new()
+        $null = $serverAuth.Add([System.Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.1'))
+        $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($serverAuth, $false))
+        $names = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
+        $names.AddDnsName('localhost')
+        $names.AddIpAddress([System.Net.IPAddress]::Loopback)
+        $request.CertificateExtensions.Add($names.Build())
+        $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509AuthorityKeyIdentifierExtension]::CreateFromCertificate($ca, $true, $false))
+        $serial = [byte[]]::new(16)
+        [System.Security.Cryptography.RandomNumberGenerator]::Fill($serial)
+        $serial[0] = $serial[0] -band 0x7f
+        $server = $request.Create($ca, $now.AddDays(-1), $now.AddDays(30), $serial)
+
+        $paths = [pscustomobject]@{
+            CaFile   = Join-Path $Directory 'ca.pem'
+            Chain    = Join-Path $Directory 'chain.pem'
+            Key      = Join-Path $Directory 'server.key'
+            RootsDir = Join-Path $Directory 'roots'
+        }
+        [System.IO.File]::WriteAllText($paths.CaFile, $ca.ExportCertificatePem() + "`n")
+        [System.IO.File]::WriteAllText($paths.Chain, $server.ExportCertificatePem() + "`n" + $ca.ExportCertificatePem() + "`n")
+        [System.IO.File]::WriteAllText($paths.Key, $serverKey.ExportPkcs8PrivateKeyPem() + "`n")
+        $paths
+    }
+    finally {
+        $caKey.Dispose()
+        $serverKey.Dispose()
+    }
 }
 
 function Clear-RateLog {
@@ -271,7 +331,9 @@ function Invoke-Measured {
         [Parameter(Mandatory)][string[]] $Command,
         [switch] $StdoutToNull,
         [double] $TimeoutSec = 600,
-        [string] $Label = $Command[0]
+        [string] $Label = $Command[0],
+        # Extra environment variables for the command (scenario 8: SSL_CERT_FILE, SSL_CERT_DIR).
+        [hashtable] $Environment = @{}
     )
 
     $rssFile = [System.IO.Path]::GetTempFileName()
@@ -285,6 +347,7 @@ function Invoke-Measured {
     $startInfo.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
     $startInfo.Environment['POWERSHELL_UPDATECHECK'] = 'Off'
     $startInfo.Environment['DOTNET_CLI_TELEMETRY_OPTOUT'] = '1'
+    foreach ($entry in $Environment.GetEnumerator()) { $startInfo.Environment[$entry.Key] = [string]$entry.Value }
 
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     $process = [System.Diagnostics.Process]::Start($startInfo)
@@ -346,5 +409,5 @@ function Format-Figure {
     return [string]::Format([System.Globalization.CultureInfo]::InvariantCulture, $format, $Value)
 }
 
-Export-ModuleMember -Function Install-BenchPeer, Get-FreePort, Stop-BenchProcess, Start-BenchNginx, Clear-RateLog, Get-RateLogArrival, Start-DelayServer,
+Export-ModuleMember -Function Install-BenchPeer, Get-FreePort, Stop-BenchProcess, Start-BenchNginx, New-BenchCertificate, Clear-RateLog, Get-RateLogArrival, Start-DelayServer,
     Get-DotnetHost, Get-PwshCommand, New-BenchData, Invoke-Measured, Get-Median, Format-Figure

@@ -8,7 +8,10 @@
     "BENCH-RESULT {json}" with seconds, count, errors and bytes. Modes:
       Bare           nothing (the cost of starting pwsh)
       Import         Import-Module AsyncWeb (the idle process of scenario 3, and scenario 6)
-      Gets           $uris | Invoke-AsyncWebBatch -ThrottleLimit T | Measure-Object; -Warm repeats it in the same process
+      Gets           $uris | Invoke-AsyncWebBatch -ThrottleLimit T | Measure-Object; -Warm repeats it in the same process;
+                     -WarmCount N first runs an unmeasured batch of N requests to the same URL through a throwaway
+                     New-AsyncWebSession (its own connection pool): the code is compiled, the measured batch still
+                     opens its own connections; -SkipCertificateCheck and -HttpVersion are passed on
       Stream         1..Count | ForEach-Object { $Uri } | Invoke-AsyncWebBatch ... | Measure-Object (inputs made lazily)
       Download       Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile
       Directory      (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -ThrottleLimit T | Measure-Object
@@ -32,7 +35,10 @@ param(
     [string] $OutDirectory,
     [string] $ListFile,
     [double] $RequestsPerSecond,
-    [switch] $Warm
+    [switch] $Warm,
+    [int] $WarmCount,
+    [switch] $SkipCertificateCheck,
+    [string] $HttpVersion
 )
 
 $ErrorActionPreference = 'Stop'
@@ -74,15 +80,31 @@ switch ($Mode) {
     'Gets' {
         $uris = [string[]]::new($Count)
         for ($i = 0; $i -lt $Count; $i++) { $uris[$i] = $Uri }
+        $settings = @{ ThrottleLimit = $ThrottleLimit }
+        if ($SkipCertificateCheck) { $settings.SkipCertificateCheck = $true }
+        if ($HttpVersion) { $settings.HttpVersion = $HttpVersion }
+        if ($WarmCount -gt 0) {
+            $session = New-AsyncWebSession -SkipCertificateCheck:$SkipCertificateCheck
+            $warmSettings = @{ ThrottleLimit = $ThrottleLimit; Session = $session }
+            if ($HttpVersion) { $warmSettings.HttpVersion = $HttpVersion }
+            $null = $uris[0..($WarmCount - 1)] | Invoke-AsyncWebBatch @warmSettings -ErrorVariable failedWarmUp -ErrorAction SilentlyContinue | Measure-Object
+            if ($failedWarmUp.Count -gt 0) { $result.error = "warm-up: $($failedWarmUp[0])" }
+        }
+        $jitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
+        $jitTime = [System.Runtime.JitInfo]::GetCompilationTime($false)
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $measured = $uris | Invoke-AsyncWebBatch -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
+        $measured = $uris | Invoke-AsyncWebBatch @settings -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
         $result.seconds = $watch.Elapsed.TotalSeconds
+        # Methods the JIT compiled during the measured call, and how long it took (all threads).
+        $result.jitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jitMethods
+        $result.jitMs = ([System.Runtime.JitInfo]::GetCompilationTime($false) - $jitTime).TotalMilliseconds
         $result.count = $measured.Count + $failed.Count
         $result.errors = $failed.Count
+        if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
         if ($Warm) {
             # The same batch again in the same session: connections are open and the code is jitted.
             $watch.Restart()
-            $measured = $uris | Invoke-AsyncWebBatch -ThrottleLimit $ThrottleLimit -ErrorVariable failedWarm -ErrorAction SilentlyContinue | Measure-Object
+            $measured = $uris | Invoke-AsyncWebBatch @settings -ErrorVariable failedWarm -ErrorAction SilentlyContinue | Measure-Object
             $result.warmSeconds = $watch.Elapsed.TotalSeconds
             $result.warmErrors = $failedWarm.Count
         }

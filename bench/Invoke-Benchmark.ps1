@@ -24,6 +24,11 @@
       5 Memory         peak RSS at 1,000,000 lazily generated pipeline inputs vs at 10,000
       6 Import         Import-Module time
       7 RateLimit      -RequestsPerSecond 5, 50, 500: the achieved start rate over a 10 s window
+      8 Tls            HTTPS against a second nginx (1 worker, a certificate from a CA the bench makes):
+                       (a) 20,000 GETs keep-alive, (b) 2,000 GETs with a handshake each (the server
+                       closes every connection), (c) (a) over HTTP/2; each with -SkipCertificateCheck vs
+                       curl -k and verifying against the CA vs curl --cacert; aiohttp and a bare .NET
+                       HttpClient loop (bench/dotnet-peer) alongside
 .PARAMETER ModulePath
     The laid-out module (out/AsyncWeb); build.ps1 Bench passes it.
 .PARAMETER Quick
@@ -52,7 +57,7 @@ param(
 
     [switch] $Quick,
 
-    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit'),
+    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls'),
 
     [ValidateRange(1, 25)]
     [int] $Repeat = 3,
@@ -77,7 +82,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
 
-$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit'
+$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls'
 $selected = foreach ($name in ($Scenario -split ',' | ForEach-Object Trim | Where-Object { $_ })) {
     $match = if ($name -match '^\d+$' -and [int]$name -ge 1 -and [int]$name -le $allScenarios.Count) { $allScenarios[[int]$name - 1] }
              else { $allScenarios | Where-Object { $_ -eq $name } }
@@ -88,10 +93,10 @@ $selected = @($allScenarios | Where-Object { $_ -in $selected })
 if ($Quick -and -not $PSBoundParameters.ContainsKey('Repeat')) { $Repeat = 1 }
 
 $counts = if ($Quick) {
-    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3; Rates = @(50) }
+    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3; Rates = @(50); TlsKeepAlive = 5000; TlsClose = 500 }
 }
 else {
-    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5; Rates = @(5, 50, 500) }
+    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5; Rates = @(5, 50, 500); TlsKeepAlive = 20000; TlsClose = 2000 }
 }
 
 $work = Join-Path $PSScriptRoot 'work'
@@ -128,7 +133,7 @@ function Confirm-Clean([string] $Label, $Measured, [long] $Expected) {
 }
 
 function Invoke-Child {
-    param([string] $Label, [hashtable] $Arguments, [double] $TimeoutSec = 900)
+    param([string] $Label, [hashtable] $Arguments, [double] $TimeoutSec = 900, [hashtable] $Environment = @{})
     $command = @($pwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $child)
     foreach ($entry in $Arguments.GetEnumerator()) {
         if ($entry.Value -is [switch] -or $entry.Value -is [bool]) {
@@ -136,7 +141,7 @@ function Invoke-Child {
         }
         else { $command += "-$($entry.Key)", [string]$entry.Value }
     }
-    Invoke-Measured -Command $command -TimeoutSec $TimeoutSec -Label $Label
+    Invoke-Measured -Command $command -TimeoutSec $TimeoutSec -Label $Label -Environment $Environment
 }
 
 function Write-CurlConfig([string] $Path, [string[]] $Urls, [string[]] $Outputs) {
@@ -346,6 +351,67 @@ function Invoke-RateLimit {
     }
 }
 
+function Invoke-Tls {
+    # Issue 16. A host name, as real APIs have: the runtime resumes TLS sessions by host name only (an IP
+    # literal never resumes), curl and aiohttp by host and port either way; the (b) rows by IP show the
+    # difference. Every tool trusts only the bench's CA: SSL_CERT_FILE / SSL_CERT_DIR for .NET (OpenSSL's
+    # store on Linux) and Python, curl --cacert.
+    $s = '8. HTTPS'
+    $trust = @{ SSL_CERT_FILE = $tls.CaFile; SSL_CERT_DIR = $tls.RootsDir }
+    $workloads = @(
+        @{ Key = 'a'; Name = "(a) $(Format-Count $counts.TlsKeepAlive) GETs, keep-alive"; Port = $tlsNginx.Port; Count = $counts.TlsKeepAlive; Http2 = $false; Host = 'localhost' }
+        @{ Key = 'b'; Name = "(b) $(Format-Count $counts.TlsClose) GETs, a handshake each"; Port = $tlsNginx.ClosePort; Count = $counts.TlsClose; Http2 = $false; Host = 'localhost' }
+        @{ Key = 'b-ip'; Name = "(b) by IP (127.0.0.1: .NET resumes no session)"; Port = $tlsNginx.ClosePort; Count = $counts.TlsClose; Http2 = $false; Host = '127.0.0.1' }
+        @{ Key = 'c'; Name = "(c) $(Format-Count $counts.TlsKeepAlive) GETs, HTTP/2"; Port = $tlsNginx.Port; Count = $counts.TlsKeepAlive; Http2 = $true; Host = 'localhost' }
+    )
+    for ($r = 1; $r -le $Repeat; $r++) {
+        foreach ($w in $workloads) {
+            $url = "https://$($w.Host):$($w.Port)/small.json"
+            $n = $w.Count
+            $cfg = Join-Path $work "curl-tls-$($w.Key).cfg"
+            if ($r -eq 1) { Write-CurlConfig $cfg ([string[]]::new($n).ForEach({ $url })) }
+            foreach ($verify in $false, $true) {
+                $check = if ($verify) { 'verified' } else { 'skipped' }
+                Write-Host "== $s $($w.Name), certificate $check, repeat $r/$Repeat (concurrency $ThrottleLimit)" -ForegroundColor Cyan
+                $cell = "$($w.Key) $check"
+                $warm = [Math]::Min($n, 2000)
+
+                $arguments = @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit; WarmCount = $warm; SkipCertificateCheck = (-not $verify) }
+                if ($w.Http2) { $arguments.HttpVersion = '2.0' }
+                $m = Invoke-Child "AsyncWeb https $cell" $arguments -Environment $trust
+                Confirm-Clean "AsyncWeb (scenario 8 $cell)" $m $n
+                Add-Figure $s "$cell · AsyncWeb" ($n / $m.Json.seconds) 'req/s'
+
+                $curlArgs = @('/usr/bin/curl', '-s', '--fail', '--parallel', '--parallel-max', $ThrottleLimit)
+                $curlArgs += if ($verify) { '--cacert', $tls.CaFile } else { '-k' }
+                if ($w.Http2) { $curlArgs += '--http2' }
+                $m = Invoke-Measured -Command ($curlArgs + @('-K', $cfg)) -StdoutToNull -Label "curl $cell"
+                Add-Figure $s "$cell · curl" ($n / $m.Wall) 'req/s'
+                if ($w.Key -eq 'a') {
+                    # curl's default over https is HTTP/2 by ALPN; the same over HTTP/1.1, like for like.
+                    $m = Invoke-Measured -Command ($curlArgs + @('--http1.1', '-K', $cfg)) -StdoutToNull -Label "curl --http1.1 $cell"
+                    Add-Figure $s "$cell · curl --http1.1" ($n / $m.Wall) 'req/s'
+                }
+
+                if (-not $w.Http2) {
+                    $peer = @('/usr/bin/python3', $aiohttpPeer, 'get', $url, $n, $ThrottleLimit)
+                    if (-not $verify) { $peer += 'insecure' }
+                    $m = Invoke-Measured -Command $peer -Label "aiohttp $cell" -Environment $trust
+                    Confirm-Clean "aiohttp (scenario 8 $cell)" $m $n
+                    Add-Figure $s "$cell · aiohttp" ($n / $m.Json.seconds) 'req/s'
+                }
+
+                $peer = @((Get-DotnetHost), $dotnetPeer, 'get', $url, $n, $ThrottleLimit, '--warm', $warm)
+                if (-not $verify) { $peer += '--skip' }
+                if ($w.Http2) { $peer += '--http2' }
+                $m = Invoke-Measured -Command $peer -Label ".NET HttpClient $cell" -Environment $trust
+                Confirm-Clean ".NET HttpClient (scenario 8 $cell)" $m $n
+                Add-Figure $s "$cell · .NET HttpClient loop" ($n / $m.Json.seconds) 'req/s'
+            }
+        }
+    }
+}
+
 # ---- the table ----
 function New-Row([string] $Scenario, [string] $Tool, [double] $Median, [string] $Unit, [double] $Ratio = [double]::NaN, [string] $Target = '', $Pass = $null, [string] $RatioSuffix = '×') {
     [pscustomobject]@{ Scenario = $Scenario; Tool = $Tool; Median = $Median; Unit = $Unit; Ratio = $Ratio; RatioSuffix = $RatioSuffix; Target = $Target; Pass = $Pass }
@@ -449,6 +515,39 @@ function Get-Rows {
             $ratio = $achieved / $rate
             $target = "within ±10% ($(Format-Figure (0.9 * $rate))–$(Format-Figure (1.1 * $rate))/s)"
             $rows.Add((New-Row $s "-RequestsPerSecond $rate, $(Format-Count (10 * $rate + 1)) requests: $source ($info)" $achieved 'req/s' $ratio $target ([Math]::Abs($ratio - 1) -le 0.1)))
+        }
+    }
+
+    $s = '8. HTTPS'
+    if ('Tls' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $labels = @{
+            'a'    = "(a) $(Format-Count $counts.TlsKeepAlive) GETs, keep-alive"
+            'b'    = "(b) $(Format-Count $counts.TlsClose) GETs, a handshake each"
+            'b-ip' = "(b) the same to 127.0.0.1 (.NET resumes no TLS session by IP)"
+            'c'    = "(c) $(Format-Count $counts.TlsKeepAlive) GETs, HTTP/2 (-HttpVersion 2.0, curl --http2)"
+        }
+        $goals = @{ 'a' = 1.2; 'b' = 1.0 }
+        foreach ($key in 'a', 'b', 'b-ip', 'c') {
+            foreach ($check in 'skipped', 'verified') {
+                $cell = "$key $check"
+                $curlName = if ($check -eq 'skipped') { 'curl -k' } else { 'curl --cacert' }
+                $awName = if ($check -eq 'skipped') { 'AsyncWeb -SkipCertificateCheck' } else { 'AsyncWeb, verifying' }
+                $aw = Get-Figure $s "$cell · AsyncWeb"
+                if ([double]::IsNaN($aw)) { continue }
+                $prefix = "$($labels[$key]), certificate $check"
+                $rows.Add((New-Row $s "$prefix`: $awName" $aw 'req/s'))
+                foreach ($tool in 'curl', 'curl --http1.1', 'aiohttp', '.NET HttpClient loop') {
+                    $value = Get-Figure $s "$cell · $tool"
+                    if ([double]::IsNaN($value)) { continue }
+                    $name = switch ($tool) { 'curl' { $curlName } 'curl --http1.1' { "$curlName --http1.1 (info)" } default { $tool } }
+                    if ($tool -eq 'curl' -and $goals.ContainsKey($key)) {
+                        $rows.Add((New-Row $s "$prefix`: $name" $value 'req/s' ($aw / $value) "≥ $($goals[$key])×" ($aw / $value -ge $goals[$key])))
+                    }
+                    else {
+                        $rows.Add((New-Row $s "$prefix`: $name" $value 'req/s' ($aw / $value)))
+                    }
+                }
+            }
         }
     }
 
@@ -568,6 +667,7 @@ Write-Host ('== Disk: {0:N1} GiB free under {1}, this run needs about {2:N1} GiB
 if ($free -lt $needBytes) { throw ('Not enough disk space under {0}: {1:N1} GiB free, {2:N1} GiB needed' -f $work, ($free / 1GB), ($needBytes / 1GB)) }
 
 $nginx = $null
+$tlsNginx = $null
 $delay = $null
 $failed = [System.Collections.Generic.List[string]]::new()
 try {
@@ -590,6 +690,17 @@ try {
         Write-Host "== delay server ($($delay.Kind)) pid $($delay.Pid): $($delay.Url)" -ForegroundColor Cyan
     }
 
+    if ('Tls' -in $selected) {
+        $tls = New-BenchCertificate -Directory (Join-Path $work 'tls')
+        $closePort = Get-FreePort
+        $tlsNginx = Start-BenchNginx -Template (Join-Path $PSScriptRoot 'nginx-tls.conf.template') -WorkDir $work -Root $www -Name 'nginx-tls' -Replace @{ CERT = $tls.Chain; KEY = $tls.Key; CLOSEPORT = $closePort }
+        $tlsNginx | Add-Member -NotePropertyName ClosePort -NotePropertyValue $closePort
+        Write-Host "== nginx (https, 1 worker) pid $($tlsNginx.Pid) on ports $($tlsNginx.Port) (keep-alive, h2) and $closePort (closes each connection)" -ForegroundColor Cyan
+        $dotnetPeer = Join-Path $work 'dotnet-peer/DotnetPeer.dll'
+        & (Get-DotnetHost) build (Join-Path $PSScriptRoot 'dotnet-peer/DotnetPeer.csproj') -c Release -o (Split-Path $dotnetPeer) --nologo -v quiet '-clp:ErrorsOnly' | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw 'building bench/dotnet-peer failed' }
+    }
+
     foreach ($name in $selected) {
         try {
             & "Invoke-$name"
@@ -603,6 +714,7 @@ try {
 finally {
     if ($delay) { Stop-BenchProcess -Id $delay.Pid }
     if ($nginx) { Stop-BenchProcess -Id $nginx.Pid }
+    if ($tlsNginx) { Stop-BenchProcess -Id $tlsNginx.Pid }
     if (-not $KeepData) {
         foreach ($path in $www, $downloads) {
             if (Test-Path -LiteralPath $path) { Remove-Item -LiteralPath $path -Recurse -Force -ErrorAction SilentlyContinue }

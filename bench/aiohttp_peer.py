@@ -2,7 +2,9 @@
 """aiohttp peer for the AsyncWeb benchmarks (run with Debian's /usr/bin/python3 and python3-aiohttp).
 
 Modes (one JSON line on stdout: {"tool", "mode", "count", "errors", "seconds", "bytes"}):
-  get URL COUNT CONCURRENCY        COUNT GETs of URL, one ClientSession, Semaphore + TCPConnector(limit)
+  get URL COUNT CONCURRENCY [insecure]   COUNT GETs of URL, one ClientSession, Semaphore + TCPConnector(limit);
+                                   https: certificates checked against the default trust (SSL_CERT_FILE / SSL_CERT_DIR)
+                                   unless "insecure" (ssl=False, as curl -k)
   download URL PATH CHUNK          one GET streamed to PATH in CHUNK-byte pieces
   download-many LISTFILE DIR CONCURRENCY   every URL in LISTFILE (one a line) streamed into DIR
 Seconds are measured around the requests only (interpreter start and imports excluded), as the
@@ -17,9 +19,9 @@ import time
 import aiohttp
 
 
-async def get_many(url, count, concurrency):
+async def get_many(url, count, concurrency, insecure=False):
     semaphore = asyncio.Semaphore(concurrency)
-    connector = aiohttp.TCPConnector(limit=concurrency)
+    connector = aiohttp.TCPConnector(limit=concurrency, ssl=False if insecure else None)
     errors = 0
     received = 0
 
@@ -92,7 +94,7 @@ async def download_many(list_file, directory, concurrency):
 def main(argv):
     mode = argv[1]
     if mode == "get":
-        result = asyncio.run(get_many(argv[2], int(argv[3]), int(argv[4])))
+        result = asyncio.run(get_many(argv[2], int(argv[3]), int(argv[4]), len(argv) > 5 and argv[5] == "insecure"))
     elif mode == "download":
         result = asyncio.run(download(argv[2], argv[3], int(argv[4])))
     elif mode == "download-many":

@@ -83,6 +83,44 @@ Describe 'Running as a job' {
         }
     }
 
+    It 'ends as Failed, after delivering what it was sent, when the command feeding it throws' {
+        $before = @(Get-Job | ForEach-Object Id)
+        try {
+            & { "$base/json?n=1"; "$base/json?n=2"; throw 'boom' } | Invoke-AsyncWebBatch -AsJob
+        }
+        catch {
+            $_.Exception.Message | Should -Be 'boom'
+        }
+
+        $job = Get-Job | Where-Object { $_.Id -notin $before -and $_.PSJobTypeName -eq 'AsyncWebJob' }
+        try {
+            $job | Should -HaveCount 1
+            $null = $job | Wait-Job -Timeout 30
+            $job.State | Should -Be 'Failed'
+            $results = @($job | Receive-Job -ErrorVariable jobErrors -ErrorAction SilentlyContinue)
+            $results | Should -HaveCount 2
+            $results.StatusCode | Should -Be @(200, 200)
+            $jobErrors | Should -HaveCount 1
+            $jobErrors[0].FullyQualifiedErrorId | Should -BeLike 'PipelineInputFailed*'
+            $jobErrors[0].Exception.Message | Should -Be 'boom'
+            "$($jobErrors[0])" | Should -Match 'after 2 item\(s\)'
+        }
+        finally {
+            $job | Remove-Job -Force
+        }
+    }
+
+    It 'completes with what it was sent when Select-Object -First stops the pipeline after taking the job' {
+        $job = "$base/json" | Invoke-AsyncWebBatch -AsJob | Select-Object -First 1
+        try {
+            $null = $job | Wait-Job -Timeout 30
+            $job.State | Should -BeIn 'Completed'
+        }
+        finally {
+            $job | Remove-Job -Force
+        }
+    }
+
     It 'cancels the requests in flight on Stop-Job' {
         Wait-Until { (Get-TestServerStats -Server $server).inFlight -eq 0 } -Because 'earlier tests left nothing running'
         $job = 1..50 | ForEach-Object { "$base/delay/20000" } | Invoke-AsyncWebBatch -AsJob -ThrottleLimit 8

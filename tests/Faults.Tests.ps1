@@ -82,6 +82,78 @@ Describe 'Progress' {
     It 'writes none under $ProgressPreference = SilentlyContinue' {
         Get-BatchProgress 'SilentlyContinue' | Should -BeNullOrEmpty
     }
+
+    It 'writes none from a job (-AsJob): a background batch has no terminal to draw on' {
+        $ProgressPreference = 'Continue'
+        $job = 1..30 | ForEach-Object { "$base/delay/100" } | Invoke-AsyncWebBatch -AsJob -ThrottleLimit 4
+        try {
+            $null = $job | Wait-Job -Timeout 30
+            $job.State | Should -Be 'Completed'
+            @($job | Receive-Job) | Should -HaveCount 30
+            $job.Progress | Should -BeNullOrEmpty
+        }
+        finally {
+            $job | Remove-Job -Force
+        }
+    }
+
+    Context 'in a real terminal' -Tag 'Slow' {
+        BeforeAll {
+            # A child pwsh in a pseudo-terminal (tests/Tools/pty_session.py) runs the same 40 x 200 ms batch
+            # at ThrottleLimit 4 twice: first with progress silenced (its time is the work itself), then
+            # with progress shown. While PowerShell's host blocks in WriteProgress no new request starts
+            # (the pipeline thread is stuck), so every blocked write shows in the batch's time.
+            $script:python = '/usr/bin/python3'
+            $script:harness = Join-Path $PSScriptRoot 'Tools/pty_session.py'
+            $script:pwshCommand = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+                @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
+            } else { @([Environment]::ProcessPath) }
+            $script:child = Join-Path $TestDrive 'progress-child.ps1'
+            Set-Content -LiteralPath $child -Value @'
+param($module, $base, $resultPath)
+Import-Module $module
+$uris = 1..40 | ForEach-Object { "$base/delay/200" }
+$ProgressPreference = 'SilentlyContinue'
+$watch = [Diagnostics.Stopwatch]::StartNew()
+$null = $uris | Invoke-AsyncWebBatch -ThrottleLimit 4
+$quiet = $watch.Elapsed.TotalSeconds
+$ProgressPreference = 'Continue'
+$watch.Restart()
+$verbose = @($uris | Invoke-AsyncWebBatch -ThrottleLimit 4 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Progress is off*' })
+@{ quiet = $quiet; shown = $watch.Elapsed.TotalSeconds; verbose = @($verbose.Message) } | ConvertTo-Json | Set-Content -LiteralPath $resultPath
+'@
+
+            function Invoke-InTerminal([switch] $NoAnswer) {
+                $resultPath = Join-Path $TestDrive "progress-$([guid]::NewGuid().ToString('N')).json"
+                $arguments = @($harness, '--timeout', '240')
+                if ($NoAnswer) { $arguments += '--no-answer' }
+                $arguments += @('--') + $pwshCommand + @('-NoProfile', '-File', $child, (Join-Path $PSScriptRoot '../out/AsyncWeb'), $base, $resultPath)
+                $terminal = & $python @arguments | ConvertFrom-Json
+                $terminal.exit | Should -Be 0 -Because 'the child pwsh finishes its batches'
+                $resultPath | Should -Exist
+                $run = Get-Content -Raw -LiteralPath $resultPath -ErrorAction Stop | ConvertFrom-Json
+                [pscustomobject]@{ Quiet = $run.quiet; Shown = $run.shown; Verbose = @($run.verbose | Where-Object { $_ }); Queries = $terminal.queries }
+            }
+        }
+
+        It 'stops writing progress after one blocked write when the terminal never answers the cursor-position query' -Skip:(-not (Test-Path '/usr/bin/python3')) {
+            $run = Invoke-InTerminal -NoAnswer
+            $run.Verbose | Should -HaveCount 1
+            $run.Verbose[0] -match 'blocked for (\d+(\.\d+)?) s' | Should -BeTrue -Because $run.Verbose[0]
+            $stall = [double]$Matches[1]
+            $stall | Should -BeGreaterThan 1
+            # One blocked write, then the rest of the work at full speed: not a blocked write (2 s or more) per update.
+            ($run.Shown - $stall) | Should -BeLessThan ($run.Quiet + 3) -Because "the batch took $($run.Shown) s with progress, $($run.Quiet) s without, and one write blocked for $stall s"
+        }
+
+        It 'keeps showing progress in a terminal that answers' -Skip:(-not (Test-Path '/usr/bin/python3')) {
+            $run = Invoke-InTerminal
+            $run.Verbose | Should -BeNullOrEmpty
+            # Each rendered record asks for the cursor position: the batch drew several updates.
+            $run.Queries | Should -BeGreaterThan 2
+            $run.Shown | Should -BeLessThan ($run.Quiet + 2)
+        }
+    }
 }
 
 Describe 'Hostile input' -Tag 'Fault', 'Slow' {
@@ -109,7 +181,7 @@ Describe 'Hostile input' -Tag 'Fault', 'Slow' {
 Describe 'Secrets in every stream' -Tag 'Fault' {
     It 'never shows a token, password or cookie value in the default view, verbose, debug, warning or error streams' {
         $token = ConvertTo-SecureString 'TOKEN-abc123' -AsPlainText -Force
-        $session = New-AsyncWebSession -BaseUri $base -Token $token
+        $session = New-AsyncWebSession -BaseUri $base -Token $token -AllowUnencryptedAuthentication
         try {
             $all = @(
                 '/json', '/status/500', 'http://user:PASSWORD-xyz@127.0.0.1:1/' |

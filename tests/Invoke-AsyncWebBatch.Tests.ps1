@@ -215,6 +215,22 @@ Describe 'Invoke-AsyncWebBatch proxies' {
         $result.ContentObject.path | Should -Be '/echo'
     }
 
+    It 'reuses one pooled connection for calls with equal -ProxyCredential values (the pool key compares them by value)' {
+        # /connection names the TCP connection a request came on: through the proxy, the one to the proxy.
+        # A new pool per call (credentials compared by reference) would open a new connection each time.
+        function New-ProxyCredential([string] $Password) {
+            [pscredential]::new('proxy-user', (ConvertTo-SecureString $Password -AsPlainText -Force))
+        }
+
+        $uri = 'http://pool-key.invalid/connection'
+        $first = Invoke-AsyncWebBatch $uri -Proxy $base -ProxyCredential (New-ProxyCredential 'pr0xy-pa55')
+        $second = Invoke-AsyncWebBatch $uri -Proxy $base -ProxyCredential (New-ProxyCredential 'pr0xy-pa55')
+        $other = Invoke-AsyncWebBatch $uri -Proxy $base -ProxyCredential (New-ProxyCredential 'another-pa55')
+        $first.StatusCode | Should -Be 200
+        $second.ContentObject.id | Should -Be $first.ContentObject.id
+        $other.ContentObject.id | Should -Not -Be $first.ContentObject.id
+    }
+
     It 'uses the environment''s proxy by default and ignores it with -NoProxy' {
         # The environment proxy is read once per process: a fresh one (a job) sees HTTP_PROXY.
         $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)

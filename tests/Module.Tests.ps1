@@ -107,7 +107,10 @@ Describe 'Documentation stays true to the code' {
     It 'names in the README only parameters that exist' {
         Import-Module $modulePath -Force
         $readme = Get-Content -Raw (Join-Path $repoRoot 'README.md')
-        $known = (Get-Command -Module AsyncWeb).Parameters.Keys + [System.Management.Automation.PSCmdlet]::CommonParameters + @('Tag', 'Detached')
+        # The table of differences names Invoke-WebRequest's and Invoke-RestMethod's parameters too (and AsyncWeb's aliases).
+        $aliases = (Get-Command -Module AsyncWeb).Parameters.Values | ForEach-Object Aliases
+        $webCmdlets = (Get-Command Invoke-WebRequest, Invoke-RestMethod).Parameters.Keys
+        $known = (Get-Command -Module AsyncWeb).Parameters.Keys + $aliases + $webCmdlets + [System.Management.Automation.PSCmdlet]::CommonParameters + @('Tag', 'Detached')
         $mentioned = [regex]::Matches($readme, '(?<![\w-])-([A-Z][A-Za-z0-9]+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
         $unknown = $mentioned | Where-Object { $_ -notin $known -and $_ -notin 'NoProfile', 'First', 'Full', 'Examples', 'Force', 'AsSecureString', 'Parallel', 'Module', 'ThrottleLimit', 'Wait', 'AutoRemoveJob', 'Trusted', 'Repository', 'File' }
         $unknown | Should -BeNullOrEmpty

@@ -45,7 +45,7 @@ Describe 'New-AsyncWebSession' {
     }
 
     It 'sends a bearer token and never shows it' {
-        $session = New-AsyncWebSession -BaseUri $base -Token $token
+        $session = New-AsyncWebSession -BaseUri $base -Token $token -AllowUnencryptedAuthentication
         try {
             $all = '/bearer' | Invoke-AsyncWebBatch -Session $session -Verbose 4>&1
             $result = $all | Where-Object { $_ -is [AsyncWeb.WebBatchResult] }
@@ -61,7 +61,7 @@ Describe 'New-AsyncWebSession' {
 
     It 'sends basic credentials' {
         $credential = [pscredential]::new('ops', (ConvertTo-SecureString 'pa55' -AsPlainText -Force))
-        $session = New-AsyncWebSession -BaseUri $base -Credential $credential
+        $session = New-AsyncWebSession -BaseUri $base -Credential $credential -AllowUnencryptedAuthentication
         try {
             $result = '/basic-auth/ops/pa55' | Invoke-AsyncWebBatch -Session $session
             $result.StatusCode | Should -Be 200
@@ -72,7 +72,7 @@ Describe 'New-AsyncWebSession' {
 
     It 'does not send the token to another host' {
         $port = ([uri]$base).Port
-        $session = New-AsyncWebSession -BaseUri $base -Token $token
+        $session = New-AsyncWebSession -BaseUri $base -Token $token -AllowUnencryptedAuthentication
         try {
             $result = "http://localhost:$port/echo" | Invoke-AsyncWebBatch -Session $session
             $result.ContentObject.headers.PSObject.Properties.Name | Should -Not -Contain 'Authorization'
@@ -102,6 +102,37 @@ Describe 'New-AsyncWebSession' {
         $session = New-AsyncWebSession -BaseUri $base
         try {
             { '/json' | Invoke-AsyncWebBatch -Session $session -SkipCertificateCheck } | Should -Throw '*New-AsyncWebSession*'
+        }
+        finally { $session.Dispose() }
+    }
+
+    It 'sends the token to its https base URI''s origin without any switch, and not to another origin' {
+        $session = New-AsyncWebSession -BaseUri $server.Https -Token $token -SkipCertificateCheck
+        try {
+            $results = '/bearer', "$base/echo" | Invoke-AsyncWebBatch -Session $session -Ordered -FailuresAsResults
+            $results[0].StatusCode | Should -Be 200
+            $results[0].ContentObject.token | Should -Be 'T0KEN-NEVER-SHOWN'
+            $results[1].StatusCode | Should -Be 200
+            $results[1].ContentObject.headers.PSObject.Properties.Name | Should -Not -Contain 'Authorization'
+        }
+        finally { $session.Dispose() }
+    }
+
+    It 'refuses -Token or -Credential without -BaseUri, which would send them to every host' {
+        $credential = [pscredential]::new('ops', (ConvertTo-SecureString 'pa55' -AsPlainText -Force))
+        { New-AsyncWebSession -Token $token } | Should -Throw -ErrorId 'CredentialWithoutBaseUri,*' -ExpectedMessage '*-BaseUri*'
+        { New-AsyncWebSession -Credential $credential } | Should -Throw -ErrorId 'CredentialWithoutBaseUri,*'
+    }
+
+    It 'refuses -Token or -Credential with an http:// base URI unless -AllowUnencryptedAuthentication' {
+        $credential = [pscredential]::new('ops', (ConvertTo-SecureString 'pa55' -AsPlainText -Force))
+        { New-AsyncWebSession -BaseUri $base -Token $token } | Should -Throw -ErrorId 'UnencryptedAuthentication,*' -ExpectedMessage '*-AllowUnencryptedAuthentication*'
+        $thrown = { New-AsyncWebSession -BaseUri "http://ops:PASSW0RD@127.0.0.1:1/" -Credential $credential } | Should -Throw -ErrorId 'UnencryptedAuthentication,*' -PassThru
+        $thrown.Exception.Message | Should -Not -Match 'PASSW0RD'
+        $session = New-AsyncWebSession -BaseUri $base -Token $token -AllowUnencryptedAuthentication
+        try {
+            $session.AllowUnencryptedAuthentication | Should -BeTrue
+            ('/bearer' | Invoke-AsyncWebBatch -Session $session).ContentObject.authenticated | Should -BeTrue
         }
         finally { $session.Dispose() }
     }

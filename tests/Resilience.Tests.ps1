@@ -149,14 +149,32 @@ Describe 'Retries' -Tag 'Fault' {
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
         }
 
-        It 'waits no longer than -MaximumRetryAfterSec' {
+        It 'ends the retries with the 429 when Retry-After is longer than -MaximumRetryAfterSec, and says why' {
             $key = New-Key
-            $watch = [Diagnostics.Stopwatch]::StartNew()
-            $result = Invoke-AsyncWebBatch "$base/retry/$key`?failures=1&status=503&retryAfter=60" -MaximumRetryCount 1 -RetryIntervalSec 0.01 -MaximumRetryAfterSec 0.2
-            $watch.Stop()
+            $all = Invoke-AsyncWebBatch "$base/retry/$key`?failures=5&status=429&retryAfter=120" -MaximumRetryCount 3 -RetryIntervalSec 0.01 -MaximumRetryAfterSec 1 -FailuresAsResults -Verbose 4>&1
+            $result = $all | Where-Object { $_ -is [AsyncWeb.WebBatchResult] }
+            $result.StatusCode | Should -Be 429
+            $result.ErrorId | Should -Be 'HttpStatus'
+            $result.Attempts | Should -Be 1
+            Get-RetryCount $key | Should -Be 1
+            $verbose = ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n"
+            $verbose | Should -Match '#0 not retried: the server answered 429 with Retry-After 120 s, longer than -MaximumRetryAfterSec 1 s'
+        }
+
+        It 'ends the retries with the 503 when a Retry-After date is further away than -MaximumRetryAfterSec' {
+            $key = New-Key
+            $when = [uri]::EscapeDataString([DateTimeOffset]::UtcNow.AddHours(1).ToString('R'))
+            $result = Invoke-AsyncWebBatch "$base/retry/$key`?failures=5&status=503&retryAfter=$when" -MaximumRetryCount 3 -RetryIntervalSec 0.01 -FailuresAsResults
+            $result.StatusCode | Should -Be 503
+            $result.Attempts | Should -Be 1
+            Get-RetryCount $key | Should -Be 1
+        }
+
+        It 'still retries statuses whose Retry-After fits, and ignores an unreadable one' {
+            $key = New-Key
+            $result = Invoke-AsyncWebBatch "$base/retry/$key`?failures=1&status=503&retryAfter=soon" -MaximumRetryCount 1 -RetryIntervalSec 0.01 -MaximumRetryAfterSec 1
             $result.StatusCode | Should -Be 200
             $result.Attempts | Should -Be 2
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
         }
 
         It 'is not cut short by -MaximumRetryDelaySec, which caps only the backoff' {

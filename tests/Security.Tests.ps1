@@ -88,6 +88,64 @@ Describe 'Secrets stay out of output' {
         $text | Should -Not -Match 'PASSW0RD'
     }
 
+    It 'hides sensitive query values and user:password in every stream, message, ToString and view, and keeps the real Uri' {
+        # Every character percent-encoded, so the secret is not in the item's own URI but in what the server sends back.
+        function ConvertTo-Encoded([string] $Text) { -join ($Text.ToCharArray() | ForEach-Object { '%{0:X2}' -f [int]$_ }) }
+        $lastHop = '/redirect-to?url=' + (ConvertTo-Encoded '/json?X-Amz-Signature=S3CRET')
+        $items = @(
+            "$base/json?sig=S3CRET&x=1"                            # a result
+            "$base/status/500?Signature=S3CRET&x=1"                # an HttpStatus error
+            'ftp://files.example/?token=S3CRET'                    # an invalid item: its message quotes the text
+            "http://user:S3CRET@127.0.0.1:$port/json"              # user:password
+            "$base/json?mytoken=S3CRET#access_token=S3CRET"        # a name added by the user, a fragment
+            "$base/redirect-to?url=$(ConvertTo-Encoded $lastHop)"  # TooManyRedirects quotes the last Location
+        )
+
+        $all = @($items | Invoke-AsyncWebBatch -SensitiveQueryParameter mytoken -MaximumRedirection 1 -Verbose -Debug -ErrorAction Continue -ErrorVariable failures *>&1)
+        $asResults = @($items | Invoke-AsyncWebBatch -SensitiveQueryParameter mytoken -MaximumRedirection 1 -FailuresAsResults)
+
+        $failures | Should -HaveCount 3
+        ($failures | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] } | Sort-Object) | Should -Be @('HttpStatus', 'TooManyRedirects', 'UnsupportedScheme')
+        $asResults | Should -HaveCount 6
+        ($asResults | Where-Object ErrorId -EQ 'TooManyRedirects').Error.Message | Should -Match 'X-Amz-Signature=\*\*\*'
+        $text = @(
+            foreach ($record in @($all) + @($failures) + @($asResults)) {
+                "$record"
+                $record | Out-String -Width 400
+                if ($record -is [System.Management.Automation.ErrorRecord]) {
+                    $record | Format-List * -Force | Out-String -Width 400
+                    $record.Exception.Message
+                    $record.CategoryInfo.ToString()
+                    "$($record.TargetObject)"
+                }
+                if ($record -is [AsyncWeb.WebBatchResult]) {
+                    $record.ToString()
+                    $record.RedactedUri
+                    "$($record.Error)"
+                }
+            }
+        ) -join "`n"
+        $text | Should -Match 'sig=\*\*\*&x=1'
+        $text | Should -Match '//\*\*\*@127\.0\.0\.1'
+        $text | Should -Match 'mytoken=\*\*\*#access_token=\*\*\*'
+        $text | Should -Not -Match 'S3CRET'
+
+        # Scripts still get the real URIs: the Uri and FinalUri properties (and Format-List *, which shows them) are not redacted.
+        ($asResults | Where-Object Index -EQ 0).Uri.Query | Should -Be '?sig=S3CRET&x=1'
+    }
+
+    It 'hides sensitive query values in the command line a job shows' {
+        $job = Invoke-AsyncWebBatch "$base/json?sig=S3CRET" -AsJob
+        try {
+            $null = $job | Wait-Job -Timeout 30
+            $job.Command | Should -Match 'sig=\*\*\*'
+            ($job | Format-List * | Out-String) + ($job | Out-String) | Should -Not -Match 'S3CRET'
+        }
+        finally {
+            $job | Remove-Job -Force
+        }
+    }
+
     It 'does not echo the value of a rejected sensitive header' {
         # -Headers applies to every item, so a bad value there stops the batch before anything is sent.
         $thrown = { "$base/json" | Invoke-AsyncWebBatch -Headers @{ Authorization = "Bearer abc`r`nX-Injected: 1" } } | Should -Throw -ErrorId 'InvalidHeader,*' -PassThru

@@ -17,6 +17,7 @@ function New-TestServerInfo {
         Http       = $info.http
         Https      = $info.https
         H2c        = $info.h2c
+        HttpsAia   = $info.httpsAia
         Raw        = $info.raw
         Pid        = $info.pid
         Process    = $Process
@@ -43,7 +44,7 @@ function Start-TestServer {
     .SYNOPSIS
     Starts out/TestServer/AsyncWeb.TestServer.dll, watching this PowerShell process, and returns its addresses.
     .OUTPUTS
-    An object with Http, Https, H2c, Raw (base URLs without a trailing slash), Pid and Process.
+    An object with Http, Https, H2c, HttpsAia, Raw (base URLs without a trailing slash), Pid and Process.
     #>
     [CmdletBinding()]
     param(

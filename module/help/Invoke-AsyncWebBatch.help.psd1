@@ -48,7 +48,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
         MaximumRetryCount          = 'Retries after a transient failure: a connection failure, a timeout, or a status listed in -RetryStatusCode. 0 sends each request once. POST, PATCH and custom methods are retried only with -RetryAllMethods.'
         RetryIntervalSec           = 'Base delay, in seconds, of the exponential backoff between retries; each wait is randomised (jitter) so that many items do not retry in step.'
         MaximumRetryDelaySec       = 'Longest wait, in seconds, between two attempts, however far the backoff has grown.'
-        MaximumRetryAfterSec       = 'Longest Retry-After, in seconds, honoured on 429 and 503 responses: the wait before the next attempt is what the server asks for, but never longer than this.'
+        MaximumRetryAfterSec       = 'Longest Retry-After, in seconds, honoured on 429 and 503 responses: the next attempt waits what the server asks for. When the server asks for longer than this, the item is not retried early: it ends with that 429 or 503 (the server said "not before then"), and -Verbose says so.'
         RetryStatusCode            = 'HTTP statuses that count as transient and are retried.'
         RetryAllMethods            = 'Retries non-idempotent methods too (POST, PATCH and custom methods). Use it only when the server tolerates receiving the same request twice.'
         CircuitBreakerThreshold    = 'Turns on a circuit breaker per host: it opens after this many failures in a row for that host (each attempt counts; failures are connection errors other than DNS, timeouts and 5xx or retryable statuses — a 404 counts as a success). With -CircuitBreakerFailureRatio below 1 it opens instead when at least that share of the host''s requests in the last five minutes failed, once it has had at least this many. While the circuit is open, items for that host fail at once with ErrorId CircuitOpen instead of waiting on a server that is down. 0 turns the breaker off; otherwise at least 2.'
@@ -68,7 +68,8 @@ The examples use $base for the server address. They run against AsyncWeb's local
         SslProtocol                = 'TLS versions allowed, as Invoke-WebRequest -SslProtocol: Default (the operating system''s choice), Tls12, Tls13, or both (Tls12, Tls13). TLS 1.0 and 1.1 are not offered: .NET marks them obsolete and current systems refuse them. Cannot be combined with -Session.'
         UnixSocket                 = 'Path of a Unix domain socket that every connection goes to instead of TCP, as Invoke-WebRequest -UnixSocket (Docker''s /var/run/docker.sock, for example). The URI still gives the Host header, the path and the per-host limits; use http://localhost with -BaseUri or in absolute URIs. No socket at the path fails each item with ErrorId ConnectionRefused; -ConnectTimeoutSec, -ThrottleLimit and the other limits apply as over TCP. PowerShell 7 only: Windows PowerShell stops with ErrorId UnixSocketNotSupported. Cannot be combined with -Proxy or -Session.'
         BaseUri                    = 'Absolute http:// or https:// URI that relative URIs (''/containers/json'') resolve against, as New-AsyncWebSession -BaseUri does for a session. Credentials still go to each item''s own origin. Cannot be combined with -Session, whose base URI applies.'
-        AsJob                      = 'Runs the batch as a background job in this session and returns the job at once. Receive-Job streams the results as they finish (failures arrive in the job''s error stream, or as results with -FailuresAsResults); Stop-Job cancels the requests in flight. Pipeline input is read before the command returns.'
+        AsJob                      = 'Runs the batch as a background job in this session and returns the job at once. Receive-Job streams the results as they finish (failures arrive in the job''s error stream, or as results with -FailuresAsResults); Stop-Job cancels the requests in flight. Pipeline input is read before the command returns. When the command feeding the pipeline fails, the job still sends the items it received, delivers their results, and then ends as Failed with that error in its error stream (ErrorId PipelineInputFailed).'
+        SensitiveQueryParameter    = 'More query parameter names whose values are shown as *** wherever a URI is shown: verbose messages, error messages, ToString(), the default table view and the job''s command line. These are always hidden, in any letter case: sig, signature, token, access_token, api_key, apikey, key, password, secret, code, X-Amz-Signature, X-Amz-Credential, X-Goog-Signature; user:password in a URI is shown as ***@. The Uri and FinalUri properties keep the real URIs.'
     }
 
     DefaultValues = @{
@@ -85,7 +86,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 
     Outputs     = @(
         @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
-        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input, ProtocolVersion and BytesSent (request body bytes sent), plus ContentObject (the body parsed from JSON, as Invoke-RestMethod returns it) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input, ProtocolVersion and BytesSent (request body bytes sent), plus ContentObject (the body as Invoke-RestMethod returns it: JSON as objects, XML as an XmlDocument, other text as the string, null for binary bodies; parsed on first use only), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
     )
 
     Notes       = @'
@@ -96,6 +97,8 @@ Time limits: ConnectTimeout, OperationTimeout, RequestTimeout (one attempt), Tot
 The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported.
 Files: FileExists, DuplicateOutFile, FileWriteFailed, HashMismatch.
 Resilience: CircuitOpen, RateLimited. Cancellation: Canceled.
+
+Secrets in URIs are never shown: user:password and the values of sensitive query parameters (see -SensitiveQueryParameter) appear as *** in verbose and error messages, ToString() and the default view; the Uri and FinalUri properties keep the real URIs for scripts.
 
 Bodies larger than 256 MiB are not kept in memory (ErrorId ResponseTooLarge): download them with -OutFile or -OutDirectory. Text bodies are decoded by their charset (UTF-8 by default) and gzip, deflate and brotli are decompressed.
 
@@ -127,13 +130,13 @@ Get-Content ./urls.txt |
             Title   = 'A JSON POST with a bearer token'
             Code    = @'
 $token = ConvertTo-SecureString 'demo-token' -AsPlainText -Force
-$api = New-AsyncWebSession -BaseUri $base -Token $token
+$api = New-AsyncWebSession -BaseUri $base -Token $token -AllowUnencryptedAuthentication
 $orders = 1..3 | ForEach-Object { @{ Uri = '/echo'; Body = @{ id = $_; sku = "A-$_" } } }
 $orders | Invoke-AsyncWebBatch -Session $api -Method POST -Ordered |
     ForEach-Object { $_.ContentObject.body }
 $api.Dispose()
 '@
-            Remarks = 'Each hashtable is one request: its Body is converted to JSON and sent with Content-Type application/json to /echo, resolved against the session''s base URI. The session adds "Authorization: Bearer demo-token" to every request; the token is never shown in output, errors or verbose messages. Read the token from a vault or with Read-Host -AsSecureString rather than writing it in a script.'
+            Remarks = 'Each hashtable is one request: its Body is converted to JSON and sent with Content-Type application/json to /echo, resolved against the session''s base URI. The session adds "Authorization: Bearer demo-token" to every request to its base URI''s origin, and to no other host; the token is never shown in output, errors or verbose messages. -AllowUnencryptedAuthentication is there because the local test server speaks plain http; an https:// API needs no switch. Read the token from a vault or with Read-Host -AsSecureString rather than writing it in a script.'
         }
         @{
             Title   = 'Throttling: in flight at once, per host, and per second'
@@ -280,6 +283,16 @@ $result = Invoke-AsyncWebBatch -Uri "$base/multipart" -Method POST -Form $form
 $result.ContentObject.parts | Format-Table name, fileName, contentType, length
 '@
             Remarks = 'Sends multipart/form-data as Invoke-WebRequest -Form does: text fields, an array as a repeated field, and a FileInfo as a file part streamed from disk with its name and a Content-Type from its extension (text/csv). A hashtable value describes one part, here a JSON text part. The test server''s /multipart endpoint parses the body with ASP.NET Core''s multipart reader and lists the parts it received.'
+        }
+        @{
+            Title   = 'Signed URLs stay secret in messages'
+            Code    = @'
+$signed = "$base/json?X-Amz-Signature=abc123&session=s3ssion&page=2"
+$result = Invoke-AsyncWebBatch $signed -SensitiveQueryParameter session -Verbose 4>&1 |
+    ForEach-Object { "$_" }
+$result
+'@
+            Remarks = 'X-Amz-Signature is hidden by default and -SensitiveQueryParameter adds session: the verbose lines and the result''s ToString() show X-Amz-Signature=***&session=***&page=2. The result''s Uri property still holds the real URI, for scripts that need it.'
         }
     )
 

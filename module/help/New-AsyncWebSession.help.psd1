@@ -8,7 +8,7 @@ New-AsyncWebSession returns an AsyncWeb.AsyncWebSession to pass to Invoke-AsyncW
 - relative URIs such as '/users/42' resolve against -BaseUri;
 - -Headers are sent with every request (a batch's -Headers and an item's own Headers win on the same name);
 - cookies set by responses are kept in the session's cookie container and sent back on later requests;
-- a bearer token (-Token) or basic credential (-Credential) is sent as the Authorization header to the origin of -BaseUri only (to every host when the session has no base URI); it is not carried over a redirect to another origin and is never shown in output, errors or verbose messages;
+- a bearer token (-Token) or basic credential (-Credential) is sent as the Authorization header to the origin (scheme, host and port) of -BaseUri only; it is not carried over a redirect to another origin and is never shown in output, errors or verbose messages. A session with -Token or -Credential therefore needs -BaseUri (ErrorId CredentialWithoutBaseUri), and an http:// base URI needs -AllowUnencryptedAuthentication, because the credentials would cross the network in clear text (ErrorId UnencryptedAuthentication);
 - connection settings (certificate check, proxy, connect timeout, connection limits and lifetime) apply to the session's own connection pool.
 
 A session reused across many Invoke-AsyncWebBatch calls keeps its connections open and warm, so later batches skip the TCP and TLS handshakes. Call $session.Dispose() when done to close its connections.
@@ -19,8 +19,9 @@ The examples use $base for the server address. They run against AsyncWeb's local
     Parameters  = @{
         BaseUri                   = 'Absolute http:// or https:// URI that relative -Uri values of Invoke-AsyncWebBatch resolve against, as a browser resolves links: ''/json'' replaces the path, ''items/1'' is relative to the last segment.'
         Headers                   = 'Headers sent with every request of the session, as a hashtable. The -Headers of Invoke-AsyncWebBatch and an item''s own Headers override them by name.'
-        Token                     = 'Bearer token, as a SecureString, sent as "Authorization: Bearer <token>" with the session''s requests to the origin of -BaseUri (to every host when there is no base URI), as Invoke-RestMethod -Authentication Bearer -Token does. A redirect to another origin does not carry it, and the token is never shown. Cannot be combined with -Credential.'
-        Credential                = 'User name and password sent as HTTP basic authentication ("Authorization: Basic ...") with the session''s requests to the origin of -BaseUri (to every host when there is no base URI), or with -Authentication Negotiate or NTLM used to answer the server''s challenge from that origin; a redirect to another origin does not carry them. The password is never shown; the session shows only the UserName. Cannot be combined with -Token.'
+        Token                     = 'Bearer token, as a SecureString, sent as "Authorization: Bearer <token>" with the session''s requests to the origin (scheme, host and port) of -BaseUri and nowhere else, as Invoke-RestMethod -Authentication Bearer -Token does. Needs -BaseUri; with an http:// base URI also -AllowUnencryptedAuthentication. A redirect to another origin does not carry it, and the token is never shown. Cannot be combined with -Credential.'
+        Credential                = 'User name and password sent as HTTP basic authentication ("Authorization: Basic ...") with the session''s requests to the origin (scheme, host and port) of -BaseUri and nowhere else, or with -Authentication Negotiate or NTLM used to answer that origin''s challenge. Needs -BaseUri; with an http:// base URI also -AllowUnencryptedAuthentication. A redirect to another origin does not carry them. The password is never shown; the session shows only the UserName. Cannot be combined with -Token.'
+        AllowUnencryptedAuthentication = 'Allows -Token, -Credential or -UseDefaultCredentials with an http:// base URI, where they cross the network in clear text (Invoke-WebRequest''s switch of the same name). Without it such a session is refused with ErrorId UnencryptedAuthentication. Use it only for a local or otherwise trusted network, such as a test server.'
         SkipCertificateCheck      = 'Accepts any TLS certificate for the session''s connections, expired, self-signed or for another name. Only for test servers.'
         Proxy                     = 'Proxy server for the session''s requests, instead of the proxy settings of the environment.'
         ProxyCredential           = 'Credential for the proxy given by -Proxy.'
@@ -28,7 +29,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
         ConnectTimeoutSec         = 'Longest time, in seconds, to open a connection, DNS lookup included; a slower connection fails the item with ErrorId ConnectTimeout. 0 means no limit. Not enforced on its own on Windows PowerShell 5.1 (see Invoke-AsyncWebBatch -ConnectTimeoutSec).'
         MaximumConnectionsPerHost = 'Most connections the session opens to one server at a time; requests beyond it wait for a free connection. 0 means no limit (then -ThrottleLimit of each batch is what bounds them).'
         Authentication            = 'How -Credential, -Token or -UseDefaultCredentials are used, as on Invoke-AsyncWebBatch: Basic and Bearer (OAuth) as the Authorization header of every request to the origin of -BaseUri, Negotiate and NTLM as answers to the server''s challenge from that origin only. Without it, -Credential is Basic and -Token is Bearer.'
-        UseDefaultCredentials     = 'Answers Negotiate or NTLM challenges from the origin of -BaseUri with the identity of the current user (single sign-on). Cannot be combined with -Credential, Basic or Bearer.'
+        UseDefaultCredentials     = 'Answers Negotiate or NTLM challenges from the origin of -BaseUri with the identity of the current user (single sign-on). Needs -BaseUri; with an http:// base URI also -AllowUnencryptedAuthentication. Cannot be combined with -Credential, Basic or Bearer.'
         Certificate               = 'Client certificate, with its private key, for mutual TLS on the session''s connections. Without its private key: ErrorId CertificateWithoutPrivateKey. The session shows only its CertificateThumbprint.'
         CertificateThumbprint     = 'Thumbprint of a client certificate in the CurrentUser\My store, else LocalMachine\My (ErrorId CertificateNotFound when in neither).'
         SslProtocol               = 'TLS versions the session''s connections allow: Default (the system''s), Tls12, Tls13, or both.'
@@ -45,6 +46,8 @@ The examples use $base for the server address. They run against AsyncWeb's local
     )
 
     Notes       = @'
+ErrorIds of refused sessions: CredentialWithoutBaseUri (-Token or -Credential without -BaseUri), UnencryptedAuthentication (-Token or -Credential with an http:// base URI and no -AllowUnencryptedAuthentication), InvalidBaseUri, ConflictingParameters (-Token and -Credential together).
+
 The settings that belong to the connection pool (-SkipCertificateCheck, -Proxy, -ProxyCredential, -NoProxy, -ConnectTimeoutSec) are set on the session; Invoke-AsyncWebBatch refuses them together with -Session (ErrorId ParameterConflictsWithSession). A disposed session is refused too (ErrorId SessionDisposed).
 '@
 
@@ -63,7 +66,7 @@ $site.Dispose()
             Title   = 'A bearer token and default headers for an API'
             Code    = @'
 $token = ConvertTo-SecureString 'demo-token' -AsPlainText -Force
-$api = New-AsyncWebSession -BaseUri $base -Token $token -Headers @{ Accept = 'application/json'; 'X-Client' = 'nightly-report' }
+$api = New-AsyncWebSession -BaseUri $base -Token $token -Headers @{ Accept = 'application/json'; 'X-Client' = 'nightly-report' } -AllowUnencryptedAuthentication
 $api
 $result = Invoke-AsyncWebBatch '/bearer' -Session $api
 $result.ContentObject.authenticated
@@ -73,7 +76,7 @@ $result.ContentObject.authenticated
     ForEach-Object { $_.ContentObject.contentType }
 $api.Dispose()
 '@
-            Remarks = 'The session sends "Authorization: Bearer demo-token" and the two headers with every request; showing $api reveals only HasToken = True. The POST sends the hashtable as JSON. In real scripts read the token with Read-Host -AsSecureString or from a secret store rather than writing it down.'
+            Remarks = 'The session sends "Authorization: Bearer demo-token" and the two headers with every request to the origin of $base; showing $api reveals only HasToken = True. The POST sends the hashtable as JSON. The local test server speaks plain http, hence -AllowUnencryptedAuthentication; a real API has an https:// base URI and needs no switch. In real scripts read the token with Read-Host -AsSecureString or from a secret store rather than writing it down.'
         }
         @{
             Title   = 'Cookies carried across requests and batches'
@@ -91,12 +94,12 @@ $browser.Dispose()
             Code    = @'
 $password = ConvertTo-SecureString 'p@ss' -AsPlainText -Force
 $login = [pscredential]::new('alice', $password)
-$secure = New-AsyncWebSession -BaseUri $base -Credential $login
+$secure = New-AsyncWebSession -BaseUri $base -Credential $login -AllowUnencryptedAuthentication
 Invoke-AsyncWebBatch '/basic-auth/alice/p@ss' -Session $secure | Select-Object StatusCode, Success
 $secure.UserName
 $secure.Dispose()
 '@
-            Remarks = 'The credential is sent as HTTP basic authentication with the session''s requests; the session shows only the user name. Use Get-Credential interactively.'
+            Remarks = 'The credential is sent as HTTP basic authentication with the session''s requests to the origin of $base only; the session shows only the user name. -AllowUnencryptedAuthentication is for the plain-http test server: with an https:// base URI it is not needed. Use Get-Credential interactively.'
         }
         @{
             Title   = 'A warm pool reused across batches, with limits and a lifetime'

@@ -5,6 +5,8 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Tasks;
 using AsyncWeb.TestServer;
@@ -42,7 +44,9 @@ if (parentPid is { } watched)
 
 var stats = new Stats();
 var certificate = SelfSignedCertificate.Create();
-ListenOptions? http = null, https = null, h2c = null;
+ListenOptions? http = null, https = null, h2c = null, httpsAia = null;
+// Made once the http listener's port (its /hang is the AIA URL) is known, before the address line.
+SslStreamCertificateContext? aiaCertificate = null;
 
 // Uploads and authentication (issue 12): a TLS listener that asks for a client certificate (optional at the TLS
 // level; /client-cert decides), and a Unix domain socket in the temp folder.
@@ -79,6 +83,17 @@ builder.WebHost.ConfigureKestrel(k =>
     k.Listen(IPAddress.Loopback, 0, o => h2c = Configure(o, HttpProtocols.Http2));
     k.Listen(IPAddress.Loopback, 0, o =>
     {
+        httpsAia = Configure(o, HttpProtocols.Http1);
+        o.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = _ => new ValueTask<SslServerAuthenticationOptions>(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = aiaCertificate,
+            }),
+        });
+    });
+    k.Listen(IPAddress.Loopback, 0, o =>
+    {
         mtls = Configure(o, HttpProtocols.Http1AndHttp2);
         o.UseHttps(new HttpsConnectionAdapterOptions
         {
@@ -94,11 +109,15 @@ var app = builder.Build();
 app.Use(IgnoreClientAborts);
 app.Use(stats.CountAsync);
 app.MapTestEndpoints(stats);
+app.MapProbeEndpoints();
 app.MapUploadEndpoints();
 app.MapAuthEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();
+// offline: the server itself never fetches the issuer it does not have.
+aiaCertificate = SslStreamCertificateContext.Create(
+    AiaCertificate.Create($"http://127.0.0.1:{http!.IPEndPoint!.Port}/hang"), additionalCertificates: null, offline: true);
 var raw = RawServer.Start(stats);
 
 // Kestrel writes the bound port back into each ListenOptions once it has bound port 0.
@@ -106,6 +125,7 @@ var line =
     $"{{\"http\":\"http://127.0.0.1:{http!.IPEndPoint!.Port}\"," +
     $"\"https\":\"https://127.0.0.1:{https!.IPEndPoint!.Port}\"," +
     $"\"h2c\":\"http://127.0.0.1:{h2c!.IPEndPoint!.Port}\"," +
+    $"\"httpsAia\":\"https://127.0.0.1:{httpsAia!.IPEndPoint!.Port}\"," +
     $"\"raw\":\"http://127.0.0.1:{raw.Port}\"," +
     $"\"mtls\":\"https://127.0.0.1:{mtls!.IPEndPoint!.Port}\"," +
     $"\"unix\":{System.Text.Json.JsonSerializer.Serialize(unixSocket)}," +

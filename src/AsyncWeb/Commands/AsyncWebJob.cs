@@ -14,16 +14,20 @@ namespace AsyncWeb.Commands;
 public sealed class AsyncWebJob : Job
 {
     private readonly BatchEngine _engine;
+    private readonly IDisposable? _clientLease;
     private readonly bool _failuresAsResults;
     private readonly BlockingCollection<(RequestSpec? Spec, WebBatchResult? Immediate)> _inputs = new();
     private readonly Thread _thread;
     private long _completed;
+    private long _received;
     private volatile bool _stopping;
+    private Exception? _inputFailure;
 
-    internal AsyncWebJob(string command, BatchEngine engine, bool failuresAsResults)
+    internal AsyncWebJob(string command, BatchEngine engine, IDisposable? clientLease, bool failuresAsResults)
         : base(command, "AsyncWebBatch")
     {
         _engine = engine;
+        _clientLease = clientLease;
         _failuresAsResults = failuresAsResults;
         PSJobTypeName = "AsyncWebJob";
         _thread = new Thread(Run) { IsBackground = true, Name = "AsyncWeb job " + Id };
@@ -66,6 +70,7 @@ public sealed class AsyncWebJob : Job
         if (!_inputs.IsAddingCompleted)
         {
             _inputs.Add((spec, immediate));
+            _received++;
         }
     }
 
@@ -75,6 +80,21 @@ public sealed class AsyncWebJob : Job
         {
             _inputs.CompleteAdding();
         }
+    }
+
+    /// <summary>
+    /// The pipeline feeding the job ended before all input was read. After Ctrl+C or Select-Object -First
+    /// (null, or a stop) the job finishes what it has; after an upstream error it finishes what it has and
+    /// then fails with that error.
+    /// </summary>
+    internal void InputEnded(Exception? upstream)
+    {
+        if (!UpstreamFailure.IsStop(upstream) && !_inputs.IsAddingCompleted)
+        {
+            _inputFailure = upstream;
+        }
+
+        CompleteAdding();
     }
 
     /// <inheritdoc />
@@ -91,6 +111,7 @@ public sealed class AsyncWebJob : Job
             }
 
             _engine.Dispose();
+            _clientLease?.Dispose();
             _inputs.Dispose();
         }
 
@@ -108,7 +129,15 @@ public sealed class AsyncWebJob : Job
             }
 
             pump.DrainToEnd();
-            SetJobState(JobState.Completed);
+            if (_inputFailure is { } failure)
+            {
+                Error.Add(InputFailedRecord(failure));
+                SetJobState(JobState.Failed);
+            }
+            else
+            {
+                SetJobState(JobState.Completed);
+            }
         }
         catch (OperationCanceledException) when (_stopping || _engine.Token.IsCancellationRequested)
         {
@@ -143,6 +172,12 @@ public sealed class AsyncWebJob : Job
             Error.Add(ErrorRecords.For(result));
         }
     }
+
+    private ErrorRecord InputFailedRecord(Exception failure) =>
+        new(failure, "PipelineInputFailed", ErrorCategory.ReadError, null)
+        {
+            ErrorDetails = new ErrorDetails($"the input of the job failed after {_received} item(s), which were sent and whose results were delivered; no more input was read: {failure.Message}"),
+        };
 
     private static bool IsFinishedState(JobState state) =>
         state is JobState.Completed or JobState.Failed or JobState.Stopped;

@@ -26,9 +26,11 @@ public sealed class AsyncWebSession : IDisposable
         IReadOnlyDictionary<string, string> headers,
         SecureString? token,
         PSCredential? credential,
+        bool allowUnencryptedAuthentication,
         HandlerSettings settings)
     {
         BaseUri = baseUri;
+        AllowUnencryptedAuthentication = allowUnencryptedAuthentication;
         Headers = headers;
         _token = token?.Copy();
         _token?.MakeReadOnly();
@@ -52,6 +54,9 @@ public sealed class AsyncWebSession : IDisposable
 
     /// <summary>True when a bearer token is set (the token itself is never shown).</summary>
     public bool HasToken => _token is not null;
+
+    /// <summary>True when the token or credential may go to an http:// base URI in clear text.</summary>
+    public bool AllowUnencryptedAuthentication { get; }
 
     /// <summary>Skip TLS certificate validation for this session's connections.</summary>
     public bool SkipCertificateCheck => Settings.SkipCertificateCheck;
@@ -106,6 +111,10 @@ public sealed class AsyncWebSession : IDisposable
         }
     }
 
+    /// <summary>True when the session's credentials may go to <paramref name="uri"/>: its base URI's origin only.</summary>
+    internal bool CredentialsMayGoTo(Uri uri) =>
+        BaseUri is not null && CredentialPolicy.Check(BaseUri, uri, AllowUnencryptedAuthentication) == CredentialVerdict.Send;
+
     /// <summary>The Authorization header value the session adds (same-origin requests only), or null.</summary>
     internal string? AuthorizationValue()
     {
@@ -147,7 +156,7 @@ public sealed class AsyncWebSession : IDisposable
     }
 
     /// <inheritdoc />
-    public override string ToString() => "AsyncWebSession " + (BaseUri?.ToString() ?? "(no base URI)");
+    public override string ToString() => "AsyncWebSession " + (BaseUri is null ? "(no base URI)" : UriRedaction.Redact(BaseUri));
 
     private static string Plain(SecureString secure)
     {

@@ -23,7 +23,7 @@ internal static class ErrorRecords
     public static ErrorRecord For(WebBatchResult result)
     {
         var error = result.Error!;
-        var target = result.Uri is null ? RequestSpecBuilder.Describe(result.Input) : UriRedaction.Redact(result.Uri);
+        var target = result.Uri is null ? result.Redactor.RedactText(RequestSpecBuilder.Describe(result.Input)) : result.RedactedUri;
         var message = $"[#{result.Index}] {result.Method} {target}: {error.Message}";
         var record = new ErrorRecord(new AsyncWebException(message, result, error.Exception), error.ErrorId, Category(error, result.StatusCode), result);
         return record;

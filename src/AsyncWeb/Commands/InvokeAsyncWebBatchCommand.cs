@@ -26,6 +26,9 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     private ProgressReporter? _progress;
     private long _nextIndex;
     private ScriptBlock? _toJson;
+    private UriRedactor _redactor = UriRedactor.Default;
+    private IDisposable? _clientLease;
+    private bool _inputComplete;
     private ClientAuthentication? _authentication;
 
     /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256, InFile, Form) properties or keys.</summary>
@@ -211,6 +214,11 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     [Parameter]
     public SwitchParameter RateLimitPerHost { get; set; }
 
+    /// <summary>More query parameter names whose values are shown as *** (sig, token, key, password ... always are).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? SensitiveQueryParameter { get; set; }
+
     /// <summary>Run the batch as a background job: Receive-Job streams results, Stop-Job cancels what is in flight.</summary>
     [Parameter]
     public SwitchParameter AsJob { get; set; }
@@ -271,6 +279,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        _redactor = SensitiveQueryParameter is null ? UriRedactor.Default : new UriRedactor(SensitiveQueryParameter);
         RejectHandlerSettingsWithSession();
         if (CircuitBreakerThreshold is > 0 and < ResilienceProvider.MinimumBreakerThreshold)
         {
@@ -300,6 +309,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
             ExistingFile = Force ? ExistingFileAction.Overwrite : SkipExisting ? ExistingFileAction.Skip : ExistingFileAction.Fail,
             Resume = Resume,
             VerboseEvents = IsVerbose(),
+            Redactor = _redactor,
             Retry = new RetrySettings(
                 MaximumRetryCount,
                 Seconds(RetryIntervalSec),
@@ -314,16 +324,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
             RateLimitPerHost = RateLimitPerHost,
         };
 
-        var client = Session is not null
-            ? Session.Client
-            : ClientPool.Get(Connection(new HandlerSettings(
-                SkipCertificateCheck,
-                Proxy,
-                ProxyCredential?.GetNetworkCredential(),
-                NoProxy,
-                Seconds(ConnectTimeoutSec),
-                0,
-                HandlerSettings.DefaultPooledConnectionLifetime)));
+        var lease = Session is not null ? null : ClientPool.Rent(Connection(new HandlerSettings(
+            SkipCertificateCheck,
+            Proxy,
+            CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
+            NoProxy,
+            Seconds(ConnectTimeoutSec),
+            0,
+            HandlerSettings.DefaultPooledConnectionLifetime)));
+        _clientLease = lease;
+        var client = lease?.Value ?? Session!.Client;
 
         var outDirectory = OutDirectory is null ? null : PrepareDirectory(OutDirectory);
         try
@@ -339,7 +349,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
         _engine = new BatchEngine(client, options);
         if (AsJob)
         {
-            _job = new AsyncWebJob(MyInvocation.Line, _engine, FailuresAsResults);
+            _job = new AsyncWebJob(_redactor.RedactText(MyInvocation.Line), _engine, _clientLease, FailuresAsResults);
             JobRepository.Add(_job);
             _job.Start();
             WriteObject(_job);
@@ -371,6 +381,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        _inputComplete = true;
         if (_job is not null)
         {
             _job.CompleteAdding();
@@ -393,9 +404,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
         if (_job is null)
         {
             _engine?.Dispose();
+            _clientLease?.Dispose();
+        }
+        else if (!_inputComplete)
+        {
+            // The pipeline ended before EndProcessing: an upstream error (or a stop). The job must still end.
+            _job.InputEnded(UpstreamFailure.Of(this));
         }
 
         _engine = null;
+        _clientLease = null;
     }
 
     /// <summary>Turns one input object into a request, or into the error result of a bad item.</summary>
@@ -466,8 +484,9 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
         Index = index,
         Input = item,
         Method = Method.ToUpperInvariant(),
+        Redactor = _redactor,
         Error = new WebBatchError(invalid.ErrorId, invalid.ErrorId is ErrorIds.DuplicateOutFile ? FailureCategory.File : FailureCategory.InvalidInput,
-            invalid.Message),
+            _redactor.RedactText(invalid.Message)), // the message quotes the item's text
     };
 
     private void Emit(EngineEvent next)

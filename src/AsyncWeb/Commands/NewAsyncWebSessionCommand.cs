@@ -30,6 +30,10 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
     [Credential]
     public PSCredential? Credential { get; set; }
 
+    /// <summary>Allow -Token or -Credential with an http:// base URI, where they travel in clear text.</summary>
+    [Parameter]
+    public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
     /// <summary>Accept any TLS certificate (test servers only).</summary>
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
@@ -98,8 +102,11 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
 
         if (BaseUri is not null && (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttp && BaseUri.Scheme != Uri.UriSchemeHttps)))
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BaseUri '{BaseUri}' must be an absolute http:// or https:// URI"), "InvalidBaseUri", ErrorCategory.InvalidArgument, BaseUri));
+            var shown = BaseUri.IsAbsoluteUri ? UriRedaction.Redact(BaseUri) : UriRedactor.Default.RedactText(BaseUri.OriginalString);
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BaseUri '{shown}' must be an absolute http:// or https:// URI"), "InvalidBaseUri", ErrorCategory.InvalidArgument, shown));
         }
+
+        RefuseUnsafeCredentials();
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (Headers is not null)
@@ -113,13 +120,37 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
         var settings = new HandlerSettings(
             SkipCertificateCheck,
             Proxy,
-            ProxyCredential?.GetNetworkCredential(),
+            CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
             NoProxy,
             TimeSpan.FromSeconds(ConnectTimeoutSec),
             MaximumConnectionsPerHost,
             TimeSpan.FromSeconds(ConnectionLifetimeSec));
         ClientAuthentication? authentication;
         (settings, authentication) = ConnectionBinding.Apply(this, settings);
-        WriteObject(new AsyncWebSession(BaseUri, headers, Token, Credential, settings) { Authentication = authentication?.Scheme ?? WebAuthentication.None });
+        WriteObject(new AsyncWebSession(BaseUri, headers, Token, Credential, AllowUnencryptedAuthentication, settings) { Authentication = authentication?.Scheme ?? WebAuthentication.None });
+    }
+
+    /// <summary>A session's credentials belong to its base URI's origin: without one they would go everywhere, over http in clear text.</summary>
+    private void RefuseUnsafeCredentials()
+    {
+        if (Token is null && Credential is null && !UseDefaultCredentials)
+        {
+            return;
+        }
+
+        var which = Token is not null ? "-Token" : Credential is not null ? "-Credential" : "-UseDefaultCredentials";
+        if (BaseUri is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"{which} needs -BaseUri: a session's credentials are sent only to the origin (scheme, host and port) of its base URI"),
+                "CredentialWithoutBaseUri", ErrorCategory.InvalidArgument, which));
+        }
+
+        if (CredentialPolicy.Check(BaseUri!, BaseUri!, AllowUnencryptedAuthentication) == CredentialVerdict.Unencrypted)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"{which} would be sent in clear text to the http:// base URI {UriRedaction.Redact(BaseUri!)}; use an https:// base URI, or -AllowUnencryptedAuthentication to send it unencrypted anyway"),
+                "UnencryptedAuthentication", ErrorCategory.InvalidArgument, which));
+        }
     }
 }

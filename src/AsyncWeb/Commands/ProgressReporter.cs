@@ -6,9 +6,17 @@ using AsyncWeb.Engine;
 
 namespace AsyncWeb.Commands;
 
-/// <summary>Write-Progress for a batch: requests done, in flight, bytes sent and received and rates; at most four updates a second, pipeline thread only.</summary>
+/// <summary>
+/// Write-Progress for a batch: requests done, in flight, bytes sent and received and rates; at most four updates a second,
+/// pipeline thread only. A host that blocks in WriteProgress (a terminal that never answers the
+/// cursor-position query: about 18 s for the first record, 2 s for each later one) gets no more
+/// records in that batch once one write took longer than <see cref="StallThreshold"/>.
+/// </summary>
 internal sealed class ProgressReporter
 {
+    /// <summary>A write that takes longer than this turns progress off for the rest of the batch.</summary>
+    internal static readonly TimeSpan StallThreshold = TimeSpan.FromSeconds(1);
+
     private static readonly long s_interval = Stopwatch.Frequency / 4;
     private readonly Cmdlet _cmdlet;
     private readonly long _total;
@@ -16,6 +24,7 @@ internal sealed class ProgressReporter
     private readonly long _started = Stopwatch.GetTimestamp();
     private long _last;
     private bool _shown;
+    private bool _stalled;
 
     private ProgressReporter(Cmdlet cmdlet, long total)
     {
@@ -39,7 +48,7 @@ internal sealed class ProgressReporter
     public void Update(BatchEngine engine)
     {
         var now = Stopwatch.GetTimestamp();
-        if (now - _last < s_interval)
+        if (_stalled || now - _last < s_interval)
         {
             return;
         }
@@ -62,17 +71,31 @@ internal sealed class ProgressReporter
         {
             PercentComplete = _total > 0 ? (int)Math.Min(100, done * 100 / _total) : -1,
         };
-        _cmdlet.WriteProgress(record);
+        Write(record);
     }
 
     public void Complete()
     {
-        if (!_shown)
+        // After a stall the host would block once more just to clear the bar; it clears it itself when the command ends.
+        if (!_shown || _stalled)
         {
             return;
         }
 
-        _cmdlet.WriteProgress(new ProgressRecord(_activityId, "Invoke-AsyncWebBatch", "done") { RecordType = ProgressRecordType.Completed });
+        Write(new ProgressRecord(_activityId, "Invoke-AsyncWebBatch", "done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    private void Write(ProgressRecord record)
+    {
+        var started = Stopwatch.GetTimestamp();
+        _cmdlet.WriteProgress(record);
+        var took = Stopwatch.GetElapsedTime(started);
+        if (took > StallThreshold)
+        {
+            _stalled = true;
+            _cmdlet.WriteVerbose(string.Create(CultureInfo.InvariantCulture,
+                $"Progress is off for the rest of this batch: showing it blocked for {took.TotalSeconds:0.0} s (a terminal that does not answer PowerShell's cursor-position query; $ProgressPreference = 'SilentlyContinue' avoids even that first wait)."));
+        }
     }
 
     internal static string FormatBytes(long bytes) => bytes switch

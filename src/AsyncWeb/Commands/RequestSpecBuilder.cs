@@ -175,9 +175,8 @@ internal sealed class RequestSpecBuilder
         return authentication.Handler is null ? null : uri;
     }
 
-    /// <summary>A session's credentials go only to its base URI's origin (anywhere, when it has no base URI).</summary>
-    private bool SessionOriginAllows(Uri uri) =>
-        _defaults.Session?.BaseUri is not { } baseUri || RequestSpec.SameOrigin(baseUri, uri);
+    /// <summary>A session's credentials go only to its base URI's origin (see CredentialPolicy).</summary>
+    private bool SessionOriginAllows(Uri uri) => _defaults.Session!.CredentialsMayGoTo(uri);
 
     private byte[]? EncodeBody(object? value, ref string? contentType)
     {

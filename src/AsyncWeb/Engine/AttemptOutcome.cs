@@ -62,7 +62,7 @@ internal sealed record AttemptOutcome
             ContentType = response.Content.Headers.ContentType?.ToString(),
             FinalUri = finalUri,
             ProtocolVersion = response.Version,
-            RetryAfter = isError ? Engine.RetryAfter.Parse(response.Headers.RetryAfter, DateTimeOffset.UtcNow) : null,
+            RetryAfter = isError ? Engine.RetryAfter.Read(response, DateTimeOffset.UtcNow) : null,
 
             // Retried whether or not the status counts as an error, as Invoke-WebRequest does.
             Transient = isError && options.Retry.RetryStatusCodes.Contains(status),

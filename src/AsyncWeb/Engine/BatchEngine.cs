@@ -250,7 +250,8 @@ internal sealed class BatchEngine : IDisposable
                 Uri = spec.Uri,
                 Method = spec.Method,
                 Input = spec.Input,
-                Error = new WebBatchError(ErrorIds.ConnectionFailed, FailureCategory.Connection, "internal error: " + ex.Message, ex),
+                Redactor = _options.Redactor,
+                Error = _options.Redactor.Redact(new WebBatchError(ErrorIds.ConnectionFailed, FailureCategory.Connection, "internal error: " + ex.Message, ex)),
             };
         }
 

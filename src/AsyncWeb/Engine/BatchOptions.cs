@@ -20,7 +20,7 @@ public enum ExistingFileAction
 internal sealed record HandlerSettings(
     bool SkipCertificateCheck,
     Uri? Proxy,
-    NetworkCredential? ProxyCredential,
+    CredentialKey? ProxyCredential,
     bool NoProxy,
     TimeSpan ConnectTimeout,
     int MaxConnectionsPerServer,
@@ -69,6 +69,9 @@ internal sealed class BatchOptions
     public ExistingFileAction ExistingFile { get; init; } = ExistingFileAction.Fail;
     public bool Resume { get; init; }
     public bool VerboseEvents { get; init; }
+
+    /// <summary>Hides secrets in every URI and message the batch shows (the defaults plus -SensitiveQueryParameter).</summary>
+    public UriRedactor Redactor { get; init; } = UriRedactor.Default;
 
     /// <summary>Bodies larger than this are kept as bytes only up to this size; protects memory when no OutFile is given.</summary>
     public long MaxInMemoryBody { get; init; } = 256L * 1024 * 1024;

@@ -5,39 +5,35 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace AsyncWeb.Engine;
 
 /// <summary>
-/// Module-wide HttpClients, one per distinct handler settings, reused across requests and across
-/// cmdlet calls so connections stay warm. Redirects, cookies and timeouts are handled by the engine,
-/// so the handler settings that matter are few.
+/// Module-wide HttpClients, one per distinct handler settings (compared by value, proxy credential
+/// included), reused across requests and across cmdlet calls so connections stay warm. At most
+/// <see cref="MaxClients"/> are kept: beyond that the least recently used idle one is closed. Redirects,
+/// cookies and timeouts are handled by the engine, so the handler settings that matter are few.
 /// </summary>
 internal static class ClientPool
 {
-    private static readonly ConcurrentDictionary<HandlerSettings, Lazy<HttpClient>> s_clients = new();
+    /// <summary>More distinct connection settings than one script realistically mixes; a loop over many (proxy credentials, connect timeouts) stays bounded.</summary>
+    public const int MaxClients = 16;
+
+    private static readonly LeasePool<HandlerSettings, HttpClient> s_clients = new(MaxClients, static s => CreateClient(CreateHandler(s, cookies: null)));
 #if NET
     private const long DnsCacheMilliseconds = 5000;
     private const int MaxCachedLookups = 1024;
     private static readonly ConcurrentDictionary<string, (Task<IPAddress[]> Lookup, long Expires)> s_lookups = new(StringComparer.OrdinalIgnoreCase);
 #endif
 
-    public static HttpClient Get(HandlerSettings settings) =>
-        s_clients.GetOrAdd(settings, static s => new Lazy<HttpClient>(() => CreateClient(CreateHandler(s, cookies: null)))).Value;
+    /// <summary>The shared client for these settings; dispose the lease when the batch is done with it.</summary>
+    public static LeasePool<HandlerSettings, HttpClient>.Lease Rent(HandlerSettings settings) => s_clients.Rent(settings);
 
     /// <summary>Closes every pooled connection (module removal).</summary>
-    public static void Clear()
-    {
-        foreach (var key in s_clients.Keys)
-        {
-            if (s_clients.TryRemove(key, out var lazy) && lazy.IsValueCreated)
-            {
-                lazy.Value.Dispose();
-            }
-        }
-    }
+    public static void Clear() => s_clients.Clear();
 
     public static HttpClient CreateClient(HttpMessageHandler handler) =>
         new(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
@@ -70,22 +66,31 @@ internal static class ClientPool
         else if (settings.Proxy is not null)
         {
             handler.UseProxy = true;
-            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
+            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential?.Credential };
         }
 
-        if (settings.SkipCertificateCheck)
-        {
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
-            };
-        }
-
+        handler.SslOptions = CreateSslOptions(settings.SkipCertificateCheck);
         var connectTimeout = settings.ConnectTimeout;
         handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, connectTimeout, cancellationToken);
         ConnectionOptions.Apply(handler, settings);
         return handler;
     }
+
+    /// <summary>
+    /// Certificate checks that never wait on the network, as curl's: no revocation lookup and no download
+    /// of an issuer the server did not send (AIA), which the runtime would otherwise attempt for up to
+    /// 15 s per handshake, even under -SkipCertificateCheck (the chain is built before the callback
+    /// that ignores it). TLS session resumption stays on (the runtime keys it by host name).
+    /// </summary>
+    internal static SslClientAuthenticationOptions CreateSslOptions(bool skipCertificateCheck) => new()
+    {
+        CertificateChainPolicy = new X509ChainPolicy
+        {
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        },
+        RemoteCertificateValidationCallback = skipCertificateCheck ? static (_, _, _, _) => true : null,
+    };
 #else
     /// <summary>
     /// Builds the one handler shape AsyncWeb uses on Windows PowerShell 5.1 (HttpClientHandler over
@@ -115,7 +120,7 @@ internal static class ClientPool
         else if (settings.Proxy is not null)
         {
             handler.UseProxy = true;
-            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
+            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential?.Credential };
         }
 
         if (settings.SkipCertificateCheck)

@@ -50,7 +50,7 @@ internal sealed class RequestRunner : IDisposable
     {
         var startTime = DateTimeOffset.Now;
         var started = Stopwatch.GetTimestamp();
-        _verbose?.Invoke($"#{spec.Index} {spec.Method} {UriRedaction.Redact(spec.Uri)}");
+        _verbose?.Invoke($"#{spec.Index} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
 
         var (outcome, attempts) = await ExecuteAsync(spec, batchToken).ConfigureAwait(false);
 
@@ -61,6 +61,7 @@ internal sealed class RequestRunner : IDisposable
             Method = spec.Method,
             Input = spec.Input,
             StartTime = startTime,
+            Redactor = _options.Redactor,
             Elapsed = Stopwatch.GetElapsedTime(started),
             Attempts = attempts,
             StatusCode = outcome.StatusCode,
@@ -76,13 +77,13 @@ internal sealed class RequestRunner : IDisposable
             Sha256 = outcome.Sha256,
             Resumed = outcome.Resumed,
             Skipped = outcome.Skipped,
-            Error = outcome.Failure,
+            Error = _options.Redactor.Redact(outcome.Failure), // a message may quote a redirect target
 
             // Uploads (issue 12)
             BytesSent = outcome.BytesSent,
         };
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {UriRedaction.Redact(spec.Uri)}"));
+            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
     }
 

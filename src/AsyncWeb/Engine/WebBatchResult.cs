@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using AsyncWeb.Engine;
 
 namespace AsyncWeb;
 
@@ -8,7 +9,7 @@ namespace AsyncWeb;
 /// The outcome of one input item: a response (any status), a download, or a failure.
 /// Exactly one is produced per input item, in completion order (or input order with -Ordered).
 /// </summary>
-public sealed class WebBatchResult
+public sealed partial class WebBatchResult
 {
     /// <summary>Position of the item in the input, from 0; correlates results with input rows.</summary>
     public long Index { get; internal set; }
@@ -87,9 +88,18 @@ public sealed class WebBatchResult
     /// <summary>Elapsed milliseconds, for views and sorting.</summary>
     public double ElapsedMs => Math.Round(Elapsed.TotalMilliseconds, 1);
 
+    /// <summary>
+    /// The URI as messages and tables show it: user:password and the values of sensitive query parameters
+    /// as ***. For an item that was not a usable URI, its input as text, redacted the same way.
+    /// </summary>
+    public string RedactedUri => Uri is not null ? Redactor.Redact(Uri) : Redactor.RedactText(Input?.ToString());
+
+    /// <summary>The batch's redaction rules (its -SensitiveQueryParameter names too), for <see cref="RedactedUri"/>.</summary>
+    internal UriRedactor Redactor { get; set; } = UriRedactor.Default;
+
     /// <inheritdoc />
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"[{Index}] {StatusCode} {Method} {Uri}{(Error is null ? string.Empty : " " + Error.ErrorId)}");
+        string.Create(CultureInfo.InvariantCulture, $"[{Index}] {StatusCode} {Method} {RedactedUri}{(Error is null ? string.Empty : " " + Error.ErrorId)}");
 }
 
 /// <summary>Why one item failed: a stable ErrorId that scripts can match on, and a readable message.</summary>

@@ -144,7 +144,7 @@ internal sealed class ResilienceProvider : IDisposable
                 UseJitter = true,
                 Delay = retry.BaseDelay,
                 MaxDelay = retry.MaximumDelay,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context, args.Outcome)),
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context, args.Outcome, args.AttemptNumber)),
                 DelayGenerator = args => new ValueTask<TimeSpan?>(ServerDelay(args.Outcome)),
                 OnRetry = args =>
                 {
@@ -197,25 +197,36 @@ internal sealed class ResilienceProvider : IDisposable
         return new HostPipeline(builder.Build(), control, state, tally, ownLimiter);
     }
 
-    private bool ShouldRetry(ResilienceContext context, Outcome<AttemptOutcome> outcome)
+    private bool ShouldRetry(ResilienceContext context, Outcome<AttemptOutcome> outcome, int attemptNumber)
     {
-        if (outcome.Result is not { Transient: true } || !context.Properties.TryGetValue(s_specKey, out var spec))
+        if (outcome.Result is not { Transient: true } result || !context.Properties.TryGetValue(s_specKey, out var spec))
         {
             return false;
         }
 
-        return _options.Retry.RetryNonIdempotent || s_idempotent.Contains(spec.Method);
-    }
-
-    private TimeSpan? ServerDelay(Outcome<AttemptOutcome> outcome)
-    {
-        if (outcome.Result is { RetryAfter: { } after, StatusCode: 429 or 503 })
+        if (!_options.Retry.RetryNonIdempotent && !s_idempotent.Contains(spec.Method))
         {
-            return after < _options.Retry.MaximumRetryAfter ? after : _options.Retry.MaximumRetryAfter;
+            return false;
         }
 
-        return null;
+        // The server said "not before then": retrying earlier is pointless, and waiting longer than the user allows is not allowed.
+        if (ServerDelay(outcome) is { } asked && asked > _options.Retry.MaximumRetryAfter)
+        {
+            if (_verbose is not null && attemptNumber < _options.Retry.MaximumRetryCount)
+            {
+                _verbose(string.Create(CultureInfo.InvariantCulture,
+                    $"#{spec.Index} not retried: the server answered {result.StatusCode} with Retry-After {asked.TotalSeconds:0.###} s, longer than -MaximumRetryAfterSec {_options.Retry.MaximumRetryAfter.TotalSeconds:0.###} s"));
+            }
+
+            return false;
+        }
+
+        return true;
     }
+
+    /// <summary>The wait a 429 or 503 asks for with Retry-After (the retry waits exactly that; ShouldRetry refuses waits beyond the maximum).</summary>
+    private static TimeSpan? ServerDelay(Outcome<AttemptOutcome> outcome) =>
+        outcome.Result is { RetryAfter: { } after, StatusCode: 429 or 503 } ? after : null;
 
     private void DisposeLimiters()
     {
