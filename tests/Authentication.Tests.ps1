@@ -100,6 +100,26 @@ Describe 'Authentication' {
                 Should -Throw -ErrorId "$ErrorId,AsyncWeb.Commands.InvokeAsyncWebBatchCommand"
         }
 
+        It 'refuses a session whose credentials have no origin of their own, or would cross http, or do not fit' {
+            { New-AsyncWebSession -UseDefaultCredentials } | Should -Throw -ErrorId 'CredentialWithoutBaseUri,AsyncWeb.Commands.NewAsyncWebSessionCommand'
+            { New-AsyncWebSession -BaseUri $base -Authentication NTLM -Credential $credential } |
+                Should -Throw -ErrorId 'UnencryptedAuthentication,AsyncWeb.Commands.NewAsyncWebSessionCommand'
+            { New-AsyncWebSession -BaseUri $https -Authentication Basic } | Should -Throw -ErrorId 'CredentialRequired,AsyncWeb.Commands.NewAsyncWebSessionCommand'
+            { New-AsyncWebSession -BaseUri $https -Authentication Negotiate -Token $token } |
+                Should -Throw -ErrorId 'ConflictingParameters,AsyncWeb.Commands.NewAsyncWebSessionCommand'
+        }
+
+        It 'shows a session''s scheme and user, never the password' {
+            $session = New-AsyncWebSession -BaseUri $https -Authentication NTLM -Credential $credential
+            try {
+                $session.Authentication | Should -Be 'NTLM'
+                $session.UserName | Should -Be 'alice'
+                $session.UseDefaultCredentials | Should -BeFalse
+                ($session | Format-List * | Out-String) + $session.ToString() | Should -Not -Match $password
+            }
+            finally { $session.Dispose() }
+        }
+
         It 'leaves credentials to the session when -Session is given' {
             $session = New-AsyncWebSession -BaseUri $https -SkipCertificateCheck
             try {
@@ -128,7 +148,10 @@ Import-Module '$modulePath'
     redirect  = { '$base/redirect-to?url=' + [uri]::EscapeDataString('http://localhost:$port/ntlm/alice/S3cret') | Invoke-AsyncWebBatch -Authentication NTLM -Credential `$credential -AllowUnencryptedAuthentication -FailuresAsResults }
     sameorigin = { '$base/redirect-to?url=' + [uri]::EscapeDataString('/ntlm/alice/S3cret') | Invoke-AsyncWebBatch -Authentication NTLM -Credential `$credential -AllowUnencryptedAuthentication -FailuresAsResults }
     plainhttp = { '$base/ntlm/alice/S3cret' | Invoke-AsyncWebBatch -Authentication NTLM -Credential `$credential -FailuresAsResults }
+    session   = { '/ntlm/alice/S3cret' | Invoke-AsyncWebBatch -Session `$session -FailuresAsResults }
+    sessionother = { 'http://localhost:$port/ntlm/alice/S3cret' | Invoke-AsyncWebBatch -Session `$session -FailuresAsResults }
 }
+`$session = New-AsyncWebSession -BaseUri '$base' -Authentication NTLM -Credential `$credential -AllowUnencryptedAuthentication
 foreach (`$name in `$cases.Keys) {
     `$r = & `$cases[`$name]
     [pscustomobject]@{ Case = `$name; Status = `$r.StatusCode; ErrorId = `$r.ErrorId; User = `$r.ContentObject.user; Domain = `$r.ContentObject.domain; Scheme = `$r.ContentObject.scheme; Challenge = "`$(`$r.Headers['WWW-Authenticate'])"; Host = `$r.FinalUri.Host } | ConvertTo-Json -Compress
@@ -169,6 +192,14 @@ foreach (`$name in `$cases.Keys) {
             # The server answers a NEGOTIATE message with a challenge token; a bare scheme means none was sent.
             $ntlm.redirect.Challenge | Should -Be 'NTLM'
             $ntlm.sameorigin.Status | Should -Be 200
+        }
+
+        It 'answers for a session, only on its base URI''s origin' {
+            $ntlm.session.Status | Should -Be 200
+            $ntlm.session.User | Should -Be 'alice'
+            $ntlm.sessionother.Host | Should -Be 'localhost'
+            $ntlm.sessionother.Status | Should -Be 401
+            $ntlm.sessionother.Challenge | Should -Be 'NTLM'
         }
 
         It 'refuses them over http without -AllowUnencryptedAuthentication' {

@@ -122,6 +122,24 @@ Describe 'TLS' {
                 Should -Throw -ErrorId 'ConflictingParameters,AsyncWeb.Commands.InvokeAsyncWebBatchCommand'
         }
 
+        It 'works for a session: its connections offer the certificate and allow only its TLS versions; it shows only the thumbprint' {
+            $session = New-AsyncWebSession -BaseUri $mtls -Certificate $client -SslProtocol Tls12 -SkipCertificateCheck
+            try {
+                $results = '/client-cert', '/echo' | Invoke-AsyncWebBatch -Session $session -Ordered
+                $results[0].StatusCode | Should -Be 200
+                $results[0].ContentObject.clientCertificate.thumbprint | Should -Be $client.Thumbprint
+                $results[1].ContentObject.tlsProtocol | Should -Be 'Tls12'
+                $session.CertificateThumbprint | Should -Be $client.Thumbprint
+                $session.SslProtocol | Should -Be 'Tls12'
+                $shown = $session | Format-List * | Out-String
+                $shown | Should -Match $client.Thumbprint
+                $shown | Should -Not -Match 'PRIVATE KEY'
+                { '/echo' | Invoke-AsyncWebBatch -Session $session -Certificate $rogue } |
+                    Should -Throw -ErrorId 'ParameterConflictsWithSession,AsyncWeb.Commands.InvokeAsyncWebBatchCommand'
+            }
+            finally { $session.Dispose() }
+        }
+
         It 'never shows the private key in any stream' {
             $pem = [Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($client).ExportRSAPrivateKeyPem()
             $keyLine = ($pem -split "`n")[1].Trim()

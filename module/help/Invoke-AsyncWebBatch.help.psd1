@@ -294,6 +294,54 @@ $result
 '@
             Remarks = 'X-Amz-Signature is hidden by default and -SensitiveQueryParameter adds session: the verbose lines and the result''s ToString() show X-Amz-Signature=***&session=***&page=2. The result''s Uri property still holds the real URI, for scripts that need it.'
         }
+        @{
+            Title   = 'Credentials only where they belong: Basic over https, refused over http'
+            Code    = @'
+$https = (Invoke-RestMethod "$base/listeners").https
+$credential = [pscredential]::new('alice', (ConvertTo-SecureString 'S3cret' -AsPlainText -Force))
+"$https/basic-auth/alice/S3cret", "$base/basic-auth/alice/S3cret" |
+    Invoke-AsyncWebBatch -Credential $credential -SkipCertificateCheck -FailuresAsResults -Ordered |
+    Format-Table Index, StatusCode, ErrorId, Uri
+'@
+            Remarks = '-Credential alone is sent as Basic (use -Authentication Negotiate or NTLM for Windows authentication, -Token for a bearer token), to each item''s own origin only. The https item is let in; the http one fails with ErrorId UnencryptedAuthentication without being sent, because the password would cross the network readable; -AllowUnencryptedAuthentication allows it. /listeners is the test server''s list of its addresses; -SkipCertificateCheck because its certificate is self-signed.'
+        }
+        @{
+            Title   = 'A client certificate (mutual TLS) over TLS 1.2'
+            Code    = @'
+$mtls = (Invoke-RestMethod "$base/listeners").mtls
+$key = [System.Security.Cryptography.RSA]::Create(2048)
+$request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=build-agent', $key, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+$made = $request.CreateSelfSigned((Get-Date).AddDays(-1), (Get-Date).AddDays(1))
+$certificate = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($made.Export('Pfx'), $null)
+
+$result = Invoke-AsyncWebBatch "$mtls/echo" -Certificate $certificate -SslProtocol Tls12 -SkipCertificateCheck
+$result.ContentObject.tlsProtocol
+$result.ContentObject.clientCertificate.subject
+'@
+            Remarks = 'The certificate (with its private key) is offered in the TLS handshake; the test server''s mtls listener asks for one and /echo says which it got, and which TLS version was negotiated. In practice the certificate comes from a .pfx (Get-PfxCertificate) or the certificate store: -CertificateThumbprint finds it in CurrentUser\My or LocalMachine\My. The key is never shown.'
+        }
+        @{
+            Title   = 'Query the Docker API over a Unix socket'
+            Code    = @'
+$socket = (Invoke-RestMethod "$base/listeners").unix
+'/json', '/echo?q=1' |
+    Invoke-AsyncWebBatch -UnixSocket $socket -BaseUri http://localhost -Ordered |
+    Format-Table Index, StatusCode, ContentLength, Uri
+'@
+            Remarks = 'Every connection goes to the Unix domain socket instead of TCP; the URIs give the Host header and the path, and relative ones resolve against -BaseUri. Against Docker: ''/containers/json'', ''/images/json'' | Invoke-AsyncWebBatch -UnixSocket /var/run/docker.sock -BaseUri http://localhost. Here the socket is the test server''s. PowerShell 7 only.'
+        }
+        @{
+            Title   = 'Windows authentication (NTLM) to an intranet endpoint'
+            Code    = @'
+# On Linux without the gss-ntlmssp package, let .NET use its own NTLM (before the first NTLM request).
+if (-not $IsWindows) { [AppContext]::SetSwitch('System.Net.Security.UseManagedNtlm', $true) }
+$credential = [pscredential]::new('CORP\alice', (ConvertTo-SecureString 'S3cret' -AsPlainText -Force))
+"$base/ntlm/alice/S3cret" |
+    Invoke-AsyncWebBatch -Authentication NTLM -Credential $credential -AllowUnencryptedAuthentication -FailuresAsResults |
+    Select-Object StatusCode, ErrorId, @{ n = 'User'; e = { $_.ContentObject.user } }
+'@
+            Remarks = 'The server answers 401 with WWW-Authenticate: NTLM and the runtime''s handler completes the NTLM exchange with the credential, only for this item''s origin. -UseDefaultCredentials instead of -Credential uses the current user''s identity (single sign-on); -Authentication Negotiate prefers Kerberos. -AllowUnencryptedAuthentication only because the test server speaks plain http.'
+        }
     )
 
     Links       = @(

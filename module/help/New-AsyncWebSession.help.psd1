@@ -116,6 +116,33 @@ $pool.IsDisposed
 '@
             Remarks = 'The session opens at most 8 connections to the server and keeps them open between the three batches, so later rounds skip the connection set-up; each connection is replaced after two minutes. Dispose() closes them; a disposed session can no longer be used.'
         }
+        @{
+            Title   = 'A session for a local API on a Unix socket'
+            Code    = @'
+$socket = (Invoke-RestMethod "$base/listeners").unix
+$local = New-AsyncWebSession -BaseUri http://localhost -UnixSocket $socket
+'/json', '/cookies/set?seen=1', '/cookies' | Invoke-AsyncWebBatch -Session $local -Ordered |
+    Format-Table Index, StatusCode, Uri
+$local.Dispose()
+'@
+            Remarks = 'The session''s connections go to the Unix domain socket (Docker''s is /var/run/docker.sock); its base URI gives the host name and the paths resolve against it. Cookies and default headers work as over TCP. PowerShell 7 only.'
+        }
+        @{
+            Title   = 'A session with a client certificate and TLS 1.3'
+            Code    = @'
+$mtls = (Invoke-RestMethod "$base/listeners").mtls
+$key = [System.Security.Cryptography.RSA]::Create(2048)
+$request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=reporting', $key, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+$made = $request.CreateSelfSigned((Get-Date).AddDays(-1), (Get-Date).AddDays(1))
+$certificate = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($made.Export('Pfx'), $null)
+
+$secure = New-AsyncWebSession -BaseUri $mtls -Certificate $certificate -SslProtocol Tls13 -SkipCertificateCheck
+$secure | Format-List BaseUri, CertificateThumbprint, SslProtocol
+('/echo' | Invoke-AsyncWebBatch -Session $secure).ContentObject.clientCertificate.subject
+$secure.Dispose()
+'@
+            Remarks = 'Every connection of the session offers the client certificate and allows TLS 1.3 only. The session shows the certificate''s thumbprint, never its key. -CertificateThumbprint finds a certificate in the CurrentUser\My or LocalMachine\My store instead.'
+        }
     )
 
     Links       = @(
