@@ -7,7 +7,8 @@
       Build  - compiles the module and lays it out in out/AsyncWeb (Import-Module ./out/AsyncWeb),
                and builds the test server into out/TestServer.
       Test   - Build, run the C# unit tests of the pure rules (tests/AsyncWeb.Tests, xunit), restore
-               Pester from NuGet, start one test server, run every Pester test, run most of them
+               Pester from NuGet, install OpenSSH for the remoting tests when missing (as root, with
+               apt-get), start one test server, run every Pester test, run most of them
                again against the netstandard2.0 build (Windows PowerShell 5.1's) in a child pwsh,
                print "Pester: N passed, N failed, N skipped" over all of them (unit tests
                included), exit non-zero on any failure. With -TestPath or -Tag only the Pester
@@ -59,8 +60,10 @@ $nugetRoot = $null
 # pwsh through the loader's test hook. Not here: Module (load context, layout and loader tests, which
 # start processes of their own), and the long stress runs Faults and Reliability: their storms of
 # lookups of a dead host name rely on net8.0's shared DNS lookup, which HttpClientHandler cannot have.
+# Nor Remoting: its far side is a fresh pwsh over SSH, which loads the PowerShell 7 build (Windows
+# PowerShell cannot be an SSH remoting endpoint); the shards and merges it relies on run in both passes.
 $netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Resilience', 'Cancellation', 'New-AsyncWebSession', 'ContentObject',
-    'Measure-AsyncWebBatch', 'Security', 'Help', 'Uploads', 'Authentication', 'Tls', 'UnixSocket') | ForEach-Object { "$_.Tests.ps1" }
+    'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization', 'Uploads', 'Authentication', 'Tls', 'UnixSocket') | ForEach-Object { "$_.Tests.ps1" }
 
 function Invoke-Dotnet {
     # A simple (non-advanced) function, so switches such as -v reach dotnet untouched.
@@ -231,6 +234,14 @@ function Invoke-UnitTests {
     return $counts
 }
 
+function Install-TestPrerequisite {
+    # Remoting.Tests.ps1 runs PowerShell remoting over a private sshd on loopback (tests/TestSshd.psm1):
+    # OpenSSH is installed when missing and this is root with apt-get (as in CI); elsewhere those tests
+    # say why they skip.
+    if ('Remoting' -in ($ExcludeTag -split ',')) { return }
+    Install-TestOpenSsh
+}
+
 function Invoke-Test {
     if (-not $NoBuild) { Invoke-Build }
     Update-TestPackage
@@ -238,6 +249,8 @@ function Invoke-Test {
     $pester = Get-PesterModule
     Import-Module $pester -Force
     Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force
+    Import-Module (Join-Path $root 'tests/TestSshd.psm1') -Force
+    Install-TestPrerequisite
     Write-Host '== Test' -ForegroundColor Cyan
 
     # One test server for the whole run; every test file finds it through the environment.
@@ -266,6 +279,8 @@ function Invoke-Test {
     finally {
         Remove-Item Env:ASYNCWEB_TEST_SERVER -ErrorAction SilentlyContinue
         Stop-TestServer -Server $server
+        # The remoting tests stop their sshd in AfterAll; this also covers a run cut short.
+        Stop-TestSshd -OwnerProcessId $PID
     }
 
     if (-not $result) {

@@ -300,7 +300,8 @@ function New-BenchFile {
 function New-BenchData {
     <#
     .SYNOPSIS
-    The files nginx serves: small.json (1 KB), big.bin (BigBytes), files/f0000.bin... (FileCount x 1 MiB).
+    The files nginx serves: small.json (1 KB), limited.bin (256 KiB, scenario 9), big.bin (BigBytes),
+    files/f0000.bin... (FileCount x 1 MiB).
     #>
     param([string] $Root, [long] $BigBytes, [int] $FileCount)
 
@@ -311,6 +312,7 @@ function New-BenchData {
     $json = '{"id":1,"name":"asyncweb-bench","items":[' + ($items -join ',') + '],"pad":"'
     $json += ('x' * (1024 - $json.Length - 2)) + '"}'
     [System.IO.File]::WriteAllText((Join-Path $Root 'small.json'), $json)
+    New-BenchFile -Path (Join-Path $Root 'limited.bin') -Length 256KB
 
     if ($BigBytes -gt 0) { New-BenchFile -Path (Join-Path $Root 'big.bin') -Length $BigBytes }
     for ($i = 0; $i -lt $FileCount; $i++) {

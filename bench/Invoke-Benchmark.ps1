@@ -29,6 +29,8 @@
                        closes every connection), (c) (a) over HTTP/2; each with -SkipCertificateCheck vs
                        curl -k and verifying against the CA vs curl --cacert; aiohttp and a bare .NET
                        HttpClient loop (bench/dotnet-peer) alongside
+      9 Remoting       1 vs 2 workers over PowerShell remoting (SSH to loopback), one shard each, against
+                       nginx with a per-connection bandwidth limit
 .PARAMETER ModulePath
     The laid-out module (out/AsyncWeb); build.ps1 Bench passes it.
 .PARAMETER Quick
@@ -57,7 +59,7 @@ param(
 
     [switch] $Quick,
 
-    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls'),
+    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting'),
 
     [ValidateRange(1, 25)]
     [int] $Repeat = 3,
@@ -82,7 +84,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
 
-$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls'
+$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting'
 $selected = foreach ($name in ($Scenario -split ',' | ForEach-Object Trim | Where-Object { $_ })) {
     $match = if ($name -match '^\d+$' -and [int]$name -ge 1 -and [int]$name -le $allScenarios.Count) { $allScenarios[[int]$name - 1] }
              else { $allScenarios | Where-Object { $_ -eq $name } }
@@ -93,10 +95,10 @@ $selected = @($allScenarios | Where-Object { $_ -in $selected })
 if ($Quick -and -not $PSBoundParameters.ContainsKey('Repeat')) { $Repeat = 1 }
 
 $counts = if ($Quick) {
-    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3; Rates = @(50); TlsKeepAlive = 5000; TlsClose = 500 }
+    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3; Rates = @(50); TlsKeepAlive = 5000; TlsClose = 500; Remote = 64 }
 }
 else {
-    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5; Rates = @(5, 50, 500); TlsKeepAlive = 20000; TlsClose = 2000 }
+    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5; Rates = @(5, 50, 500); TlsKeepAlive = 20000; TlsClose = 2000; Remote = 128 }
 }
 
 $work = Join-Path $PSScriptRoot 'work'
@@ -410,6 +412,65 @@ function Invoke-Tls {
             }
         }
     }
+
+function Invoke-Remoting {
+    # Issue 15: "the wall time of 1 vs 2 remoting workers against a server whose per-connection bandwidth
+    # is limited, so the speed-up comes from the fan-out and not from the CPU". Each worker is a pwsh
+    # behind a private sshd on loopback (tests/TestSshd.psm1) with a fixed budget of 8 connections;
+    # nginx sends /limited/ at 128 KB/s per connection (the first second's worth at once), so a 256 KiB
+    # answer takes about a second and a worker is bound by its connections, not by the CPU (its CPU
+    # time is recorded too).
+    $s = '9. fan-out over remoting'
+    $n = $counts.Remote
+    # One host, so the split is by -PartitionKey: an even share for each worker whatever the host count.
+    $items = @(0..($n - 1) | ForEach-Object { @{ Uri = "$($nginx.Base)/limited/limited.bin?n=$_"; Key = "item-$_" } })
+    Import-Module (Join-Path $PSScriptRoot '../tests/TestSshd.psm1') -Force
+    Import-Module $moduleManifest   # here only to merge the workers' summaries
+    if (-not $NoInstall) { Install-TestOpenSsh }
+    $reason = Get-SshdUnavailableReason
+    if ($reason) { throw "scenario 9 needs an sshd: $reason" }
+    $sshd = Start-TestSshd
+    $sessions = @()
+    try {
+        $sessions = @(New-TestSshSession -Server $sshd -HostName 127.0.0.1, localhost)
+        $workerPids = @(foreach ($session in $sessions) {
+                Invoke-Command -Session $session {
+                    $ProgressPreference = 'SilentlyContinue'
+                    Import-Module $using:moduleManifest
+                    # Warm: the first batch of a fresh pwsh pays for the JIT, not for the fan-out.
+                    $null = "$($using:nginx.Base)/small.json" | Invoke-AsyncWebBatch
+                    $PID
+                }
+            })
+        for ($r = 1; $r -le $Repeat; $r++) {
+            Write-Host "== $s, repeat $r/$Repeat ($n x 256 KiB at 128 KB/s per connection, 8 connections per worker)" -ForegroundColor Cyan
+            foreach ($workers in 1, 2) {
+                $used = $sessions[0..($workers - 1)]
+                for ($i = 0; $i -lt $workers; $i++) { Invoke-Command -Session $used[$i] { $global:Shard = "$using:i/$using:workers" } }
+                $cpuBefore = Get-ProcessCpuSeconds $workerPids
+                $watch = [System.Diagnostics.Stopwatch]::StartNew()
+                $summaries = @(Invoke-Command -Session $used -ThrottleLimit $workers {
+                        $using:items | Invoke-AsyncWebBatch -Partition $Shard -PartitionKey Key -ThrottleLimit 8 -FailuresAsResults | Measure-AsyncWebBatch
+                    })
+                $wall = $watch.Elapsed.TotalSeconds
+                $cpu = (Get-ProcessCpuSeconds $workerPids) - $cpuBefore
+                $merged = $summaries | Measure-AsyncWebBatch
+                if ($merged.Count -ne $n -or $merged.Failed -gt 0) { $notes.Add("scenario 9 with $workers worker(s), repeat $r`: $($merged.Count) results, $($merged.Failed) failed ($($merged.FailureSummary))") }
+                $label = if ($workers -eq 1) { '1 worker' } else { "$workers workers" }
+                Add-Figure $s "$label, wall time" $wall 's'
+                Add-Figure $s "$label, workers' CPU time (info)" $cpu 's'
+                Add-Figure $s "$label, largest shard (info)" ($summaries | Measure-Object -Property Count -Maximum).Maximum 'requests'
+            }
+        }
+    }
+    finally {
+        if ($sessions) { $sessions | Remove-PSSession -ErrorAction SilentlyContinue }
+        Stop-TestSshd $sshd
+    }
+}
+
+function Get-ProcessCpuSeconds([int[]] $Ids) {
+    ($Ids | ForEach-Object { (Get-Process -Id $_ -ErrorAction SilentlyContinue).TotalProcessorTime.TotalSeconds } | Measure-Object -Sum).Sum
 }
 
 # ---- the table ----
@@ -549,6 +610,16 @@ function Get-Rows {
                 }
             }
         }
+
+    $s = '9. fan-out over remoting'
+    if ('Remoting' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $one = Get-Figure $s '1 worker, wall time'
+        $two = Get-Figure $s '2 workers, wall time'
+        # The ideal speed-up of the split that was made: each of a worker's 8 connections serves one
+        # request per ~1 s wave, so waves of all requests over waves of the largest shard.
+        $ideal = [Math]::Ceiling($counts.Remote / 8) / [Math]::Ceiling((Get-Figure $s '2 workers, largest shard (info)') / 8)
+        $rows.Add((New-Row $s "1 worker (info: $(Format-Figure (Get-Figure $s '1 worker, workers'' CPU time (info)')) s of CPU)" $one 's'))
+        $rows.Add((New-Row $s "2 workers (info: $(Format-Figure (Get-Figure $s '2 workers, workers'' CPU time (info)')) s of CPU; ideal speed-up of this split $(Format-Figure $ideal)×)" $two 's' ($one / $two) "≥ 0.9 × ideal ($(Format-Figure (0.9 * $ideal))×)" ($one / $two -ge 0.9 * $ideal)))
     }
 
     return $rows
@@ -608,6 +679,7 @@ function Write-Results([object[]] $Rows, [string[]] $Failed) {
     $md.Add('## Notes')
     $md.Add('')
     $md.Add("- Counts: scenario 1 $(Format-Figure $counts.Gets) requests for AsyncWeb, curl and aiohttp, $(Format-Figure $counts.Parallel) for ForEach-Object -Parallel, $(Format-Figure $counts.Sequential) for sequential Invoke-RestMethod (rates are per request), wrk for $($counts.WrkSec) s; scenario 3 $(Format-Figure ($counts.BigBytes / 1MB)) MiB; scenario 4 $($counts.Files) files; scenario 5 $(Format-Figure $counts.StreamSmall) vs $(Format-Figure $counts.StreamBig) inputs; scenario 7 $(($counts.Rates | ForEach-Object { "$(Format-Count (10 * $_ + 1)) requests at $_/s" }) -join ', ').")
+    if ('Remoting' -in $selected) { $md.Add("- Scenario 9: $(Format-Figure $counts.Remote) requests for a 256 KiB file that nginx sends at 128 KB/s per connection (limit_rate; the first 128 KB at once, so about 1 s each), split by -PartitionKey into one shard per worker; each worker is a pwsh behind a private sshd on 127.0.0.1 (PowerShell remoting over SSH), warmed up, with -ThrottleLimit 8. Wall time around Invoke-Command in this process; CPU time of the worker processes. Ratio: 1 worker's time over 2 workers'; the ideal counts waves: each connection serves one request a second, so ceil(all / 8) over ceil(largest shard / 8).") }
     if ('RateLimit' -in $selected) { $md.Add('- Scenario 7: the start rate is (N - 1) / the span from the first to the last start. At nginx a start is the request''s arrival ($msec - $request_time, ms resolution; only ?rate= requests of /tiny are logged, to bench/work/nginx/rate-access.log); at the client it is the end of each result (StartTime + Elapsed), and the batch wall time (which adds the first request''s setup and the last one''s answer) for reference.') }
     $md.Add("- Scenario 2's endpoint: $(if ($DelayServer -eq 'TestServer') { 'the project''s Kestrel test server, `/delay/100`' } else { 'bench/delay_server.py (aiohttp), `/delay/100`' }); the rest is served by nginx-light $($facts.nginx) on 127.0.0.1.")
     $md.Add('- AsyncWeb and PowerShell figures are timed inside a fresh pwsh process around the command only; curl and wrk are timed around their process; aiohttp inside the script around the requests. Peak RSS is /usr/bin/time -v''s maximum resident set size of that process.')

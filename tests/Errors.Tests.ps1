@@ -18,15 +18,6 @@ BeforeAll {
         }
         [pscustomobject]@{ Port = $port; Sockets = @($listener) + $fillers }
     }
-
-    # A port nothing listens on.
-    function Get-ClosedPort {
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        $port = $listener.LocalEndpoint.Port
-        $listener.Stop()
-        $port
-    }
 }
 
 Describe 'Invoke-AsyncWebBatch failure reporting' {

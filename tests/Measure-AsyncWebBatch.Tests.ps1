@@ -44,4 +44,59 @@ Describe 'Measure-AsyncWebBatch' {
         $ev[0].FullyQualifiedErrorId | Should -BeLike 'NotAWebBatchResult,*'
         $ev[0].Exception.Message | Should -Match 'System.String'
     }
+
+    Context 'summaries of parts merge into the summary of the whole' {
+        BeforeAll {
+            # Forty requests of different latencies, two HTTP errors and an input error.
+            $uris = @(0..39 | ForEach-Object { "$base/delay/$(($_ * 7) % 60)?n=$_" }) + "$base/status/503", "$base/status/404", 'not a uri'
+            $script:results = @($uris | Invoke-AsyncWebBatch -FailuresAsResults -ThrottleLimit 16)
+            $script:whole = $results | Measure-AsyncWebBatch
+            $script:figures = 'Count', 'Succeeded', 'Failed', 'Skipped', 'Bytes', 'StatusHistogram', 'FailureSummary', 'MinMs', 'P50Ms', 'P90Ms', 'P99Ms', 'MaxMs', 'WallTime', 'RequestsPerSecond', 'StartTimeUtc', 'EndTimeUtc', 'LatencySamplesMs'
+            function Get-Figures($Summary) { $figures | ForEach-Object { '{0}={1}' -f $_, ($Summary.$_ -join ',') } }
+        }
+
+        It 'carries the ElapsedMs of every request sent, ascending, and the span they ran in' {
+            $sent = $results | Where-Object Attempts -GT 0
+            $whole.LatencySamplesMs | Should -HaveCount @($sent).Count
+            $whole.LatencySamplesMs | Should -Be ($sent.ElapsedMs | Sort-Object)
+            $whole.StartTimeUtc | Should -Be ($sent | ForEach-Object { $_.StartTime.UtcDateTime } | Sort-Object | Select-Object -First 1)
+            $whole.EndTimeUtc | Should -Be ($sent | ForEach-Object { ($_.StartTime + $_.Elapsed).UtcDateTime } | Sort-Object | Select-Object -Last 1)
+            $whole.WallTime | Should -Be ($whole.EndTimeUtc - $whole.StartTimeUtc)
+        }
+
+        It 'merges the summaries of two halves into exactly the summary of all results' {
+            $first = $results | Where-Object Index -LT 20 | Measure-AsyncWebBatch
+            $second = $results | Where-Object Index -GE 20 | Measure-AsyncWebBatch
+            $first.Count + $second.Count | Should -Be 43
+            $merged = $first, $second | Measure-AsyncWebBatch
+            Get-Figures $merged | Should -Be (Get-Figures $whole)
+        }
+
+        It 'merges summaries that arrived deserialized, as from Invoke-Command or Start-Job, exactly' {
+            $parts = 0..2 | ForEach-Object {
+                $shard = $_
+                $file = Join-Path $TestDrive "part$shard.xml"
+                $results | Where-Object { $_.Index % 3 -eq $shard } | Measure-AsyncWebBatch | Export-Clixml -LiteralPath $file -Depth 1
+                Import-Clixml -LiteralPath $file
+            }
+            $parts | ForEach-Object { $_.PSTypeNames[0] | Should -Be 'Deserialized.AsyncWeb.Commands.WebBatchSummary' }
+            Get-Figures ($parts | Measure-AsyncWebBatch) | Should -Be (Get-Figures $whole)
+        }
+
+        It 'merges a mix of results and summaries' {
+            $summary = $results | Where-Object Index -LT 10 | Measure-AsyncWebBatch
+            $rest = $results | Where-Object Index -GE 10
+            Get-Figures (@($summary) + @($rest) | Measure-AsyncWebBatch) | Should -Be (Get-Figures $whole)
+        }
+
+        It 'takes the wall time of parts that ran at different times from the earliest start to the latest end' {
+            $early = "$base/delay/50" | Invoke-AsyncWebBatch | Measure-AsyncWebBatch
+            $late = "$base/delay/50" | Invoke-AsyncWebBatch | Measure-AsyncWebBatch
+            $merged = $late, $early | Measure-AsyncWebBatch
+            $merged.StartTimeUtc | Should -Be $early.StartTimeUtc
+            $merged.EndTimeUtc | Should -Be $late.EndTimeUtc
+            $merged.WallTime | Should -Be ($late.EndTimeUtc - $early.StartTimeUtc)
+            $merged.WallTime | Should -BeGreaterThan ($early.WallTime + $late.WallTime)
+        }
+    }
 }

@@ -19,6 +19,7 @@ function New-TestServerInfo {
         H2c        = $info.h2c
         HttpsAia   = $info.httpsAia
         Raw        = $info.raw
+        Loopback   = @($info.loopback)
         Pid        = $info.pid
         Process    = $Process
         Line       = $Line
@@ -44,7 +45,8 @@ function Start-TestServer {
     .SYNOPSIS
     Starts out/TestServer/AsyncWeb.TestServer.dll, watching this PowerShell process, and returns its addresses.
     .OUTPUTS
-    An object with Http, Https, H2c, HttpsAia, Raw (base URLs without a trailing slash), Pid and Process.
+    An object with Http, Https, H2c, HttpsAia, Raw (base URLs without a trailing slash), Loopback (HTTP base URLs on
+    127.0.0.2-9, where the OS has them), Pid and Process.
     #>
     [CmdletBinding()]
     param(
@@ -284,6 +286,18 @@ function Invoke-FreshPwsh {
     }
 }
 
+function Get-ClosedPort {
+    <#
+    .SYNOPSIS
+    A loopback port nothing listens on (on any loopback address: a wildcard listener would have kept it busy).
+    #>
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $port = $listener.LocalEndpoint.Port
+    $listener.Stop()
+    $port
+}
+
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-TestServer }
 
 function Test-NetstandardBuild {
@@ -296,4 +310,4 @@ function Test-NetstandardBuild {
     $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1'
 }
 
-Export-ModuleMember -Function Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild, Invoke-FreshPwsh
+Export-ModuleMember -Function Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild, Invoke-FreshPwsh, Get-ClosedPort

@@ -284,6 +284,14 @@ Describe 'Uploads' {
         }
     }
 
+    Context 'serialized results' {
+        It 'keeps BytesSent in a result that travels (remoting, Export-Clixml, jobs)' {
+            $result = "$base/echo" | Invoke-AsyncWebBatch -Method POST -Body 'abc'
+            $copy = [Management.Automation.PSSerializer]::Deserialize([Management.Automation.PSSerializer]::Serialize($result))
+            $copy.BytesSent | Should -Be 3
+        }
+    }
+
     Context 'memory' -Tag 'Slow' {
         It 'streams a 256 MiB PUT in flat memory (peak working set measured in a fresh process)' {
             $path = (New-UploadFile 'large.bin' 256MB -Seed 21).FullName

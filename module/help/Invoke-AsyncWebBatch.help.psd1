@@ -10,6 +10,8 @@ An input item can be a string or System.Uri, or any object or hashtable with a U
 
 Upstream is read only as fast as requests finish, so a batch of a million lines runs in bounded memory. Ctrl+C or Select-Object -First cancels the requests still in flight.
 
+To spread one input over several machines, pods or jobs, give each run -Partition 'i/N': it sends only its shard of the input, chosen by host (or by -PartitionKey) with a fixed hash, so N runs anywhere are disjoint and together complete. Their results (also after remoting, Start-Job or Export-Clixml) and their summaries merge exactly in Measure-AsyncWebBatch.
+
 A failed item (refused connection, timeout, 4xx/5xx status, a file that could not be written ...) is written as a non-terminating error whose FullyQualifiedErrorId starts with a stable ErrorId such as ConnectionRefused or HttpStatus, and the batch goes on. -ErrorVariable collects them, -FailuresAsResults turns them into results with Success = $false, and -ErrorAction Stop cancels the rest of the batch at the first failure. Transient failures can be retried with -MaximumRetryCount (exponential backoff with jitter, Retry-After honoured).
 
 The examples use $base for the server address. They run against AsyncWeb's local test server; from a clone of the repository, `Import-Module ./tests/TestHelpers.psm1; $base = (Start-TestServer).Http` starts one (as `./build.ps1 Demo` does). Or set $base = 'http://127.0.0.1:5000' to a server of your own.
@@ -68,8 +70,10 @@ The examples use $base for the server address. They run against AsyncWeb's local
         SslProtocol                = 'TLS versions allowed, as Invoke-WebRequest -SslProtocol: Default (the operating system''s choice), Tls12, Tls13, or both (Tls12, Tls13). TLS 1.0 and 1.1 are not offered: .NET marks them obsolete and current systems refuse them. Cannot be combined with -Session.'
         UnixSocket                 = 'Path of a Unix domain socket that every connection goes to instead of TCP, as Invoke-WebRequest -UnixSocket (Docker''s /var/run/docker.sock, for example). The URI still gives the Host header, the path and the per-host limits; use http://localhost with -BaseUri or in absolute URIs. No socket at the path fails each item with ErrorId ConnectionRefused; -ConnectTimeoutSec, -ThrottleLimit and the other limits apply as over TCP. PowerShell 7 only: Windows PowerShell stops with ErrorId UnixSocketNotSupported. Cannot be combined with -Proxy or -Session.'
         BaseUri                    = 'Absolute http:// or https:// URI that relative URIs (''/containers/json'') resolve against, as New-AsyncWebSession -BaseUri does for a session. Credentials still go to each item''s own origin. Cannot be combined with -Session, whose base URI applies.'
-        AsJob                      = 'Runs the batch as a background job in this session and returns the job at once. Receive-Job streams the results as they finish (failures arrive in the job''s error stream, or as results with -FailuresAsResults); Stop-Job cancels the requests in flight. Pipeline input is read before the command returns. When the command feeding the pipeline fails, the job still sends the items it received, delivers their results, and then ends as Failed with that error in its error stream (ErrorId PipelineInputFailed).'
         SensitiveQueryParameter    = 'More query parameter names whose values are shown as *** wherever a URI is shown: verbose messages, error messages, ToString(), the default table view and the job''s command line. These are always hidden, in any letter case: sig, signature, token, access_token, api_key, apikey, key, password, secret, code, X-Amz-Signature, X-Amz-Credential, X-Goog-Signature; user:password in a URI is shown as ***@. The Uri and FinalUri properties keep the real URIs.'
+        Partition                  = 'Sends only shard i of N of the input, written ''i/N'' with i from 0 (''0/4'' is the first of four), so that N runs (on N hosts, pods or jobs) each take a disjoint part and together all of it. Items are assigned by their host (or by -PartitionKey) with a fixed hash, the same on every machine and version, so each host lives in one shard and per-host limits, circuit breakers and backoff stay correct. Items of other shards are skipped without output; Index is still the position in the whole input. An item without a usable URI (or key) belongs to shard 0, which reports it. ''*/N'' takes i from $env:JOB_COMPLETION_INDEX, which a Kubernetes Indexed Job sets in each pod. A value that is not a shard stops the command with ErrorId InvalidPartition.'
+        PartitionKey               = 'With -Partition: the property (or hashtable key, or CSV column) whose value assigns an item to a shard, instead of its host; items with the same value always run together. Items without that property belong to shard 0, and a warning at the end says how many there were.'
+        AsJob                      = 'Runs the batch as a background job in this session and returns the job at once. Receive-Job streams the results as they finish (failures arrive in the job''s error stream, or as results with -FailuresAsResults); Stop-Job cancels the requests in flight. Pipeline input is read before the command returns. When the command feeding the pipeline fails, the job still sends the items it received, delivers their results, and then ends as Failed with that error in its error stream (ErrorId PipelineInputFailed).'
     }
 
     DefaultValues = @{
@@ -86,7 +90,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 
     Outputs     = @(
         @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
-        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, Attempts, Error, Input, ProtocolVersion and BytesSent (request body bytes sent), plus ContentObject (the body as Invoke-RestMethod returns it: JSON as objects, XML as an XmlDocument, other text as the string, null for binary bodies; parsed on first use only), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, StartTimeUtc, Attempts, Error, Input, ProtocolVersion and BytesSent (request body bytes sent), plus ContentObject (the body as Invoke-RestMethod returns it: JSON as objects, XML as an XmlDocument, other text as the string, null for binary bodies; parsed on first use only), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
     )
 
     Notes       = @'
@@ -103,6 +107,15 @@ Secrets in URIs are never shown: user:password and the values of sensitive query
 Bodies larger than 256 MiB are not kept in memory (ErrorId ResponseTooLarge): download them with -OutFile or -OutDirectory. Text bodies are decoded by their charset (UTF-8 by default) and gzip, deflate and brotli are decompressed.
 
 Without -Session, batches with the same connection settings share a pool of warm connections for the life of the module.
+
+Fan-out over PowerShell remoting, one shard per host (the README has the full recipe):
+    $sessions = New-PSSession -HostName h1, h2, h3 -UserName ops -KeyFilePath ~/.ssh/id_ed25519
+    $n = $sessions.Count
+    for ($i = 0; $i -lt $n; $i++) { Invoke-Command -Session $sessions[$i] { Import-Module AsyncWeb; $global:Shard = "$using:i/$using:n" } }
+    Invoke-Command -Session $sessions -ThrottleLimit $n { $using:uris | Invoke-AsyncWebBatch -Partition $Shard -FailuresAsResults } | Measure-AsyncWebBatch
+In a Kubernetes Indexed Job, -Partition '*/N' takes the shard from $env:JOB_COMPLETION_INDEX (docs/kubernetes in the repository). A -Partition that is not a shard, a missing JOB_COMPLETION_INDEX, or -PartitionKey without -Partition stops the command with ErrorId InvalidPartition before anything is sent.
+
+Results that arrive through remoting, jobs or Import-Clixml are Deserialized.AsyncWeb.WebBatchResult objects with the same table view; they carry StartTimeUtc (exact) instead of StartTime, and no RawContent or ContentObject.
 '@
 
     Examples    = @(
@@ -243,6 +256,20 @@ $slow.State
 Remove-Job $slow
 '@
             Remarks = 'The first job runs twenty requests while the prompt stays free; Receive-Job -Wait streams the results as they finish. Stop-Job ends the second job at once and cancels its requests on the server.'
+        }
+        @{
+            Title   = 'One input, several workers: shards'
+            Code    = @'
+$calls = 1..40 | ForEach-Object { @{ Uri = "$base/json?n=$_"; Tenant = "tenant-$($_ % 8)" } }
+$module = (Get-Module AsyncWeb).ModuleBase
+$jobs = foreach ($shard in 0, 1) {
+    Start-Job { Import-Module $using:module; $using:calls | Invoke-AsyncWebBatch -Partition "$using:shard/2" -PartitionKey Tenant }
+}
+$results = $jobs | Receive-Job -Wait -AutoRemoveJob
+$results | Group-Object { $_.Input.Tenant } | Sort-Object Name | Format-Table Count, Name
+$results | Measure-AsyncWebBatch | Select-Object Count, Succeeded, P50Ms, WallTime
+'@
+            Remarks = 'Two process jobs run shard 0 and shard 1 of the same 40 calls. -PartitionKey Tenant keeps every call of a tenant in one shard (without it, calls go by host); each job sends only its share, Index stays the position in the whole list, and together the jobs send every call once. The results come back deserialized and Measure-AsyncWebBatch summarises them as one batch. The same works with Invoke-Command on many hosts, or in a Kubernetes Indexed Job with -Partition ''*/N''.'
         }
         @{
             Title   = 'Per-item methods and headers, in input order'

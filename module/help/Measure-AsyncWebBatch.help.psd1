@@ -12,26 +12,34 @@ Measure-AsyncWebBatch reads the results of Invoke-AsyncWebBatch from the pipelin
 - latency MinMs, P50Ms, P90Ms, P99Ms and MaxMs (nearest-rank percentiles of the requests that were sent);
 - WallTime from the first request's start to the last one's end, and RequestsPerSecond over it.
 
-Failed items count too: pass -FailuresAsResults to Invoke-AsyncWebBatch, or merge its error records into the pipeline with 2>&1; an error record written by Invoke-AsyncWebBatch counts as the failed result it carries. Anything else is reported as a NotAWebBatchResult error and not counted.
+Failed items count too: pass -FailuresAsResults to Invoke-AsyncWebBatch, or merge its error records into the pipeline with 2>&1; an error record written by Invoke-AsyncWebBatch counts as the failed result it carries.
+
+Results count in whatever shape they arrive: live, deserialized (through Invoke-Command, Start-Job and Receive-Job, or Export-Clixml and Import-Clixml), or as rows of Import-Csv, indeed any object with StatusCode, ElapsedMs (or Elapsed) and Success (or ErrorId) properties; Skipped, ContentLength, Attempts and StartTimeUtc (or StartTime) are read when present.
+
+Summaries merge: each summary carries LatencySamplesMs (the ElapsedMs of every request sent, ascending), StartTimeUtc and EndTimeUtc, so Measure-AsyncWebBatch over the summaries of parts of a batch (shards on several hosts, jobs), live or deserialized, even mixed with results, gives exactly the summary of the whole: percentiles of all the samples, never averaged percentiles, and the wall time from the earliest start to the latest end. Anything else is reported as a NotAWebBatchResult error and not counted.
 
 The examples use $base for the server address. They run against AsyncWeb's local test server; from a clone of the repository, `Import-Module ./tests/TestHelpers.psm1; $base = (Start-TestServer).Http` starts one (as `./build.ps1 Demo` does). Or set $base = 'http://127.0.0.1:5000' to a server of your own.
 '@
 
     Parameters  = @{
-        InputObject = 'A result of Invoke-AsyncWebBatch, or an error record it wrote (merged with 2>&1), which counts as the failed result it carries. Usually given through the pipeline.'
+        InputObject = 'A result of Invoke-AsyncWebBatch (live, deserialized, or a row of Import-Csv), an error record it wrote (merged with 2>&1), which counts as the failed result it carries, or a summary of part of a batch to merge. Usually given through the pipeline.'
     }
 
     Inputs      = @(
         @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'The results of Invoke-AsyncWebBatch, successful or (with -FailuresAsResults) failed.' }
         @{ Type = 'System.Management.Automation.ErrorRecord'; Description = 'Error records written by Invoke-AsyncWebBatch, merged into the pipeline with 2>&1.' }
+        @{ Type = 'Deserialized.AsyncWeb.WebBatchResult'; Description = 'Results that came through remoting, a job or Import-Clixml; rows of Import-Csv with the same columns.' }
+        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'Summaries of parts of a batch, live or deserialized, merged exactly.' }
     )
 
     Outputs     = @(
-        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime and RequestsPerSecond.' }
+        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond, StartTimeUtc, EndTimeUtc and LatencySamplesMs (what lets summaries merge).' }
     )
 
     Notes       = @'
 Latency figures and the rate count only the items that were sent; items skipped before sending (-SkipExisting with an OutFile) or refused as invalid input count in Count but not in the latencies.
+
+Latencies are kept at the 0.1 ms of ElapsedMs, 8 bytes a request. Export-Csv writes dates to the whole second, so the wall time of plain CSV rows is within a second; written as ISO 8601 (StartTimeUtc.ToString('o')) together with Elapsed it is exact. Text columns are read in the current or the invariant culture; Success and Skipped are read as True/False.
 '@
 
     Examples    = @(
@@ -73,6 +81,30 @@ foreach ($limit in 1, 8, 32) {
 }
 '@
             Remarks = 'Runs the same 40 requests of 20 ms each at three limits: the wall time falls from about a second to well under 0.1 s as more requests are in flight, while each request''s latency stays about the same.'
+        }
+        @{
+            Title   = 'Merge the summaries of shards'
+            Code    = @'
+$calls = 1..60 | ForEach-Object { @{ Uri = "$base/delay/$($_ % 7 * 10)?n=$_"; Key = "k$_" } }
+$parts = 0..2 | ForEach-Object { $calls | Invoke-AsyncWebBatch -Partition "$_/3" -PartitionKey Key | Measure-AsyncWebBatch }
+$parts | Format-Table Count, P50Ms, P99Ms, WallTime
+$parts | Measure-AsyncWebBatch
+'@
+            Remarks = 'Three shards, each summarised on its own as a worker on another host would, then merged: the merged summary counts all 60 requests, and its percentiles come from all 60 latencies, exactly as if one summary had seen every result. Summaries that come back deserialized (Invoke-Command, Receive-Job, Import-Clixml) merge the same way.'
+        }
+        @{
+            Title   = 'Summarise results saved as Clixml or CSV'
+            Code    = @'
+$results = 1..20 | ForEach-Object { "$base/json?n=$_" } | Invoke-AsyncWebBatch -FailuresAsResults
+$results | Export-Clixml ./results.xml
+Import-Clixml ./results.xml | Measure-AsyncWebBatch | Select-Object Count, Succeeded, P90Ms
+
+$results | Select-Object Index, Uri, StatusCode, Success, ErrorId, ElapsedMs, Elapsed,
+    @{ Name = 'StartTimeUtc'; Expression = { $_.StartTimeUtc.ToString('o') } }, ContentLength, Skipped, Attempts |
+    Export-Csv ./results.csv
+Import-Csv ./results.csv | Measure-AsyncWebBatch | Select-Object Count, Succeeded, P90Ms, WallTime
+'@
+            Remarks = 'Results read back from a Clixml file, or from a CSV file with these columns, give the same summary as the live results did, wall time included.'
         }
         @{
             Title   = 'Keep the results and the summary'

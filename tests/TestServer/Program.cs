@@ -1,11 +1,15 @@
-// AsyncWeb test server: one process per test run, every listener on 127.0.0.1 with an OS-chosen port.
+// AsyncWeb test server: one process per test run, every listener on loopback (127.0.0.1, and HTTP also on
+// 127.0.0.2-9 where the OS has them) with an OS-chosen port.
 // Usage: dotnet AsyncWeb.TestServer.dll [--parent-pid N] [--port P]
 // Prints exactly one JSON line on stdout once every listener is bound; warnings and errors go to stderr.
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Tasks;
@@ -45,6 +49,7 @@ if (parentPid is { } watched)
 var stats = new Stats();
 var certificate = SelfSignedCertificate.Create();
 ListenOptions? http = null, https = null, h2c = null, httpsAia = null;
+var loopback = new List<ListenOptions>();
 // Made once the http listener's port (its /hang is the AIA URL) is known, before the address line.
 SslStreamCertificateContext? aiaCertificate = null;
 
@@ -103,6 +108,13 @@ builder.WebHost.ConfigureKestrel(k =>
         });
     });
     k.ListenUnixSocket(unixSocket, o => Configure(o, HttpProtocols.Http1));
+
+    // The same endpoints on other loopback addresses, where the OS routes them (Linux, Windows; not
+    // macOS): distinct hosts on one server, for the rules that go by host (shards, per-host limits).
+    foreach (var address in LoopbackAliases())
+    {
+        k.Listen(address, 0, o => loopback.Add(Configure(o, HttpProtocols.Http1)));
+    }
 });
 
 var app = builder.Build();
@@ -127,6 +139,7 @@ var line =
     $"\"h2c\":\"http://127.0.0.1:{h2c!.IPEndPoint!.Port}\"," +
     $"\"httpsAia\":\"https://127.0.0.1:{httpsAia!.IPEndPoint!.Port}\"," +
     $"\"raw\":\"http://127.0.0.1:{raw.Port}\"," +
+    $"\"loopback\":[{string.Join(",", loopback.Select(o => $"\"http://{o.IPEndPoint}\""))}]," +
     $"\"mtls\":\"https://127.0.0.1:{mtls!.IPEndPoint!.Port}\"," +
     $"\"unix\":{System.Text.Json.JsonSerializer.Serialize(unixSocket)}," +
     $"\"pid\":{Environment.ProcessId}}}";
@@ -146,6 +159,26 @@ ListenOptions Configure(ListenOptions options, HttpProtocols protocols)
         return next(connection);
     });
     return options;
+}
+
+// 127.0.0.2 to 127.0.0.9, as far as this machine lets a socket bind them.
+static IEnumerable<IPAddress> LoopbackAliases()
+{
+    for (var i = 2; i <= 9; i++)
+    {
+        var address = IPAddress.Parse($"127.0.0.{i}");
+        try
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(address, 0));
+        }
+        catch (SocketException)
+        {
+            yield break;
+        }
+
+        yield return address;
+    }
 }
 
 // A client that gives up mid-request is a scenario under test, not a server error worth a stack trace.

@@ -24,6 +24,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     private AsyncWebJob? _job;
     private RequestSpecBuilder? _builder;
     private ProgressReporter? _progress;
+    private ShardFilter? _shard;
     private long _nextIndex;
     private ScriptBlock? _toJson;
     private UriRedactor _redactor = UriRedactor.Default;
@@ -219,6 +220,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     [ValidateNotNull]
     public string[]? SensitiveQueryParameter { get; set; }
 
+    /// <summary>Send only shard i of N of the input: 'i/N' (i from 0), or '*/N' with i from $env:JOB_COMPLETION_INDEX. Items go to shards by host (or -PartitionKey) with a fixed hash; Index stays the input position.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Partition { get; set; }
+
+    /// <summary>With -Partition: the property (or hashtable key) whose value assigns an item to a shard, instead of its host.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PartitionKey { get; set; }
+
     /// <summary>Run the batch as a background job: Receive-Job streams results, Stop-Job cancels what is in flight.</summary>
     [Parameter]
     public SwitchParameter AsJob { get; set; }
@@ -293,6 +304,8 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -SkipExisting contradict each other; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
         }
 
+        var partition = ParsePartition();
+
         var options = new BatchOptions
         {
             ThrottleLimit = ThrottleLimit,
@@ -346,6 +359,8 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message), invalid.ErrorId, ErrorCategory.InvalidArgument, null));
         }
 
+        _shard = partition is null ? null : new ShardFilter(partition, PartitionKey, _builder!);
+
         _engine = new BatchEngine(client, options);
         if (AsJob)
         {
@@ -356,7 +371,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
             return;
         }
 
-        _progress = ProgressReporter.Create(this, MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri.Length : -1);
+        _progress = ProgressReporter.Create(this, _shard is null && MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri.Length : -1);
         var engine = _engine;
         _pump = new BatchPump(engine, Emit, _progress is null ? null : () => _progress.Update(engine));
     }
@@ -366,7 +381,14 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     {
         foreach (var item in Uri ?? new object?[] { null })
         {
-            var (spec, immediate) = Prepare(item);
+            // Index is the input position, also of the items another shard sends.
+            var index = _nextIndex++;
+            if (_shard?.Keeps(item) == false)
+            {
+                continue;
+            }
+
+            var (spec, immediate) = Prepare(index, item);
             if (_job is not null)
             {
                 _job.Enqueue(spec, immediate);
@@ -382,6 +404,12 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     protected override void EndProcessing()
     {
         _inputComplete = true;
+
+        if (_shard?.Warning is { } warning)
+        {
+            WriteWarning(warning);
+        }
+
         if (_job is not null)
         {
             _job.CompleteAdding();
@@ -417,9 +445,8 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     }
 
     /// <summary>Turns one input object into a request, or into the error result of a bad item.</summary>
-    private (RequestSpec? Spec, WebBatchResult? Immediate) Prepare(object? item)
+    private (RequestSpec? Spec, WebBatchResult? Immediate) Prepare(long index, object? item)
     {
-        var index = _nextIndex++;
         RequestSpec spec;
         try
         {
@@ -535,6 +562,25 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
         }
 
         return full;
+    }
+
+    /// <summary>-Partition 'i/N' (or '*/N' from $env:JOB_COMPLETION_INDEX); a bad value ends the command before anything is sent.</summary>
+    private ShardPartition? ParsePartition()
+    {
+        try
+        {
+            if (Partition is null)
+            {
+                return PartitionKey is null ? null : throw new ArgumentException("-PartitionKey says how to split the input; give -Partition 'i/N' too");
+            }
+
+            return ShardPartition.Parse(Partition, Environment.GetEnvironmentVariable);
+        }
+        catch (ArgumentException invalid)
+        {
+            ThrowTerminatingError(new ErrorRecord(invalid, "InvalidPartition", ErrorCategory.InvalidArgument, Partition));
+            return null;
+        }
     }
 
     private void RejectHandlerSettingsWithSession()

@@ -79,7 +79,7 @@ internal sealed class RequestSpecBuilder
     public RequestSpec Build(long index, object? item)
     {
         var fields = Fields.From(item);
-        var (uri, hostKey) = RequestRules.ParseUri(fields.Uri is Uri given ? given.OriginalString : ToText(fields.Uri).Trim(), _defaults.BaseUri ?? _defaults.Session?.BaseUri);
+        var (uri, hostKey) = ParseItemUri(fields.Uri);
         var method = RequestRules.NormaliseMethod(fields.Method ?? _defaults.Method);
 
         List<KeyValuePair<string, string>> headers = _baseHeaders;
@@ -175,6 +175,27 @@ internal sealed class RequestSpecBuilder
         return authentication.Handler is null ? null : uri;
     }
 
+    /// <summary>An item's URI value, absolute or relative to -BaseUri (or the session's base URI), and its host key.</summary>
+    private (Uri Uri, string HostKey) ParseItemUri(object? value) =>
+        RequestRules.ParseUri(value is Uri given ? given.OriginalString : ToText(value).Trim(), _defaults.BaseUri ?? _defaults.Session?.BaseUri);
+
+    /// <summary>The absolute URI an item would be sent to, or null when it has no usable one: what -Partition keys on by default.</summary>
+    public Uri? UriOf(object? item)
+    {
+        try
+        {
+            return ParseItemUri(Fields.From(item).Uri).Uri;
+        }
+        catch (InvalidItemException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The text of an item's property (or hashtable key) <paramref name="name"/>; null when it has none or it is empty.</summary>
+    public static string? PropertyText(object? item, string name) =>
+        Fields.LookupOf(item, out _) is { } lookup ? Fields.Text(lookup(name)) : null;
+
     /// <summary>A session's credentials go only to its base URI's origin (see CredentialPolicy).</summary>
     private bool SessionOriginAllows(Uri uri) => _defaults.Session!.CredentialsMayGoTo(uri);
 
@@ -262,22 +283,28 @@ internal sealed class RequestSpecBuilder
         public string? InFile { get; private set; }
         public IDictionary? Form { get; private set; }
 
-        public static Fields From(object? item)
+        public static Fields From(object? item) =>
+            LookupOf(item, out var kind) is { } lookup
+                ? FromLookup(lookup, kind)
+                : new Fields { Uri = item is PSObject pso ? pso.BaseObject : item };
+
+        /// <summary>How to read an item's named values (hashtable keys, object properties); null for a plain value (string, URI, number).</summary>
+        public static Func<string, (bool Found, object? Value)>? LookupOf(object? item, out string kind)
         {
             var baseObject = item is PSObject pso ? pso.BaseObject : item;
+            kind = baseObject?.GetType().Name ?? "null";
             switch (baseObject)
             {
-                case null:
-                    return new Fields();
-                case string or System.Uri:
-                    return new Fields { Uri = baseObject };
+                case null or string or System.Uri:
+                    return null;
                 case IDictionary dictionary:
-                    return FromLookup(name => TryDictionary(dictionary, name), "hashtable");
+                    kind = "hashtable";
+                    return name => TryDictionary(dictionary, name);
                 case PSCustomObject or not (ValueType or IFormattable):
                     var wrapped = item as PSObject ?? PSObject.AsPSObject(baseObject);
-                    return FromLookup(name => wrapped.Properties[name] is { } p ? (true, p.Value) : (false, null), baseObject.GetType().Name);
+                    return name => wrapped.Properties[name] is { } p ? (true, p.Value) : (false, null);
                 default:
-                    return new Fields { Uri = baseObject };
+                    return null;
             }
         }
 
@@ -341,7 +368,7 @@ internal sealed class RequestSpecBuilder
             return fields;
         }
 
-        private static string? Text((bool Found, object? Value) found)
+        public static string? Text((bool Found, object? Value) found)
         {
             if (!found.Found)
             {

@@ -38,10 +38,13 @@ internal sealed class BatchEngine : IDisposable
     private readonly Dictionary<string, int> _activeByHost = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, WebBatchResult> _reorder = new();
     private readonly Queue<EngineEvent> _ready = new();
+
+    // -Ordered: indexes in the order they were admitted, which is input order. Not a counter: with
+    // -Partition the indexes of other shards' items never arrive.
+    private readonly Queue<long> _admitted = new();
     private readonly int _capacity;
     private int _running;
     private int _outstanding;
-    private long _nextToEmit;
     private long _completed;
 
     public BatchEngine(HttpClient client, BatchOptions options)
@@ -80,7 +83,7 @@ internal sealed class BatchEngine : IDisposable
     /// <summary>Admits one request; call only when <see cref="HasCapacity"/> is true.</summary>
     public void Submit(RequestSpec spec)
     {
-        Interlocked.Increment(ref _outstanding);
+        Admitted(spec.Index);
         bool start;
         lock (_gate)
         {
@@ -104,7 +107,7 @@ internal sealed class BatchEngine : IDisposable
     /// <summary>Adds a result that needs no request (bad input), so it is emitted in its place.</summary>
     public void PostResult(WebBatchResult result)
     {
-        Interlocked.Increment(ref _outstanding);
+        Admitted(result.Index);
         Interlocked.Increment(ref _completed);
         _events.Enqueue(new EngineEvent(result, null));
         _signal.Release();
@@ -201,11 +204,21 @@ internal sealed class BatchEngine : IDisposable
         }
 
         _reorder[raw.Result.Index] = raw.Result;
-        while (_reorder.Remove(_nextToEmit, out var inOrder))
+        while (_admitted.Count > 0 && _reorder.Remove(_admitted.Peek(), out var inOrder))
         {
-            _nextToEmit++;
+            _admitted.Dequeue();
             Interlocked.Decrement(ref _outstanding);
             _ready.Enqueue(new EngineEvent(inOrder, null));
+        }
+    }
+
+    /// <summary>Counts an admitted item (and, for -Ordered, notes its place); on the thread that also takes results.</summary>
+    private void Admitted(long index)
+    {
+        Interlocked.Increment(ref _outstanding);
+        if (_options.Ordered)
+        {
+            _admitted.Enqueue(index);
         }
     }
 

@@ -65,6 +65,9 @@ public sealed partial class WebBatchResult
     /// <summary>Local time the first attempt started.</summary>
     public DateTimeOffset StartTime { get; internal set; }
 
+    /// <summary>StartTime in UTC as a DateTime: what remoting, jobs and Export-Clixml carry exactly (a DateTimeOffset becomes text there).</summary>
+    public DateTime StartTimeUtc => StartTime.UtcDateTime;
+
     /// <summary>Attempts made (1 when not retried; 0 when the item was never sent).</summary>
     public int Attempts { get; internal set; }
 

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using AsyncWeb.Engine;
+
+namespace AsyncWeb.Commands;
+
+/// <summary>
+/// What Measure-AsyncWebBatch reports about a batch. It carries its latency samples and time span, so
+/// summaries of parts of a batch (shards on other hosts, jobs) merge into exactly the summary of the whole.
+/// </summary>
+public sealed class WebBatchSummary
+{
+    /// <summary>Results seen.</summary>
+    public int Count { get; internal set; }
+    /// <summary>Results without an error.</summary>
+    public int Succeeded { get; internal set; }
+    /// <summary>Results with an error.</summary>
+    public int Failed { get; internal set; }
+    /// <summary>Downloads skipped because the file existed.</summary>
+    public int Skipped { get; internal set; }
+    /// <summary>Failure counts by ErrorId.</summary>
+    public IReadOnlyDictionary<string, int> FailuresByErrorId { get; internal set; } = new Dictionary<string, int>();
+    /// <summary>Response counts by HTTP status.</summary>
+    public IReadOnlyDictionary<int, int> StatusCodes { get; internal set; } = new Dictionary<int, int>();
+    /// <summary>Body bytes received or written.</summary>
+    public long Bytes { get; internal set; }
+    /// <summary>Fastest request, ms.</summary>
+    public double MinMs { get; internal set; }
+    /// <summary>Median latency, ms.</summary>
+    public double P50Ms { get; internal set; }
+    /// <summary>90th percentile latency, ms.</summary>
+    public double P90Ms { get; internal set; }
+    /// <summary>99th percentile latency, ms.</summary>
+    public double P99Ms { get; internal set; }
+    /// <summary>Slowest request, ms.</summary>
+    public double MaxMs { get; internal set; }
+    /// <summary>From the first request's start to the last one's end.</summary>
+    public TimeSpan WallTime { get; internal set; }
+    /// <summary>Requests sent per second of wall time.</summary>
+    public double RequestsPerSecond { get; internal set; }
+    /// <summary>When the first request started (UTC); null when none was sent.</summary>
+    public DateTime? StartTimeUtc { get; internal set; }
+    /// <summary>When the last request ended (UTC); null when none was sent.</summary>
+    public DateTime? EndTimeUtc { get; internal set; }
+    /// <summary>The ElapsedMs of every request sent, ascending: what lets summaries merge with exact percentiles (8 bytes a request).</summary>
+    public double[] LatencySamplesMs { get; internal set; } = Array.Empty<double>();
+
+    /// <summary>Statuses as "200×998 404×2".</summary>
+    public string StatusHistogram => string.Join(" ", StatusCodes.Select(kv => $"{kv.Key}×{kv.Value}"));
+
+    /// <summary>Failures as "HttpStatus×2 ConnectionRefused×1".</summary>
+    public string FailureSummary => string.Join(" ", FailuresByErrorId.Select(kv => $"{kv.Key}×{kv.Value}"));
+
+    internal static WebBatchSummary From(BatchTally tally)
+    {
+        var samples = tally.SamplesMs.ToArray();
+        var wall = tally.WallTime;
+        return new WebBatchSummary
+        {
+            Count = tally.Count,
+            Succeeded = tally.Succeeded,
+            Failed = tally.Count - tally.Succeeded,
+            Skipped = tally.Skipped,
+            FailuresByErrorId = tally.Failures.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+            StatusCodes = tally.Statuses.ToDictionary(kv => kv.Key, kv => kv.Value),
+            Bytes = tally.Bytes,
+            MinMs = samples.Length > 0 ? samples[0] : 0,
+            P50Ms = tally.Percentile(0.50),
+            P90Ms = tally.Percentile(0.90),
+            P99Ms = tally.Percentile(0.99),
+            MaxMs = samples.Length > 0 ? samples[samples.Length - 1] : 0,
+            WallTime = wall,
+            RequestsPerSecond = wall.TotalSeconds > 0 ? Math.Round(samples.Length / wall.TotalSeconds, 1) : 0,
+            StartTimeUtc = tally.StartUtc,
+            EndTimeUtc = tally.EndUtc,
+            LatencySamplesMs = samples,
+        };
+    }
+
+    /// <summary>The figures this summary carries, to merge it into another.</summary>
+    internal SummaryFacts ToFacts() => new()
+    {
+        Count = Count,
+        Succeeded = Succeeded,
+        Skipped = Skipped,
+        Bytes = Bytes,
+        Failures = FailuresByErrorId,
+        Statuses = StatusCodes,
+        SamplesMs = LatencySamplesMs,
+        StartUtc = StartTimeUtc,
+        EndUtc = EndTimeUtc,
+    };
+}

@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+
+namespace AsyncWeb.Engine;
+
+/// <summary>What a summary needs of one result, whatever shape the result arrived in.</summary>
+internal readonly struct ResultFacts
+{
+    public ResultFacts(string? errorId, bool skipped, int statusCode, long contentLength, bool sent, TimeSpan elapsed, DateTime? startUtc)
+    {
+        ErrorId = errorId;
+        Skipped = skipped;
+        StatusCode = statusCode;
+        ContentLength = contentLength;
+        Sent = sent;
+        Elapsed = elapsed;
+        StartUtc = startUtc;
+    }
+
+    /// <summary>Null for a success.</summary>
+    public string? ErrorId { get; }
+    public bool Skipped { get; }
+    public int StatusCode { get; }
+    public long ContentLength { get; }
+
+    /// <summary>At least one attempt was made: only then does the item count in latencies and wall time.</summary>
+    public bool Sent { get; }
+    public TimeSpan Elapsed { get; }
+    public DateTime? StartUtc { get; }
+}
+
+/// <summary>What a summary of part of a batch carries, so that summaries merge exactly.</summary>
+internal sealed class SummaryFacts
+{
+    public int Count { get; init; }
+    public int Succeeded { get; init; }
+    public int Skipped { get; init; }
+    public long Bytes { get; init; }
+    public IReadOnlyDictionary<string, int> Failures { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<int, int> Statuses { get; init; } = new Dictionary<int, int>();
+    public IReadOnlyList<double> SamplesMs { get; init; } = Array.Empty<double>();
+    public DateTime? StartUtc { get; init; }
+    public DateTime? EndUtc { get; init; }
+}
+
+/// <summary>
+/// The figures of a batch, from its results or from summaries of its parts (shards, jobs, hosts).
+/// Everything is a count, a sum, a min/max or the multiset of latency samples, so merging parts
+/// gives exactly the figures of the whole: percentiles come from the merged samples, never from
+/// averaged percentiles.
+/// </summary>
+internal sealed class BatchTally
+{
+    private readonly List<double> _samples = new();
+    private readonly SortedDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<int, int> _statuses = new();
+    private bool _sorted = true;
+
+    public int Count { get; private set; }
+    public int Succeeded { get; private set; }
+    public int Skipped { get; private set; }
+    public long Bytes { get; private set; }
+    public DateTime? StartUtc { get; private set; }
+    public DateTime? EndUtc { get; private set; }
+    public IReadOnlyDictionary<string, int> Failures => _failures;
+    public IReadOnlyDictionary<int, int> Statuses => _statuses;
+
+    /// <summary>The latency of every request sent, in ms at the results' 0.1 ms resolution (ElapsedMs), ascending.</summary>
+    public IReadOnlyList<double> SamplesMs
+    {
+        get
+        {
+            if (!_sorted)
+            {
+                _samples.Sort();
+                _sorted = true;
+            }
+
+            return _samples;
+        }
+    }
+
+    /// <summary>From the earliest start to the latest end.</summary>
+    public TimeSpan WallTime => StartUtc is { } start && EndUtc is { } end ? end - start : TimeSpan.Zero;
+
+    public void Add(in ResultFacts result)
+    {
+        Count++;
+        Skipped += result.Skipped ? 1 : 0;
+        if (result.ErrorId is null)
+        {
+            Succeeded++;
+        }
+        else
+        {
+            Increment(_failures, result.ErrorId, 1);
+        }
+
+        if (result.StatusCode > 0)
+        {
+            Increment(_statuses, result.StatusCode, 1);
+        }
+
+        Bytes += result.ContentLength;
+        if (result.Sent)
+        {
+            AddSample(Math.Round(result.Elapsed.TotalMilliseconds, 1));
+            if (result.StartUtc is { } start)
+            {
+                Widen(start, start + result.Elapsed);
+            }
+        }
+    }
+
+    public void Merge(SummaryFacts part)
+    {
+        Count += part.Count;
+        Succeeded += part.Succeeded;
+        Skipped += part.Skipped;
+        Bytes += part.Bytes;
+        foreach (var failure in part.Failures)
+        {
+            Increment(_failures, failure.Key, failure.Value);
+        }
+
+        foreach (var status in part.Statuses)
+        {
+            Increment(_statuses, status.Key, status.Value);
+        }
+
+        foreach (var sample in part.SamplesMs)
+        {
+            AddSample(sample);
+        }
+
+        if (part.StartUtc is { } start && part.EndUtc is { } end)
+        {
+            Widen(start, end);
+        }
+    }
+
+    /// <summary>Nearest-rank percentile (0 &lt; p ≤ 1) of the samples; 0 when there are none.</summary>
+    public double Percentile(double p)
+    {
+        var samples = SamplesMs;
+        if (samples.Count == 0)
+        {
+            return 0;
+        }
+
+        var rank = (int)Math.Ceiling(p * samples.Count);
+        return samples[Math.Clamp(rank, 1, samples.Count) - 1];
+    }
+
+    private void AddSample(double ms)
+    {
+        _sorted &= _samples.Count == 0 || _samples[_samples.Count - 1] <= ms;
+        _samples.Add(ms);
+    }
+
+    private void Widen(DateTime start, DateTime end)
+    {
+        StartUtc = StartUtc is null || start < StartUtc ? start : StartUtc;
+        EndUtc = EndUtc is null || end > EndUtc ? end : EndUtc;
+    }
+
+    private static void Increment<TKey>(SortedDictionary<TKey, int> counts, TKey key, int by)
+        where TKey : notnull
+    {
+        counts.TryGetValue(key, out var n);
+        counts[key] = n + by;
+    }
+}
