@@ -84,11 +84,15 @@ public class UploadTests
 
         await content.CopyToAsync(new SlowStream(TimeSpan.FromMilliseconds(600)));
 
-        Assert.True(deadline.Token.IsCancellationRequested);
+        // The timer's callback runs on the thread pool: wait for it, with a deadline.
+        Assert.True(SpinWait.SpinUntil(() => deadline.Token.IsCancellationRequested, TimeSpan.FromSeconds(10)));
         Assert.Equal(TimerFired.Operation, deadline.Fired());
     }
 
-    /// <summary>A request stream that takes its time over every write, as a slow link does.</summary>
+    /// <summary>
+    /// A request stream that takes its time over every write, as a slow link does. It blocks the writing thread
+    /// rather than awaiting a timer, so the pace of the writes does not depend on a busy thread pool.
+    /// </summary>
     private sealed class SlowStream : Stream
     {
         private readonly TimeSpan _perWrite;
@@ -102,10 +106,11 @@ public class UploadTests
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            await Task.Delay(_perWrite, CancellationToken.None);
+            Thread.Sleep(_perWrite);
             Writes++;
+            return ValueTask.CompletedTask;
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
