@@ -62,7 +62,7 @@ $nugetRoot = $null
 # lookups of a dead host name rely on net8.0's shared DNS lookup, which HttpClientHandler cannot have.
 # Nor Remoting: its far side is a fresh pwsh over SSH, which loads the PowerShell 7 build (Windows
 # PowerShell cannot be an SSH remoting endpoint); the shards and merges it relies on run in both passes.
-$netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Resilience', 'Cancellation', 'New-AsyncWebSession', 'ContentObject',
+$netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Exactness', 'Memory', 'Resilience', 'Cancellation', 'New-AsyncWebSession', 'ContentObject',
     'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization', 'Uploads', 'Authentication', 'Tls', 'UnixSocket') | ForEach-Object { "$_.Tests.ps1" }
 
 function Invoke-Dotnet {

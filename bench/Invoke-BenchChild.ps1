@@ -92,20 +92,28 @@ switch ($Mode) {
         }
         $jitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
         $jitTime = [System.Runtime.JitInfo]::GetCompilationTime($false)
+        # CPU time of this process too: on a loaded machine it varies far less than wall time.
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $cpu = $process.TotalProcessorTime
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $measured = $uris | Invoke-AsyncWebBatch @settings -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
         $result.seconds = $watch.Elapsed.TotalSeconds
         # Methods the JIT compiled during the measured call, and how long it took (all threads).
         $result.jitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jitMethods
         $result.jitMs = ([System.Runtime.JitInfo]::GetCompilationTime($false) - $jitTime).TotalMilliseconds
+        $process.Refresh()
+        $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
         $result.count = $measured.Count + $failed.Count
         $result.errors = $failed.Count
         if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
         if ($Warm) {
             # The same batch again in the same session: connections are open and the code is jitted.
+            $cpu = $process.TotalProcessorTime
             $watch.Restart()
             $measured = $uris | Invoke-AsyncWebBatch @settings -ErrorVariable failedWarm -ErrorAction SilentlyContinue | Measure-Object
             $result.warmSeconds = $watch.Elapsed.TotalSeconds
+            $process.Refresh()
+            $result.warmCpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
             $result.warmErrors = $failedWarm.Count
         }
     }

@@ -4,23 +4,16 @@ BeforeAll {
     $script:server = Get-TestServer
     $script:base = $server.Http
     $script:modulePath = (Resolve-Path (Join-Path $PSScriptRoot '../out/AsyncWeb')).Path
-}
 
-Describe 'Stopping a batch' {
-    BeforeEach {
-        Wait-Until { (Get-TestServerStats -Server $server).inFlight -eq 0 } -Because 'earlier tests left nothing running'
-    }
-
-    It 'returns promptly when the runspace is stopped mid-batch, and cancels what is in flight' {
+    # Runs $Script in another runspace (as a console user's pipeline) until the server has $InFlight requests
+    # of it, stops it as Ctrl+C does, and checks that it returned promptly and left nothing running.
+    function Stop-WhileRunning([scriptblock]$Script, [object[]]$ArgumentList, [int]$InFlight) {
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript({
-                    param($module, $base)
-                    Import-Module $module
-                    1..200 | ForEach-Object { "$base/delay/20000" } | Invoke-AsyncWebBatch -ThrottleLimit 16
-                }).AddArgument($modulePath).AddArgument($base)
+            $null = $ps.AddScript("Import-Module '$modulePath'").AddStatement().AddScript($Script)
+            foreach ($argument in $ArgumentList) { $null = $ps.AddArgument($argument) }
             $handle = $ps.BeginInvoke()
-            Wait-Until { (Get-TestServerStats -Server $server).inFlight -ge 16 } -Because 'the batch is running'
+            Wait-Until { (Get-TestServerStats -Server $server).inFlight -ge $InFlight } -Because 'the batch is running'
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
@@ -29,6 +22,32 @@ Describe 'Stopping a batch' {
         }
         finally {
             $ps.Dispose()
+        }
+    }
+}
+
+Describe 'Stopping a batch' {
+    BeforeEach {
+        Wait-Until { (Get-TestServerStats -Server $server).inFlight -eq 0 } -Because 'earlier tests left nothing running'
+    }
+
+    It 'returns promptly when the runspace is stopped mid-batch, and cancels what is in flight' {
+        Stop-WhileRunning -InFlight 16 -ArgumentList $base -Script {
+            param($base)
+            1..200 | ForEach-Object { "$base/delay/20000" } | Invoke-AsyncWebBatch -ThrottleLimit 16
+        }
+    }
+
+    It 'returns promptly when stopped while a body read hangs mid-body, and when the silence limit passes' {
+        # Windows PowerShell's streams ignore cancellation tokens: a hung read must still be interrupted.
+        $uri = "$base/drip?bytes=1000&intervalMs=10&stallAfter=5"
+        $timedOut = Invoke-AsyncWebBatch $uri -OperationTimeoutSec 0.5 -FailuresAsResults
+        $timedOut.Error.ErrorId | Should -Be 'OperationTimeout'
+        $timedOut.Elapsed.TotalSeconds | Should -BeLessThan 5
+
+        Stop-WhileRunning -InFlight 1 -ArgumentList $uri -Script {
+            param($uri)
+            Invoke-AsyncWebBatch $uri -OperationTimeoutSec 0
         }
     }
 

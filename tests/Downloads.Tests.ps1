@@ -5,40 +5,6 @@ BeforeAll {
     $script:base = $server.Http
     $script:modulePath = (Resolve-Path (Join-Path $PSScriptRoot '../out/AsyncWeb')).ProviderPath
 
-    # The server's binary bodies: byte i is i % 251.
-    function Get-PatternBytes([long]$Count) {
-        $bytes = [byte[]]::new($Count)
-        $filled = [Math]::Min(251, $Count)
-        if ($filled -gt 0) {
-            [Array]::Copy([byte[]](0..250), $bytes, $filled)
-        }
-
-        # Doubling a prefix whose length is a multiple of 251 keeps byte i = i % 251.
-        while ($filled -lt $Count) {
-            $n = [Math]::Min($filled, $Count - $filled)
-            [Array]::Copy($bytes, 0, $bytes, $filled, $n)
-            $filled += $n
-        }
-
-        , $bytes
-    }
-
-    function Get-PatternSha256([long]$Count) {
-        $block = Get-PatternBytes (251 * 4096)
-        $hash = [Security.Cryptography.IncrementalHash]::CreateHash([Security.Cryptography.HashAlgorithmName]::SHA256)
-        try {
-            for ($left = $Count; $left -gt 0; $left -= $n) {
-                $n = [int][Math]::Min($left, $block.Length)
-                $hash.AppendData($block, 0, $n)
-            }
-
-            [Convert]::ToHexString($hash.GetHashAndReset())
-        }
-        finally {
-            $hash.Dispose()
-        }
-    }
-
     function New-TestDirectory([string]$Name) {
         (New-Item -ItemType Directory -Path (Join-Path TestDrive: $Name) -Force).FullName
     }
@@ -54,6 +20,20 @@ BeforeAll {
         if ($Validator) {
             [IO.File]::WriteAllText("$Target.asyncweb-partial.validator", $Validator)
         }
+    }
+
+    # Starts a download in a child pwsh process, which a test may kill hard (SIGKILL, as kill -9).
+    function Start-ChildDownload([string]$Uri, [string]$Target) {
+        $exe = [Environment]::ProcessPath
+        $script = "Import-Module '$modulePath'; Invoke-AsyncWebBatch '$Uri' -OutFile '$Target' -OperationTimeoutSec 60"
+        $arguments = @('-NoProfile', '-NonInteractive', '-Command', $script)
+        if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $arguments = @(Join-Path $PSHOME 'pwsh.dll') + $arguments }
+        Start-Process -FilePath $exe -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path TestDrive: "child-$([guid]::NewGuid()).out")
+    }
+
+    # The temporary file a download of $Target is writing, once it holds some bytes.
+    function Get-TempFile([string]$Target) {
+        Get-ChildItem -LiteralPath (Split-Path $Target) -Force -Filter ".$(Split-Path -Leaf $Target).*.asyncweb-tmp" | Where-Object Length -GT 0
     }
 
     # Starts a download in another runspace of this process, as a console user's pipeline.
@@ -674,6 +654,45 @@ Describe 'Stopping a download (Ctrl+C)' {
         finally {
             $run.PowerShell.Dispose()
         }
+    }
+}
+
+Describe 'Temporary files of a download killed hard' -Tag 'Slow' {
+    It 'are removed by the next download into that directory, while a live process''s are kept' {
+        $dir = New-TestDirectory 'killed'
+        $victimTarget = Join-Path $dir 'victim.bin'
+        $aliveTarget = Join-Path $dir 'alive.bin'
+        $victim = Start-ChildDownload "$base/drip?bytes=100000&intervalMs=5" $victimTarget
+        $alive = Start-ChildDownload "$base/drip?bytes=100000&intervalMs=20" $aliveTarget
+        try {
+            Wait-Until { (Get-TempFile $victimTarget) -and (Get-TempFile $aliveTarget) } -TimeoutSec 60 -Because 'both children write their temporary files'
+            $stale = (Get-TempFile $victimTarget).FullName
+            $victim.Kill()   # SIGKILL: no finally block, no cleanup
+            $victim.WaitForExit(10000) | Should -BeTrue
+            Test-Path -LiteralPath $stale | Should -BeTrue -Because 'a killed process cleans up nothing'
+
+            $result = Invoke-AsyncWebBatch "$base/bytes/1000" -OutFile (Join-Path $dir 'next.bin')
+
+            $result.Success | Should -BeTrue
+            Test-Path -LiteralPath $stale | Should -BeFalse -Because 'the next run removes a temporary file its process left'
+            Get-TempFile $aliveTarget | Should -Not -BeNullOrEmpty -Because 'a live download keeps its temporary file'
+            Test-Path -LiteralPath $victimTarget | Should -BeFalse
+            (Get-FileHash -LiteralPath $result.OutFile).Hash | Should -Be (Get-PatternSha256 1000)
+        }
+        finally {
+            foreach ($child in $victim, $alive) {
+                if (-not $child.HasExited) { $child.Kill(); $null = $child.WaitForExit(10000) }
+            }
+        }
+    }
+
+    It 'leaves -Resume partial files alone: they are kept on purpose' {
+        $dir = New-TestDirectory 'killed-partial'
+        New-PartialFile (Join-Path $dir 'data.bin') 3000 '"bytes-100000"'
+
+        $null = Invoke-AsyncWebBatch "$base/bytes/10" -OutFile (Join-Path $dir 'other.bin')
+
+        Get-FileName $dir | Sort-Object | Should -Be 'data.bin.asyncweb-partial', 'data.bin.asyncweb-partial.validator', 'other.bin'
     }
 }
 

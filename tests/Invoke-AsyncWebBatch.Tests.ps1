@@ -180,6 +180,35 @@ Describe 'Invoke-AsyncWebBatch input binding' {
         $result.ContentObject.body | Should -Be 'a=x+y'
     }
 
+    It 'puts a dictionary -Body of a GET into the query string, as Invoke-RestMethod does' {
+        $result = Invoke-AsyncWebBatch "$base/echo?page=2" -Body ([ordered]@{ q = 'web 01'; tag = 'a&b'; empty = $null })
+
+        $result.ContentObject.query | Should -BeExactly '?page=2&q=web+01&tag=a%26b&empty='
+        $result.ContentObject.bodyLength | Should -Be 0
+        $result.ContentObject.contentType | Should -BeNullOrEmpty
+        $result.Uri.Query | Should -BeExactly '?page=2&q=web+01&tag=a%26b&empty='
+    }
+
+    It 'repeats the key for each value of an array in a GET''s dictionary body' {
+        $result = @{ Uri = "$base/echo"; Body = @{ tag = 'a', 'b' } } | Invoke-AsyncWebBatch
+
+        $result.ContentObject.query | Should -BeExactly '?tag=a&tag=b'
+    }
+
+    It 'puts a per-item dictionary Body of a HEAD into the query string' {
+        $result = @{ Uri = "$base/echo"; Method = 'HEAD'; Body = @{ id = 7 } } | Invoke-AsyncWebBatch
+
+        $result.StatusCode | Should -Be 200
+        $result.Uri.Query | Should -BeExactly '?id=7'
+    }
+
+    It 'keeps a string body of a GET as a body, as Invoke-RestMethod does' {
+        $result = Invoke-AsyncWebBatch "$base/echo" -Body 'raw text'
+
+        $result.ContentObject.query | Should -BeExactly ''
+        $result.ContentObject.body | Should -BeExactly 'raw text'
+    }
+
     It 'sends byte[] bodies unchanged' {
         $result = "$base/echo" | Invoke-AsyncWebBatch -Method POST -Body ([byte[]](1, 2, 3))
         $result.ContentObject.bodyLength | Should -Be 3

@@ -310,4 +310,39 @@ function Test-NetstandardBuild {
     $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1'
 }
 
-Export-ModuleMember -Function Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild, Invoke-FreshPwsh, Get-ClosedPort
+function Get-PatternBytes([long]$Count) {
+    # The server's binary bodies: byte i is i % 251.
+    $bytes = [byte[]]::new($Count)
+    $filled = [Math]::Min(251, $Count)
+    if ($filled -gt 0) {
+        [Array]::Copy([byte[]](0..250), $bytes, $filled)
+    }
+
+    # Doubling a prefix whose length is a multiple of 251 keeps byte i = i % 251.
+    while ($filled -lt $Count) {
+        $n = [Math]::Min($filled, $Count - $filled)
+        [Array]::Copy($bytes, 0, $bytes, $filled, $n)
+        $filled += $n
+    }
+
+    , $bytes
+}
+
+function Get-PatternSha256([long]$Count) {
+    # SHA-256 (upper-case hex) of the first $Count bytes of the pattern, without holding them all.
+    $block = Get-PatternBytes (251 * 4096)
+    $hash = [Security.Cryptography.IncrementalHash]::CreateHash([Security.Cryptography.HashAlgorithmName]::SHA256)
+    try {
+        for ($left = $Count; $left -gt 0; $left -= $n) {
+            $n = [int][Math]::Min($left, $block.Length)
+            $hash.AppendData($block, 0, $n)
+        }
+
+        [Convert]::ToHexString($hash.GetHashAndReset())
+    }
+    finally {
+        $hash.Dispose()
+    }
+}
+
+Export-ModuleMember -Function Get-PatternBytes, Get-PatternSha256, Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild, Invoke-FreshPwsh, Get-ClosedPort

@@ -21,7 +21,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
         Uri                        = 'The requests to send: URI strings or System.Uri values, or objects and hashtables with a Uri, Url or Href property and, optionally, Method, Headers, Body, ContentType, OutFile, Sha256, InFile and Form properties that override the parameters for that item. Relative URIs need -Session with a base URI. Usually given through the pipeline.'
         Method                     = 'HTTP method for items that do not name their own. Any method token is accepted, custom verbs too; tab completion offers GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS and TRACE.'
         Headers                    = 'Headers sent with every request, as a hashtable. An item''s own Headers add to these and override them by name; these override the headers of -Session. Authorization, Proxy-Authorization and Cookie values are never shown in messages or verbose output.'
-        Body                       = 'Request body for items that have no Body of their own: a string (sent as is), a byte array, or any other object or hashtable, which is sent as JSON. A hashtable is form-encoded instead when -ContentType is application/x-www-form-urlencoded.'
+        Body                       = 'Request body for items that have no Body of their own: a string (sent as is), a byte array, or any other object or hashtable, which is sent as JSON. A hashtable is form-encoded instead when -ContentType is application/x-www-form-urlencoded. A hashtable (or other dictionary) body of a GET or HEAD goes into the query string instead, as Invoke-RestMethod puts it there: key=value pairs, URL-encoded, added to an existing query with &; an array value repeats its key. A string or byte array body of a GET stays a body.'
         ContentType                = 'Content-Type of the body. When omitted it is application/json for objects, hashtables and strings that look like JSON, text/plain for other strings and application/octet-stream for byte arrays. A charset parameter sets the encoding of string bodies.'
         UserAgent                  = 'User-Agent header sent with every request.'
         ThrottleLimit              = 'Most requests in flight at once across the whole batch. While every slot is busy, finished results are written and no more input is read.'
@@ -34,14 +34,16 @@ The examples use $base for the server address. They run against AsyncWeb's local
         SkipCertificateCheck       = 'Accepts any TLS certificate, expired, self-signed or for another name. Only for test servers. Cannot be combined with -Session; set it on New-AsyncWebSession instead.'
         MaximumRedirection         = 'Most redirects followed for one request. When a response would need one more, the item fails with ErrorId TooManyRedirects; 0 returns the 3xx response itself as the result.'
         AllowInsecureRedirect      = 'Follows redirects from HTTPS to HTTP. Without it such a redirect fails with ErrorId InsecureRedirect.'
-        Ordered                    = 'Writes results in input order instead of completion order. Requests still run concurrently; at most 4 x ThrottleLimit finished results wait for an earlier slow one, so memory stays bounded.'
+        Ordered                    = 'Writes results in input order instead of completion order. Requests still run concurrently; at most 4 x ThrottleLimit finished results wait for an earlier slow one, and their bodies count against -MaximumBufferSize, so memory stays bounded.'
+        MaximumResponseSize        = 'The largest body kept in memory, in bytes (default 256 MiB), whether its length is declared, unknown or only known once decoded: a larger one fails the item with ErrorId ResponseTooLarge (a gzip bomb stops there). Download large bodies with -OutFile or -OutDirectory instead. A body is buffered as it arrives, never as declared.'
+        MaximumBufferSize          = 'The most body bytes the whole batch holds in memory at once (default 512 MiB): bodies being read, and finished results not yet taken by the pipeline (a slow consumer, or -Ordered results waiting for an earlier one). While it is spent, no new request starts and a body that would overflow it waits, except the running item with the lowest index, which always proceeds when nothing else can free memory, so the batch never deadlocks. Memory for bodies stays within this plus one -MaximumResponseSize, whatever -ThrottleLimit is.'
         Proxy                      = 'Proxy server for every request, instead of the proxy settings of the environment. Cannot be combined with -Session; set it on New-AsyncWebSession instead.'
         ProxyCredential            = 'Credential for the proxy given by -Proxy. Cannot be combined with -Session.'
         NoProxy                    = 'Connects directly, ignoring proxy settings from the environment (HTTP_PROXY, HTTPS_PROXY). Cannot be combined with -Session.'
         HttpVersion                = 'HTTP version to request: 1.0, 1.1, 2.0, or 3.0 where the runtime supports QUIC. A server that does not speak it makes the item fail with ErrorId HttpVersionNotSupported. Windows PowerShell 5.1 speaks 1.0 and 1.1 only.'
         Session                    = 'A session from New-AsyncWebSession: its base URI (relative URIs resolve against it), default headers, cookies, bearer token or basic credential, and its own warm connection pool, reused across calls.'
         FailuresAsResults          = 'Writes failed items as results with Success = $false and an Error property (ErrorId, Category, Message) instead of as error records, so one variable holds the whole batch.'
-        OutFile                    = 'Streams the response body to this file instead of keeping it in memory; an item''s own OutFile property wins. The file appears only when the download is complete (written beside it, then moved into place). An existing file fails the item with ErrorId FileExists unless -Force or -SkipExisting is given. The folder must exist.'
+        OutFile                    = 'Streams the response body to this file instead of keeping it in memory; an item''s own OutFile property wins. The file holds the server''s bytes as sent, as curl -o saves them: the request asks for no encoding (Accept-Encoding: identity) and nothing is decoded, so a server that compresses anyway yields its compressed bytes. The file appears only when the download is complete (written beside it, then moved into place). Only a 2xx answer with a body becomes the file: a HEAD, 1xx, 204, 205, 304 or a returned 3xx writes nothing and leaves an existing file as it is, even with -Force (the result''s OutFile is then empty). An existing file fails the item with ErrorId FileExists unless -Force or -SkipExisting is given. The folder must exist.'
         OutDirectory               = 'Streams response bodies into this folder (created when missing), each named from the Content-Disposition header or the last segment of the URL, made safe for the file system. Two items of the batch that would write the same file fail the second with ErrorId DuplicateOutFile.'
         Sha256                     = 'Expected SHA-256 of the downloaded body, as 64 hexadecimal characters; an item''s own Sha256 property wins. A mismatch fails the item with ErrorId HashMismatch and the file is not kept.'
         Force                      = 'Overwrites files that already exist at the OutFile or OutDirectory target. Cannot be combined with -SkipExisting.'
@@ -79,6 +81,8 @@ The examples use $base for the server address. They run against AsyncWeb's local
     DefaultValues = @{
         UserAgent       = 'AsyncWeb/<module version> (PowerShell <platform>)'
         RetryStatusCode = '408, 429, 500, 502, 503, 504'
+        MaximumResponseSize = '268435456 (256 MiB)'
+        MaximumBufferSize   = '536870912 (512 MiB)'
     }
 
     Inputs      = @(
@@ -96,7 +100,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
     Notes       = @'
 ErrorIds are stable; scripts can match on them with $_.FullyQualifiedErrorId -like 'HttpStatus,*' or, with -FailuresAsResults, on $_.Error.ErrorId.
 The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile, InvalidInFile (a file to upload is missing or unreadable), UnencryptedAuthentication (credentials would go over plain http).
-Reaching the server: DnsResolutionFailed, ConnectionRefused, ConnectionReset, ConnectionFailed, TlsHandshakeFailed.
+Reaching the server: DnsResolutionFailed, ConnectionRefused, ConnectionReset, ResponseTruncated (the connection closed cleanly before the body reached its Content-Length; retried like a reset), ConnectionFailed, TlsHandshakeFailed.
 Time limits: ConnectTimeout, OperationTimeout, RequestTimeout (one attempt), TotalTimeout (the whole item across retries).
 The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported.
 Files: FileExists, DuplicateOutFile, FileWriteFailed, HashMismatch.
@@ -104,7 +108,9 @@ Resilience: CircuitOpen, RateLimited. Cancellation: Canceled.
 
 Secrets in URIs are never shown: user:password and the values of sensitive query parameters (see -SensitiveQueryParameter) appear as *** in verbose and error messages, ToString() and the default view; the Uri and FinalUri properties keep the real URIs for scripts.
 
-Bodies larger than 256 MiB are not kept in memory (ErrorId ResponseTooLarge): download them with -OutFile or -OutDirectory. Text bodies are decoded by their charset (UTF-8 by default) and gzip, deflate and brotli are decompressed.
+Bodies larger than -MaximumResponseSize (256 MiB) are not kept in memory (ErrorId ResponseTooLarge): download them with -OutFile or -OutDirectory. In-memory bodies are decompressed (gzip, deflate, and brotli on PowerShell 7) and text bodies decoded by their charset (UTF-8 by default); Headers show the response as the server sent it. HEAD, 1xx, 204, 205 and 304 answers have no body and none is read.
+
+A download killed hard (kill -9, a crash) leaves its temporary file (.<name>.<pid>.<random>.asyncweb-tmp); the next batch that downloads into that folder removes those whose process has exited and which nobody holds open.
 
 Without -Session, batches with the same connection settings share a pool of warm connections for the life of the module.
 
@@ -270,6 +276,29 @@ $results | Group-Object { $_.Input.Tenant } | Sort-Object Name | Format-Table Co
 $results | Measure-AsyncWebBatch | Select-Object Count, Succeeded, P50Ms, WallTime
 '@
             Remarks = 'Two process jobs run shard 0 and shard 1 of the same 40 calls. -PartitionKey Tenant keeps every call of a tenant in one shard (without it, calls go by host); each job sends only its share, Index stays the position in the whole list, and together the jobs send every call once. The results come back deserialized and Measure-AsyncWebBatch summarises them as one batch. The same works with Invoke-Command on many hosts, or in a Kubernetes Indexed Job with -Partition ''*/N''.'
+        }
+        @{
+            Title   = 'Memory bounded by bytes: one body, and the whole batch'
+            Code    = @'
+"$base/bytes/500000", "$base/bytes/2000000", "$base/json" |
+    Invoke-AsyncWebBatch -MaximumResponseSize 1MB -MaximumBufferSize 4MB -FailuresAsResults -Ordered |
+    Format-Table Index, StatusCode, ContentLength, ErrorId
+
+1..50 | ForEach-Object { "$base/bytes/1000000?n=$_" } |
+    Invoke-AsyncWebBatch -ThrottleLimit 32 -MaximumBufferSize 8MB |
+    ForEach-Object { Start-Sleep -Milliseconds 10; $_ } |
+    Measure-AsyncWebBatch | Select-Object Count, Succeeded, Bytes
+'@
+            Remarks = 'In the first batch the 2 MB body is more than -MaximumResponseSize allows in memory, so that item fails with ResponseTooLarge while the others succeed; download such bodies with -OutFile instead. In the second, 32 requests may be in flight, but a slow consumer never has more than about 8 MB of bodies waiting for it: new requests start as it takes results.'
+        }
+        @{
+            Title   = 'A hashtable as the query string of a GET'
+            Code    = @'
+$result = Invoke-AsyncWebBatch "$base/echo?page=2" -Body ([ordered]@{ q = 'web 01'; tag = 'a', 'b' })
+$result.Uri.Query
+$result.ContentObject.query
+'@
+            Remarks = 'As with Invoke-RestMethod, a hashtable body of a GET (or HEAD) is URL-encoded into the query string and added to the query the URI already has: ?page=2&q=web+01&tag=a&tag=b. Each value of an array repeats its key. Other methods send a hashtable as a JSON body.'
         }
         @{
             Title   = 'Per-item methods and headers, in input order'

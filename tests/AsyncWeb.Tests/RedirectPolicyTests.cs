@@ -94,10 +94,13 @@ public class RedirectPolicyTests
         Assert.Equal(ErrorIds.InvalidRedirect, decision.ErrorId);
     }
 
-    [Fact]
-    public void A_location_never_shows_user_and_password()
+    [Theory]
+    [InlineData("ftp://user:secret@api.example.com/x", 0)]
+    [InlineData("https://user:secret@api.example.com/x", 5)]
+    public void A_location_in_a_refusal_is_shown_redacted(string location, int followed)
     {
-        var decision = Decide(Get(), 302, "ftp://user:secret@api.example.com/x");
+        var decision = Decide(Get(), 302, location, followed);
+        Assert.Equal(RedirectAction.Refuse, decision.Action);
         Assert.DoesNotContain("secret", decision.Message, StringComparison.Ordinal);
     }
 }

@@ -34,7 +34,8 @@ internal static class Endpoints
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly string _lastModified = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>The fixed Last-Modified of every download endpoint.</summary>
+    internal static readonly string LastModified = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).ToString("R", CultureInfo.InvariantCulture);
     private static readonly byte[] _jsonDocument = JsonSerializer.SerializeToUtf8Bytes(new
     {
         id = 1,
@@ -120,26 +121,11 @@ internal static class Endpoints
 
         response.ContentType = BinaryType;
         response.Headers.ETag = etag;
-        response.Headers.LastModified = _lastModified;
+        response.Headers.LastModified = LastModified;
         long start = 0, length = n;
-        if (ranges)
+        if (ranges && !TrySelectRange(c, n, etag, out start, out length))
         {
-            response.Headers.AcceptRanges = "bytes";
-            if (ByteRange.TryParse(request.Headers.Range, n, out var range, out bool satisfiable)
-                && IfRangeMatches(request.Headers.IfRange, etag))
-            {
-                if (!satisfiable)
-                {
-                    response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
-                    response.Headers.ContentRange = $"bytes */{n}";
-                    response.ContentLength = 0;
-                    return Task.CompletedTask;
-                }
-
-                response.StatusCode = StatusCodes.Status206PartialContent;
-                response.Headers.ContentRange = $"bytes {range.Start}-{range.Start + range.Length - 1}/{n}";
-                (start, length) = (range.Start, range.Length);
-            }
+            return Task.CompletedTask;
         }
 
         response.ContentLength = length;
@@ -148,7 +134,36 @@ internal static class Endpoints
             : Pattern.WriteAsync(response.Body, start, length, Pattern.ChunkSize, flushEachChunk: false, c.RequestAborted);
     }
 
-    // If-Range holds an entity tag (strong comparison; weak never matches) or an HTTP date (exact match).
+    /// <summary>
+    /// Range support for a body of <paramref name="total"/> bytes with entity tag <paramref name="etag"/>: sets
+    /// Accept-Ranges, and for one satisfiable range (whose If-Range, if any, matches) 206 with Content-Range.
+    /// Returns false when it answered 416 itself (a range past the end); otherwise the slice to send.
+    /// </summary>
+    internal static bool TrySelectRange(HttpContext c, long total, string etag, out long start, out long length)
+    {
+        var response = c.Response;
+        response.Headers.AcceptRanges = "bytes";
+        (start, length) = (0, total);
+        if (!ByteRange.TryParse(c.Request.Headers.Range, total, out var range, out bool satisfiable) || !IfRangeMatches(c.Request.Headers.IfRange, etag))
+        {
+            return true;
+        }
+
+        if (!satisfiable)
+        {
+            response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+            response.Headers.ContentRange = $"bytes */{total}";
+            response.ContentLength = 0;
+            return false;
+        }
+
+        response.StatusCode = StatusCodes.Status206PartialContent;
+        response.Headers.ContentRange = $"bytes {range.Start}-{range.Start + range.Length - 1}/{total}";
+        (start, length) = (range.Start, range.Length);
+        return true;
+    }
+
+    /// <summary>If-Range holds an entity tag (strong comparison; weak never matches) or an HTTP date (exact match).</summary>
     private static bool IfRangeMatches(string? ifRange, string etag)
     {
         if (string.IsNullOrEmpty(ifRange))
@@ -158,7 +173,7 @@ internal static class Endpoints
 
         return ifRange.StartsWith('"') || ifRange.StartsWith("W/", StringComparison.Ordinal)
             ? string.Equals(ifRange, etag, StringComparison.Ordinal)
-            : string.Equals(ifRange, _lastModified, StringComparison.OrdinalIgnoreCase);
+            : string.Equals(ifRange, LastModified, StringComparison.OrdinalIgnoreCase);
     }
 
     private static string Quote(string etag) =>
@@ -176,12 +191,16 @@ internal static class Endpoints
         }
     }
 
-    /// <summary>/drip?bytes=N&amp;intervalMs=M&amp;delayMs=D: headers after D ms, then one byte every M ms.</summary>
+    /// <summary>
+    /// /drip?bytes=N&amp;intervalMs=M&amp;delayMs=D[&amp;stallAfter=K]: headers after D ms, then one byte every M ms;
+    /// with stallAfter, nothing more after K bytes until the client gives up (a body read that hangs mid-body).
+    /// </summary>
     private static async Task Drip(HttpContext c)
     {
         long bytes = QueryLong(c, "bytes", 10);
         int interval = (int)QueryLong(c, "intervalMs", 100);
         int delay = (int)QueryLong(c, "delayMs", 0);
+        long stallAfter = QueryLong(c, "stallAfter", long.MaxValue);
         var ct = c.RequestAborted;
 
         await Task.Delay(delay, ct);
@@ -191,7 +210,7 @@ internal static class Endpoints
         await c.Response.Body.FlushAsync(ct);
         for (long i = 0; i < bytes && !HttpMethods.IsHead(c.Request.Method); i++)
         {
-            await Task.Delay(interval, ct);
+            await Task.Delay(i == stallAfter ? Timeout.Infinite : interval, ct);
             await c.Response.Body.WriteAsync(Pattern.Slice(i, 1), ct);
             await c.Response.Body.FlushAsync(ct);
         }

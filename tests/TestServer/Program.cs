@@ -122,6 +122,7 @@ app.Use(IgnoreClientAborts);
 app.Use(stats.CountAsync);
 app.MapTestEndpoints(stats);
 app.MapProbeEndpoints();
+app.MapEncodedEndpoints();
 app.MapUploadEndpoints();
 app.MapAuthEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));

@@ -8,7 +8,7 @@ namespace AsyncWeb.TestServer;
 
 /// <summary>
 /// A plain TCP listener that speaks just enough HTTP/1.1 to misbehave in ways Kestrel never would:
-/// /partial-headers, /never, /garbage, /reset-body. Any other path gets a tiny valid 200.
+/// /partial-headers, /never, /garbage, /reset-body, /short-body, /short-text, /switching-protocols. Any other path gets a tiny valid 200.
 /// </summary>
 internal sealed class RawServer
 {
@@ -83,6 +83,24 @@ internal sealed class RawServer
                     await socket.SendAsync(Pattern.Slice(0, 1000), SocketFlags.None);
                     Reset(socket);
                     break;
+                case "/short-body":
+                    // A clean close (FIN, not a reset) before the body reaches its Content-Length.
+                    await SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n");
+                    await socket.SendAsync(Pattern.Slice(0, 1000), SocketFlags.None);
+                    socket.Shutdown(SocketShutdown.Send);
+                    await DrainAsync(socket);
+                    break;
+                case "/short-text":
+                    await SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 50\r\n\r\nonly twenty bytes...");
+                    socket.Shutdown(SocketShutdown.Send);
+                    await DrainAsync(socket);
+                    break;
+                case "/switching-protocols":
+                    // A 1xx final answer to a plain GET: what follows is no body, whatever it looks like.
+                    await SendAsync(socket, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: x-test\r\n\r\nbytes of another protocol");
+                    socket.Shutdown(SocketShutdown.Send);
+                    await DrainAsync(socket);
+                    break;
                 case null:
                     break;
                 default:
@@ -100,6 +118,22 @@ internal sealed class RawServer
         finally
         {
             socket.Dispose();
+        }
+    }
+
+    /// <summary>Reads (and discards) until the client closes, so closing here sends FIN, not RST.</summary>
+    private static async Task DrainAsync(Socket socket)
+    {
+        var sink = new byte[4096];
+        using var patience = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            while (await socket.ReceiveAsync(sink, SocketFlags.None, patience.Token) > 0)
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -21,21 +21,24 @@ internal sealed class BatchPump
         _tick = tick;
     }
 
-    /// <summary>Admits one item: a request, or a result that needs none (bad input). Emits finished results while it waits for a slot.</summary>
+    /// <summary>
+    /// Admits one item: a request, or a result that needs none (bad input). Both wait for a slot, emitting
+    /// finished results meanwhile: backpressure, so upstream is read only as fast as items leave and a
+    /// million bad rows behind a slow -Ordered item never queue a million results.
+    /// </summary>
     public void Admit(RequestSpec? spec, WebBatchResult? immediate)
     {
+        while (!_engine.HasCapacity)
+        {
+            WaitOne();
+        }
+
         if (immediate is not null)
         {
             _engine.PostResult(immediate);
         }
         else
         {
-            // Backpressure: upstream is read only as fast as slots free up; finished results leave meanwhile.
-            while (!_engine.HasCapacity)
-            {
-                WaitOne();
-            }
-
             _engine.Submit(spec!);
         }
 

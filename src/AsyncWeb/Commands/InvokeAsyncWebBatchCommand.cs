@@ -112,6 +112,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     [Parameter]
     public SwitchParameter Ordered { get; set; }
 
+    /// <summary>The largest body kept in memory, in bytes (default 256 MiB); a larger one fails with ResponseTooLarge.</summary>
+    [Parameter]
+    [ValidateRange(1L, 2147483591L)]
+    public long MaximumResponseSize { get; set; } = BatchOptions.DefaultMaximumResponseSize;
+
+    /// <summary>The most body bytes the batch holds in memory at once (default 512 MiB): admission waits while they exceed it.</summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long MaximumBufferSize { get; set; } = BatchOptions.DefaultMaximumBufferSize;
+
     /// <summary>Proxy server for every request.</summary>
     [Parameter]
     public Uri? Proxy { get; set; }
@@ -321,6 +331,8 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
             HttpVersion = ValidVersion(HttpVersion),
             ExistingFile = Force ? ExistingFileAction.Overwrite : SkipExisting ? ExistingFileAction.Skip : ExistingFileAction.Fail,
             Resume = Resume,
+            MaximumResponseSize = MaximumResponseSize,
+            MaximumBufferSize = MaximumBufferSize,
             VerboseEvents = IsVerbose(),
             Redactor = _redactor,
             Retry = new RetrySettings(

@@ -104,6 +104,13 @@ internal sealed class RequestSpecBuilder
         var contentType = fields.ContentType ?? _defaults.ContentType;
         var bodyValue = fields.HasBody ? fields.Body : _defaults.Body;
         var upload = _uploads.For(fields.HasBody, fields.InFile, fields.Form, fields.ContentType, method);
+        if (upload is null && QueryString.TakesBody(method) && (bodyValue is PSObject wrapped ? wrapped.BaseObject : bodyValue) is IDictionary query)
+        {
+            // As Invoke-RestMethod: a dictionary body of a GET (or HEAD) is the query string, not a body.
+            uri = QueryString.Append(uri, Pairs(query));
+            bodyValue = null;
+        }
+
         var body = upload is null ? EncodeBody(bodyValue, ref contentType) : null;
         if (contentType is not null)
         {
@@ -235,12 +242,24 @@ internal sealed class RequestSpecBuilder
         return encoded.Bytes;
     }
 
-    /// <summary>A dictionary's entries as text pairs, in its own order.</summary>
+    /// <summary>A dictionary's entries as text pairs, in its own order; a key with an array of values is repeated for each.</summary>
     private static IEnumerable<KeyValuePair<string, string>> Pairs(IDictionary dictionary)
     {
         foreach (DictionaryEntry entry in dictionary)
         {
-            yield return new KeyValuePair<string, string>(ToText(entry.Key), ToText(entry.Value));
+            var key = ToText(entry.Key);
+            var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
+            if (value is IEnumerable values and not string and not IDictionary)
+            {
+                foreach (var element in values)
+                {
+                    yield return new KeyValuePair<string, string>(key, ToText(element));
+                }
+
+                continue;
+            }
+
+            yield return new KeyValuePair<string, string>(key, ToText(value));
         }
     }
 

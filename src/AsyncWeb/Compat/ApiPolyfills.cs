@@ -71,6 +71,11 @@ internal static class ApiPolyfills
         public static bool IsWindows() => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
     }
 
+    extension(Environment)
+    {
+        public static int ProcessId => s_processId.Value;
+    }
+
     extension(Convert)
     {
         public static string ToHexString(byte[] bytes) => ToHexString(bytes, 0, bytes.Length);
@@ -174,6 +179,12 @@ internal static class ApiPolyfills
         public TValue GetOrAdd<TArg>(TKey key, Func<TKey, TArg, TValue> valueFactory, TArg factoryArgument) =>
             dictionary.GetOrAdd(key, k => valueFactory(k, factoryArgument));
     }
+
+    private static readonly Lazy<int> s_processId = new(() =>
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.Id;
+    });
 
     private static async ValueTask<int> ReadThroughPoolAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
     {

@@ -61,6 +61,25 @@ internal sealed class AttemptDeadline : IDisposable
         Restart();
     }
 
+    /// <summary>The client, not the server, is waiting (for memory): only the whole-attempt deadline runs until <see cref="Restart"/>.</summary>
+    public void Hold()
+    {
+        if (_attemptDeadline != long.MaxValue)
+        {
+            Arm(TimeSpan.Zero);
+            return;
+        }
+
+        try
+        {
+            _source.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt already ended.
+        }
+    }
+
     /// <summary>Which deadline cancelled the attempt, if one did.</summary>
     public TimerFired Fired()
     {

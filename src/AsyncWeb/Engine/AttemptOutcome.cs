@@ -38,6 +38,36 @@ internal sealed record AttemptOutcome
         ? $"{StatusCode} {ReasonPhrase}"
         : Failure.ErrorId + (StatusCode > 0 ? $" {StatusCode} {ReasonPhrase}" : string.Empty);
 
+    /// <summary>The item's result: this outcome of its last attempt, with what is known of the item itself.</summary>
+    public WebBatchResult ToResult(RequestSpec spec, DateTimeOffset startTime, TimeSpan elapsed, int attempts, UriRedactor redactor) => new()
+    {
+        Redactor = redactor,
+        Index = spec.Index,
+        Uri = spec.Uri,
+        Method = spec.Method,
+        Input = spec.Input,
+        StartTime = startTime,
+        Elapsed = elapsed,
+        Attempts = attempts,
+        StatusCode = StatusCode,
+        ReasonPhrase = ReasonPhrase,
+        Headers = Headers,
+        ContentType = ContentType,
+        ContentLength = ContentLength,
+        Content = Content,
+        RawContent = RawContent,
+        FinalUri = FinalUri,
+        ProtocolVersion = ProtocolVersion,
+        OutFile = OutFile,
+        Sha256 = Sha256,
+        Resumed = Resumed,
+        Skipped = Skipped,
+        Error = redactor.Redact(Failure), // a message may quote a redirect target
+
+        // Uploads (issue 12)
+        BytesSent = BytesSent,
+    };
+
     /// <summary>A failure, with the status of the response that caused it when there was one.</summary>
     public static AttemptOutcome Fail(string errorId, FailureCategory category, string message, Exception? exception = null, HttpResponseMessage? response = null) =>
         Fail(new WebBatchError(errorId, category, message, exception), response);
@@ -49,8 +79,11 @@ internal sealed record AttemptOutcome
         Failure = failure,
     };
 
-    /// <summary>What a final response says before its body: status, headers, and for 4xx/5xx an HttpStatus failure (unless -SkipHttpErrorCheck) that may be retried.</summary>
-    public static AttemptOutcome FromResponse(HttpResponseMessage response, Uri finalUri, BatchOptions options)
+    /// <summary>
+    /// What a final response says: status, headers, the body read into memory if given, and for 4xx/5xx an
+    /// HttpStatus failure (unless -SkipHttpErrorCheck) that may be retried; a body's own failure wins.
+    /// </summary>
+    public static AttemptOutcome FromResponse(HttpResponseMessage response, Uri finalUri, BatchOptions options, BodyContent? body = null)
     {
         var status = (int)response.StatusCode;
         var isError = status >= 400;
@@ -66,9 +99,12 @@ internal sealed record AttemptOutcome
 
             // Retried whether or not the status counts as an error, as Invoke-WebRequest does.
             Transient = isError && options.Retry.RetryStatusCodes.Contains(status),
-            Failure = isError && !options.SkipHttpErrorCheck
+            ContentLength = body?.Length ?? 0,
+            Content = body?.Content,
+            RawContent = body?.RawContent,
+            Failure = body?.Failure ?? (isError && !options.SkipHttpErrorCheck
                 ? new WebBatchError(ErrorIds.HttpStatus, FailureCategory.HttpStatus, $"the server answered {status} {response.ReasonPhrase}")
-                : null,
+                : null),
         };
     }
 }

@@ -30,6 +30,7 @@ internal sealed class BatchEngine : IDisposable
 {
     private readonly BatchOptions _options;
     private readonly RequestRunner _runner;
+    private readonly BodyBudget _budget;
     private readonly CancellationTokenSource _cancel = new();
     private readonly ConcurrentQueue<EngineEvent> _events = new();
     private readonly SemaphoreSlim _signal = new(0);
@@ -51,7 +52,8 @@ internal sealed class BatchEngine : IDisposable
     {
         _options = options;
         Claims = new FileClaims();
-        _runner = new RequestRunner(client, options, Claims, options.VerboseEvents ? Post : null);
+        _budget = new BodyBudget(options.MaximumBufferSize, options.Ordered);
+        _runner = new RequestRunner(client, options, Claims, _budget, options.VerboseEvents ? Post : null);
 
         // Without a per-host limit or ordering, admission waits for a free request slot (pure backpressure).
         // With them, a bounded number of admitted items may wait for their host or their turn.
@@ -77,8 +79,21 @@ internal sealed class BatchEngine : IDisposable
     /// <summary>Request body bytes sent so far (uploads), for progress.</summary>
     public long BytesSent => _runner.BytesSent;
 
-    /// <summary>True when another item may be admitted without exceeding the memory bound.</summary>
-    public bool HasCapacity => Volatile.Read(ref _outstanding) < _capacity;
+    /// <summary>Body bytes held in memory now: being read, or in results not yet taken.</summary>
+    public long BufferedBytes => _budget.Used;
+
+    /// <summary>
+    /// True when another item may be admitted without exceeding the memory bounds: the items waiting (by
+    /// count) and their bodies (by bytes, -MaximumBufferSize). With nothing outstanding one always may.
+    /// </summary>
+    public bool HasCapacity
+    {
+        get
+        {
+            var outstanding = Volatile.Read(ref _outstanding);
+            return outstanding == 0 || (outstanding < _capacity && !_budget.IsFull);
+        }
+    }
 
     /// <summary>Admits one request; call only when <see cref="HasCapacity"/> is true.</summary>
     public void Submit(RequestSpec spec)
@@ -198,8 +213,7 @@ internal sealed class BatchEngine : IDisposable
 
         if (!_options.Ordered)
         {
-            Interlocked.Decrement(ref _outstanding);
-            _ready.Enqueue(raw);
+            Hand(raw.Result);
             return;
         }
 
@@ -207,9 +221,16 @@ internal sealed class BatchEngine : IDisposable
         while (_admitted.Count > 0 && _reorder.Remove(_admitted.Peek(), out var inOrder))
         {
             _admitted.Dequeue();
-            Interlocked.Decrement(ref _outstanding);
-            _ready.Enqueue(new EngineEvent(inOrder, null));
+            Hand(inOrder);
         }
+    }
+
+    /// <summary>A result leaves the engine for the pipeline: its slot and its body's bytes are free again.</summary>
+    private void Hand(WebBatchResult result)
+    {
+        Interlocked.Decrement(ref _outstanding);
+        _budget.Release(BodyBudget.SizeOf(result.Content, result.RawContent));
+        _ready.Enqueue(new EngineEvent(result, null));
     }
 
     /// <summary>Counts an admitted item (and, for -Ordered, notes its place); on the thread that also takes results.</summary>

@@ -73,8 +73,14 @@ internal sealed class BatchOptions
     /// <summary>Hides secrets in every URI and message the batch shows (the defaults plus -SensitiveQueryParameter).</summary>
     public UriRedactor Redactor { get; init; } = UriRedactor.Default;
 
-    /// <summary>Bodies larger than this are kept as bytes only up to this size; protects memory when no OutFile is given.</summary>
-    public long MaxInMemoryBody { get; init; } = 256L * 1024 * 1024;
+    /// <summary>The largest body kept in memory (-MaximumResponseSize); a larger one fails with ResponseTooLarge.</summary>
+    public long MaximumResponseSize { get; init; } = DefaultMaximumResponseSize;
+
+    /// <summary>The most body bytes the batch holds in memory at once (-MaximumBufferSize), in flight and waiting to be taken.</summary>
+    public long MaximumBufferSize { get; init; } = DefaultMaximumBufferSize;
+
+    public const long DefaultMaximumResponseSize = 256L * 1024 * 1024;
+    public const long DefaultMaximumBufferSize = 512L * 1024 * 1024;
 
     public RetrySettings Retry { get; init; } = RetrySettings.None;
     public CircuitBreakerSettings? CircuitBreaker { get; init; }

@@ -15,7 +15,8 @@ namespace AsyncWeb.Engine;
 /// Module-wide HttpClients, one per distinct handler settings (compared by value, proxy credential
 /// included), reused across requests and across cmdlet calls so connections stay warm. At most
 /// <see cref="MaxClients"/> are kept: beyond that the least recently used idle one is closed. Redirects,
-/// cookies and timeouts are handled by the engine, so the handler settings that matter are few.
+/// timeouts and decompression are handled by the engine, per request, so the handler settings that
+/// matter are few.
 /// </summary>
 internal static class ClientPool
 {
@@ -45,7 +46,7 @@ internal static class ClientPool
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.All,
+            AutomaticDecompression = DecompressionMethods.None, // a download is the server's bytes; memory bodies are decoded by ContentCoding
             UseCookies = cookies is not null,
             PooledConnectionLifetime = settings.PooledConnectionLifetime,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
@@ -103,7 +104,7 @@ internal static class ClientPool
         var handler = new HttpClientHandler
         {
             AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            AutomaticDecompression = DecompressionMethods.None, // as above: decoding is per request, in ContentCoding
             UseCookies = cookies is not null,
             MaxConnectionsPerServer = settings.MaxConnectionsPerServer > 0 ? settings.MaxConnectionsPerServer : int.MaxValue,
             MaxResponseHeadersLength = 1024,

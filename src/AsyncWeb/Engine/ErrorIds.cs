@@ -21,6 +21,7 @@ internal static class ErrorIds
     public const string DnsResolutionFailed = "DnsResolutionFailed";
     public const string ConnectionRefused = "ConnectionRefused";
     public const string ConnectionReset = "ConnectionReset";
+    public const string ResponseTruncated = "ResponseTruncated";
     public const string ConnectionFailed = "ConnectionFailed";
     public const string TlsHandshakeFailed = "TlsHandshakeFailed";
 

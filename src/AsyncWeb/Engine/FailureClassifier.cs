@@ -34,6 +34,11 @@ internal static class FailureClassifier
             return (ErrorIds.ConnectTimeout, FailureCategory.Timeout, connectTimeout.Message);
         }
 
+        if (Find<ResponseTruncatedException>(exception) is { } truncated)
+        {
+            return (ErrorIds.ResponseTruncated, FailureCategory.Connection, truncated.Message);
+        }
+
         if (exception is OperationCanceledException || Find<OperationCanceledException>(exception) is not null)
         {
             return timer switch

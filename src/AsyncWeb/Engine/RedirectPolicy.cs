@@ -53,12 +53,6 @@ internal static class RedirectPolicy
             return RedirectDecision.Answer;
         }
 
-        if (followed >= maximumRedirection)
-        {
-            return Refuse(ErrorIds.TooManyRedirects,
-                $"stopped after {maximumRedirection} redirect(s) (MaximumRedirection); the last pointed to {location.OriginalString}");
-        }
-
         Uri next;
         try
         {
@@ -68,6 +62,12 @@ internal static class RedirectPolicy
         catch (UriFormatException ex)
         {
             return Refuse(ErrorIds.InvalidRedirect, $"the server redirected to an unusable location: {ex.Message}");
+        }
+
+        if (followed >= maximumRedirection)
+        {
+            return Refuse(ErrorIds.TooManyRedirects,
+                $"stopped after {maximumRedirection} redirect(s) (MaximumRedirection); the last pointed to {UriRedaction.Redact(next)}");
         }
 
         if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)

@@ -8,7 +8,8 @@ namespace AsyncWeb.Engine;
 
 /// <summary>
 /// Builds the HttpRequestMessage of one hop: version, body and its Content-Type, the item's headers
-/// (credentials only on the same origin), the Accept-Encoding its target wants, and Range/If-Range
+/// (credentials only on the same origin), the Accept-Encoding its target wants (identity for a file, the
+/// decodable codings for memory), and Range/If-Range
 /// when a partial download is continued.
 /// </summary>
 internal sealed class RequestMessageFactory
@@ -52,11 +53,12 @@ internal sealed class RequestMessageFactory
             AddHeaders(message, spec.SensitiveHeaders);
         }
 
-        if (spec.IsDownload)
+        if (!message.Headers.Contains("Accept-Encoding"))
         {
-            // Bytes on disk should be the server's bytes, and resumable by Range.
-            message.Headers.AcceptEncoding.Clear();
-            message.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
+            // Bytes on disk are the server's bytes, resumable by Range in the same unit (as curl -o); bodies
+            // read into memory are decoded (ContentCoding), so they may come compressed. Nothing else is
+            // appended: the connection pool decodes nothing. A header the user gave is sent as given.
+            message.Headers.TryAddWithoutValidation("Accept-Encoding", spec.IsDownload ? ContentCoding.Identity : ContentCoding.Offered);
         }
 
         if (resume is not null)

@@ -25,16 +25,18 @@ internal sealed class RequestRunner : IDisposable
     private readonly DownloadTargets _targets;
     private readonly DownloadSink _sink;
     private readonly ResponseBodyReader _bodies;
+    private readonly BodyBudget _budget;
 
-    public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, Action<string>? verbose)
+    public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose)
     {
+        _budget = budget;
         _options = options;
         _verbose = verbose;
         _resilience = new ResilienceProvider(options, verbose);
         _sender = new RequestSender(client, options, _sent);
         _targets = new DownloadTargets(claims, options.ExistingFile);
         _sink = new DownloadSink(options.ExistingFile, options.Resume, _received);
-        _bodies = new ResponseBodyReader(options.MaxInMemoryBody, _received);
+        _bodies = new ResponseBodyReader(options.MaximumResponseSize, _received);
     }
 
     /// <summary>Releases the rate limiters' timers.</summary>
@@ -52,45 +54,29 @@ internal sealed class RequestRunner : IDisposable
         var started = Stopwatch.GetTimestamp();
         _verbose?.Invoke($"#{spec.Index} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
 
-        var (outcome, attempts) = await ExecuteAsync(spec, batchToken).ConfigureAwait(false);
-
-        var result = new WebBatchResult
+        AttemptOutcome outcome;
+        int attempts;
+        using (var lease = _budget.Open(spec.Index))
         {
-            Index = spec.Index,
-            Uri = spec.Uri,
-            Method = spec.Method,
-            Input = spec.Input,
-            StartTime = startTime,
-            Redactor = _options.Redactor,
-            Elapsed = Stopwatch.GetElapsedTime(started),
-            Attempts = attempts,
-            StatusCode = outcome.StatusCode,
-            ReasonPhrase = outcome.ReasonPhrase,
-            Headers = outcome.Headers,
-            ContentType = outcome.ContentType,
-            ContentLength = outcome.ContentLength,
-            Content = outcome.Content,
-            RawContent = outcome.RawContent,
-            FinalUri = outcome.FinalUri,
-            ProtocolVersion = outcome.ProtocolVersion,
-            OutFile = outcome.OutFile,
-            Sha256 = outcome.Sha256,
-            Resumed = outcome.Resumed,
-            Skipped = outcome.Skipped,
-            Error = _options.Redactor.Redact(outcome.Failure), // a message may quote a redirect target
+            (outcome, attempts) = await ExecuteAsync(spec, lease, batchToken).ConfigureAwait(false);
 
-            // Uploads (issue 12)
-            BytesSent = outcome.BytesSent,
-        };
+            // The result holds its body until the pipeline takes it (BatchEngine gives the bytes back then).
+            lease.HandOver(BodyBudget.SizeOf(outcome.Content, outcome.RawContent));
+        }
+
+        var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started), attempts, _options.Redactor);
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
     }
 
-    /// <summary>The item's attempts, within its total deadline; an -OutFile that must not be written is decided before anything is sent.</summary>
-    private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, CancellationToken batchToken)
+    /// <summary>
+    /// The item's attempts, within its total deadline. An -OutFile that must not be written is decided
+    /// before anything is sent; a HEAD never writes, so its OutFile is no target at all.
+    /// </summary>
+    private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, BudgetLease lease, CancellationToken batchToken)
     {
-        var fileTarget = spec.OutFile is null ? null : _targets.ForFile(spec.OutFile);
+        var fileTarget = spec.OutFile is null || spec.Method == "HEAD" ? null : _targets.ForFile(spec.OutFile);
         if (fileTarget is { Writes: false })
         {
             return (Unwritten(new AttemptOutcome(), fileTarget), 0);
@@ -103,7 +89,8 @@ internal sealed class RequestRunner : IDisposable
             var outcome = await _resilience.ExecuteAsync(spec, (s, ct) =>
             {
                 attempts++;
-                return AttemptAsync(s, fileTarget, ct);
+                lease.Reset();
+                return AttemptAsync(s, fileTarget, lease, ct);
             }, item.Token).ConfigureAwait(false);
             return (outcome, attempts);
         }
@@ -123,14 +110,14 @@ internal sealed class RequestRunner : IDisposable
     }
 
     /// <summary>One attempt, within its deadlines; every failure becomes an outcome with its ErrorId.</summary>
-    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, CancellationToken itemToken)
+    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, BudgetLease lease, CancellationToken itemToken)
     {
         using var deadline = AttemptDeadline.Start(itemToken, _options);
         try
         {
             var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
             var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline).ConfigureAwait(false);
-            var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, deadline).ConfigureAwait(false);
+            var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline).ConfigureAwait(false);
             return outcome with { BytesSent = deadline.BytesSent };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !itemToken.IsCancellationRequested)
@@ -155,13 +142,16 @@ internal sealed class RequestRunner : IDisposable
         }
     }
 
-    /// <summary>Reads the answer: into memory, or to its download target (for -OutDirectory decided now, from the response).</summary>
-    private async Task<AttemptOutcome> ReadAsync(RequestSpec spec, Answer answer, DownloadTarget? fileTarget, AttemptDeadline deadline)
+    /// <summary>
+    /// Reads the answer: to its download target (for -OutDirectory decided now, from the response), or into
+    /// memory: also a download's 3xx, 4xx/5xx or bodiless answer, which never becomes the file.
+    /// </summary>
+    private async Task<AttemptOutcome> ReadAsync(RequestSpec spec, Answer answer, DownloadTarget? fileTarget, BudgetLease lease, AttemptDeadline deadline)
     {
         try
         {
             var target = fileTarget;
-            if (IsDownload(spec, answer.Status) && target is null)
+            if (IsDownload(spec, answer) && target is null)
             {
                 target = _targets.ForDirectory(spec.OutDirectory!, spec.Uri, answer.Response.Content.Headers.ContentDisposition, spec.Index);
                 if (target.Writes && _options.Resume && answer.Status == 200 && ResumeState.Read(target.Path) is { } partial && ResumeState.CanContinue(answer.Response, partial))
@@ -179,14 +169,14 @@ internal sealed class RequestRunner : IDisposable
                 }
             }
 
-            var head = AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options);
             deadline.Restart();
-            if (!IsDownload(spec, answer.Status))
+            if (!IsDownload(spec, answer))
             {
-                var body = await _bodies.ReadAsync(answer.Response, deadline).ConfigureAwait(false);
-                return head with { ContentLength = body.Length, Content = body.Content, RawContent = body.RawContent, Failure = body.Failure ?? head.Failure };
+                var body = await _bodies.ReadAsync(answer.Response, answer.Hop.Method, lease, deadline).ConfigureAwait(false);
+                return AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, body);
             }
 
+            var head = AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options);
             if (!target!.Writes)
             {
                 return Unwritten(head, target);
@@ -201,8 +191,9 @@ internal sealed class RequestRunner : IDisposable
         }
     }
 
-    /// <summary>A body for the file system: a download, unless the status is an error or 304.</summary>
-    private static bool IsDownload(RequestSpec spec, int status) => spec.IsDownload && status < 400 && status != 304;
+    /// <summary>A body for the file system: a 2xx answer that has a body, to a request with a download target.</summary>
+    private static bool IsDownload(RequestSpec spec, Answer answer) =>
+        spec.IsDownload && answer.Status is >= 200 and < 300 && ResponseBodyReader.HasBody(answer.Hop.Method, answer.Status);
 
     /// <summary>The outcome of a download target that is not written: skipped (with its path) or failed.</summary>
     private static AttemptOutcome Unwritten(AttemptOutcome head, DownloadTarget target) =>

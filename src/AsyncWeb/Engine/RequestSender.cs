@@ -27,16 +27,19 @@ internal sealed class RequestSender
     /// cannot continue the partial file, it is discarded and the request made again without a range:
     /// an explicit second step, not a redirect.
     /// </summary>
-    public async Task<(Answer? Answer, AttemptOutcome? Refused)> SendResumingAsync(RequestSpec spec, Hop hop, int followed, ResumePoint? resume, string? target, AttemptDeadline deadline)
+    public Task<(Answer? Answer, AttemptOutcome? Refused)> SendResumingAsync(RequestSpec spec, Hop hop, int followed, ResumePoint? resume, string? target, AttemptDeadline deadline) =>
+        resume is null ? SendAsync(spec, hop, followed, null, deadline) : SendContinuingAsync(spec, hop, followed, resume, target!, deadline);
+
+    private async Task<(Answer? Answer, AttemptOutcome? Refused)> SendContinuingAsync(RequestSpec spec, Hop hop, int followed, ResumePoint resume, string target, AttemptDeadline deadline)
     {
         var sent = await SendAsync(spec, hop, followed, resume, deadline).ConfigureAwait(false);
-        if (resume is null || sent.Answer is not { } answer || !ResumeState.MustRestart(answer.Status, answer.Response.Content.Headers.ContentRange, resume))
+        if (sent.Answer is not { } answer || !ResumeState.MustRestart(answer.Status, answer.Response.Content.Headers.ContentRange, resume))
         {
             return sent;
         }
 
         answer.Dispose();
-        ResumeState.Discard(target!);
+        ResumeState.Discard(target);
         return await SendAsync(spec, answer.Hop, answer.Followed, null, deadline).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,8 +17,10 @@ internal sealed class AtomicFileWriter : IDisposable
     /// <summary>Suffix of the partial file that -Resume continues; other downloads use a unique temporary name.</summary>
     public const string PartialSuffix = ".asyncweb-partial";
 
+    /// <summary>Suffix of the temporary file a download is written to before the rename.</summary>
+    public const string TempSuffix = ".asyncweb-tmp";
+
     private const string ValidatorSuffix = ".validator";
-    private const string TempSuffix = ".asyncweb-tmp";
 
     // NAME_MAX of common file systems, in UTF-8 bytes.
     private const int MaxNameBytes = 255;
@@ -59,11 +62,31 @@ internal sealed class AtomicFileWriter : IDisposable
         return Path.Combine(Path.GetDirectoryName(target)!, FileNameSanitizer.TruncateUtf8(name, room) + "-" + hash + PartialSuffix);
     }
 
+    /// <summary>
+    /// A unique temporary name beside the target, .&lt;name&gt;.&lt;pid&gt;.&lt;random&gt;.asyncweb-tmp: the process id
+    /// lets a later run tell a file whose process is gone (<see cref="StaleTempFiles"/>).
+    /// </summary>
     private static string TempPathFor(string target)
     {
-        var suffix = "." + Guid.NewGuid().ToString("N").Substring(0, 8) + TempSuffix;
+        var suffix = "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + TempSuffix;
         var name = FileNameSanitizer.TruncateUtf8(Path.GetFileName(target), MaxNameBytes - 1 - suffix.Length);
         return Path.Combine(Path.GetDirectoryName(target)!, "." + name + suffix);
+    }
+
+    /// <summary>The process id in a temporary file's name, when the name is of <see cref="TempPathFor"/>'s making.</summary>
+    public static bool TryParseTempOwner(string fileName, out int processId)
+    {
+        processId = 0;
+        if (!fileName.StartsWith(".", StringComparison.Ordinal) || !fileName.EndsWith(TempSuffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = fileName.Substring(0, fileName.Length - TempSuffix.Length).Split('.');
+        return parts.Length >= 4
+            && parts[parts.Length - 1].Length == 8
+            && int.TryParse(parts[parts.Length - 2], NumberStyles.None, CultureInfo.InvariantCulture, out processId)
+            && processId > 0;
     }
 
     /// <summary>Starts a fresh temporary file. With <paramref name="resumable"/> it has the well-known partial name and survives failure.</summary>

@@ -21,9 +21,9 @@ internal sealed class FileWriteException : IOException
 }
 
 /// <summary>
-/// Streams a body to its target: into a temporary (or -Resume partial) file beside it, hashed
-/// (SHA-256) on the way, checked against an expected hash, then renamed into place. Local file
-/// failures surface as <see cref="FileWriteException"/>.
+/// Streams a body to its target, byte for byte as received: into a temporary (or -Resume partial) file
+/// beside it, hashed (SHA-256) on the way, checked against an expected hash, then renamed into place.
+/// Local file failures surface as <see cref="FileWriteException"/>.
 /// </summary>
 internal sealed class DownloadSink
 {
@@ -31,6 +31,7 @@ internal sealed class DownloadSink
     private readonly ExistingFileAction _existing;
     private readonly bool _resume;
     private readonly ByteCounter _received;
+    private readonly StaleTempFiles _stale = new();
 
     public DownloadSink(ExistingFileAction existing, bool resume, ByteCounter received)
     {
@@ -51,6 +52,7 @@ internal sealed class DownloadSink
         AtomicFileWriter writer;
         try
         {
+            _stale.SweepOnce(Path.GetDirectoryName(target)!);
             if (!resuming && _resume)
             {
                 ResumeState.Discard(target);
@@ -71,7 +73,8 @@ internal sealed class DownloadSink
 
         using (writer)
         {
-            using var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            // The bytes as received: the request asked for no encoding, and nothing is decoded on the way to disk.
+            using var stream = await ResponseBodyStream.OpenAsync(response, token).ConfigureAwait(false);
             await CopyAsync(stream, writer, target, deadline).ConfigureAwait(false);
 
             var hash = writer.HashHex();
