@@ -18,7 +18,7 @@ Describe 'Invoke-AsyncWebBatch -Partition' {
             $Inputs = if (Test-NetstandardBuild) { 2000 } else { 20000 }
             # Refused connections on 127.0.0.1-250: 250 real hosts and an answer in microseconds each. Two
             # ports and both schemes per host: a host's shard does not depend on its port or scheme.
-            $ports = (Get-ClosedPort), (Get-ClosedPort)
+            $ports = (Get-ClosedPort -Hosts 250), (Get-ClosedPort -Hosts 250)
             $uris = foreach ($i in 0..($Inputs - 1)) {
                 $scheme = if ($i % 3 -eq 0) { 'https' } else { 'http' }
                 "${scheme}://127.0.0.$(1 + $i % 250):$($ports[$i % 2])/item/$i"
@@ -58,7 +58,7 @@ Describe 'Invoke-AsyncWebBatch -Partition' {
         }
 
         It 'puts an item without a usable URI in shard 0, which reports it under its input position' {
-            $port = Get-ClosedPort
+            $port = Get-ClosedPort -Hosts 2
             $items = "http://127.0.0.1:$port/a", 'not a uri', '', "http://127.0.0.2:$port/b"
             $zero = $items | Invoke-AsyncWebBatch -Partition 0/2 -FailuresAsResults
             $one = $items | Invoke-AsyncWebBatch -Partition 1/2 -FailuresAsResults

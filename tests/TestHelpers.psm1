@@ -289,13 +289,27 @@ function Invoke-FreshPwsh {
 function Get-ClosedPort {
     <#
     .SYNOPSIS
-    A loopback port nothing listens on (on any loopback address: a wildcard listener would have kept it busy).
+    A loopback port nothing listens on, on 127.0.0.1 and on every other address given (-Hosts 250 checks
+    127.0.0.1-250): a listener bound to one loopback address does not keep the same port busy on another,
+    and the test server (and other test runs on the machine) listen on 127.0.0.2-9.
     #>
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    $port = $listener.LocalEndpoint.Port
-    $listener.Stop()
-    $port
+    param([ValidateRange(1, 254)][int]$Hosts = 1)
+
+    for ($attempt = 0; $attempt -lt 50; $attempt++) {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $port = $listener.LocalEndpoint.Port
+        $listener.Stop()
+        $free = $true
+        for ($i = 2; $i -le $Hosts -and $free; $i++) {
+            $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Parse("127.0.0.$i"), $port)
+            try { $probe.Start() } catch [System.Net.Sockets.SocketException] { $free = $false } finally { $probe.Stop() }
+        }
+
+        if ($free) { return $port }
+    }
+
+    throw "no port is free on 127.0.0.1-$Hosts after 50 tries"
 }
 
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-TestServer }

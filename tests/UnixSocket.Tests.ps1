@@ -47,6 +47,25 @@ Describe 'Unix domain sockets' {
         (Get-TestServerStats).peakInFlight | Should -Be 3
     }
 
+    It 'times its connections as over TCP: ConnectMs on the request that opened one, ConnectionReused on the next' {
+        if (Skip-OnNetstandard) { return }
+        # A session's own pool: the first request opens a connection, whatever earlier tests left in the module's pool.
+        $session = New-AsyncWebSession -BaseUri http://localhost -UnixSocket $socket
+        try { $first, $second = '/connection', '/connection' | Invoke-AsyncWebBatch -Session $session -ThrottleLimit 1 | Sort-Object Index }
+        finally { $session.Dispose() }
+        $second.ContentObject.id | Should -Be $first.ContentObject.id -Because 'the server saw both on one connection'
+        $first.ConnectionReused | Should -BeFalse
+        $first.ConnectMs | Should -BeGreaterThan 0
+        $first.DnsLookupMs | Should -BeNullOrEmpty -Because 'nothing is looked up for a Unix socket'
+        $first.RemoteAddress | Should -BeNullOrEmpty -Because 'a Unix socket has no IP endpoint (README, "Where the time went")'
+        $first.RemotePort | Should -BeNullOrEmpty
+        $first.TlsHandshakeMs | Should -BeNullOrEmpty -Because 'plain http has no TLS handshake'
+        $second.ConnectionReused | Should -BeTrue
+        $second.ConnectMs | Should -Be 0
+        $second.DnsLookupMs | Should -BeNullOrEmpty
+        $second.TimeToFirstByteMs | Should -Not -BeNullOrEmpty
+    }
+
     It 'ends a silent server with OperationTimeout, as over TCP' {
         if (Skip-OnNetstandard) { return }
         $result = '/drip?bytes=5&intervalMs=3000' | Invoke-AsyncWebBatch -UnixSocket $socket -BaseUri http://localhost -OperationTimeoutSec 1 -FailuresAsResults

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Http;
@@ -71,10 +72,28 @@ internal static class ClientPool
         }
 
         handler.SslOptions = CreateSslOptions(settings.SkipCertificateCheck);
-        var connectTimeout = settings.ConnectTimeout;
-        handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, connectTimeout, cancellationToken);
+        handler.ConnectCallback = CreateConnectCallback(settings);
+
+        // Phase timings: how each connection was opened, and which requests used it (ConnectionStream).
+        handler.PlaintextStreamFilter = ConnectionTimings.FilterAsync;
         ConnectionOptions.Apply(handler, settings);
         return handler;
+    }
+
+    /// <summary>
+    /// The one connect callback, over TCP or a Unix socket (-UnixSocket) alike: both connect within
+    /// ConnectTimeout and return the stream phase timings read (<see cref="ConnectionTimings.Connected"/>),
+    /// so connect time, reuse and the TLS phase are seen the same way over either.
+    /// </summary>
+    private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> CreateConnectCallback(HandlerSettings settings)
+    {
+        var connectTimeout = settings.ConnectTimeout;
+        if (settings.UnixSocket is { } path)
+        {
+            return (context, cancellationToken) => UnixSocketConnector.ConnectAsync(path, context.InitialRequestMessage, connectTimeout, cancellationToken);
+        }
+
+        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, context.InitialRequestMessage, connectTimeout, cancellationToken);
     }
 
     /// <summary>
@@ -168,7 +187,7 @@ internal static class ClientPool
         return entry.Lookup.WaitAsync(cancellationToken);
     }
 
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -179,9 +198,11 @@ internal static class ClientPool
 
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var addresses = await ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false);
+            var resolved = Stopwatch.GetTimestamp();
             await socket.ConnectAsync(addresses, endPoint.Port, timeout.Token).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
+            return ConnectionTimings.Connected(socket, started, resolved, initialRequest);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -7,7 +7,7 @@ namespace AsyncWeb.Engine;
 /// <summary>
 /// Applies the connection settings of issue 12 to a handler ClientPool built: TLS versions, the client
 /// certificate (always offered, whatever CAs the server names), the credentials that answer Negotiate and
-/// NTLM challenges, and a Unix socket in place of TCP.
+/// NTLM challenges, and no proxy in front of a Unix socket (ClientPool's connect callback connects to it).
 /// </summary>
 internal static class ConnectionOptions
 {
@@ -31,12 +31,10 @@ internal static class ConnectionOptions
             handler.Credentials = credentials;
         }
 
-        if (settings.UnixSocket is { } path)
+        if (settings.UnixSocket is not null)
         {
-            // The socket is the destination: no proxy can stand in between.
-            var connectTimeout = settings.ConnectTimeout;
+            // The socket is the destination: no proxy can stand in between. ClientPool's connect callback connects to it.
             handler.UseProxy = false;
-            handler.ConnectCallback = (_, cancellationToken) => UnixSocketConnector.ConnectAsync(path, connectTimeout, cancellationToken);
         }
     }
 #else

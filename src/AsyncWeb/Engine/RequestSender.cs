@@ -55,10 +55,13 @@ internal sealed class RequestSender
                 CredentialScope.Enter(hop.SameOrigin ? spec.CredentialOrigin : null);
             }
 
+            var probe = RequestProbe.Current;
             HttpResponseMessage response;
             try
             {
+                probe?.RequestStarting();
                 response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                probe?.HeadersReceived(message, response);
             }
             catch
             {

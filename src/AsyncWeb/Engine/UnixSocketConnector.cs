@@ -1,6 +1,8 @@
 #if NET
 using System;
+using System.Diagnostics;
 using System.IO;
+using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,13 +14,14 @@ namespace AsyncWeb.Engine;
 /// request's URI still gives the Host header and the per-host limits. A path with no socket behind it fails
 /// as ConnectionRefused (ENOENT and ECONNREFUSED alike: nothing listens there), naming the path. A socket
 /// whose backlog is full answers EAGAIN at once, where TCP would make the client wait: the connect is tried
-/// again until ConnectTimeout, so a server that never accepts is a ConnectTimeout, as over TCP.
+/// again until ConnectTimeout, so a server that never accepts is a ConnectTimeout, as over TCP. The stream
+/// is stamped for phase timings as a TCP one is: connect time from the first try, no DNS lookup.
 /// </summary>
 internal static class UnixSocketConnector
 {
     private static readonly TimeSpan s_longestPause = TimeSpan.FromMilliseconds(100);
 
-    public static async ValueTask<Stream> ConnectAsync(string path, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    public static async ValueTask<Stream> ConnectAsync(string path, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         var endPoint = new UnixDomainSocketEndPoint(path);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -29,13 +32,14 @@ internal static class UnixSocketConnector
 
         try
         {
+            var started = Stopwatch.GetTimestamp();
             for (var pause = TimeSpan.FromMilliseconds(5); ; pause = pause + pause < s_longestPause ? pause + pause : s_longestPause)
             {
                 var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                 try
                 {
                     await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
+                    return ConnectionTimings.Connected(socket, started, started, initialRequest);
                 }
                 catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
                 {
