@@ -24,6 +24,8 @@ internal sealed record AttemptOutcome
 
     /// <summary>Why nothing was written: FileExists or NotModified (see <see cref="SkipReasons"/>).</summary>
     public string? SkipReason { get; init; }
+    /// <summary>Request body bytes sent with the request that got this outcome (uploads, issue 12).</summary>
+    public long BytesSent { get; init; }
 
     /// <summary>Set when the attempt failed (transport, timeout, HTTP status, file).</summary>
     public WebBatchError? Failure { get; init; }
@@ -66,6 +68,9 @@ internal sealed record AttemptOutcome
         Skipped = Skipped,
         SkipReason = SkipReason,
         Error = redactor.Redact(Failure), // a message may quote a redirect target
+
+        // Uploads (issue 12)
+        BytesSent = BytesSent,
     };
 
     /// <summary>A failure, with the status of the response that caused it when there was one.</summary>
