@@ -106,6 +106,7 @@ app.Use(stats.CountAsync);
 app.MapTestEndpoints(stats);
 app.MapProbeEndpoints();
 app.MapEncodedEndpoints();
+app.MapFlowEndpoints();
 
 await app.StartAsync();
 // offline: the server itself never fetches the issuer it does not have.

@@ -46,6 +46,9 @@ public sealed class WebBatchSummary
     /// <summary>The ElapsedMs of every request sent, ascending: what lets summaries merge with exact percentiles (8 bytes a request).</summary>
     public double[] LatencySamplesMs { get; internal set; } = Array.Empty<double>();
 
+    /// <summary>Each host's per-host limit when its last item finished (-AdaptiveThrottle's final limits), by host; empty without per-host limits.</summary>
+    public WebBatchHostLimit[] HostLimits { get; internal set; } = Array.Empty<WebBatchHostLimit>();
+
     /// <summary>Statuses as "200×998 404×2".</summary>
     public string StatusHistogram => string.Join(" ", StatusCodes.Select(kv => $"{kv.Key}×{kv.Value}"));
 

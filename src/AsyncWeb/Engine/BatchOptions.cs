@@ -71,6 +71,14 @@ internal sealed class BatchOptions
     public CircuitBreakerSettings? CircuitBreaker { get; init; }
     public double RequestsPerSecond { get; init; }
     public bool RateLimitPerHost { get; init; }
+
+    // Host-aware flow control and the journal (issue 14).
+
+    /// <summary>-AdaptiveThrottle: each host's limit follows its answers (AIMD) within these bounds; null for the fixed -ThrottleLimitPerHost.</summary>
+    public AdaptiveThrottleSettings? AdaptiveThrottle { get; init; }
+
+    /// <summary>-JournalPath: where finished items are recorded before they are emitted; the engine closes it. Null for none.</summary>
+    public IResultJournal? Journal { get; init; }
 }
 
 /// <summary>Retry behaviour; MaximumRetryCount 0 means a single attempt.</summary>

@@ -25,13 +25,17 @@ internal sealed class RequestRunner : IDisposable
     private readonly DownloadSink _sink;
     private readonly ResponseBodyReader _bodies;
     private readonly BodyBudget _budget;
+    private readonly HostFlow _flow;
+    private readonly HostAdmission _hostGate;
 
-    public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose)
+    public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose, HostFlow flow, HostAdmission hostGate)
     {
         _budget = budget;
         _options = options;
         _verbose = verbose;
-        _resilience = new ResilienceProvider(options, verbose);
+        _flow = flow;
+        _hostGate = hostGate;
+        _resilience = new ResilienceProvider(options, verbose, flow);
         _sender = new RequestSender(client, options);
         _targets = new DownloadTargets(claims, options.ExistingFile);
         _sink = new DownloadSink(options.ExistingFile, options.Resume, _received);
@@ -61,6 +65,7 @@ internal sealed class RequestRunner : IDisposable
         }
 
         var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started), attempts, _options.Redactor);
+        FlowFacts(result, spec);
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
@@ -82,11 +87,17 @@ internal sealed class RequestRunner : IDisposable
         using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
         try
         {
-            var outcome = await _resilience.ExecuteAsync(spec, (s, ct) =>
+            var outcome = await _resilience.ExecuteAsync(spec, async (s, ct) =>
             {
+                // A paused host (Retry-After, rate-limit headers) holds every attempt back, and the item's slot goes to others meanwhile.
+                await _hostGate.WaitWhilePausedAsync(s, ct).ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
                 attempts++;
                 lease.Reset();
-                return AttemptAsync(s, fileTarget, lease, ct);
+                var window = _flow.Starting(s.HostKey);
+                var answered = await AttemptAsync(s, fileTarget, lease, ct).ConfigureAwait(false);
+                _flow.Observe(s, window, answered);
+                return answered;
             }, item.Token).ConfigureAwait(false);
             return (outcome, attempts);
         }
@@ -177,6 +188,14 @@ internal sealed class RequestRunner : IDisposable
         {
             answer.Dispose();
         }
+    }
+
+    /// <summary>What the item went through at its host: the time it waited for a paused host, the host's limit, its journal key.</summary>
+    private void FlowFacts(WebBatchResult result, RequestSpec spec)
+    {
+        result.HostWait = spec.Flow.HostWait;
+        result.HostLimit = _flow.LimitsHosts ? _flow.LimitFor(spec.HostKey) : null;
+        result.ItemKey = spec.ItemKey;
     }
 
     /// <summary>A body for the file system: a 2xx answer that has a body, to a request with a download target.</summary>
