@@ -33,7 +33,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
     )
 
     Outputs     = @(
-        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond, StartTimeUtc, EndTimeUtc and LatencySamplesMs (what lets summaries merge).' }
+        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond, StartTimeUtc, EndTimeUtc, LatencySamplesMs (what lets summaries merge) and HostLimits (with -AdaptiveThrottle or -ThrottleLimitPerHost: each host''s last limit, from the result that finished last, as Host, Limit and AtUtc).' }
     )
 
     Notes       = @'

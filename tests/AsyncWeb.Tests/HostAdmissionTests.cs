@@ -158,7 +158,7 @@ public sealed class HostAdmissionTests : IDisposable
         admission.Submit(Spec(2, "b"));
         _flow!.Observe(retrying, 0, TooMany(TimeSpan.FromMilliseconds(300)));
 
-        var wait = admission.WaitWhilePausedAsync(retrying, CancellationToken.None);
+        var wait = admission.WaitForHostAsync(retrying, true, CancellationToken.None);
         Assert.False(wait.IsCompleted);
         Assert.Equal(new long[] { 0, 2 }, Launched());   // b took the slot; a's next item waits
         admission.Finished("b");
@@ -179,7 +179,7 @@ public sealed class HostAdmissionTests : IDisposable
         admission.Submit(retrying);
         _flow!.Observe(retrying, 0, TooMany(TimeSpan.FromSeconds(30)));
         using var cancel = new CancellationTokenSource();
-        var wait = admission.WaitWhilePausedAsync(retrying, cancel.Token);
+        var wait = admission.WaitForHostAsync(retrying, true, cancel.Token);
         Assert.Equal(0, admission.Running);
 
         cancel.Cancel();
@@ -242,5 +242,29 @@ public sealed class HostAdmissionTests : IDisposable
         Assert.Equal(4, Launched().Count);   // 2 still run: at the new limit
         admission.Finished("a");
         Assert.Equal(5, Launched().Count);
+    }
+
+    [Fact]
+    public async Task A_retry_over_a_lowered_adaptive_limit_queues_again_until_the_host_is_within_it()
+    {
+        var admission = Admission(8, adaptive: new AdaptiveThrottleSettings(4, 1, 8));
+        var specs = Enumerable.Range(0, 4).Select(i => Spec(i, "a")).ToList();
+        specs.ForEach(admission.Submit);
+        var window = _flow!.Starting("a");
+        _flow.Observe(specs[0], window, new AttemptOutcome { StatusCode = 429 });
+        Assert.Equal(2, _flow.LimitFor("a"));
+
+        // Four in flight, limit 2: the retry of item 0 gives its slot back rather than run over the limit.
+        var wait = admission.WaitForHostAsync(specs[0], retry: true, CancellationToken.None);
+        Assert.False(wait.IsCompleted);
+        Assert.Equal(3, admission.Running);
+        Assert.True(admission.WaitForHostAsync(specs[1], retry: false, CancellationToken.None).IsCompleted);   // a first attempt was admitted already
+
+        admission.Finished("a");
+        Assert.False(wait.IsCompleted);   // 2 in flight: at the limit
+        admission.Finished("a");
+        await wait.WaitAsync(s_patience);   // 1 in flight: the retry goes
+        Assert.Equal(2, admission.Running);
+        Assert.Equal(TimeSpan.Zero, specs[0].Flow.HostWait);   // waiting for a slot is not waiting for a paused host
     }
 }

@@ -16,7 +16,8 @@ namespace AsyncWeb.Engine;
 /// bodies; beyond that they count again, so memory stays bounded whatever the input.
 /// </para>
 /// A running item whose host pauses (it is about to retry) gives its slot back while it waits
-/// (<see cref="WaitWhilePausedAsync"/>), and takes one again, ahead of its host's new items, when the pause ends.
+/// (<see cref="WaitForHostAsync"/>), and takes one again, ahead of its host's new items, when the pause ends; so does a
+/// retry while its host has more in flight than its (lowered) adaptive limit.
 /// </summary>
 internal sealed class HostAdmission
 {
@@ -124,18 +125,34 @@ internal sealed class HostAdmission
     }
 
     /// <summary>
-    /// Before an attempt of a running item: while its host is paused, gives its slot to others and waits for the
+    /// Before an attempt of a running item: while its host is paused, or (for a retry) while the host has more in
+    /// flight than its limit (an adaptive limit that was lowered meanwhile), gives its slot to others and waits for the
     /// pause to end (and a slot), ahead of its host's new items. Throws when <paramref name="token"/> is cancelled,
     /// holding a slot again, as the item's end expects.
     /// </summary>
-    public Task WaitWhilePausedAsync(RequestSpec spec, CancellationToken token)
+    public Task WaitForHostAsync(RequestSpec spec, bool retry, CancellationToken token)
     {
-        if (!_flow.IsPaused(spec.HostKey) || _aborted)
+        if (_aborted || !(_flow.IsPaused(spec.HostKey) || (retry && OverLimit(spec.HostKey))))
         {
             return Task.CompletedTask;
         }
 
         return WaitAsync(spec, token);
+    }
+
+    /// <summary>A retry under a limit lowered since its item started would be one request too many: it queues again instead.</summary>
+    private bool OverLimit(string host)
+    {
+        if (!_flow.LimitsHosts)
+        {
+            return false;
+        }
+
+        var limit = _flow.LimitFor(host);
+        lock (_gate)
+        {
+            return limit > 0 && _hosts.TryGetValue(host, out var line) && line.Active > limit;
+        }
     }
 
     /// <summary>The batch was cancelled: pauses and limits no longer hold anyone back, so every waiting item runs (and ends at once).</summary>

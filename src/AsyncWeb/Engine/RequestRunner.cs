@@ -89,8 +89,9 @@ internal sealed class RequestRunner : IDisposable
         {
             var outcome = await _resilience.ExecuteAsync(spec, async (s, ct) =>
             {
-                // A paused host (Retry-After, rate-limit headers) holds every attempt back, and the item's slot goes to others meanwhile.
-                await _hostGate.WaitWhilePausedAsync(s, ct).ConfigureAwait(false);
+                // A paused host (Retry-After, rate-limit headers) holds every attempt back, and a host over its lowered
+                // adaptive limit holds retries back; the item's slot goes to others meanwhile.
+                await _hostGate.WaitForHostAsync(s, attempts > 0, ct).ConfigureAwait(false);
                 ct.ThrowIfCancellationRequested();
                 attempts++;
                 lease.Reset();
