@@ -143,7 +143,6 @@ Describe 'The journal (-JournalPath)' {
             $text = [IO.File]::ReadAllText($journal)
             $cut = $text.Substring(0, $text.TrimEnd("`n").LastIndexOf("`n") + 1 + 40)
             [IO.File]::WriteAllText($journal, $cut)
-            $torn = (Get-JournalLines $journal -ErrorAction SilentlyContinue | Select-Object -Last 1)
 
             $again = @($uris | Invoke-AsyncWebBatch -JournalPath $journal -Verbose 4>&1 | Tee-Object -Variable output | Where-Object { $_ -is [AsyncWeb.WebBatchResult] })
             @($again | Where-Object FromJournal) | Should -HaveCount 2
@@ -167,7 +166,8 @@ Describe 'The journal (-JournalPath)' {
 
         It 'refuses a journal another batch is writing, in this process or another' {
             $journal = New-JournalPath
-            $job = "$base/delay/5000" | Invoke-AsyncWebBatch -JournalPath $journal -AsJob
+            # /hang never answers: the batch holds the journal until Stop-Job, however slowly the fresh pwsh starts.
+            $job = "$base/hang" | Invoke-AsyncWebBatch -JournalPath $journal -AsJob
             try {
                 { Invoke-AsyncWebBatch "$base/json" -JournalPath $journal -ErrorAction Stop } | Should -Throw -ErrorId 'JournalUnusable,*'
                 $output = Invoke-FreshPwsh "Import-Module '$modulePath'; try { Invoke-AsyncWebBatch '$base/json' -JournalPath '$journal' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId }"
@@ -256,8 +256,11 @@ Import-Module '$modulePath'
 0..1999 | ForEach-Object { "$base/idempotent/$key``?item=`$_&delayMs=20" } |
     Invoke-AsyncWebBatch -Method POST -Body 'charge' -IdempotencyKey -JournalPath '$journal' -ThrottleLimit 16 | Measure-Object | ForEach-Object Count
 "@
+        # A script file: Start-Process joins its arguments into one command line, which would mangle the script's quotes.
+        $scriptPath = Join-Path $TestDrive "victim-$key.ps1"
+        Set-Content -LiteralPath $scriptPath -Value $script
         $exe = [Environment]::ProcessPath
-        $arguments = @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $arguments = @('-NoProfile', '-NonInteractive', '-File', $scriptPath)
         if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $arguments = @(Join-Path $PSHOME 'pwsh.dll') + $arguments }
         $victim = Start-Process -FilePath $exe -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $TestDrive "victim-$key.out")
         try {
