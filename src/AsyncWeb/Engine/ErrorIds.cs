@@ -16,6 +16,10 @@ internal static class ErrorIds
     /// <summary>-JournalKey names a property the item does not have.</summary>
     public const string MissingJournalKey = "MissingJournalKey";
 
+    // Uploads and authentication (issue 12)
+    public const string InvalidInFile = "InvalidInFile";
+    public const string UnencryptedAuthentication = "UnencryptedAuthentication";
+
     // Reaching the server
     public const string DnsResolutionFailed = "DnsResolutionFailed";
     public const string ConnectionRefused = "ConnectionRefused";
