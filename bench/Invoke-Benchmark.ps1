@@ -493,7 +493,7 @@ function Invoke-PerHost {
             Add-Figure $s "$($variant.Key)" ($n / $m.Json.seconds) 'req/s'
             $refused = @((Invoke-RestMethod -Uri "$($flowServer.Base)/limited/$key/log" -NoProxy -TimeoutSec 30).arrivals | Where-Object status -EQ 429).Count
             Add-Figure $s "$($variant.Key): 429s per request (info)" ($refused / $n) 'ratio'
-            if ($variant.Value.AdaptiveThrottle) { Add-Figure $s "$($variant.Key): final limit (info)" $m.Json.hostLimit 'requests' }
+            if ($variant.Value.ContainsKey('AdaptiveThrottle')) { Add-Figure $s "$($variant.Key): final limit (info)" $m.Json.hostLimit 'requests' }
         }
 
         $key = [guid]::NewGuid().ToString('N')
