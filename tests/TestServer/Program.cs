@@ -125,6 +125,7 @@ app.MapProbeEndpoints();
 app.MapEncodedEndpoints();
 app.MapPageEndpoints();
 app.MapFileEndpoints();
+app.MapFlowEndpoints();
 app.MapUploadEndpoints();
 app.MapAuthEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));

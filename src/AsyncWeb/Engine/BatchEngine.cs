@@ -38,9 +38,8 @@ internal sealed class BatchEngine : IDisposable
     private readonly CancellationTokenSource _cancel = new();
     private readonly ConcurrentQueue<EngineEvent> _events = new();
     private readonly SemaphoreSlim _signal = new(0);
-    private readonly object _gate = new();
-    private readonly LinkedList<RequestSpec> _waiting = new();
-    private readonly Dictionary<string, int> _activeByHost = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HostFlow _flow;
+    private readonly HostAdmission _admission;
     private readonly Dictionary<(long Index, int PageIndex), EngineEvent> _reorder = new();
     private readonly Queue<EngineEvent> _ready = new();
 
@@ -48,11 +47,11 @@ internal sealed class BatchEngine : IDisposable
     // -Partition the indexes of other shards' items never arrive.
     private readonly Queue<long> _admitted = new();
     private readonly int _capacity;
-    private int _running;
     private int _outstanding;
     private long _completed;
 
-    // ---- Pagination (issue 13): pages due are held by the scheduler until a slot (and capacity) lets them start ----
+    // ---- Pagination (issue 13): pages due are held by the scheduler until capacity lets them go to HostAdmission ----
+    private readonly object _gate = new();
     private readonly PagePlanner? _planner;
     private readonly PageScheduler _pages = new();
     private readonly Func<RequestSpec, bool> _mayStartPage;
@@ -64,11 +63,16 @@ internal sealed class BatchEngine : IDisposable
         _options = options;
         Claims = new FileClaims();
         _budget = new BodyBudget(options.MaximumBufferSize, options.Ordered);
-        _runner = new RequestRunner(client, options, Claims, _budget, options.VerboseEvents ? Post : null);
+        Action<string>? verbose = options.VerboseEvents ? Post : null;
+        _flow = new HostFlow(options, verbose);
+        _admission = new HostAdmission(options.ThrottleLimit, _flow, Launch);
+        _flow.Changed = HostChanged;
+        _runner = new RequestRunner(client, options, Claims, _budget, verbose, _flow, _admission);
 
         // Without a per-host limit or ordering, admission waits for a free request slot (pure backpressure).
-        // With them, a bounded number of admitted items may wait for their host or their turn.
-        _capacity = options.ThrottleLimitPerHost > 0 || options.Ordered
+        // With them, a bounded number of admitted items may wait for their host or their turn. Items that wait
+        // only because their host is paused or at its limit do not count, within HostAdmission's parking bounds.
+        _capacity = _flow.LimitsHosts || options.Ordered
             ? options.ThrottleLimit * 4
             : options.ThrottleLimit;
         _planner = options.Pagination is { } pagination ? new PagePlanner(pagination, options) : null;
@@ -97,7 +101,13 @@ internal sealed class BatchEngine : IDisposable
         }
     }
 
-    public int Running => Volatile.Read(ref _running);
+    public int Running => _admission.Running;
+
+    /// <summary>Host pauses and adaptive limits, for progress and the closing verbose lines.</summary>
+    public HostFlow Flow => _flow;
+
+    /// <summary>-JournalPath's journal, written by whoever takes the results; null without one.</summary>
+    public IResultJournal? Journal => _options.Journal;
 
     public long Completed => Interlocked.Read(ref _completed);
 
@@ -118,7 +128,7 @@ internal sealed class BatchEngine : IDisposable
         get
         {
             var outstanding = Volatile.Read(ref _outstanding);
-            return outstanding == 0 || (outstanding < _capacity && !_budget.IsFull);
+            return outstanding == 0 || (outstanding - _admission.Parked < _capacity && !_budget.IsFull);
         }
     }
 
@@ -128,27 +138,11 @@ internal sealed class BatchEngine : IDisposable
         if (_planner is not null)
         {
             spec = _planner.Start(spec);
+            spec.Chain!.Started();
         }
 
         Admitted(spec.Index);
-        bool start;
-        lock (_gate)
-        {
-            start = CanStart(spec.HostKey);
-            if (start)
-            {
-                MarkStarted(spec.HostKey);
-            }
-            else
-            {
-                _waiting.AddLast(spec);
-            }
-        }
-
-        if (start)
-        {
-            Launch(spec);
-        }
+        _admission.Submit(spec);
     }
 
     /// <summary>Adds a result that needs no request (bad input), so it is emitted in its place.</summary>
@@ -224,13 +218,16 @@ internal sealed class BatchEngine : IDisposable
         {
             _pages.Clear();
         }
+
+        // Items waiting for a paused host (or a slot) run now, and end at once as cancelled.
+        _admission.Abort();
     }
 
     /// <summary>After <see cref="Cancel"/>: waits (bounded) until running requests have unwound and cleaned up their files.</summary>
     public void WaitForRunningToEnd(TimeSpan bound)
     {
         var deadline = DateTime.UtcNow + bound;
-        while (Volatile.Read(ref _running) > 0 && DateTime.UtcNow < deadline)
+        while (_admission.Running > 0 && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(10);
         }
@@ -241,6 +238,8 @@ internal sealed class BatchEngine : IDisposable
         Cancel();
         WaitForRunningToEnd(TimeSpan.FromSeconds(2));
         _runner.Dispose();
+        _flow.Dispose();
+        _options.Journal?.Close();
         _cancel.Dispose();
     }
 
@@ -299,31 +298,9 @@ internal sealed class BatchEngine : IDisposable
         }
     }
 
-    private bool CanStart(string host)
-    {
-        if (_running >= _options.ThrottleLimit)
-        {
-            return false;
-        }
-
-        return _options.ThrottleLimitPerHost <= 0
-            || !_activeByHost.TryGetValue(host, out var active)
-            || active < _options.ThrottleLimitPerHost;
-    }
-
-    private void MarkStarted(string host)
-    {
-        _running++;
-        if (_options.ThrottleLimitPerHost > 0)
-        {
-            _activeByHost.TryGetValue(host, out var active);
-            _activeByHost[host] = active + 1;
-        }
-    }
-
+    /// <summary>HostAdmission starts a request (an item's first, or one of its pages).</summary>
     private void Launch(RequestSpec spec)
     {
-        spec.Chain?.Started();
         Task.Run(() => RunOneAsync(spec));
     }
 
@@ -346,65 +323,47 @@ internal sealed class BatchEngine : IDisposable
                 Input = spec.Input,
                 Redactor = _options.Redactor,
                 Error = _options.Redactor.Redact(new WebBatchError(ErrorIds.ConnectionFailed, FailureCategory.Connection, "internal error: " + ex.Message, ex)),
+                ItemKey = spec.ItemKey,
             };
         }
 
+        // A page's follow-up (its next pages held, or a failure in the next page's place) is settled before its
+        // result becomes visible, so the batch never looks finished while the item still has pages to come.
         var followUp = spec.Chain is null ? null : FollowPage(spec, result);
-        _events.Enqueue(new EngineEvent(result, null, followUp?.MorePages ?? false));
-        if (followUp?.Failure is { } failure)
+        var failure = followUp?.Failure;
+        if (followUp is not null)
         {
-            _events.Enqueue(new EngineEvent(failure, null));
+            // -JournalPath: an item with pages is one record, on the result that ends it (every page fetched).
+            var last = failure ?? result;
+            var (done, allSucceeded) = spec.Chain!.PageEnded(result.Success && failure is null && !_cancel.IsCancellationRequested);
+            result.MorePagesOfItem = !done || failure is not null;
+            if (done)
+            {
+                last.PagesSucceeded = allSucceeded;
+                Interlocked.Increment(ref _completed);
+            }
         }
-
-        if (followUp?.MorePages != true || followUp.Failure is not null)
+        else
         {
             Interlocked.Increment(ref _completed);
         }
 
-        Finished(spec.HostKey);
+        _events.Enqueue(new EngineEvent(result, null, followUp?.MorePages ?? false));
+        if (failure is not null)
+        {
+            _events.Enqueue(new EngineEvent(failure, null));
+        }
+
+        _admission.Finished(spec.HostKey);
+        ReleasePages();
         _signal.Release();
     }
 
-    private void Finished(string host)
+    /// <summary>A host's pause began or ended, or its limit changed: its waiting requests, and due pages, are looked at again.</summary>
+    private void HostChanged(string host)
     {
-        List<RequestSpec>? next = null;
-        lock (_gate)
-        {
-            _running--;
-            if (_options.ThrottleLimitPerHost > 0 && _activeByHost.TryGetValue(host, out var active))
-            {
-                if (active <= 1)
-                {
-                    _activeByHost.Remove(host);
-                }
-                else
-                {
-                    _activeByHost[host] = active - 1;
-                }
-            }
-
-            StartPages(ref next);
-            for (var node = _waiting.First; node is not null && _running < _options.ThrottleLimit;)
-            {
-                var following = node.Next;
-                if (CanStart(node.Value.HostKey))
-                {
-                    MarkStarted(node.Value.HostKey);
-                    _waiting.Remove(node);
-                    (next ??= new List<RequestSpec>()).Add(node.Value);
-                }
-
-                node = following;
-            }
-        }
-
-        if (next is not null)
-        {
-            foreach (var spec in next)
-            {
-                Launch(spec);
-            }
-        }
+        _admission.Refresh(host);
+        ReleasePages();
     }
 
     private void Post(string message)
@@ -448,7 +407,11 @@ internal sealed class BatchEngine : IDisposable
         return followUp;
     }
 
-    /// <summary>Starts the due pages that may start now (pipeline thread, after it took results).</summary>
+    /// <summary>
+    /// Hands the due pages that may go now to HostAdmission, which starts them as any request: a free slot, the host's
+    /// limit (fixed or adaptive), never while the host is paused. Called whenever that may have changed: a result
+    /// taken (room), a request ended (its pages became due), a host's pause or limit changed.
+    /// </summary>
     private void ReleasePages()
     {
         if (_planner is null)
@@ -459,49 +422,36 @@ internal sealed class BatchEngine : IDisposable
         List<RequestSpec>? next = null;
         lock (_gate)
         {
-            StartPages(ref next);
+            while (_pages.Count > 0 && _pages.Take(_mayStartPage) is { } page)
+            {
+                // Counted from now on: HostAdmission holds it (parked if its host holds it back) until it runs.
+                Interlocked.Increment(ref _outstanding);
+                page.Chain!.Started();
+                (next ??= new List<RequestSpec>()).Add(page);
+            }
         }
 
         if (next is not null)
         {
             foreach (var spec in next)
             {
-                Launch(spec);
+                _admission.Submit(spec);
             }
         }
     }
 
-    /// <summary>Under the lock: takes due pages while slots are free; each counts as outstanding from now on.</summary>
-    private void StartPages(ref List<RequestSpec>? next)
-    {
-        if (_planner is null)
-        {
-            return;
-        }
-
-        while (_running < _options.ThrottleLimit && _pages.Count > 0 && _pages.Take(_mayStartPage) is { } page)
-        {
-            MarkStarted(page.HostKey);
-            Interlocked.Increment(ref _outstanding);
-            (next ??= new List<RequestSpec>()).Add(page);
-        }
-    }
-
     /// <summary>
-    /// A page starts under the same limits as an admitted item: its host's slot, and room among the results not
-    /// yet taken (count and bytes). Under -Ordered the item whose results leave next may always have one page
-    /// running, since the results that fill the room may be waiting for exactly that page.
+    /// A page goes to HostAdmission under the same bound as an admitted item (<see cref="HasCapacity"/>): room among
+    /// the results not yet taken (count and bytes), where requests parked for their paused or busy host do not count,
+    /// within HostAdmission's parking bounds. So a range of numbered pages unrolls only as far as that room, and
+    /// pages never pass the host rules. Under -Ordered the item whose results leave next may always have one page
+    /// submitted, since the results that fill the room may be waiting for exactly that page.
     /// </summary>
     private bool MayStartPage(RequestSpec page)
     {
-        if (!CanStart(page.HostKey))
-        {
-            return false;
-        }
-
         var outstanding = Volatile.Read(ref _outstanding);
         return outstanding == 0
-            || (outstanding < _capacity && !_budget.IsFull)
+            || (outstanding - _admission.Parked < _capacity && !_budget.IsFull)
             || (_options.Ordered && page.Index == Volatile.Read(ref _head) && page.Chain!.InFlight == 0);
     }
 }

@@ -94,6 +94,14 @@ internal sealed class BatchOptions
 
     /// <summary>-IfChanged: downloads keep their validators and are asked for again only if changed (If-None-Match / If-Modified-Since).</summary>
     public bool IfChanged { get; init; }
+
+    // Host-aware flow control and the journal (issue 14).
+
+    /// <summary>-AdaptiveThrottle: each host's limit follows its answers (AIMD) within these bounds; null for the fixed -ThrottleLimitPerHost.</summary>
+    public AdaptiveThrottleSettings? AdaptiveThrottle { get; init; }
+
+    /// <summary>-JournalPath: where finished items are recorded before they are emitted; the engine closes it. Null for none.</summary>
+    public IResultJournal? Journal { get; init; }
 }
 
 /// <summary>Retry behaviour; MaximumRetryCount 0 means a single attempt.</summary>

@@ -15,17 +15,23 @@ internal sealed class PageChain
     private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
     private int _inFlight;
     private int _finalPageIndex = -1;
+    private int _ended;
+    private bool _failed;
 
-    public PageChain(Uri first)
+    public PageChain(Uri first, string? idempotencyKey = null)
     {
         _seen.Add(Key(first), 0);
         Requested = 1;
+        IdempotencyKey = idempotencyKey;
     }
+
+    /// <summary>The item's Idempotency-Key (-IdempotencyKey), which its pages' keys derive from; null without one.</summary>
+    public string? IdempotencyKey { get; }
 
     /// <summary>Pages requested so far, the first included.</summary>
     public int Requested { get; private set; }
 
-    /// <summary>Page requests of this item running now (BatchEngine keeps the count).</summary>
+    /// <summary>Page requests of this item handed to HostAdmission and not yet ended (BatchEngine keeps the count).</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>True once the first page announced numbered pages, which are then fetched concurrently.</summary>
@@ -37,6 +43,21 @@ internal sealed class PageChain
     public void Started() => Interlocked.Increment(ref _inFlight);
 
     public void Ended() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>
+    /// After a page's follow-up was planned (so <see cref="Requested"/> counts the pages it announced): notes that the
+    /// page ended, and whether it succeeded. Done is true for exactly one page, the item's last to end, once every
+    /// requested page ended; AllSucceeded then says whether every one did (what -JournalPath records for the item).
+    /// </summary>
+    public (bool Done, bool AllSucceeded) PageEnded(bool succeeded)
+    {
+        lock (_gate)
+        {
+            _ended++;
+            _failed |= !succeeded;
+            return (_ended == Requested, !_failed);
+        }
+    }
 
     /// <summary>
     /// Notes <paramref name="next"/> as page <paramref name="pageIndex"/>; false (and the index of the page it

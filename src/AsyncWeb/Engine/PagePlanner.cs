@@ -63,7 +63,7 @@ internal sealed class PagePlanner
     }
 
     /// <summary>The item's first request, with its pagination state.</summary>
-    public RequestSpec Start(RequestSpec spec) => spec with { Chain = new PageChain(spec.Uri) };
+    public RequestSpec Start(RequestSpec spec) => spec with { Chain = new PageChain(spec.Uri, spec.IdempotencyKey) };
 
     public PageFollowUp Plan(RequestSpec page, WebBatchResult result)
     {
@@ -135,10 +135,16 @@ internal sealed class PagePlanner
 
     /// <summary>
     /// The request for page <paramref name="pageIndex"/> at <paramref name="uri"/>: the item's request (method, headers, body) at
-    /// another URI. Its queue wait (QueueWaitMs) starts now, when the page becomes due, not when the item was received.
+    /// another URI. Its queue wait (QueueWaitMs) starts now, when the page becomes due, not when the item was received;
+    /// its wait for a paused host (HostWaitMs) is its own. Under -IdempotencyKey its key is derived from the item's and
+    /// its page number: a POST page must not be answered with the replay of another page.
     /// </summary>
-    public static RequestSpec NextPage(RequestSpec page, Uri uri, int pageIndex) =>
-        page with { Uri = uri, HostKey = RequestSpec.KeyOf(uri), PageIndex = pageIndex, Received = System.Diagnostics.Stopwatch.GetTimestamp() };
+    public static RequestSpec NextPage(RequestSpec page, Uri uri, int pageIndex)
+    {
+        var next = page with { Uri = uri, HostKey = RequestSpec.KeyOf(uri), PageIndex = pageIndex, Received = System.Diagnostics.Stopwatch.GetTimestamp(), Flow = new ItemFlow() };
+        next.IdempotencyKey = page.Chain?.IdempotencyKey is { } itemKey ? ItemKeys.PageIdempotencyKey(itemKey, pageIndex) : null;
+        return next;
+    }
 
     /// <summary>
     /// On the first page: the numbered pages still to come, when it says exactly which they are (-TotalCount, or
@@ -262,5 +268,6 @@ internal sealed class PagePlanner
         Input = page.Input,
         Redactor = _batch.Redactor,
         Error = _batch.Redactor.Redact(new WebBatchError(errorId, FailureCategory.Protocol, message)),
+        ItemKey = page.ItemKey,
     });
 }
