@@ -288,6 +288,60 @@ Describe 'Pages of each item' {
         }
     }
 
+    Context 'pages and host-aware flow control (issue 14)' {
+        It 'holds a page that becomes due while its host is paused until the pause ends; other hosts'' pages go on' {
+            $otherBase = if ($server.Loopback.Count -gt 0) { $server.Loopback[0] } else { "http://localhost:$port" }
+            $key = [guid]::NewGuid().ToString('N')
+            # Item 0's first page (host A) takes 300 ms; meanwhile item 1's 429 with Retry-After: 2 pauses host A, so
+            # item 0's next page becomes due during the pause. Item 2's pages are on another host.
+            $uris = "$base/pages/link?count=3&delayMs=300&tenant=$key", "$base/pause/$key`?retryAfter=2", "$otherBase/pages/link?count=3&delayMs=100&tenant=$key"
+            $results = @($uris | Invoke-AsyncWebBatch -FollowRelLink -ThrottleLimit 4 -MaximumRetryCount 1)
+
+            $results | Should -HaveCount 7
+            $results | ForEach-Object { $_.StatusCode | Should -Be 200 }
+            $paused = $results | Where-Object Index -EQ 1
+            $paused.Attempts | Should -Be 2
+            $pauseFrom = $paused.StartTimeUtc
+            $held = @($results | Where-Object Index -EQ 0 | Sort-Object PageIndex)
+            @($held.PageIndex) | Should -Be @(0, 1, 2)
+            # Unpaused, page 1 would start about 300 ms in; the pause (2 s from when the 429 was read) holds it back.
+            ($held[1].StartTimeUtc - $pauseFrom).TotalMilliseconds | Should -BeGreaterOrEqual 1950
+            ($held.HostWaitMs | Measure-Object -Sum).Sum | Should -BeGreaterThan 1000 -Because 'the page that waited says so in HostWaitMs'
+            $other = @($results | Where-Object Index -EQ 2 | Sort-Object PageIndex)
+            ($other[-1].StartTimeUtc - $pauseFrom).TotalMilliseconds | Should -BeLessThan 1500 -Because 'pages to another host are not held'
+        }
+    }
+
+    Context 'pages and the journal (-JournalPath)' {
+        BeforeAll {
+            # Item 0: 3 pages; item 1: page 2 fails (500); item 2: 4 numbered pages, 2 to 4 fetched at once.
+            $script:tenant = [guid]::NewGuid().ToString('N')
+            $script:pagedUris = "$base/pages/link?count=3&tenant=$tenant", "$base/pages/link?count=3&failAt=2&tenant=$tenant", "$base/pages/link?count=4&last=1&tenant=$tenant"
+            $script:pagedJournal = Join-Path $TestDrive "$tenant.journal"
+            $script:firstRun = @($pagedUris | Invoke-AsyncWebBatch -FollowRelLink -PageParameter page -JournalPath $pagedJournal -FailuresAsResults)
+            $script:entries = @(Get-Content -LiteralPath $pagedJournal | Select-Object -Skip 1 | ForEach-Object { $_ | ConvertFrom-Json })
+            Reset-TestServerStats -Server $server
+            $script:secondRun = @($pagedUris | Invoke-AsyncWebBatch -FollowRelLink -PageParameter page -JournalPath $pagedJournal -FailuresAsResults)
+            $script:secondRequests = Get-PathCount '/pages/link'
+        }
+
+        It 'records an item with pages once, after its last page, as succeeded only when every page succeeded' {
+            $firstRun | Should -HaveCount 9
+            $entries | Should -HaveCount 3
+            @($entries | Sort-Object index | ForEach-Object { '{0}={1}' -f $_.index, $_.success }) | Should -Be @('0=True', '1=False', '2=True')
+        }
+
+        It 'skips a journaled item on a re-run with one FromJournal result (PageIndex 0), and fetches every page of the others' {
+            $skipped = @($secondRun | Where-Object FromJournal)
+            @($skipped.Index | Sort-Object) | Should -Be @(0, 2)
+            $skipped | ForEach-Object { $_.PageIndex | Should -Be 0; $_.Skipped | Should -BeTrue }
+            $again = @($secondRun | Where-Object Index -EQ 1 | Sort-Object PageIndex)
+            @($again.PageIndex) | Should -Be @(0, 1)
+            $again[1].ErrorId | Should -Be 'HttpStatus'
+            $secondRequests | Should -Be 2 -Because 'only the failed item''s pages are sent again, from its first'
+        }
+    }
+
     Context 'results that travel' {
         It 'keeps PageIndex through serialization' {
             $results = Invoke-AsyncWebBatch "$base/pages/link?count=2" -FollowRelLink -Ordered

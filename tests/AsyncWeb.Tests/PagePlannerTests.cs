@@ -205,4 +205,34 @@ public class PagePlannerTests
         Assert.NotNull(scheduler.Take(_ => true));
         Assert.Equal(0, scheduler.Count);
     }
+
+    [Fact]
+    public void An_item_with_pages_is_done_once_its_last_page_to_end_ended_and_succeeded_only_when_all_did()
+    {
+        // -JournalPath records the item with the result that ends it: page 0 fans out to pages 1 to 3, which end in any order.
+        var chain = new PageChain(s_first);
+        chain.FanOut(3);
+
+        Assert.Equal((false, true), chain.PageEnded(true));
+        Assert.Equal((false, true), chain.PageEnded(true));
+        Assert.Equal((false, false), chain.PageEnded(false));
+        Assert.Equal((true, false), chain.PageEnded(true));
+    }
+
+    [Fact]
+    public void A_next_page_carries_an_Idempotency_Key_of_its_own_derived_from_the_item_s()
+    {
+        var planner = Planner();
+        var item = new RequestSpec(7, s_first, RequestSpec.KeyOf(s_first), "POST", "input") { IdempotencyKey = "k0" };
+        var first = planner.Start(item);
+
+        var second = planner.Plan(first, Page(first, "<?per_page=2&page=2>; rel=\"next\"")).Next!;
+        var third = planner.Plan(second, Page(second, "<?per_page=2&page=3>; rel=\"next\"")).Next!;
+
+        Assert.Equal("k0", first.IdempotencyKey);
+        Assert.Equal(ItemKeys.PageIdempotencyKey("k0", 1), second.IdempotencyKey);
+        Assert.Equal(ItemKeys.PageIdempotencyKey("k0", 2), third.IdempotencyKey);
+        Assert.NotEqual(second.IdempotencyKey, third.IdempotencyKey);
+        Assert.NotSame(first.Flow, second.Flow);
+    }
 }
