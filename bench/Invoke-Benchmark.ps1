@@ -412,6 +412,7 @@ function Invoke-Tls {
             }
         }
     }
+}
 
 function Invoke-Remoting {
     # Issue 15: "the wall time of 1 vs 2 remoting workers against a server whose per-connection bandwidth
@@ -610,6 +611,7 @@ function Get-Rows {
                 }
             }
         }
+    }
 
     $s = '9. fan-out over remoting'
     if ('Remoting' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
