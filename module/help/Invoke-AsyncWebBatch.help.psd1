@@ -40,12 +40,13 @@ The examples use $base for the server address. They run against AsyncWeb's local
         Proxy                      = 'Proxy server for every request, instead of the proxy settings of the environment. Cannot be combined with -Session; set it on New-AsyncWebSession instead.'
         ProxyCredential            = 'Credential for the proxy given by -Proxy. Cannot be combined with -Session.'
         NoProxy                    = 'Connects directly, ignoring proxy settings from the environment (HTTP_PROXY, HTTPS_PROXY). Cannot be combined with -Session.'
-        HttpVersion                = 'HTTP version to request: 1.0, 1.1, 2.0, or 3.0 where the runtime supports QUIC. A server that does not speak it makes the item fail with ErrorId HttpVersionNotSupported. Windows PowerShell 5.1 speaks 1.0 and 1.1 only.'
+        HttpVersion                = 'Pins the HTTP version: 1.0, 1.1, 2.0 (h2 by ALPN over https, h2c by prior knowledge over http), or 3.0 where the runtime supports QUIC. A server that does not speak it makes the item fail with ErrorId HttpVersionNotSupported. Without -HttpVersion the version is negotiated, as curl and browsers do: over https HTTP/2 when the server offers it by ALPN (several connections to a host when the streams of one are all in use), HTTP/1.1 otherwise; over plain http HTTP/1.1 (no h2c upgrade). The result''s ProtocolVersion says what was spoken. Windows PowerShell 5.1 speaks 1.0 and 1.1 only, so there the default is HTTP/1.1.'
         Session                    = 'A session from New-AsyncWebSession: its base URI (relative URIs resolve against it), default headers, cookies, bearer token or basic credential, and its own warm connection pool, reused across calls.'
         FailuresAsResults          = 'Writes failed items as results with Success = $false and an Error property (ErrorId, Category, Message) instead of as error records, so one variable holds the whole batch.'
         OutFile                    = 'Streams the response body to this file instead of keeping it in memory; an item''s own OutFile property wins. The file holds the server''s bytes as sent, as curl -o saves them: the request asks for no encoding (Accept-Encoding: identity) and nothing is decoded, so a server that compresses anyway yields its compressed bytes. The file appears only when the download is complete (written beside it, then moved into place). Only a 2xx answer with a body becomes the file: a HEAD, 1xx, 204, 205, 304 or a returned 3xx writes nothing and leaves an existing file as it is, even with -Force (the result''s OutFile is then empty). An existing file fails the item with ErrorId FileExists unless -Force or -SkipExisting is given. The folder must exist.'
         OutDirectory               = 'Streams response bodies into this folder (created when missing), each named from the Content-Disposition header or the last segment of the URL, made safe for the file system. Two items of the batch that would write the same file fail the second with ErrorId DuplicateOutFile.'
-        Sha256                     = 'Expected SHA-256 of the downloaded body, as 64 hexadecimal characters; an item''s own Sha256 property wins. A mismatch fails the item with ErrorId HashMismatch and the file is not kept.'
+        Sha256                     = 'Expected SHA-256 of the downloaded body, as 64 hexadecimal characters; an item''s own Sha256 property wins. The body is hashed as it is written; a mismatch fails the item with ErrorId HashMismatch and the file is not kept. A checked download''s result carries the hash in its Sha256 property.'
+        ComputeSha256              = 'Hashes every download (SHA-256, as it is written) and puts the hash in the result''s Sha256 property. Without it only downloads with an expected hash (-Sha256, or an item''s Sha256 property) are hashed, and the Sha256 of the others is empty: hashing costs about a core-second per GiB, which slows large downloads on a busy machine.'
         Force                      = 'Overwrites files that already exist at the OutFile or OutDirectory target. Cannot be combined with -SkipExisting.'
         SkipExisting               = 'Leaves files that already exist alone: their result has Skipped = $true. With an OutFile the request is not even sent; with -OutDirectory the name can come from the response, so the request is sent but nothing is written. Cannot be combined with -Force.'
         Resume                     = 'Continues interrupted downloads with a Range request instead of starting over. A failed download keeps its partial file for the next run; the server''s ETag or Last-Modified makes sure the rest belongs to the same file.'
@@ -190,10 +191,10 @@ New-Item -ItemType Directory -Force -Path ./data | Out-Null
 ) | Export-Csv -Path ./downloads.csv
 
 Import-Csv ./downloads.csv |
-    Invoke-AsyncWebBatch -SkipExisting -ThrottleLimit 4 |
+    Invoke-AsyncWebBatch -SkipExisting -ThrottleLimit 4 -ComputeSha256 |
     Format-Table Index, ContentLength, Skipped, Sha256, OutFile
 '@
-            Remarks = 'Each CSV row names its URL and its target file (a Sha256 column would make every download checked too). Rows whose file already exists are skipped without sending a request, so the command can be run again after a failure to fetch only what is missing.'
+            Remarks = 'Each CSV row names its URL and its target file; -ComputeSha256 fills the Sha256 column of what was downloaded (a Sha256 column in the CSV would check every download against it instead). Rows whose file already exists are skipped without sending a request, so the command can be run again after a failure to fetch only what is missing.'
         }
         @{
             Title   = 'Retries with backoff'

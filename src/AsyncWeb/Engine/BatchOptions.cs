@@ -50,9 +50,13 @@ internal sealed class BatchOptions
     public bool SkipHttpErrorCheck { get; init; }
     public int MaximumRedirection { get; init; } = 5;
     public bool AllowInsecureRedirect { get; init; }
-    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
+    /// <summary>The version -HttpVersion pins; null negotiates (h2 by ALPN over https, HTTP/1.1 over http: <see cref="HttpVersionChoice"/>).</summary>
+    public Version? HttpVersion { get; init; }
     public ExistingFileAction ExistingFile { get; init; } = ExistingFileAction.Fail;
     public bool Resume { get; init; }
+
+    /// <summary>Hash every download for the result's Sha256 (-ComputeSha256); without it only items with an expected hash are hashed.</summary>
+    public bool ComputeSha256 { get; init; }
     public bool VerboseEvents { get; init; }
 
     /// <summary>Hides secrets in every URI and message the batch shows (the defaults plus -SensitiveQueryParameter).</summary>

@@ -7,26 +7,25 @@ using AsyncWeb.Files;
 namespace AsyncWeb.Engine;
 
 /// <summary>
-/// Builds the HttpRequestMessage of one hop: version, body and its Content-Type, the item's headers
+/// Builds the HttpRequestMessage of one hop: version (<see cref="HttpVersionChoice"/>), body and its Content-Type, the item's headers
 /// (credentials only on the same origin), the Accept-Encoding its target wants (identity for a file, the
 /// decodable codings for memory), and Range/If-Range
 /// when a partial download is continued.
 /// </summary>
 internal sealed class RequestMessageFactory
 {
-    private readonly Version _version;
+    private readonly Version? _pinnedVersion;
 
-    public RequestMessageFactory(BatchOptions options) => _version = options.HttpVersion;
+    public RequestMessageFactory(BatchOptions options) => _pinnedVersion = options.HttpVersion;
 
     public HttpRequestMessage Create(RequestSpec spec, Hop hop, ResumePoint? resume)
     {
+        var version = HttpVersionChoice.For(_pinnedVersion, hop.Uri);
         var message = new HttpRequestMessage(new HttpMethod(hop.Method), hop.Uri)
         {
-            Version = _version,
+            Version = version.Version,
 #if NET
-            VersionPolicy = _version.Major >= 2 && hop.Uri.Scheme == Uri.UriSchemeHttp
-                ? HttpVersionPolicy.RequestVersionExact
-                : HttpVersionPolicy.RequestVersionOrLower,
+            VersionPolicy = version.Exact ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
 #endif
         };
 #if !NET

@@ -22,8 +22,8 @@ internal sealed class FileWriteException : IOException
 
 /// <summary>
 /// Streams a body to its target, byte for byte as received: into a temporary (or -Resume partial) file
-/// beside it, hashed (SHA-256) on the way, checked against an expected hash, then renamed into place.
-/// Local file failures surface as <see cref="FileWriteException"/>.
+/// beside it, hashed (SHA-256) on the way when a hash is expected or asked for, checked against the
+/// expected one, then renamed into place. Local file failures surface as <see cref="FileWriteException"/>.
 /// </summary>
 internal sealed class DownloadSink
 {
@@ -44,9 +44,11 @@ internal sealed class DownloadSink
     /// <param name="response">The response whose body is written.</param>
     /// <param name="resume">The partial file the request asked to continue, if any.</param>
     /// <param name="expectedSha256">The hash the body must have, upper case, if any.</param>
+    /// <param name="computeSha256">Hash the body for the result even when no hash is expected (-ComputeSha256).</param>
     /// <param name="deadline">Restarted before each read: the server's silence is what counts.</param>
-    public async Task<DownloadResult> WriteAsync(string target, HttpResponseMessage response, ResumePoint? resume, string? expectedSha256, AttemptDeadline deadline)
+    public async Task<DownloadResult> WriteAsync(string target, HttpResponseMessage response, ResumePoint? resume, string? expectedSha256, bool computeSha256, AttemptDeadline deadline)
     {
+        var hash = computeSha256 || expectedSha256 is not null;
         var token = deadline.Token;
         var resuming = ResumeState.Continues((int)response.StatusCode, response.Content.Headers.ContentRange, resume);
         AtomicFileWriter writer;
@@ -59,8 +61,8 @@ internal sealed class DownloadSink
             }
 
             writer = resuming
-                ? await AtomicFileWriter.ContinueAsync(target, token).ConfigureAwait(false)
-                : AtomicFileWriter.Create(target, resumable: _resume);
+                ? await AtomicFileWriter.ContinueAsync(target, hash, token).ConfigureAwait(false)
+                : AtomicFileWriter.Create(target, resumable: _resume, hash);
             if (_resume && !resuming)
             {
                 ResumeState.SaveValidator(target, response);
@@ -77,13 +79,13 @@ internal sealed class DownloadSink
             using var stream = await ResponseBodyStream.OpenAsync(response, token).ConfigureAwait(false);
             await CopyAsync(stream, writer, target, deadline).ConfigureAwait(false);
 
-            var hash = writer.HashHex();
-            if (expectedSha256 is not null && !string.Equals(hash, expectedSha256, StringComparison.OrdinalIgnoreCase))
+            var sha = writer.HashHex();
+            if (expectedSha256 is not null && !string.Equals(sha, expectedSha256, StringComparison.OrdinalIgnoreCase))
             {
                 writer.Abort();
                 ResumeState.Discard(target);
                 return new DownloadResult(target, writer.BytesWritten, null, resuming, new WebBatchError(ErrorIds.HashMismatch, FailureCategory.File,
-                    $"the SHA-256 of the body is {hash}, expected {expectedSha256.ToUpperInvariant()}; '{target}' was not written"));
+                    $"the SHA-256 of the body is {sha}, expected {expectedSha256.ToUpperInvariant()}; '{target}' was not written"));
             }
 
             try
@@ -99,27 +101,78 @@ internal sealed class DownloadSink
                 throw new FileWriteException($"could not move the download into place at '{target}': {ex.Message}", ex);
             }
 
-            return new DownloadResult(target, writer.BytesWritten, hash, resuming);
+            return new DownloadResult(target, writer.BytesWritten, sha, resuming);
         }
     }
 
-    /// <summary>
-    /// Copies the body to the file with two pooled buffers: while one chunk is hashed and written on
-    /// the thread pool, the next is read from the network (hashing alone runs at about the speed of
-    /// loopback I/O, so doing both in turn halves throughput).
-    /// </summary>
+    private static readonly string s_mode = Environment.GetEnvironmentVariable("ASYNCWEB_COPY") ?? "overlap";
+    private static readonly int s_size = int.Parse(Environment.GetEnvironmentVariable("ASYNCWEB_COPYKB") ?? "128") * 1024;
+
     private async Task CopyAsync(Stream stream, AtomicFileWriter writer, string target, AttemptDeadline deadline)
     {
         var token = deadline.Token;
-        var current = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        var spare = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var size = s_size;
+        var current = ArrayPool<byte>.Shared.Rent(size);
+        var spare = ArrayPool<byte>.Shared.Rent(size);
         var pending = Task.CompletedTask;
         try
         {
+            if (s_mode == "aside")
+            {
+                while (true)
+                {
+                    deadline.Restart();
+                    var n = await stream.ReadAsync(current.AsMemory(0, size), token).ConfigureAwait(false);
+                    await pending.ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    _received.Add(n);
+                    if (writer.Hashes)
+                    {
+                        var b = current;
+                        pending = Task.Run(() => writer.Hash(b.AsSpan(0, n)));
+                    }
+
+                    await writer.WriteAsync(current.AsMemory(0, n), token).ConfigureAwait(false);
+                    (current, spare) = (spare, current);
+                }
+
+                return;
+            }
+
+            if (s_mode is "seq" or "seqsync")
+            {
+                while (true)
+                {
+                    deadline.Restart();
+                    var n = await stream.ReadAsync(current.AsMemory(0, size), token).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    _received.Add(n);
+                    writer.Hash(current.AsSpan(0, n));
+                    if (s_mode == "seqsync")
+                    {
+                        writer.Write(current.AsSpan(0, n));
+                    }
+                    else
+                    {
+                        await writer.WriteAsync(current.AsMemory(0, n), token).ConfigureAwait(false);
+                    }
+                }
+
+                return;
+            }
+
             while (true)
             {
                 deadline.Restart();
-                var n = await stream.ReadAsync(current.AsMemory(0, CopyBufferSize), token).ConfigureAwait(false);
+                var n = await stream.ReadAsync(current.AsMemory(0, size), token).ConfigureAwait(false);
                 await pending.ConfigureAwait(false);
                 if (n == 0)
                 {
@@ -127,37 +180,25 @@ internal sealed class DownloadSink
                 }
 
                 _received.Add(n);
-                pending = WriteChunkAsync(writer, current, n, target, token);
+                var b = current;
+                pending = s_mode == "par" && writer.Hashes
+                    ? Task.WhenAll(Task.Run(() => writer.Hash(b.AsSpan(0, n))), writer.WriteAsync(b.AsMemory(0, n), token).AsTask())
+                    : Task.Run(async () => { writer.Hash(b.AsSpan(0, n)); await writer.WriteAsync(b.AsMemory(0, n), token).ConfigureAwait(false); });
                 (current, spare) = (spare, current);
             }
         }
         finally
         {
-            // A buffer goes back to the pool only when no write still uses it.
             try
             {
                 await pending.ConfigureAwait(false);
             }
             catch (Exception) when (!pending.IsCompletedSuccessfully)
             {
-                // Already surfaced by the loop, or superseded by the exception leaving it.
             }
 
             ArrayPool<byte>.Shared.Return(current);
             ArrayPool<byte>.Shared.Return(spare);
         }
     }
-
-    private static Task WriteChunkAsync(AtomicFileWriter writer, byte[] buffer, int count, string target, CancellationToken token) =>
-        Task.Run(async () =>
-        {
-            try
-            {
-                await writer.WriteAsync(buffer.AsMemory(0, count), token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new FileWriteException($"writing '{target}' failed: {ex.Message}", ex);
-            }
-        }, token);
 }
