@@ -121,28 +121,13 @@ internal sealed class AtomicFileWriter : IDisposable
         return new AtomicFileWriter(target, temp, stream, sha, stream.Length, keepOnAbort: true);
     }
 
-    /// <summary>True when what is written is hashed (<see cref="HashHex"/>).</summary>
-    public bool Hashes => _hash is not null;
-
-    /// <summary>Writes a chunk (not hashed: see <see cref="Hash"/>, which may run beside the write).</summary>
+    /// <summary>Writes a chunk, adding it to the hash when hashing.</summary>
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        _hash?.AppendData(data.Span);
         BytesWritten += data.Length;
         return _stream.WriteAsync(data, cancellationToken);
     }
-
-    public void Write(ReadOnlySpan<byte> data)
-    {
-        BytesWritten += data.Length;
-#if NET
-        _stream.Write(data);
-#else
-        _stream.Write(data.ToArray(), 0, data.Length);
-#endif
-    }
-
-    /// <summary>Adds a chunk to the hash, in the order written; nothing when not hashing.</summary>
-    public void Hash(ReadOnlySpan<byte> data) => _hash?.AppendData(data);
 
     /// <summary>SHA-256 of everything written, hex upper case, or null when not hashing; ask once the body is complete (it ends the hashing).</summary>
     public string? HashHex() => _hash is null ? null : _hashHex ??= Convert.ToHexString(_hash.GetHashAndReset());

@@ -105,74 +105,23 @@ internal sealed class DownloadSink
         }
     }
 
-    private static readonly string s_mode = Environment.GetEnvironmentVariable("ASYNCWEB_COPY") ?? "overlap";
-    private static readonly int s_size = int.Parse(Environment.GetEnvironmentVariable("ASYNCWEB_COPYKB") ?? "128") * 1024;
-
+    /// <summary>
+    /// Copies the body to the file with two pooled buffers: while one chunk is written (and hashed, when
+    /// asked) on the thread pool, the next is read from the network (hashing alone runs at about the
+    /// speed of loopback I/O, so doing both in turn halves throughput).
+    /// </summary>
     private async Task CopyAsync(Stream stream, AtomicFileWriter writer, string target, AttemptDeadline deadline)
     {
         var token = deadline.Token;
-        var size = s_size;
-        var current = ArrayPool<byte>.Shared.Rent(size);
-        var spare = ArrayPool<byte>.Shared.Rent(size);
+        var current = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var spare = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         var pending = Task.CompletedTask;
         try
         {
-            if (s_mode == "aside")
-            {
-                while (true)
-                {
-                    deadline.Restart();
-                    var n = await stream.ReadAsync(current.AsMemory(0, size), token).ConfigureAwait(false);
-                    await pending.ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    _received.Add(n);
-                    if (writer.Hashes)
-                    {
-                        var b = current;
-                        pending = Task.Run(() => writer.Hash(b.AsSpan(0, n)));
-                    }
-
-                    await writer.WriteAsync(current.AsMemory(0, n), token).ConfigureAwait(false);
-                    (current, spare) = (spare, current);
-                }
-
-                return;
-            }
-
-            if (s_mode is "seq" or "seqsync")
-            {
-                while (true)
-                {
-                    deadline.Restart();
-                    var n = await stream.ReadAsync(current.AsMemory(0, size), token).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    _received.Add(n);
-                    writer.Hash(current.AsSpan(0, n));
-                    if (s_mode == "seqsync")
-                    {
-                        writer.Write(current.AsSpan(0, n));
-                    }
-                    else
-                    {
-                        await writer.WriteAsync(current.AsMemory(0, n), token).ConfigureAwait(false);
-                    }
-                }
-
-                return;
-            }
-
             while (true)
             {
                 deadline.Restart();
-                var n = await stream.ReadAsync(current.AsMemory(0, size), token).ConfigureAwait(false);
+                var n = await stream.ReadAsync(current.AsMemory(0, CopyBufferSize), token).ConfigureAwait(false);
                 await pending.ConfigureAwait(false);
                 if (n == 0)
                 {
@@ -180,25 +129,37 @@ internal sealed class DownloadSink
                 }
 
                 _received.Add(n);
-                var b = current;
-                pending = s_mode == "par" && writer.Hashes
-                    ? Task.WhenAll(Task.Run(() => writer.Hash(b.AsSpan(0, n))), writer.WriteAsync(b.AsMemory(0, n), token).AsTask())
-                    : Task.Run(async () => { writer.Hash(b.AsSpan(0, n)); await writer.WriteAsync(b.AsMemory(0, n), token).ConfigureAwait(false); });
+                pending = WriteChunkAsync(writer, current, n, target, token);
                 (current, spare) = (spare, current);
             }
         }
         finally
         {
+            // A buffer goes back to the pool only when no write still uses it.
             try
             {
                 await pending.ConfigureAwait(false);
             }
             catch (Exception) when (!pending.IsCompletedSuccessfully)
             {
+                // Already surfaced by the loop, or superseded by the exception leaving it.
             }
 
             ArrayPool<byte>.Shared.Return(current);
             ArrayPool<byte>.Shared.Return(spare);
         }
     }
+
+    private static Task WriteChunkAsync(AtomicFileWriter writer, byte[] buffer, int count, string target, CancellationToken token) =>
+        Task.Run(async () =>
+        {
+            try
+            {
+                await writer.WriteAsync(buffer.AsMemory(0, count), token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new FileWriteException($"writing '{target}' failed: {ex.Message}", ex);
+            }
+        }, token);
 }
