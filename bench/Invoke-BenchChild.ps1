@@ -93,12 +93,15 @@ switch ($Mode) {
         }
         $jitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
         $jitTime = [System.Runtime.JitInfo]::GetCompilationTime($false)
-        # CPU time of this process too: on a loaded machine it varies far less than wall time.
+        # CPU time of this process too (all its threads): on a loaded machine it varies far less than wall time.
+        # And the bytes allocated (all threads), which do not move with load at all.
         $process = [Diagnostics.Process]::GetCurrentProcess()
         $cpu = $process.TotalProcessorTime
+        $allocated = [GC]::GetTotalAllocatedBytes($true)
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $measured = $uris | Invoke-AsyncWebBatch @settings -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
         $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.allocatedBytes = [GC]::GetTotalAllocatedBytes($true) - $allocated
         # Methods the JIT compiled during the measured call, and how long it took (all threads).
         $result.jitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jitMethods
         $result.jitMs = ([System.Runtime.JitInfo]::GetCompilationTime($false) - $jitTime).TotalMilliseconds
@@ -109,12 +112,15 @@ switch ($Mode) {
         if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
         if ($Warm) {
             # The same batch again in the same session: connections are open and the code is jitted.
+            $process.Refresh()
             $cpu = $process.TotalProcessorTime
+            $allocated = [GC]::GetTotalAllocatedBytes($true)
             $watch.Restart()
             $measured = $uris | Invoke-AsyncWebBatch @settings -ErrorVariable failedWarm -ErrorAction SilentlyContinue | Measure-Object
             $result.warmSeconds = $watch.Elapsed.TotalSeconds
             $process.Refresh()
             $result.warmCpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
+            $result.warmAllocatedBytes = [GC]::GetTotalAllocatedBytes($true) - $allocated
             $result.warmErrors = $failedWarm.Count
         }
     }

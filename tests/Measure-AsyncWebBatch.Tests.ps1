@@ -39,6 +39,55 @@ Describe 'Measure-AsyncWebBatch' {
         $summary.RequestsPerSecond | Should -BeGreaterThan 0
     }
 
+    Context 'where the time went' {
+        It 'reports phase percentiles, the share of reused connections and the hosts slower than the threshold' {
+            # Two hosts on one server (localhost and 127.0.0.1 are different hosts to the pool): one slow, one fast;
+            # a session's own pool and one request at a time, so each host opens exactly one connection.
+            $port = ([uri]$base).Port
+            $uris = @(1..3 | ForEach-Object { "http://localhost:$port/delay/300?n=$_" }) + @(1..3 | ForEach-Object { "$base/json?n=$_" })
+            $session = New-AsyncWebSession -BaseUri $base
+            try { $summary = $uris | Invoke-AsyncWebBatch -Session $session -ThrottleLimit 1 | Measure-AsyncWebBatch -SlowThresholdSec 0.2 }
+            finally { $session.Dispose() }
+
+            $summary.TimeToFirstByte.Count | Should -Be 6
+            $summary.TimeToFirstByte.P99Ms | Should -BeGreaterOrEqual 280
+            $summary.TimeToFirstByte.MinMs | Should -BeLessThan 200
+            $summary.Transfer.Count | Should -Be 6
+            $summary.QueueWait.Count | Should -Be 6
+            $summary.SlowThresholdMs | Should -Be 200
+            $summary.SlowHosts | Should -HaveCount 1
+            $summary.SlowHosts[0].Host | Should -Be "localhost:$port"
+            $summary.SlowHosts[0].Count | Should -Be 3
+            $summary.SlowHosts[0].P99Ms | Should -BeGreaterOrEqual 280
+            ($summary | Out-String) | Should -Match '1 above 200 ms'
+
+            if (Test-NetstandardBuild) {
+                # No connection phases there (README, "Windows PowerShell 5.1").
+                $summary.ConnectionsOpened + $summary.ConnectionsReused | Should -Be 0
+                $summary.Connect.Count | Should -Be 0
+            }
+            else {
+                $summary.ConnectionsOpened | Should -Be 2
+                $summary.ConnectionsReused | Should -Be 4
+                $summary.ConnectionReuseRatio | Should -Be 0.6667
+                $summary.Connect.Count | Should -Be 2
+                $summary.DnsLookup.Count | Should -Be 2
+                $summary.TlsHandshake.Count | Should -Be 0 -Because 'plain http has no TLS handshake'
+            }
+        }
+
+        It 'counts the TLS handshakes of new https connections' {
+            if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'Windows PowerShell''s handler has no connect callback (README)' }
+            $session = New-AsyncWebSession -BaseUri $server.Https -SkipCertificateCheck
+            try { $summary = '/json', '/json' | Invoke-AsyncWebBatch -Session $session -ThrottleLimit 1 | Measure-AsyncWebBatch }
+            finally { $session.Dispose() }
+            $summary.TlsHandshake.Count | Should -Be 1
+            $summary.TlsHandshake.MaxMs | Should -BeGreaterThan 0
+            $summary.ConnectionReuseRatio | Should -Be 0.5
+            $summary.SlowHosts | Should -HaveCount 0
+        }
+    }
+
     It 'names the offending object when given something that is not a result' {
         $null = 'just text' | Measure-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
         $ev[0].FullyQualifiedErrorId | Should -BeLike 'NotAWebBatchResult,*'
@@ -51,7 +100,9 @@ Describe 'Measure-AsyncWebBatch' {
             $uris = @(0..39 | ForEach-Object { "$base/delay/$(($_ * 7) % 60)?n=$_" }) + "$base/status/503", "$base/status/404", 'not a uri'
             $script:results = @($uris | Invoke-AsyncWebBatch -FailuresAsResults -ThrottleLimit 16)
             $script:whole = $results | Measure-AsyncWebBatch
-            $script:figures = 'Count', 'Succeeded', 'Failed', 'Skipped', 'Bytes', 'StatusHistogram', 'FailureSummary', 'MinMs', 'P50Ms', 'P90Ms', 'P99Ms', 'MaxMs', 'WallTime', 'RequestsPerSecond', 'StartTimeUtc', 'EndTimeUtc', 'LatencySamplesMs'
+            $script:figures = 'Count', 'Succeeded', 'Failed', 'Skipped', 'Bytes', 'StatusHistogram', 'FailureSummary', 'MinMs', 'P50Ms', 'P90Ms', 'P99Ms', 'MaxMs', 'WallTime', 'RequestsPerSecond', 'StartTimeUtc', 'EndTimeUtc', 'LatencySamplesMs',
+                # Where the time went merges exactly too.
+                'QueueWait', 'DnsLookup', 'Connect', 'TlsHandshake', 'TimeToFirstByte', 'Transfer', 'ConnectionsOpened', 'ConnectionsReused', 'ConnectionReuseRatio', 'SlowHosts', 'TimeToFirstByteSampleHosts'
             function Get-Figures($Summary) { $figures | ForEach-Object { '{0}={1}' -f $_, ($Summary.$_ -join ',') } }
         }
 

@@ -83,7 +83,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 
     Outputs     = @(
         @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
-        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, StartTimeUtc, Attempts, Error, Input and ProtocolVersion, plus ContentObject (the body as Invoke-RestMethod returns it: JSON as objects, XML as an XmlDocument, other text as the string, null for binary bodies; parsed on first use only), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, StartTimeUtc, Attempts, Error, Input and ProtocolVersion; where the time went: QueueWaitMs, DnsLookupMs, ConnectMs, TlsHandshakeMs, TimeToFirstByteMs, TransferMs, ConnectionReused, RemoteAddress, RemotePort, TlsProtocol and TlsCipherSuite; plus ContentObject (the body as Invoke-RestMethod returns it: JSON as objects, XML as an XmlDocument, other text as the string, null for binary bodies; parsed on first use only), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
     )
 
     Notes       = @'
@@ -102,6 +102,8 @@ Bodies larger than -MaximumResponseSize (256 MiB) are not kept in memory (ErrorI
 A download killed hard (kill -9, a crash) leaves its temporary file (.<name>.<pid>.<random>.asyncweb-tmp); the next batch that downloads into that folder removes those whose process has exited and which nobody holds open.
 
 Without -Session, batches with the same connection settings share a pool of warm connections for the life of the module.
+
+Where the time went: every result carries the phases of its last request in milliseconds, as curl's -w does. QueueWaitMs is the wait before the first attempt (a ThrottleLimit or ThrottleLimitPerHost slot, a RequestsPerSecond permit), kept apart from the request's own phases: DnsLookupMs, ConnectMs and TlsHandshakeMs (0 when ConnectionReused is true; TlsHandshakeMs is null over plain http), TimeToFirstByteMs (last byte sent to response headers) and TransferMs (headers to the end of the body). RemoteAddress and RemotePort name the address actually connected to; TlsProtocol and TlsCipherSuite what TLS negotiated. A phase that cannot be seen is null: over HTTP/2 only the request that opened a connection gets its phases; on Windows PowerShell 5.1 only QueueWaitMs, TimeToFirstByteMs and TransferMs are filled. Format-Table -View Timings shows them; Measure-AsyncWebBatch summarises them.
 
 Fan-out over PowerShell remoting, one shard per host (the README has the full recipe):
     $sessions = New-PSSession -HostName h1, h2, h3 -UserName ops -KeyFilePath ~/.ssh/id_ed25519
@@ -310,6 +312,16 @@ $result = Invoke-AsyncWebBatch $signed -SensitiveQueryParameter session -Verbose
 $result
 '@
             Remarks = 'X-Amz-Signature is hidden by default and -SensitiveQueryParameter adds session: the verbose lines and the result''s ToString() show X-Amz-Signature=***&session=***&page=2. The result''s Uri property still holds the real URI, for scripts that need it.'
+        }
+        @{
+            Title   = 'Where the time went'
+            Code    = @'
+$results = "$base/delay/300", "$base/drip?bytes=3&intervalMs=100", "$base/json" |
+    Invoke-AsyncWebBatch -ThrottleLimit 1
+$results | Format-Table -View Timings
+$results | Select-Object Index, QueueWaitMs, ConnectionReused, TimeToFirstByteMs, TransferMs, RemoteAddress, RemotePort
+'@
+            Remarks = 'One request at a time: the server thinks for 300 ms before the first answer (time to first byte), sends the second one''s body a byte every 100 ms (transfer), and the later items wait for their turn (QueueWaitMs), which is kept apart from their own time. The second and third requests reuse the first one''s connection, so their DNS, connect and TLS times are 0. On Windows PowerShell 5.1 the connection columns are empty.'
         }
     )
 

@@ -1,7 +1,7 @@
 # Help source for Measure-AsyncWebBatch. Build-Help.ps1 turns it into AsyncWeb.dll-Help.xml; syntax, types,
 # positions, pipeline input, aliases, defaults and allowed ranges come from the compiled cmdlet.
 @{
-    Synopsis    = 'Summarises the results of a batch: counts, failures by ErrorId, statuses, bytes, latency percentiles, wall time and rate.'
+    Synopsis    = 'Summarises the results of a batch: counts, failures by ErrorId, statuses, bytes, latency percentiles, wall time and rate, and where the time went.'
 
     Description = @'
 Measure-AsyncWebBatch reads the results of Invoke-AsyncWebBatch from the pipeline and, at the end, writes one AsyncWeb.Commands.WebBatchSummary:
@@ -10,7 +10,9 @@ Measure-AsyncWebBatch reads the results of Invoke-AsyncWebBatch from the pipelin
 - StatusCodes (and StatusHistogram, e.g. "200×998 404×2");
 - Bytes of body received or written;
 - latency MinMs, P50Ms, P90Ms, P99Ms and MaxMs (nearest-rank percentiles of the requests that were sent);
-- WallTime from the first request's start to the last one's end, and RequestsPerSecond over it.
+- WallTime from the first request's start to the last one's end, and RequestsPerSecond over it;
+- where the time went: QueueWait, DnsLookup, Connect, TlsHandshake, TimeToFirstByte and Transfer, each with Count, MinMs, P50Ms, P90Ms, P99Ms and MaxMs (DnsLookup, Connect and TlsHandshake over the requests that opened a connection, as a reused one took none); ConnectionsOpened, ConnectionsReused and ConnectionReuseRatio;
+- SlowHosts: the hosts (host:port) whose 99th percentile time to first byte is above -SlowThresholdSec, slowest first, each with Count, P50Ms, P99Ms and MaxMs, so a sweep's summary says "p99 first byte 2,300 ms, 4 hosts above 1 s".
 
 Failed items count too: pass -FailuresAsResults to Invoke-AsyncWebBatch, or merge its error records into the pipeline with 2>&1; an error record written by Invoke-AsyncWebBatch counts as the failed result it carries.
 
@@ -23,6 +25,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 
     Parameters  = @{
         InputObject = 'A result of Invoke-AsyncWebBatch (live, deserialized, or a row of Import-Csv), an error record it wrote (merged with 2>&1), which counts as the failed result it carries, or a summary of part of a batch to merge. Usually given through the pipeline.'
+        SlowThresholdSec = 'A host is listed in SlowHosts when its 99th percentile time to first byte (request sent to response headers) is above this many seconds. Requests that got no response (timeouts, refused connections) count under their ErrorId, not here. Default 1.'
     }
 
     Inputs      = @(
@@ -33,13 +36,17 @@ The examples use $base for the server address. They run against AsyncWeb's local
     )
 
     Outputs     = @(
-        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond, StartTimeUtc, EndTimeUtc and LatencySamplesMs (what lets summaries merge).' }
+        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond, StartTimeUtc, EndTimeUtc and LatencySamplesMs (what lets summaries merge); QueueWait, DnsLookup, Connect, TlsHandshake, TimeToFirstByte and Transfer (AsyncWeb.WebBatchPercentiles: Count, MinMs, P50Ms, P90Ms, P99Ms, MaxMs), ConnectionsOpened, ConnectionsReused, ConnectionReuseRatio, SlowThresholdMs and SlowHosts (AsyncWeb.WebBatchSlowHost: Host, Count, P50Ms, P99Ms, MaxMs), and the phase samples that let those merge too (QueueWaitSamplesMs, DnsLookupSamplesMs, ConnectSamplesMs, TlsHandshakeSamplesMs, TimeToFirstByteSamplesMs with TimeToFirstByteSampleHosts, TransferSamplesMs).' }
     )
 
     Notes       = @'
 Latency figures and the rate count only the items that were sent; items skipped before sending (-SkipExisting with an OutFile) or refused as invalid input count in Count but not in the latencies.
 
 Latencies are kept at the 0.1 ms of ElapsedMs, 8 bytes a request. Export-Csv writes dates to the whole second, so the wall time of plain CSV rows is within a second; written as ISO 8601 (StartTimeUtc.ToString('o')) together with Elapsed it is exact. Text columns are read in the current or the invariant culture; Success and Skipped are read as True/False.
+
+Phase figures are exact the same way: every phase sample is kept (8 bytes each), and a summary carries them, so merged summaries give the same phase percentiles and SlowHosts as one summary of all the results (SlowHosts by the merging call's -SlowThresholdSec). Results read from other shapes contribute the phase columns they have (QueueWaitMs ... TransferMs, ConnectionReused, and FinalUri or Uri for the host).
+
+On Windows PowerShell 5.1 the connection is not visible (no connect callback): DnsLookup, Connect and TlsHandshake have no samples, ConnectionsOpened and ConnectionsReused are 0, and TimeToFirstByte includes opening a connection when one was opened.
 '@
 
     Examples    = @(
@@ -105,6 +112,19 @@ $results | Select-Object Index, Uri, StatusCode, Success, ErrorId, ElapsedMs, El
 Import-Csv ./results.csv | Measure-AsyncWebBatch | Select-Object Count, Succeeded, P90Ms, WallTime
 '@
             Remarks = 'Results read back from a Clixml file, or from a CSV file with these columns, give the same summary as the live results did, wall time included.'
+        }
+        @{
+            Title   = 'Find the slow hosts, and why they are slow'
+            Code    = @'
+$port = ([uri]$base).Port
+$uris = @(1..5 | ForEach-Object { "$base/json?n=$_" }) + @(1..5 | ForEach-Object { "http://localhost:$port/delay/300?n=$_" })
+$results = $uris | Invoke-AsyncWebBatch -ThrottleLimit 4 -FailuresAsResults
+$summary = $results | Measure-AsyncWebBatch -SlowThresholdSec 0.2
+'p99 first byte {0:N0} ms, {1} host(s) above 200 ms' -f $summary.TimeToFirstByte.P99Ms, $summary.SlowHosts.Count
+$summary.SlowHosts | Format-Table Host, Count, P50Ms, P99Ms, MaxMs
+$summary | Format-List TimeToFirstByte, Connect, ConnectionReuseRatio
+'@
+            Remarks = 'Ten requests to two hosts of the same server (127.0.0.1 and localhost are different hosts): one answers at once, the other after 300 ms. The summary puts the 300 ms in the time to first byte (the server thinking), not in connecting, and lists localhost as the one slow host. Each result carries the same phases (TimeToFirstByteMs, ConnectMs ...) for a closer look: $results | Format-Table -View Timings.'
         }
         @{
             Title   = 'Keep the results and the summary'

@@ -276,7 +276,7 @@ internal static class Endpoints
     }
 
     /// <summary>/retry/{key}?failures=1&amp;status=503&amp;retryAfter=S: the first N calls per key fail, later ones succeed.</summary>
-    private static Task Retry(HttpContext c, string key)
+    private static async Task Retry(HttpContext c, string key)
     {
         long failures = QueryLong(c, "failures", 1);
         int status = (int)QueryLong(c, "status", 503);
@@ -288,10 +288,13 @@ internal static class Endpoints
                 c.Response.Headers.RetryAfter = retryAfter.ToString();
             }
 
-            return WriteJson(c, new { key, attempts }, status);
+            // failDelayMs: a failing answer is also a slow one (the phase-timing tests tell attempts apart by it).
+            await Task.Delay((int)QueryLong(c, "failDelayMs", 0), c.RequestAborted);
+            await WriteJson(c, new { key, attempts }, status);
+            return;
         }
 
-        return WriteJson(c, new { key, attempts });
+        await WriteJson(c, new { key, attempts });
     }
 
     /// <summary>/reset: promises 100000 bytes, sends 1000, then aborts. ?when=headers aborts before any byte.</summary>

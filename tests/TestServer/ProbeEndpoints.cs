@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -29,10 +30,25 @@ internal static class ProbeEndpoints
         return HttpMethods.IsHead(c.Request.Method) ? Task.CompletedTask : c.Response.Body.WriteAsync(body, c.RequestAborted).AsTask();
     }
 
-    /// <summary>/connection: {"id"} of the TCP connection (Kestrel's connection id), so a test can tell a reused connection from a new one.</summary>
+    /// <summary>
+    /// /connection: the server's side of the connection the request came on: Kestrel's connection id (so a test can
+    /// tell a reused connection from a new one), the address and port the client reached, and what TLS negotiated.
+    /// </summary>
     private static Task Connection(HttpContext c)
     {
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new { id = c.Connection.Id });
+        var connection = c.Connection;
+        var tls = c.Features.Get<ITlsHandshakeFeature>();
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            id = connection.Id,
+            localAddress = connection.LocalIpAddress?.ToString(),
+            localPort = connection.LocalPort,
+            remoteAddress = connection.RemoteIpAddress?.ToString(),
+            remotePort = connection.RemotePort,
+            protocol = c.Request.Protocol,
+            tlsProtocol = tls?.Protocol.ToString(),
+            tlsCipherSuite = tls?.NegotiatedCipherSuite?.ToString(),
+        });
         c.Response.ContentType = "application/json; charset=utf-8";
         c.Response.ContentLength = body.Length;
         return HttpMethods.IsHead(c.Request.Method) ? Task.CompletedTask : c.Response.Body.WriteAsync(body, c.RequestAborted).AsTask();

@@ -30,7 +30,10 @@ internal static class BatchRecordReader
             case null:
                 return false;
             case WebBatchResult live:
-                result = new ResultFacts(live.Error?.ErrorId, live.Skipped, live.StatusCode, live.ContentLength, live.Attempts > 0, live.Elapsed, live.StartTimeUtc);
+                result = new ResultFacts(live.Error?.ErrorId, live.Skipped, live.StatusCode, live.ContentLength, live.Attempts > 0, live.Elapsed, live.StartTimeUtc)
+                {
+                    Phases = PhaseFacts.Of(live),
+                };
                 return true;
             case WebBatchSummary liveSummary:
                 summary = liveSummary.ToFacts();
@@ -64,9 +67,32 @@ internal static class BatchRecordReader
         var sent = attempts is null ? elapsed.Value > TimeSpan.Zero : attempts > 0;
         var start = Utc(Property(shape, "StartTimeUtc")) ?? Utc(Property(shape, "StartTime"));
         result = new ResultFacts(errorId, Flag(Property(shape, "Skipped")) ?? false, (int)(Number(status) ?? 0),
-            Number(Property(shape, "ContentLength")) ?? 0, sent, elapsed.Value, start);
+            Number(Property(shape, "ContentLength")) ?? 0, sent, elapsed.Value, start)
+        {
+            Phases = PhasesOf(shape),
+        };
         return true;
     }
+
+    /// <summary>The phase timings of a result in any shape; absent or empty (a CSV cell) is not seen.</summary>
+    private static PhaseFacts PhasesOf(PSObject shape) => new()
+    {
+        QueueWaitMs = Double(Property(shape, "QueueWaitMs")),
+        DnsLookupMs = Double(Property(shape, "DnsLookupMs")),
+        ConnectMs = Double(Property(shape, "ConnectMs")),
+        TlsHandshakeMs = Double(Property(shape, "TlsHandshakeMs")),
+        TimeToFirstByteMs = Double(Property(shape, "TimeToFirstByteMs")),
+        TransferMs = Double(Property(shape, "TransferMs")),
+        ConnectionReused = Flag(Property(shape, "ConnectionReused")),
+        Host = PhaseFacts.HostOf(AbsoluteUri(Property(shape, "FinalUri")) ?? AbsoluteUri(Property(shape, "Uri"))),
+    };
+
+    private static Uri? AbsoluteUri(object? value) => value switch
+    {
+        Uri uri => uri,
+        string text when Uri.TryCreate(text.Trim(), UriKind.Absolute, out var parsed) => parsed,
+        _ => null,
+    };
 
     private static bool TryReadSummary(PSObject shape, out SummaryFacts? summary)
     {
@@ -77,11 +103,7 @@ internal static class BatchRecordReader
             return false;
         }
 
-        var sampleList = new List<double>();
-        foreach (var sample in samples)
-        {
-            sampleList.Add(Convert.ToDouble(sample is PSObject p ? p.BaseObject : sample, CultureInfo.InvariantCulture));
-        }
+        var sampleList = Doubles(samples);
 
         var statuses = new Dictionary<int, int>();
         foreach (var (key, value) in Counts(Property(shape, "StatusCodes")))
@@ -106,8 +128,50 @@ internal static class BatchRecordReader
             SamplesMs = sampleList,
             StartUtc = Utc(Property(shape, "StartTimeUtc")),
             EndUtc = Utc(Property(shape, "EndTimeUtc")),
+            Timings = new TimingSamples
+            {
+                QueueWait = Doubles(Property(shape, "QueueWaitSamplesMs")),
+                DnsLookup = Doubles(Property(shape, "DnsLookupSamplesMs")),
+                Connect = Doubles(Property(shape, "ConnectSamplesMs")),
+                TlsHandshake = Doubles(Property(shape, "TlsHandshakeSamplesMs")),
+                TimeToFirstByte = Doubles(Property(shape, "TimeToFirstByteSamplesMs")),
+                TimeToFirstByteHosts = Texts(Property(shape, "TimeToFirstByteSampleHosts")),
+                Transfer = Doubles(Property(shape, "TransferSamplesMs")),
+                ConnectionsOpened = (int)(Number(Property(shape, "ConnectionsOpened")) ?? 0),
+                ConnectionsReused = (int)(Number(Property(shape, "ConnectionsReused")) ?? 0),
+            },
         };
         return true;
+    }
+
+    /// <summary>The numbers of a list (live or deserialized); empty when it is absent.</summary>
+    private static List<double> Doubles(object? value)
+    {
+        var list = new List<double>();
+        if (value is IEnumerable items and not string)
+        {
+            foreach (var item in items)
+            {
+                list.Add(Convert.ToDouble(item is PSObject p ? p.BaseObject : item, CultureInfo.InvariantCulture));
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The texts of a list (live or deserialized); empty when it is absent.</summary>
+    private static List<string> Texts(object? value)
+    {
+        var list = new List<string>();
+        if (value is IEnumerable items and not string)
+        {
+            foreach (var item in items)
+            {
+                list.Add(Text(item is PSObject p ? p.BaseObject : item) ?? string.Empty);
+            }
+        }
+
+        return list;
     }
 
     /// <summary>ErrorId, else Error.ErrorId (an object), else the id before ':' of an Error written as text.</summary>
@@ -180,17 +244,17 @@ internal static class BatchRecordReader
     };
 
     /// <summary>ElapsedMs to ticks exactly (TimeSpan.FromMilliseconds rounds to whole ms on .NET Framework).</summary>
-    private static TimeSpan? Milliseconds(object? value)
+    private static TimeSpan? Milliseconds(object? value) =>
+        Double(value) is { } ms ? TimeSpan.FromTicks((long)Math.Round(ms * TimeSpan.TicksPerMillisecond)) : null;
+
+    /// <summary>A number, or text of one in the invariant culture (as Export-Csv writes doubles); null for anything else, "" included.</summary>
+    private static double? Double(object? value) => value switch
     {
-        double? ms = value switch
-        {
-            null or bool => null,
-            string s => double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
-            IConvertible c => Convert.ToDouble(c, CultureInfo.InvariantCulture),
-            _ => null,
-        };
-        return ms is { } m ? TimeSpan.FromTicks((long)Math.Round(m * TimeSpan.TicksPerMillisecond)) : null;
-    }
+        null or bool => null,
+        string s => double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
+        IConvertible c => Convert.ToDouble(c, CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
     /// <summary>
     /// A point in time as UTC: a DateTime (unspecified counts as UTC: StartTimeUtc written by Export-Csv),

@@ -5,7 +5,7 @@ namespace AsyncWeb.Commands;
 
 /// <summary>
 /// Summarises a batch's results: counts, failures by ErrorId, statuses, bytes, latency percentiles and
-/// rate. Takes results in any shape they travel in (live, deserialized, CSV rows) and merges summaries
+/// rate, and where the time went (phase percentiles, connection reuse, slow hosts). Takes results in any shape they travel in (live, deserialized, CSV rows) and merges summaries
 /// of parts of a batch exactly.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "AsyncWebBatch")]
@@ -13,10 +13,16 @@ namespace AsyncWeb.Commands;
 public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
 {
     private readonly BatchTally _tally = new();
+    private readonly TimingStatistics _timings = new();
 
     /// <summary>Results of Invoke-AsyncWebBatch (also deserialized, or rows of Import-Csv), ErrorRecords it wrote (2>&amp;1), or summaries to merge.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
     public PSObject? InputObject { get; set; }
+
+    /// <summary>A host is listed in SlowHosts when its 99th percentile time to first byte is above this many seconds. Default 1.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 86400.0)]
+    public double SlowThresholdSec { get; set; } = 1;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -33,13 +39,15 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
         if (summary is not null)
         {
             _tally.Merge(summary);
+            _timings.Merge(summary.Timings);
         }
         else
         {
             _tally.Add(result);
+            _timings.Add(result.Phases);
         }
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => WriteObject(WebBatchSummary.From(_tally));
+    protected override void EndProcessing() => WriteObject(WebBatchSummary.From(_tally, _timings, SlowThresholdSec * 1000));
 }

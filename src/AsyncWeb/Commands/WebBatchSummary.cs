@@ -46,16 +46,57 @@ public sealed class WebBatchSummary
     /// <summary>The ElapsedMs of every request sent, ascending: what lets summaries merge with exact percentiles (8 bytes a request).</summary>
     public double[] LatencySamplesMs { get; internal set; } = Array.Empty<double>();
 
+    // Where the time went (README, "Where the time went"): percentiles of each phase, and the samples they come from.
+
+    /// <summary>Waiting before the first attempt (throttle, per-host limit, rate limit), over the items sent.</summary>
+    public WebBatchPercentiles QueueWait { get; internal set; } = new();
+    /// <summary>DNS lookup, over the requests that opened a connection.</summary>
+    public WebBatchPercentiles DnsLookup { get; internal set; } = new();
+    /// <summary>TCP connect, over the requests that opened a connection.</summary>
+    public WebBatchPercentiles Connect { get; internal set; } = new();
+    /// <summary>TLS handshake, over the requests that opened a TLS connection.</summary>
+    public WebBatchPercentiles TlsHandshake { get; internal set; } = new();
+    /// <summary>Time to first byte (request sent to response headers), over the responses.</summary>
+    public WebBatchPercentiles TimeToFirstByte { get; internal set; } = new();
+    /// <summary>Body transfer, over the responses.</summary>
+    public WebBatchPercentiles Transfer { get; internal set; } = new();
+    /// <summary>Requests that opened a new connection.</summary>
+    public int ConnectionsOpened { get; internal set; }
+    /// <summary>Requests that went over a connection opened earlier.</summary>
+    public int ConnectionsReused { get; internal set; }
+    /// <summary>ConnectionsReused over all requests whose connection is known, 0 to 1.</summary>
+    public double ConnectionReuseRatio { get; internal set; }
+    /// <summary>-SlowThresholdSec in milliseconds.</summary>
+    public double SlowThresholdMs { get; internal set; }
+    /// <summary>Hosts whose 99th percentile time to first byte is above SlowThresholdMs, slowest first.</summary>
+    public IReadOnlyList<WebBatchSlowHost> SlowHosts { get; internal set; } = Array.Empty<WebBatchSlowHost>();
+    /// <summary>QueueWaitMs of every item sent, ascending (with the other phase samples: what lets summaries merge exactly).</summary>
+    public double[] QueueWaitSamplesMs { get; internal set; } = Array.Empty<double>();
+    /// <summary>DnsLookupMs of every request that opened a connection, ascending.</summary>
+    public double[] DnsLookupSamplesMs { get; internal set; } = Array.Empty<double>();
+    /// <summary>ConnectMs of every request that opened a connection, ascending.</summary>
+    public double[] ConnectSamplesMs { get; internal set; } = Array.Empty<double>();
+    /// <summary>TlsHandshakeMs of every request that opened a TLS connection, ascending.</summary>
+    public double[] TlsHandshakeSamplesMs { get; internal set; } = Array.Empty<double>();
+    /// <summary>TimeToFirstByteMs of every response, ascending.</summary>
+    public double[] TimeToFirstByteSamplesMs { get; internal set; } = Array.Empty<double>();
+    /// <summary>The host (host:port) of each TimeToFirstByteSamplesMs entry, at the same position.</summary>
+    public string[] TimeToFirstByteSampleHosts { get; internal set; } = Array.Empty<string>();
+    /// <summary>TransferMs of every response, ascending.</summary>
+    public double[] TransferSamplesMs { get; internal set; } = Array.Empty<double>();
+
     /// <summary>Statuses as "200×998 404×2".</summary>
     public string StatusHistogram => string.Join(" ", StatusCodes.Select(kv => $"{kv.Key}×{kv.Value}"));
 
     /// <summary>Failures as "HttpStatus×2 ConnectionRefused×1".</summary>
     public string FailureSummary => string.Join(" ", FailuresByErrorId.Select(kv => $"{kv.Key}×{kv.Value}"));
 
-    internal static WebBatchSummary From(BatchTally tally)
+    internal static WebBatchSummary From(BatchTally tally, TimingStatistics? timings = null, double slowThresholdMs = 1000)
     {
+        timings ??= new TimingStatistics();
         var samples = tally.SamplesMs.ToArray();
         var wall = tally.WallTime;
+        var phases = timings.ToSamples();
         return new WebBatchSummary
         {
             Count = tally.Count,
@@ -75,6 +116,26 @@ public sealed class WebBatchSummary
             StartTimeUtc = tally.StartUtc,
             EndTimeUtc = tally.EndUtc,
             LatencySamplesMs = samples,
+
+            // Where the time went.
+            QueueWait = timings.QueueWait,
+            DnsLookup = timings.DnsLookup,
+            Connect = timings.Connect,
+            TlsHandshake = timings.TlsHandshake,
+            TimeToFirstByte = timings.TimeToFirstByte,
+            Transfer = timings.Transfer,
+            ConnectionsOpened = timings.ConnectionsOpened,
+            ConnectionsReused = timings.ConnectionsReused,
+            ConnectionReuseRatio = timings.ConnectionReuseRatio,
+            SlowThresholdMs = slowThresholdMs,
+            SlowHosts = timings.SlowHosts(slowThresholdMs),
+            QueueWaitSamplesMs = phases.QueueWait.ToArray(),
+            DnsLookupSamplesMs = phases.DnsLookup.ToArray(),
+            ConnectSamplesMs = phases.Connect.ToArray(),
+            TlsHandshakeSamplesMs = phases.TlsHandshake.ToArray(),
+            TimeToFirstByteSamplesMs = phases.TimeToFirstByte.ToArray(),
+            TimeToFirstByteSampleHosts = phases.TimeToFirstByteHosts.ToArray(),
+            TransferSamplesMs = phases.Transfer.ToArray(),
         };
     }
 
@@ -90,5 +151,17 @@ public sealed class WebBatchSummary
         SamplesMs = LatencySamplesMs,
         StartUtc = StartTimeUtc,
         EndUtc = EndTimeUtc,
+        Timings = new TimingSamples
+        {
+            QueueWait = QueueWaitSamplesMs,
+            DnsLookup = DnsLookupSamplesMs,
+            Connect = ConnectSamplesMs,
+            TlsHandshake = TlsHandshakeSamplesMs,
+            TimeToFirstByte = TimeToFirstByteSamplesMs,
+            TimeToFirstByteHosts = TimeToFirstByteSampleHosts,
+            Transfer = TransferSamplesMs,
+            ConnectionsOpened = ConnectionsOpened,
+            ConnectionsReused = ConnectionsReused,
+        },
     };
 }

@@ -56,8 +56,10 @@ internal static class ApiPolyfills
 
     extension(Stopwatch)
     {
-        public static TimeSpan GetElapsedTime(long startingTimestamp) =>
-            new((long)((Stopwatch.GetTimestamp() - startingTimestamp) * ((double)TicksPerSecond / Stopwatch.Frequency)));
+        public static TimeSpan GetElapsedTime(long startingTimestamp) => GetElapsedTime(startingTimestamp, Stopwatch.GetTimestamp());
+
+        public static TimeSpan GetElapsedTime(long startingTimestamp, long endingTimestamp) =>
+            new((long)((endingTimestamp - startingTimestamp) * ((double)TicksPerSecond / Stopwatch.Frequency)));
     }
 
     extension(Array)

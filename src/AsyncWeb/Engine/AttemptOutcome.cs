@@ -36,9 +36,10 @@ internal sealed record AttemptOutcome
         : Failure.ErrorId + (StatusCode > 0 ? $" {StatusCode} {ReasonPhrase}" : string.Empty);
 
     /// <summary>The item's result: this outcome of its last attempt, with what is known of the item itself.</summary>
-    public WebBatchResult ToResult(RequestSpec spec, DateTimeOffset startTime, TimeSpan elapsed, int attempts, UriRedactor redactor) => new()
+    public WebBatchResult ToResult(RequestSpec spec, DateTimeOffset startTime, TimeSpan elapsed, int attempts, UriRedactor redactor, PhaseTimings timings) => new()
     {
         Redactor = redactor,
+        Timings = timings,
         Index = spec.Index,
         Uri = spec.Uri,
         Method = spec.Method,

@@ -27,6 +27,9 @@ internal readonly struct ResultFacts
     public bool Sent { get; }
     public TimeSpan Elapsed { get; }
     public DateTime? StartUtc { get; }
+
+    /// <summary>Where its time went (<see cref="TimingStatistics"/>).</summary>
+    public PhaseFacts Phases { get; init; }
 }
 
 /// <summary>What a summary of part of a batch carries, so that summaries merge exactly.</summary>
@@ -41,6 +44,9 @@ internal sealed class SummaryFacts
     public IReadOnlyList<double> SamplesMs { get; init; } = Array.Empty<double>();
     public DateTime? StartUtc { get; init; }
     public DateTime? EndUtc { get; init; }
+
+    /// <summary>Its phase samples (<see cref="TimingStatistics"/>); empty for a summary made before they existed.</summary>
+    public TimingSamples Timings { get; init; } = new();
 }
 
 /// <summary>
@@ -51,10 +57,9 @@ internal sealed class SummaryFacts
 /// </summary>
 internal sealed class BatchTally
 {
-    private readonly List<double> _samples = new();
+    private readonly SampleSet _samples = new();
     private readonly SortedDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly SortedDictionary<int, int> _statuses = new();
-    private bool _sorted = true;
 
     public int Count { get; private set; }
     public int Succeeded { get; private set; }
@@ -66,19 +71,7 @@ internal sealed class BatchTally
     public IReadOnlyDictionary<int, int> Statuses => _statuses;
 
     /// <summary>The latency of every request sent, in ms at the results' 0.1 ms resolution (ElapsedMs), ascending.</summary>
-    public IReadOnlyList<double> SamplesMs
-    {
-        get
-        {
-            if (!_sorted)
-            {
-                _samples.Sort();
-                _sorted = true;
-            }
-
-            return _samples;
-        }
-    }
+    public IReadOnlyList<double> SamplesMs => _samples.Sorted;
 
     /// <summary>From the earliest start to the latest end.</summary>
     public TimeSpan WallTime => StartUtc is { } start && EndUtc is { } end ? end - start : TimeSpan.Zero;
@@ -104,7 +97,7 @@ internal sealed class BatchTally
         Bytes += result.ContentLength;
         if (result.Sent)
         {
-            AddSample(Math.Round(result.Elapsed.TotalMilliseconds, 1));
+            _samples.Add(Math.Round(result.Elapsed.TotalMilliseconds, 1));
             if (result.StartUtc is { } start)
             {
                 Widen(start, start + result.Elapsed);
@@ -130,7 +123,7 @@ internal sealed class BatchTally
 
         foreach (var sample in part.SamplesMs)
         {
-            AddSample(sample);
+            _samples.Add(sample);
         }
 
         if (part.StartUtc is { } start && part.EndUtc is { } end)
@@ -140,23 +133,7 @@ internal sealed class BatchTally
     }
 
     /// <summary>Nearest-rank percentile (0 &lt; p ≤ 1) of the samples; 0 when there are none.</summary>
-    public double Percentile(double p)
-    {
-        var samples = SamplesMs;
-        if (samples.Count == 0)
-        {
-            return 0;
-        }
-
-        var rank = (int)Math.Ceiling(p * samples.Count);
-        return samples[Math.Clamp(rank, 1, samples.Count) - 1];
-    }
-
-    private void AddSample(double ms)
-    {
-        _sorted &= _samples.Count == 0 || _samples[_samples.Count - 1] <= ms;
-        _samples.Add(ms);
-    }
+    public double Percentile(double p) => _samples.Percentile(p);
 
     private void Widen(DateTime start, DateTime end)
     {

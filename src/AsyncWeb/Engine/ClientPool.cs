@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Http;
@@ -72,7 +73,10 @@ internal static class ClientPool
 
         handler.SslOptions = CreateSslOptions(settings.SkipCertificateCheck);
         var connectTimeout = settings.ConnectTimeout;
-        handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, connectTimeout, cancellationToken);
+        handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, context.InitialRequestMessage, connectTimeout, cancellationToken);
+
+        // Phase timings: how each connection was opened, and which requests used it (ConnectionStream).
+        handler.PlaintextStreamFilter = ConnectionTimings.FilterAsync;
         return handler;
     }
 
@@ -166,7 +170,7 @@ internal static class ClientPool
         return entry.Lookup.WaitAsync(cancellationToken);
     }
 
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -177,9 +181,11 @@ internal static class ClientPool
 
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var addresses = await ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false);
+            var resolved = Stopwatch.GetTimestamp();
             await socket.ConnectAsync(addresses, endPoint.Port, timeout.Token).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
+            return ConnectionTimings.Connected(socket, started, resolved, initialRequest);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -48,19 +48,22 @@ internal sealed class RequestRunner : IDisposable
     {
         var startTime = DateTimeOffset.Now;
         var started = Stopwatch.GetTimestamp();
+        var probe = RequestProbe.Start(spec.Received);
         _verbose?.Invoke($"#{spec.Index} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
 
         AttemptOutcome outcome;
         int attempts;
+        long ended;
         using (var lease = _budget.Open(spec.Index))
         {
-            (outcome, attempts) = await ExecuteAsync(spec, lease, batchToken).ConfigureAwait(false);
+            (outcome, attempts) = await ExecuteAsync(spec, probe, lease, batchToken).ConfigureAwait(false);
+            ended = Stopwatch.GetTimestamp();
 
             // The result holds its body until the pipeline takes it (BatchEngine gives the bytes back then).
             lease.HandOver(BodyBudget.SizeOf(outcome.Content, outcome.RawContent));
         }
 
-        var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started), attempts, _options.Redactor);
+        var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started, ended), attempts, _options.Redactor, probe.Snapshot(started, ended));
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
@@ -70,7 +73,7 @@ internal sealed class RequestRunner : IDisposable
     /// The item's attempts, within its total deadline. An -OutFile that must not be written is decided
     /// before anything is sent; a HEAD never writes, so its OutFile is no target at all.
     /// </summary>
-    private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, BudgetLease lease, CancellationToken batchToken)
+    private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, RequestProbe probe, BudgetLease lease, CancellationToken batchToken)
     {
         var fileTarget = spec.OutFile is null || spec.Method == "HEAD" ? null : _targets.ForFile(spec.OutFile);
         if (fileTarget is { Writes: false })
@@ -86,7 +89,7 @@ internal sealed class RequestRunner : IDisposable
             {
                 attempts++;
                 lease.Reset();
-                return AttemptAsync(s, fileTarget, lease, ct);
+                return AttemptAsync(s, fileTarget, probe, lease, ct);
             }, item.Token).ConfigureAwait(false);
             return (outcome, attempts);
         }
@@ -106,9 +109,10 @@ internal sealed class RequestRunner : IDisposable
     }
 
     /// <summary>One attempt, within its deadlines; every failure becomes an outcome with its ErrorId.</summary>
-    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, BudgetLease lease, CancellationToken itemToken)
+    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, RequestProbe probe, BudgetLease lease, CancellationToken itemToken)
     {
         using var deadline = AttemptDeadline.Start(itemToken, _options);
+        probe.AttemptStarting();
         try
         {
             var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;

@@ -49,10 +49,13 @@ internal sealed class RequestSender
         while (true)
         {
             var message = _messages.Create(spec, hop, resume);
+            var probe = RequestProbe.Current;
             HttpResponseMessage response;
             try
             {
+                probe?.RequestStarting();
                 response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                probe?.HeadersReceived(message, response);
             }
             catch
             {

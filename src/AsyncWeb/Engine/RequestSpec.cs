@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 
 namespace AsyncWeb.Engine;
 
@@ -40,6 +41,9 @@ internal sealed class RequestSpec
 
     /// <summary>Expected SHA-256 of the body (hex, upper case), verified while streaming.</summary>
     public string? ExpectedSha256 { get; init; }
+
+    /// <summary>Stopwatch timestamp of when the cmdlet received the item: its queue wait (throttle, per-host limit, rate limit) starts here.</summary>
+    public long Received { get; } = Stopwatch.GetTimestamp();
 
     /// <summary>Host key used by the per-host limits, e.g. "example.com:443" (see <see cref="KeyOf"/>).</summary>
     public string HostKey { get; }

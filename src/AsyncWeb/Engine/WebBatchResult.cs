@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Net;
+using System.Security.Authentication;
 using AsyncWeb.Engine;
 
 namespace AsyncWeb;
@@ -79,6 +81,45 @@ public sealed partial class WebBatchResult
 
     /// <summary>Protocol version of the final response, e.g. 1.1 or 2.0.</summary>
     public Version? ProtocolVersion { get; internal set; }
+
+    // Where the time went (README, "Where the time went"): the phases of the item's last request, as curl's -w
+    // reports them, in milliseconds to the microsecond. Null when a phase did not happen or cannot be seen
+    // (Windows PowerShell sees only QueueWaitMs, TimeToFirstByteMs and TransferMs).
+
+    /// <summary>From the cmdlet receiving the item to its first attempt: waiting for a ThrottleLimit or ThrottleLimitPerHost slot and a RequestsPerSecond permit. Not part of the request's own phases.</summary>
+    public double? QueueWaitMs => PhaseTimings.Milliseconds(Timings.QueueWait);
+
+    /// <summary>Resolving the host name for a new connection; 0 on a reused connection.</summary>
+    public double? DnsLookupMs => PhaseTimings.Milliseconds(Timings.DnsLookup);
+
+    /// <summary>Opening the TCP connection; 0 on a reused connection.</summary>
+    public double? ConnectMs => PhaseTimings.Milliseconds(Timings.Connect);
+
+    /// <summary>The TLS handshake of a new https connection; 0 on a reused one; null over plain http.</summary>
+    public double? TlsHandshakeMs => PhaseTimings.Milliseconds(Timings.TlsHandshake);
+
+    /// <summary>From the request's last byte sent to the response headers: the server's think time plus one round trip.</summary>
+    public double? TimeToFirstByteMs => PhaseTimings.Milliseconds(Timings.TimeToFirstByte);
+
+    /// <summary>From the response headers to the end of the body (for a download: until the file is in place).</summary>
+    public double? TransferMs => PhaseTimings.Milliseconds(Timings.Transfer);
+
+    /// <summary>True when the request went over a connection an earlier request had opened (no DNS, connect or TLS time).</summary>
+    public bool? ConnectionReused => Timings.ConnectionReused;
+
+    /// <summary>The IP address the request's connection reached (a proxy's, through a proxy).</summary>
+    public IPAddress? RemoteAddress => Timings.Connection?.Remote?.Address;
+
+    /// <summary>The port the request's connection reached.</summary>
+    public int? RemotePort => Timings.Connection?.Remote?.Port;
+
+    /// <summary>The TLS version the connection negotiated, e.g. Tls13; null over plain http.</summary>
+    public SslProtocols? TlsProtocol => Timings.Connection?.TlsProtocol;
+
+    /// <summary>The TLS cipher suite the connection negotiated, e.g. TLS_AES_256_GCM_SHA384.</summary>
+    public string? TlsCipherSuite => Timings.Connection?.TlsCipherSuite;
+
+    internal PhaseTimings Timings { get; set; } = PhaseTimings.None;
 
     internal static readonly IReadOnlyDictionary<string, string[]> EmptyHeaders =
         new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
