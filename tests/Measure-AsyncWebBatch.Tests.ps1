@@ -20,6 +20,17 @@ Describe 'Measure-AsyncWebBatch' {
         $summary.Bytes | Should -BeGreaterOrEqual 1000
     }
 
+    It 'sums the request body bytes sent, and the sums of parts merge into the whole''s, in any shape' {
+        $items = 1..4 | ForEach-Object { @{ Uri = "$base/echo"; Method = 'POST'; Body = 'x' * (100 * $_) } }
+        $results = @($items | Invoke-AsyncWebBatch) + @("$base/json" | Invoke-AsyncWebBatch)
+        ($results | Measure-AsyncWebBatch).BytesSent | Should -Be 1000
+        $file = Join-Path $TestDrive 'sent-part.xml'
+        $results | Where-Object Index -LT 2 | Measure-AsyncWebBatch | Export-Clixml -LiteralPath $file
+        $csv = Join-Path $TestDrive 'sent-rest.csv'
+        $results | Where-Object Index -GE 2 | Export-Csv -LiteralPath $csv
+        (@(Import-Clixml -LiteralPath $file) + @(Import-Csv -LiteralPath $csv) | Measure-AsyncWebBatch).BytesSent | Should -Be 1000
+    }
+
     It 'counts the failures carried by error records too' {
         $summary = "$base/json", "$base/status/500" | Invoke-AsyncWebBatch -ErrorAction Continue 2>&1 | Measure-AsyncWebBatch
         $summary.Count | Should -Be 2
@@ -100,7 +111,7 @@ Describe 'Measure-AsyncWebBatch' {
             $uris = @(0..39 | ForEach-Object { "$base/delay/$(($_ * 7) % 60)?n=$_" }) + "$base/status/503", "$base/status/404", 'not a uri'
             $script:results = @($uris | Invoke-AsyncWebBatch -FailuresAsResults -ThrottleLimit 16)
             $script:whole = $results | Measure-AsyncWebBatch
-            $script:figures = 'Count', 'Succeeded', 'Failed', 'Skipped', 'Bytes', 'StatusHistogram', 'FailureSummary', 'MinMs', 'P50Ms', 'P90Ms', 'P99Ms', 'MaxMs', 'WallTime', 'RequestsPerSecond', 'StartTimeUtc', 'EndTimeUtc', 'LatencySamplesMs',
+            $script:figures = 'Count', 'Succeeded', 'Failed', 'Skipped', 'Bytes', 'StatusHistogram', 'FailureSummary', 'MinMs', 'P50Ms', 'P90Ms', 'P99Ms', 'MaxMs', 'WallTime', 'RequestsPerSecond', 'StartTimeUtc', 'EndTimeUtc', 'LatencySamplesMs', 'BytesSent',
                 # Where the time went merges exactly too.
                 'QueueWait', 'DnsLookup', 'Connect', 'TlsHandshake', 'TimeToFirstByte', 'Transfer', 'ConnectionsOpened', 'ConnectionsReused', 'ConnectionReuseRatio', 'SlowHosts', 'TimeToFirstByteSampleHosts'
             function Get-Figures($Summary) { $figures | ForEach-Object { '{0}={1}' -f $_, ($Summary.$_ -join ',') } }

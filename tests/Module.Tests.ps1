@@ -112,7 +112,7 @@ Describe 'Documentation stays true to the code' {
         $webCmdlets = (Get-Command Invoke-WebRequest, Invoke-RestMethod).Parameters.Keys
         $known = (Get-Command -Module AsyncWeb).Parameters.Keys + $aliases + $webCmdlets + [System.Management.Automation.PSCmdlet]::CommonParameters + @('Tag', 'Detached')
         $mentioned = [regex]::Matches($readme, '(?<![\w-])-([A-Z][A-Za-z0-9]+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
-        $unknown = $mentioned | Where-Object { $_ -notin $known -and $_ -notin 'NoProfile', 'First', 'Full', 'Examples', 'Force', 'AsSecureString', 'Parallel', 'Module', 'ThrottleLimit', 'Wait', 'AutoRemoveJob', 'Trusted', 'Repository',
+        $unknown = $mentioned | Where-Object { $_ -notin $known -and $_ -notin 'NoProfile', 'First', 'Full', 'Examples', 'Force', 'AsSecureString', 'Parallel', 'Module', 'ThrottleLimit', 'Wait', 'AutoRemoveJob', 'Trusted', 'Repository', 'File',
             # New-PSSession and Select-Object, in the remoting recipe; Format-Table and Sort-Object, in the slow-endpoints recipe
             'HostName', 'UserName', 'KeyFilePath', 'ExcludeProperty', 'View', 'Descending' }
         $unknown | Should -BeNullOrEmpty

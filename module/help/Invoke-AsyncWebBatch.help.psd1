@@ -6,7 +6,7 @@
     Description = @'
 Invoke-AsyncWebBatch takes URIs, or objects that describe requests, from the pipeline or from -Uri and keeps up to -ThrottleLimit of them in flight at once. Each input item gets exactly one result: an AsyncWeb.WebBatchResult with the status, headers, content (or the file written), timings and attempts. Results leave the pipeline as soon as their request finishes, in completion order, or in input order with -Ordered; the Index property says which input item a result belongs to.
 
-An input item can be a string or System.Uri, or any object or hashtable with a Uri, Url or Href property (CSV rows from Import-Csv work as they are). Such an object may also carry Method, Headers, Body, ContentType, OutFile and Sha256, which override the cmdlet's parameters for that item only.
+An input item can be a string or System.Uri, or any object or hashtable with a Uri, Url or Href property (CSV rows from Import-Csv work as they are). Such an object may also carry Method, Headers, Body, ContentType, OutFile, Sha256, InFile and Form, which override the cmdlet's parameters for that item only.
 
 Upstream is read only as fast as requests finish, so a batch of a million lines runs in bounded memory. Ctrl+C or Select-Object -First cancels the requests still in flight.
 
@@ -18,7 +18,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 '@
 
     Parameters  = @{
-        Uri                        = 'The requests to send: URI strings or System.Uri values, or objects and hashtables with a Uri, Url or Href property and, optionally, Method, Headers, Body, ContentType, OutFile and Sha256 properties that override the parameters for that item. Relative URIs need -Session with a base URI. Usually given through the pipeline.'
+        Uri                        = 'The requests to send: URI strings or System.Uri values, or objects and hashtables with a Uri, Url or Href property and, optionally, Method, Headers, Body, ContentType, OutFile, Sha256, InFile and Form properties that override the parameters for that item. Relative URIs need -Session with a base URI. Usually given through the pipeline.'
         Method                     = 'HTTP method for items that do not name their own. Any method token is accepted, custom verbs too; tab completion offers GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS and TRACE.'
         Headers                    = 'Headers sent with every request, as a hashtable. An item''s own Headers add to these and override them by name; these override the headers of -Session. Authorization, Proxy-Authorization and Cookie values are never shown in messages or verbose output.'
         Body                       = 'Request body for items that have no Body of their own: a string (sent as is), a byte array, or any other object or hashtable, which is sent as JSON. A hashtable is form-encoded instead when -ContentType is application/x-www-form-urlencoded. A hashtable (or other dictionary) body of a GET or HEAD goes into the query string instead, as Invoke-RestMethod puts it there: key=value pairs, URL-encoded, added to an existing query with &; an array value repeats its key. A string or byte array body of a GET stays a body.'
@@ -61,6 +61,18 @@ The examples use $base for the server address. They run against AsyncWeb's local
         CircuitBreakerBreakSec     = 'How long, in seconds, an open circuit stays open before one probe request is let through; a successful probe closes it again.'
         RequestsPerSecond          = 'Most request starts per second, for APIs with a rate limit; requests wait their turn. 0 means no limit. Applies to the whole batch unless -RateLimitPerHost is given.'
         RateLimitPerHost           = 'Applies -RequestsPerSecond to each host separately instead of to the whole batch.'
+        InFile                     = 'Streams the request body from this file, with Content-Length from the file; an item''s own InFile property (a CSV column) wins. The file is opened anew, from its first byte, for every attempt and redirect, so a retried upload re-sends every byte, and memory stays flat whatever its size. Relative paths resolve against the PowerShell location. Content-Type is -ContentType (or the item''s ContentType) when given; otherwise, as Invoke-WebRequest does, application/x-www-form-urlencoded for POST and none for other methods. A missing or unreadable file fails that item with ErrorId InvalidInFile (-InFile itself missing stops the command before anything is sent). Cannot be combined with -Body or -Form.'
+        Form                       = 'Sends a multipart/form-data body, as Invoke-WebRequest -Form does; an item''s own Form property wins. Each key is a field: strings and other values are text fields, FileInfo values (Get-Item, Get-ChildItem) are file parts streamed from disk with their file name and a Content-Type from the extension (text/csv, image/png, application/json ... else application/octet-stream), and arrays repeat the field once per element. A hashtable value describes one part: File (a FileInfo or path) or Value, and optionally FileName and ContentType. Use [ordered]@{} to keep the order of the fields. Files are re-read for every attempt; a missing file fails the item with ErrorId InvalidInFile. Cannot be combined with -Body, -InFile or -ContentType.'
+        Authentication             = 'How -Credential, -Token or -UseDefaultCredentials are used, as Invoke-WebRequest -Authentication: Basic sends -Credential and Bearer (or OAuth, the same) sends -Token as the Authorization header of every request; Negotiate and NTLM answer the server''s 401 challenge through the runtime''s handler, with -Credential or the current user''s identity (-UseDefaultCredentials). Without it, -Credential is sent as Basic and -Token as Bearer. Credentials go only to each item''s own origin (scheme, host and port): a redirect to another origin does not carry them. Over http an item fails with ErrorId UnencryptedAuthentication unless -AllowUnencryptedAuthentication is given. On Linux and macOS NTLM needs the gss-ntlmssp package, or .NET''s managed NTLM (see the README). Cannot be combined with -Session; set it on New-AsyncWebSession instead.'
+        Credential                 = 'User name and password (Get-Credential; DOMAIN\user for Negotiate and NTLM). Sent as Basic unless -Authentication says Negotiate or NTLM; only to each item''s own origin, over https unless -AllowUnencryptedAuthentication. The password is never shown. Cannot be combined with -Token, -UseDefaultCredentials or -Session.'
+        Token                      = 'Bearer token, as a SecureString, sent as "Authorization: Bearer <token>" to each item''s own origin (-Authentication Bearer or OAuth, or none). An item''s own Authorization header wins. Never shown. Cannot be combined with -Credential or -Session.'
+        UseDefaultCredentials      = 'Answers Negotiate or NTLM challenges with the identity of the current user (Kerberos or NTLM single sign-on), only on each item''s own origin. With -Authentication Negotiate or NTLM only that scheme is answered. Cannot be combined with -Credential, Basic, Bearer or -Session.'
+        AllowUnencryptedAuthentication = 'Sends -Credential, -Token or the current user''s identity over plain http too, where they travel readable by anyone on the path (Invoke-WebRequest''s switch of the same name). Without it such items fail with ErrorId UnencryptedAuthentication and the https items of the batch go on.'
+        Certificate                = 'Client certificate for mutual TLS, with its private key (Get-PfxCertificate, a Cert: drive item, or X509CertificateLoader): offered in every TLS handshake of the batch. A certificate without its private key stops the command with ErrorId CertificateWithoutPrivateKey. Batches with the same certificate (same thumbprint) share connections. Cannot be combined with -CertificateThumbprint or -Session.'
+        CertificateThumbprint      = 'Thumbprint of a client certificate to find in the CurrentUser\My certificate store, else in LocalMachine\My (Windows; .NET on Linux and macOS has a CurrentUser\My store too). Spaces and case do not matter. Not found: ErrorId CertificateNotFound.'
+        SslProtocol                = 'TLS versions allowed, as Invoke-WebRequest -SslProtocol: Default (the operating system''s choice), Tls12, Tls13, or both (Tls12, Tls13). TLS 1.0 and 1.1 are not offered: .NET marks them obsolete and current systems refuse them. Cannot be combined with -Session.'
+        UnixSocket                 = 'Path of a Unix domain socket that every connection goes to instead of TCP, as Invoke-WebRequest -UnixSocket (Docker''s /var/run/docker.sock, for example). The URI still gives the Host header, the path and the per-host limits; use http://localhost with -BaseUri or in absolute URIs. No socket at the path fails each item with ErrorId ConnectionRefused; -ConnectTimeoutSec, -ThrottleLimit and the other limits apply as over TCP. PowerShell 7 only: Windows PowerShell stops with ErrorId UnixSocketNotSupported. Cannot be combined with -Proxy or -Session.'
+        BaseUri                    = 'Absolute http:// or https:// URI that relative URIs (''/containers/json'') resolve against, as New-AsyncWebSession -BaseUri does for a session. Credentials still go to each item''s own origin. Cannot be combined with -Session, whose base URI applies.'
         SensitiveQueryParameter    = 'More query parameter names whose values are shown as *** wherever a URI is shown: verbose messages, error messages, ToString(), the default table view and the job''s command line. These are always hidden, in any letter case: sig, signature, token, access_token, api_key, apikey, key, password, secret, code, X-Amz-Signature, X-Amz-Credential, X-Goog-Signature; user:password in a URI is shown as ***@. The Uri and FinalUri properties keep the real URIs.'
         Partition                  = 'Sends only shard i of N of the input, written ''i/N'' with i from 0 (''0/4'' is the first of four), so that N runs (on N hosts, pods or jobs) each take a disjoint part and together all of it. Items are assigned by their host (or by -PartitionKey) with a fixed hash, the same on every machine and version, so each host lives in one shard and per-host limits, circuit breakers and backoff stay correct. Items of other shards are skipped without output; Index is still the position in the whole input. An item without a usable URI (or key) belongs to shard 0, which reports it. ''*/N'' takes i from $env:JOB_COMPLETION_INDEX, which a Kubernetes Indexed Job sets in each pod. A value that is not a shard stops the command with ErrorId InvalidPartition.'
         PartitionKey               = 'With -Partition: the property (or hashtable key, or CSV column) whose value assigns an item to a shard, instead of its host; items with the same value always run together. Items without that property belong to shard 0, and a warning at the end says how many there were.'
@@ -77,18 +89,18 @@ The examples use $base for the server address. They run against AsyncWeb's local
     Inputs      = @(
         @{ Type = 'System.String'; Description = 'A URI to request.' }
         @{ Type = 'System.Uri'; Description = 'A URI to request.' }
-        @{ Type = 'System.Collections.IDictionary'; Description = 'A hashtable with a Uri (or Url, Href) key and optional Method, Headers, Body, ContentType, OutFile and Sha256 keys.' }
+        @{ Type = 'System.Collections.IDictionary'; Description = 'A hashtable with a Uri (or Url, Href) key and optional Method, Headers, Body, ContentType, OutFile, Sha256, InFile and Form keys.' }
         @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a Uri, Url or Href property and the same optional properties, such as the rows of Import-Csv.' }
     )
 
     Outputs     = @(
         @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
-        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, StartTimeUtc, Attempts, Error, Input and ProtocolVersion; where the time went: QueueWaitMs, DnsLookupMs, ConnectMs, TlsHandshakeMs, TimeToFirstByteMs, TransferMs, ConnectionReused, RemoteAddress, RemotePort, TlsProtocol and TlsCipherSuite; plus ContentObject (the body as Invoke-RestMethod returns it: JSON as objects, XML as an XmlDocument, other text as the string, null for binary bodies; parsed on first use only), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
+        @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, StartTimeUtc, Attempts, Error, Input, ProtocolVersion and BytesSent (request body bytes sent); where the time went: QueueWaitMs, DnsLookupMs, ConnectMs, TlsHandshakeMs, TimeToFirstByteMs, TransferMs, ConnectionReused, RemoteAddress, RemotePort, TlsProtocol and TlsCipherSuite; plus ContentObject (the body as Invoke-RestMethod returns it: JSON as objects, XML as an XmlDocument, other text as the string, null for binary bodies; parsed on first use only), RedactedUri (the URI with its secrets as ***) and ErrorId. Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
     )
 
     Notes       = @'
 ErrorIds are stable; scripts can match on them with $_.FullyQualifiedErrorId -like 'HttpStatus,*' or, with -FailuresAsResults, on $_.Error.ErrorId.
-The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile.
+The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile, InvalidInFile (a file to upload is missing or unreadable), UnencryptedAuthentication (credentials would go over plain http).
 Reaching the server: DnsResolutionFailed, ConnectionRefused, ConnectionReset, ResponseTruncated (the connection closed cleanly before the body reached its Content-Length; retried like a reset), ConnectionFailed, TlsHandshakeFailed.
 Time limits: ConnectTimeout, OperationTimeout, RequestTimeout (one attempt), TotalTimeout (the whole item across retries).
 The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported.
@@ -103,7 +115,7 @@ A download killed hard (kill -9, a crash) leaves its temporary file (.<name>.<pi
 
 Without -Session, batches with the same connection settings share a pool of warm connections for the life of the module.
 
-Where the time went: every result carries the phases of its last request in milliseconds, as curl's -w does. QueueWaitMs is the wait before the first attempt (a ThrottleLimit or ThrottleLimitPerHost slot, a RequestsPerSecond permit), kept apart from the request's own phases: DnsLookupMs, ConnectMs and TlsHandshakeMs (0 when ConnectionReused is true; TlsHandshakeMs is null over plain http), TimeToFirstByteMs (last byte sent to response headers) and TransferMs (headers to the end of the body). RemoteAddress and RemotePort name the address actually connected to; TlsProtocol and TlsCipherSuite what TLS negotiated. A phase that cannot be seen is null: over HTTP/2 only the request that opened a connection gets its phases; on Windows PowerShell 5.1 only QueueWaitMs, TimeToFirstByteMs and TransferMs are filled. Format-Table -View Timings shows them; Measure-AsyncWebBatch summarises them.
+Where the time went: every result carries the phases of its last request in milliseconds, as curl's -w does. QueueWaitMs is the wait before the first attempt (a ThrottleLimit or ThrottleLimitPerHost slot, a RequestsPerSecond permit), kept apart from the request's own phases: DnsLookupMs, ConnectMs and TlsHandshakeMs (0 when ConnectionReused is true; TlsHandshakeMs is null over plain http), TimeToFirstByteMs (last byte sent to response headers) and TransferMs (headers to the end of the body). RemoteAddress and RemotePort name the address actually connected to (over -UnixSocket there is none: both are null, as DnsLookupMs is, while ConnectMs and ConnectionReused are measured as over TCP); TlsProtocol and TlsCipherSuite what TLS negotiated. A phase that cannot be seen is null: over HTTP/2 only the request that opened a connection gets its phases; on Windows PowerShell 5.1 only QueueWaitMs, TimeToFirstByteMs and TransferMs are filled. Format-Table -View Timings shows them; Measure-AsyncWebBatch summarises them.
 
 Fan-out over PowerShell remoting, one shard per host (the README has the full recipe):
     $sessions = New-PSSession -HostName h1, h2, h3 -UserName ops -KeyFilePath ~/.ssh/id_ed25519
@@ -304,6 +316,34 @@ $result.ContentObject.query
             Remarks = 'Each hashtable chooses its own method, body and headers; -Headers are added to every request, and an item''s own headers win on the same name. -Ordered writes the results in the order of the input.'
         }
         @{
+            Title   = 'Upload every file in a folder'
+            Code    = @'
+New-Item -ItemType Directory -Force -Path ./artifacts | Out-Null
+1..3 | ForEach-Object { Set-Content -Path "./artifacts/build-$_.log" -Value "build $_ passed" }
+
+Get-ChildItem ./artifacts -File |
+    ForEach-Object { @{ Uri = "$base/echo?name=$($_.Name)"; InFile = $_.FullName } } |
+    Invoke-AsyncWebBatch -Method PUT -ContentType 'text/plain' -ThrottleLimit 4 -MaximumRetryCount 3 |
+    Format-Table Index, StatusCode, BytesSent, @{ n = 'ServerSha256'; e = { $_.ContentObject.bodySha256 } }
+'@
+            Remarks = 'Each file becomes one PUT whose body is streamed from disk (the InFile key), four at a time, with up to three retries: every retry opens the file again and re-sends all of it. BytesSent is the number of body bytes sent, and the test server''s /echo answers with the SHA-256 of what it received. A missing file would fail only its own item, with ErrorId InvalidInFile.'
+        }
+        @{
+            Title   = 'A multipart form with fields and files'
+            Code    = @'
+Set-Content -Path ./report.csv -Value "host,status`nweb01,ok"
+$form = [ordered]@{
+    team   = 'ops'
+    tags   = 'nightly', 'linux'
+    report = Get-Item ./report.csv
+    meta   = @{ Value = '{"source":"cron"}'; ContentType = 'application/json' }
+}
+$result = Invoke-AsyncWebBatch -Uri "$base/multipart" -Method POST -Form $form
+$result.ContentObject.parts | Format-Table name, fileName, contentType, length
+'@
+            Remarks = 'Sends multipart/form-data as Invoke-WebRequest -Form does: text fields, an array as a repeated field, and a FileInfo as a file part streamed from disk with its name and a Content-Type from its extension (text/csv). A hashtable value describes one part, here a JSON text part. The test server''s /multipart endpoint parses the body with ASP.NET Core''s multipart reader and lists the parts it received.'
+        }
+        @{
             Title   = 'Signed URLs stay secret in messages'
             Code    = @'
 $signed = "$base/json?X-Amz-Signature=abc123&session=s3ssion&page=2"
@@ -312,6 +352,54 @@ $result = Invoke-AsyncWebBatch $signed -SensitiveQueryParameter session -Verbose
 $result
 '@
             Remarks = 'X-Amz-Signature is hidden by default and -SensitiveQueryParameter adds session: the verbose lines and the result''s ToString() show X-Amz-Signature=***&session=***&page=2. The result''s Uri property still holds the real URI, for scripts that need it.'
+        }
+        @{
+            Title   = 'Credentials only where they belong: Basic over https, refused over http'
+            Code    = @'
+$https = (Invoke-RestMethod "$base/listeners").https
+$credential = [pscredential]::new('alice', (ConvertTo-SecureString 'S3cret' -AsPlainText -Force))
+"$https/basic-auth/alice/S3cret", "$base/basic-auth/alice/S3cret" |
+    Invoke-AsyncWebBatch -Credential $credential -SkipCertificateCheck -FailuresAsResults -Ordered |
+    Format-Table Index, StatusCode, ErrorId, Uri
+'@
+            Remarks = '-Credential alone is sent as Basic (use -Authentication Negotiate or NTLM for Windows authentication, -Token for a bearer token), to each item''s own origin only. The https item is let in; the http one fails with ErrorId UnencryptedAuthentication without being sent, because the password would cross the network readable; -AllowUnencryptedAuthentication allows it. /listeners is the test server''s list of its addresses; -SkipCertificateCheck because its certificate is self-signed.'
+        }
+        @{
+            Title   = 'A client certificate (mutual TLS) over TLS 1.2'
+            Code    = @'
+$mtls = (Invoke-RestMethod "$base/listeners").mtls
+$key = [System.Security.Cryptography.RSA]::Create(2048)
+$request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=build-agent', $key, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+$made = $request.CreateSelfSigned((Get-Date).AddDays(-1), (Get-Date).AddDays(1))
+$certificate = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($made.Export('Pfx'), $null)
+
+$result = Invoke-AsyncWebBatch "$mtls/echo" -Certificate $certificate -SslProtocol Tls12 -SkipCertificateCheck
+$result.ContentObject.tlsProtocol
+$result.ContentObject.clientCertificate.subject
+'@
+            Remarks = 'The certificate (with its private key) is offered in the TLS handshake; the test server''s mtls listener asks for one and /echo says which it got, and which TLS version was negotiated. In practice the certificate comes from a .pfx (Get-PfxCertificate) or the certificate store: -CertificateThumbprint finds it in CurrentUser\My or LocalMachine\My. The key is never shown.'
+        }
+        @{
+            Title   = 'Query the Docker API over a Unix socket'
+            Code    = @'
+$socket = (Invoke-RestMethod "$base/listeners").unix
+'/json', '/echo?q=1' |
+    Invoke-AsyncWebBatch -UnixSocket $socket -BaseUri http://localhost -Ordered |
+    Format-Table Index, StatusCode, ContentLength, Uri
+'@
+            Remarks = 'Every connection goes to the Unix domain socket instead of TCP; the URIs give the Host header and the path, and relative ones resolve against -BaseUri. Against Docker: ''/containers/json'', ''/images/json'' | Invoke-AsyncWebBatch -UnixSocket /var/run/docker.sock -BaseUri http://localhost. Here the socket is the test server''s. PowerShell 7 only.'
+        }
+        @{
+            Title   = 'Windows authentication (NTLM) to an intranet endpoint'
+            Code    = @'
+# On Linux without the gss-ntlmssp package, let .NET use its own NTLM (before the first NTLM request).
+if (-not $IsWindows) { [AppContext]::SetSwitch('System.Net.Security.UseManagedNtlm', $true) }
+$credential = [pscredential]::new('CORP\alice', (ConvertTo-SecureString 'S3cret' -AsPlainText -Force))
+"$base/ntlm/alice/S3cret" |
+    Invoke-AsyncWebBatch -Authentication NTLM -Credential $credential -AllowUnencryptedAuthentication -FailuresAsResults |
+    Select-Object StatusCode, ErrorId, @{ n = 'User'; e = { $_.ContentObject.user } }
+'@
+            Remarks = 'The server answers 401 with WWW-Authenticate: NTLM and the runtime''s handler completes the NTLM exchange with the credential, only for this item''s origin. -UseDefaultCredentials instead of -Credential uses the current user''s identity (single sign-on); -Authentication Negotiate prefers Kerberos. -AllowUnencryptedAuthentication only because the test server speaks plain http.'
         }
         @{
             Title   = 'Where the time went'

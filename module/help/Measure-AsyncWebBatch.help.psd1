@@ -8,7 +8,7 @@ Measure-AsyncWebBatch reads the results of Invoke-AsyncWebBatch from the pipelin
 - Count, Succeeded, Failed and Skipped;
 - FailuresByErrorId (and FailureSummary, e.g. "HttpStatus×2 ConnectionRefused×1");
 - StatusCodes (and StatusHistogram, e.g. "200×998 404×2");
-- Bytes of body received or written;
+- Bytes of body received or written, and BytesSent: request body bytes sent (uploads), the sum of the results' BytesSent;
 - latency MinMs, P50Ms, P90Ms, P99Ms and MaxMs (nearest-rank percentiles of the requests that were sent);
 - WallTime from the first request's start to the last one's end, and RequestsPerSecond over it;
 - where the time went: QueueWait, DnsLookup, Connect, TlsHandshake, TimeToFirstByte and Transfer, each with Count, MinMs, P50Ms, P90Ms, P99Ms and MaxMs (DnsLookup, Connect and TlsHandshake over the requests that opened a connection, as a reused one took none); ConnectionsOpened, ConnectionsReused and ConnectionReuseRatio;
@@ -16,7 +16,7 @@ Measure-AsyncWebBatch reads the results of Invoke-AsyncWebBatch from the pipelin
 
 Failed items count too: pass -FailuresAsResults to Invoke-AsyncWebBatch, or merge its error records into the pipeline with 2>&1; an error record written by Invoke-AsyncWebBatch counts as the failed result it carries.
 
-Results count in whatever shape they arrive: live, deserialized (through Invoke-Command, Start-Job and Receive-Job, or Export-Clixml and Import-Clixml), or as rows of Import-Csv, indeed any object with StatusCode, ElapsedMs (or Elapsed) and Success (or ErrorId) properties; Skipped, ContentLength, Attempts and StartTimeUtc (or StartTime) are read when present.
+Results count in whatever shape they arrive: live, deserialized (through Invoke-Command, Start-Job and Receive-Job, or Export-Clixml and Import-Clixml), or as rows of Import-Csv, indeed any object with StatusCode, ElapsedMs (or Elapsed) and Success (or ErrorId) properties; Skipped, ContentLength, BytesSent, Attempts and StartTimeUtc (or StartTime) are read when present.
 
 Summaries merge: each summary carries LatencySamplesMs (the ElapsedMs of every request sent, ascending), StartTimeUtc and EndTimeUtc, so Measure-AsyncWebBatch over the summaries of parts of a batch (shards on several hosts, jobs), live or deserialized, even mixed with results, gives exactly the summary of the whole: percentiles of all the samples, never averaged percentiles, and the wall time from the earliest start to the latest end. Anything else is reported as a NotAWebBatchResult error and not counted.
 
@@ -36,7 +36,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
     )
 
     Outputs     = @(
-        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond, StartTimeUtc, EndTimeUtc and LatencySamplesMs (what lets summaries merge); QueueWait, DnsLookup, Connect, TlsHandshake, TimeToFirstByte and Transfer (AsyncWeb.WebBatchPercentiles: Count, MinMs, P50Ms, P90Ms, P99Ms, MaxMs), ConnectionsOpened, ConnectionsReused, ConnectionReuseRatio, SlowThresholdMs and SlowHosts (AsyncWeb.WebBatchSlowHost: Host, Count, P50Ms, P99Ms, MaxMs), and the phase samples that let those merge too (QueueWaitSamplesMs, DnsLookupSamplesMs, ConnectSamplesMs, TlsHandshakeSamplesMs, TimeToFirstByteSamplesMs with TimeToFirstByteSampleHosts, TransferSamplesMs).' }
+        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, BytesSent, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond, StartTimeUtc, EndTimeUtc and LatencySamplesMs (what lets summaries merge); QueueWait, DnsLookup, Connect, TlsHandshake, TimeToFirstByte and Transfer (AsyncWeb.WebBatchPercentiles: Count, MinMs, P50Ms, P90Ms, P99Ms, MaxMs), ConnectionsOpened, ConnectionsReused, ConnectionReuseRatio, SlowThresholdMs and SlowHosts (AsyncWeb.WebBatchSlowHost: Host, Count, P50Ms, P99Ms, MaxMs), and the phase samples that let those merge too (QueueWaitSamplesMs, DnsLookupSamplesMs, ConnectSamplesMs, TlsHandshakeSamplesMs, TimeToFirstByteSamplesMs with TimeToFirstByteSampleHosts, TransferSamplesMs).' }
     )
 
     Notes       = @'

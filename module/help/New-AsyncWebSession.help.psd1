@@ -20,14 +20,20 @@ The examples use $base for the server address. They run against AsyncWeb's local
         BaseUri                   = 'Absolute http:// or https:// URI that relative -Uri values of Invoke-AsyncWebBatch resolve against, as a browser resolves links: ''/json'' replaces the path, ''items/1'' is relative to the last segment.'
         Headers                   = 'Headers sent with every request of the session, as a hashtable. The -Headers of Invoke-AsyncWebBatch and an item''s own Headers override them by name.'
         Token                     = 'Bearer token, as a SecureString, sent as "Authorization: Bearer <token>" with the session''s requests to the origin (scheme, host and port) of -BaseUri and nowhere else, as Invoke-RestMethod -Authentication Bearer -Token does. Needs -BaseUri; with an http:// base URI also -AllowUnencryptedAuthentication. A redirect to another origin does not carry it, and the token is never shown. Cannot be combined with -Credential.'
-        Credential                = 'User name and password sent as HTTP basic authentication ("Authorization: Basic ...") with the session''s requests to the origin (scheme, host and port) of -BaseUri and nowhere else. Needs -BaseUri; with an http:// base URI also -AllowUnencryptedAuthentication. A redirect to another origin does not carry them. The password is never shown; the session shows only the UserName. Cannot be combined with -Token.'
-        AllowUnencryptedAuthentication = 'Allows -Token or -Credential with an http:// base URI, where they cross the network in clear text (Invoke-WebRequest''s switch of the same name). Without it such a session is refused with ErrorId UnencryptedAuthentication. Use it only for a local or otherwise trusted network, such as a test server.'
+        Credential                = 'User name and password sent as HTTP basic authentication ("Authorization: Basic ...") with the session''s requests to the origin (scheme, host and port) of -BaseUri and nowhere else, or with -Authentication Negotiate or NTLM used to answer that origin''s challenge. Needs -BaseUri; with an http:// base URI also -AllowUnencryptedAuthentication. A redirect to another origin does not carry them. The password is never shown; the session shows only the UserName. Cannot be combined with -Token.'
+        AllowUnencryptedAuthentication = 'Allows -Token, -Credential or -UseDefaultCredentials with an http:// base URI, where they cross the network in clear text (Invoke-WebRequest''s switch of the same name). Without it such a session is refused with ErrorId UnencryptedAuthentication. Use it only for a local or otherwise trusted network, such as a test server.'
         SkipCertificateCheck      = 'Accepts any TLS certificate for the session''s connections, expired, self-signed or for another name. Only for test servers.'
         Proxy                     = 'Proxy server for the session''s requests, instead of the proxy settings of the environment.'
         ProxyCredential           = 'Credential for the proxy given by -Proxy.'
         NoProxy                   = 'Connects directly, ignoring proxy settings from the environment (HTTP_PROXY, HTTPS_PROXY).'
         ConnectTimeoutSec         = 'Longest time, in seconds, to open a connection, DNS lookup included; a slower connection fails the item with ErrorId ConnectTimeout. 0 means no limit. Not enforced on its own on Windows PowerShell 5.1 (see Invoke-AsyncWebBatch -ConnectTimeoutSec).'
         MaximumConnectionsPerHost = 'Most connections the session opens to one server at a time; requests beyond it wait for a free connection. 0 means no limit (then -ThrottleLimit of each batch is what bounds them).'
+        Authentication            = 'How -Credential, -Token or -UseDefaultCredentials are used, as on Invoke-AsyncWebBatch: Basic and Bearer (OAuth) as the Authorization header of every request to the origin of -BaseUri, Negotiate and NTLM as answers to the server''s challenge from that origin only. Without it, -Credential is Basic and -Token is Bearer.'
+        UseDefaultCredentials     = 'Answers Negotiate or NTLM challenges from the origin of -BaseUri with the identity of the current user (single sign-on). Needs -BaseUri; with an http:// base URI also -AllowUnencryptedAuthentication. Cannot be combined with -Credential, Basic or Bearer.'
+        Certificate               = 'Client certificate, with its private key, for mutual TLS on the session''s connections. Without its private key: ErrorId CertificateWithoutPrivateKey. The session shows only its CertificateThumbprint.'
+        CertificateThumbprint     = 'Thumbprint of a client certificate in the CurrentUser\My store, else LocalMachine\My (ErrorId CertificateNotFound when in neither).'
+        SslProtocol               = 'TLS versions the session''s connections allow: Default (the system''s), Tls12, Tls13, or both.'
+        UnixSocket                = 'Path of a Unix domain socket the session''s connections go to instead of TCP (Docker''s /var/run/docker.sock, for example); use -BaseUri http://localhost. PowerShell 7 only (ErrorId UnixSocketNotSupported on Windows PowerShell).'
         ConnectionLifetimeSec     = 'How long, in seconds, a pooled connection is reused before it is replaced with a new one, so that DNS changes and load balancer moves are noticed by long-lived sessions. No effect on Windows PowerShell 5.1, where .NET Framework''s ServicePointManager recycles connections.'
     }
 
@@ -109,6 +115,33 @@ $pool.Dispose()
 $pool.IsDisposed
 '@
             Remarks = 'The session opens at most 8 connections to the server and keeps them open between the three batches, so later rounds skip the connection set-up; each connection is replaced after two minutes. Dispose() closes them; a disposed session can no longer be used.'
+        }
+        @{
+            Title   = 'A session for a local API on a Unix socket'
+            Code    = @'
+$socket = (Invoke-RestMethod "$base/listeners").unix
+$local = New-AsyncWebSession -BaseUri http://localhost -UnixSocket $socket
+'/json', '/cookies/set?seen=1', '/cookies' | Invoke-AsyncWebBatch -Session $local -Ordered |
+    Format-Table Index, StatusCode, Uri
+$local.Dispose()
+'@
+            Remarks = 'The session''s connections go to the Unix domain socket (Docker''s is /var/run/docker.sock); its base URI gives the host name and the paths resolve against it. Cookies and default headers work as over TCP. PowerShell 7 only.'
+        }
+        @{
+            Title   = 'A session with a client certificate and TLS 1.3'
+            Code    = @'
+$mtls = (Invoke-RestMethod "$base/listeners").mtls
+$key = [System.Security.Cryptography.RSA]::Create(2048)
+$request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=reporting', $key, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+$made = $request.CreateSelfSigned((Get-Date).AddDays(-1), (Get-Date).AddDays(1))
+$certificate = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($made.Export('Pfx'), $null)
+
+$secure = New-AsyncWebSession -BaseUri $mtls -Certificate $certificate -SslProtocol Tls13 -SkipCertificateCheck
+$secure | Format-List BaseUri, CertificateThumbprint, SslProtocol
+('/echo' | Invoke-AsyncWebBatch -Session $secure).ContentObject.clientCertificate.subject
+$secure.Dispose()
+'@
+            Remarks = 'Every connection of the session offers the client certificate and allows TLS 1.3 only. The session shows the certificate''s thumbprint, never its key. -CertificateThumbprint finds a certificate in the CurrentUser\My or LocalMachine\My store instead.'
         }
     )
 

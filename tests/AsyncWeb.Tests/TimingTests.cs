@@ -85,6 +85,18 @@ public class PhaseTimingsTests
     }
 
     [Fact]
+    public void A_Unix_socket_connection_has_a_connect_phase_and_never_a_lookup()
+    {
+        var socket = new ConnectionInfo(PhaseTimings.NotSeen, Ticks(3), PhaseTimings.NotSeen, 0, null, null, null, unixSocket: true);
+        var opened = new PhaseTimings(0, 0, 0, socket, connectionReused: false);
+        var reused = new PhaseTimings(0, 0, 0, socket, connectionReused: true);
+        Assert.Equal(3, PhaseTimings.Milliseconds(opened.Connect));
+        Assert.Null(PhaseTimings.Milliseconds(opened.DnsLookup));
+        Assert.Equal(0, reused.Connect);
+        Assert.Null(PhaseTimings.Milliseconds(reused.DnsLookup));
+    }
+
+    [Fact]
     public void An_unseen_connection_has_unknown_phases_not_zero()
     {
         var timings = new PhaseTimings(Ticks(1), Ticks(300), Ticks(5), null, connectionReused: null);

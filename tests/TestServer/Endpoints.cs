@@ -12,6 +12,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -24,7 +25,7 @@ namespace AsyncWeb.TestServer;
 /// </summary>
 internal static class Endpoints
 {
-    private const string JsonType = "application/json; charset=utf-8";
+    internal const string JsonType = "application/json; charset=utf-8";
     private const string BinaryType = "application/octet-stream";
     private const int EchoBodyLimit = 1024 * 1024;  // /echo returns at most this much body text; bodyLength and bodySha256 cover all of it
 
@@ -251,6 +252,8 @@ internal static class Endpoints
             ["bodyTruncated"] = total > kept.Length,
             ["bodySha256"] = Convert.ToHexStringLower(sha256.GetHashAndReset()),
             ["contentType"] = request.ContentType,
+            ["tlsProtocol"] = c.Features.Get<ITlsHandshakeFeature>()?.Protocol.ToString(),
+            ["clientCertificate"] = AuthEndpoints.Describe(c.Connection.ClientCertificate),
         });
     }
 
@@ -415,13 +418,13 @@ internal static class Endpoints
     private static long QueryLong(HttpContext c, string name, long fallback) =>
         long.TryParse(c.Request.Query[name], NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value : fallback;
 
-    private static Task WriteJson(HttpContext c, object value, int status = 200) =>
+    internal static Task WriteJson(HttpContext c, object value, int status = 200) =>
         WriteBytes(c, JsonSerializer.SerializeToUtf8Bytes(value, _json), JsonType, status);
 
     private static Task WriteText(HttpContext c, int status, string text) =>
         WriteBytes(c, Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8", status);
 
-    private static Task WriteBytes(HttpContext c, ReadOnlyMemory<byte> body, string contentType, int status = 200)
+    internal static Task WriteBytes(HttpContext c, ReadOnlyMemory<byte> body, string contentType, int status = 200)
     {
         c.Response.StatusCode = status;
         c.Response.ContentType = contentType;

@@ -53,6 +53,12 @@ var loopback = new List<ListenOptions>();
 // Made once the http listener's port (its /hang is the AIA URL) is known, before the address line.
 SslStreamCertificateContext? aiaCertificate = null;
 
+// Uploads and authentication (issue 12): a TLS listener that asks for a client certificate (optional at the TLS
+// level; /client-cert decides), and a Unix domain socket in the temp folder.
+ListenOptions? mtls = null;
+var unixSocket = Path.Combine(Path.GetTempPath(), $"asyncweb-test-{Environment.ProcessId}.sock");
+File.Delete(unixSocket);
+
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries only the JSON line
@@ -91,6 +97,17 @@ builder.WebHost.ConfigureKestrel(k =>
             }),
         });
     });
+    k.Listen(IPAddress.Loopback, 0, o =>
+    {
+        mtls = Configure(o, HttpProtocols.Http1AndHttp2);
+        o.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = certificate,
+            ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+            ClientCertificateValidation = (_, _, _) => true,   // any certificate reaches the app; /client-cert checks the chain
+        });
+    });
+    k.ListenUnixSocket(unixSocket, o => Configure(o, HttpProtocols.Http1));
 
     // The same endpoints on other loopback addresses, where the OS routes them (Linux, Windows; not
     // macOS): distinct hosts on one server, for the rules that go by host (shards, per-host limits).
@@ -106,6 +123,9 @@ app.Use(stats.CountAsync);
 app.MapTestEndpoints(stats);
 app.MapProbeEndpoints();
 app.MapEncodedEndpoints();
+app.MapUploadEndpoints();
+app.MapAuthEndpoints();
+app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();
 // offline: the server itself never fetches the issuer it does not have.
@@ -114,14 +134,18 @@ aiaCertificate = SslStreamCertificateContext.Create(
 var raw = RawServer.Start(stats);
 
 // Kestrel writes the bound port back into each ListenOptions once it has bound port 0.
-Console.Out.WriteLine(
+var line =
     $"{{\"http\":\"http://127.0.0.1:{http!.IPEndPoint!.Port}\"," +
     $"\"https\":\"https://127.0.0.1:{https!.IPEndPoint!.Port}\"," +
     $"\"h2c\":\"http://127.0.0.1:{h2c!.IPEndPoint!.Port}\"," +
     $"\"httpsAia\":\"https://127.0.0.1:{httpsAia!.IPEndPoint!.Port}\"," +
     $"\"raw\":\"http://127.0.0.1:{raw.Port}\"," +
     $"\"loopback\":[{string.Join(",", loopback.Select(o => $"\"http://{o.IPEndPoint}\""))}]," +
-    $"\"pid\":{Environment.ProcessId}}}");
+    $"\"mtls\":\"https://127.0.0.1:{mtls!.IPEndPoint!.Port}\"," +
+    $"\"unix\":{System.Text.Json.JsonSerializer.Serialize(unixSocket)}," +
+    $"\"pid\":{Environment.ProcessId}}}";
+AuthEndpoints.Listeners = line;
+Console.Out.WriteLine(line);
 Console.Out.Flush();
 
 await app.WaitForShutdownAsync();

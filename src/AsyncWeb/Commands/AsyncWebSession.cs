@@ -76,7 +76,27 @@ public sealed class AsyncWebSession : IDisposable
     /// <summary>True after Dispose.</summary>
     public bool IsDisposed => _disposed;
 
+    // Authentication, TLS and Unix sockets (issue 12)
+
+    /// <summary>The scheme in effect: Basic, Bearer, Negotiate or NTLM (None without credentials).</summary>
+    public WebAuthentication Authentication { get; internal init; }
+
+    /// <summary>True when Negotiate or NTLM challenges are answered with the current user's identity.</summary>
+    public bool UseDefaultCredentials => Settings.Credentials?.IsDefault == true;
+
+    /// <summary>Thumbprint of the client certificate offered for mutual TLS, if any (the key is never shown).</summary>
+    public string? CertificateThumbprint => Settings.ClientCertificate?.Thumbprint;
+
+    /// <summary>The TLS versions allowed (Default: the system's).</summary>
+    public WebSslProtocol SslProtocol => (WebSslProtocol)Settings.SslProtocols;
+
+    /// <summary>The Unix domain socket the session's connections go to, if any.</summary>
+    public string? UnixSocket => Settings.UnixSocket;
+
     internal HandlerSettings Settings { get; }
+
+    /// <summary>Negotiate or NTLM credentials the session's handler answers challenges with (issue 12), or null.</summary>
+    internal HandlerCredentials? HandlerCredentials => Settings.Credentials;
 
     internal HttpClient Client
     {
@@ -98,6 +118,11 @@ public sealed class AsyncWebSession : IDisposable
     /// <summary>The Authorization header value the session adds (same-origin requests only), or null.</summary>
     internal string? AuthorizationValue()
     {
+        if (Authentication is WebAuthentication.Negotiate or WebAuthentication.NTLM)
+        {
+            return null;  // the handler answers the server's challenge (see HandlerCredentials)
+        }
+
         if (_token is not null)
         {
             return "Bearer " + Plain(_token);

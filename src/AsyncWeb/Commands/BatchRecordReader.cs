@@ -33,6 +33,7 @@ internal static class BatchRecordReader
                 result = new ResultFacts(live.Error?.ErrorId, live.Skipped, live.StatusCode, live.ContentLength, live.Attempts > 0, live.Elapsed, live.StartTimeUtc)
                 {
                     Phases = PhaseFacts.Of(live),
+                    BytesSent = live.BytesSent,
                 };
                 return true;
             case WebBatchSummary liveSummary:
@@ -70,6 +71,7 @@ internal static class BatchRecordReader
             Number(Property(shape, "ContentLength")) ?? 0, sent, elapsed.Value, start)
         {
             Phases = PhasesOf(shape),
+            BytesSent = Number(Property(shape, "BytesSent")) ?? 0,
         };
         return true;
     }
@@ -123,6 +125,7 @@ internal static class BatchRecordReader
             Succeeded = (int)succeeded,
             Skipped = (int)(Number(Property(shape, "Skipped")) ?? 0),
             Bytes = Number(Property(shape, "Bytes")) ?? 0,
+            BytesSent = Number(Property(shape, "BytesSent")) ?? 0,
             Failures = failures,
             Statuses = statuses,
             SamplesMs = sampleList,

@@ -3,6 +3,8 @@ using System.Collections;
 using System.IO;
 using System.Management.Automation;
 using System.Net;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using AsyncWeb.Engine;
 using AsyncWeb.Resilience;
 
@@ -15,7 +17,7 @@ namespace AsyncWeb.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AsyncWebBatch", DefaultParameterSetName = "Default")]
 [OutputType(typeof(WebBatchResult))]
-public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
+public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnectionParameters
 {
     private BatchEngine? _engine;
     private BatchPump? _pump;
@@ -28,8 +30,9 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     private UriRedactor _redactor = UriRedactor.Default;
     private IDisposable? _clientLease;
     private bool _inputComplete;
+    private ClientAuthentication? _authentication;
 
-    /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256) properties or keys.</summary>
+    /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256, InFile, Form) properties or keys.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Url", "Href", "InputObject")]
     [AllowNull, AllowEmptyString, AllowEmptyCollection]
@@ -248,6 +251,59 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
+    // Uploads (issue 12)
+
+    /// <summary>Stream the body from this file, re-read from the start for every attempt (per item: an InFile property).</summary>
+    [Parameter]
+    public string? InFile { get; set; }
+
+    /// <summary>Send a multipart/form-data body: text fields, FileInfo values as streamed file parts, arrays as repeated fields (per item: a Form property).</summary>
+    [Parameter]
+    public IDictionary? Form { get; set; }
+
+    // Authentication, TLS and Unix sockets (issue 12); on New-AsyncWebSession too. Credentials go to each item's own origin.
+
+    /// <summary>Basic and Bearer (OAuth) send -Credential or -Token with every request; Negotiate and NTLM answer the server's challenge.</summary>
+    [Parameter]
+    public WebAuthentication Authentication { get; set; }
+
+    /// <summary>User and password: Basic unless -Authentication says Negotiate or NTLM.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Bearer token (never shown).</summary>
+    [Parameter]
+    public SecureString? Token { get; set; }
+
+    /// <summary>Answer Negotiate or NTLM challenges with the identity of the current user.</summary>
+    [Parameter]
+    public SwitchParameter UseDefaultCredentials { get; set; }
+
+    /// <summary>Allow credentials over plain http, where they travel in clear text.</summary>
+    [Parameter]
+    public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
+    /// <summary>Client certificate (with its private key) for mutual TLS.</summary>
+    [Parameter]
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>Thumbprint of a client certificate in CurrentUser\My (or LocalMachine\My).</summary>
+    [Parameter]
+    public string? CertificateThumbprint { get; set; }
+
+    /// <summary>TLS versions allowed: Default (the system's), Tls12, Tls13.</summary>
+    [Parameter]
+    public WebSslProtocol SslProtocol { get; set; }
+
+    /// <summary>Connect to this Unix domain socket instead of TCP; the URI still names the host and path (PowerShell 7 only).</summary>
+    [Parameter]
+    public string? UnixSocket { get; set; }
+
+    /// <summary>Relative URIs resolve against this (without -Session).</summary>
+    [Parameter]
+    public Uri? BaseUri { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -301,14 +357,14 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             RateLimitPerHost = RateLimitPerHost,
         };
 
-        var lease = Session is not null ? null : ClientPool.Rent(new HandlerSettings(
+        var lease = Session is not null ? null : ClientPool.Rent(Connection(new HandlerSettings(
             SkipCertificateCheck,
             Proxy,
             CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
             NoProxy,
             Seconds(ConnectTimeoutSec),
             0,
-            HandlerSettings.DefaultPooledConnectionLifetime));
+            HandlerSettings.DefaultPooledConnectionLifetime)));
         _clientLease = lease;
         var client = lease?.Value ?? Session!.Client;
 
@@ -461,6 +517,11 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             OutDirectory = outDirectory,
             Sha256 = Sha256,
             Session = Session,
+            InFile = InFile,
+            Form = Form,
+            Authentication = _authentication,
+            AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
+            BaseUri = BaseUri,
         },
         ToJson,
         path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
@@ -549,7 +610,9 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             return;
         }
 
-        foreach (var name in new[] { nameof(SkipCertificateCheck), nameof(Proxy), nameof(ProxyCredential), nameof(NoProxy), nameof(ConnectTimeoutSec) })
+        foreach (var name in new[] { nameof(SkipCertificateCheck), nameof(Proxy), nameof(ProxyCredential), nameof(NoProxy), nameof(ConnectTimeoutSec),
+            nameof(Authentication), nameof(Credential), nameof(Token), nameof(UseDefaultCredentials), nameof(AllowUnencryptedAuthentication),
+            nameof(Certificate), nameof(CertificateThumbprint), nameof(SslProtocol), nameof(UnixSocket), nameof(BaseUri) })
         {
             if (MyInvocation.BoundParameters.ContainsKey(name))
             {
@@ -564,6 +627,23 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ObjectDisposedException("AsyncWebSession", "the session was disposed; create a new one with New-AsyncWebSession"),
                 "SessionDisposed", ErrorCategory.InvalidArgument, Session));
         }
+    }
+
+    /// <summary>Adds the certificate, TLS versions, Unix socket and credentials (issue 12) to the pool's settings; a misfit stops the batch.</summary>
+    private HandlerSettings Connection(HandlerSettings settings)
+    {
+        if (BaseUri is not null && (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != System.Uri.UriSchemeHttp && BaseUri.Scheme != System.Uri.UriSchemeHttps)))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BaseUri '{BaseUri}' must be an absolute http:// or https:// URI"), "InvalidBaseUri", ErrorCategory.InvalidArgument, BaseUri));
+        }
+
+        if (UnixSocket is not null && Proxy is not null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-UnixSocket and -Proxy both say where to connect; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+        }
+
+        (settings, _authentication) = ConnectionBinding.Apply(this, settings);
+        return settings;
     }
 
     private Version? ValidVersion(Version? version)

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using AsyncWeb.Engine;
 
 namespace AsyncWeb.Commands;
@@ -10,7 +11,7 @@ namespace AsyncWeb.Commands;
 /// <summary>Creates a reusable session: its own warm connection pool, base URI, default headers, cookies and credentials.</summary>
 [Cmdlet(VerbsCommon.New, "AsyncWebSession")]
 [OutputType(typeof(AsyncWebSession))]
-public sealed class NewAsyncWebSessionCommand : PSCmdlet
+public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
 {
     /// <summary>Relative -Uri values of Invoke-AsyncWebBatch resolve against this.</summary>
     [Parameter(Position = 0)]
@@ -65,6 +66,32 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet
     [ValidateRange(1.0, 86400.0)]
     public double ConnectionLifetimeSec { get; set; } = 300;
 
+    // Authentication, TLS and Unix sockets (issue 12), as on Invoke-AsyncWebBatch.
+
+    /// <summary>Basic and Bearer (OAuth) send -Credential or -Token with every request; Negotiate and NTLM answer the server's challenge.</summary>
+    [Parameter]
+    public WebAuthentication Authentication { get; set; }
+
+    /// <summary>Answer Negotiate or NTLM challenges with the identity of the current user.</summary>
+    [Parameter]
+    public SwitchParameter UseDefaultCredentials { get; set; }
+
+    /// <summary>Client certificate (with its private key) for mutual TLS.</summary>
+    [Parameter]
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>Thumbprint of a client certificate in CurrentUser\My (or LocalMachine\My).</summary>
+    [Parameter]
+    public string? CertificateThumbprint { get; set; }
+
+    /// <summary>TLS versions allowed: Default (the system's), Tls12, Tls13.</summary>
+    [Parameter]
+    public WebSslProtocol SslProtocol { get; set; }
+
+    /// <summary>Connect to this Unix domain socket instead of TCP (PowerShell 7 only).</summary>
+    [Parameter]
+    public string? UnixSocket { get; set; }
+
     /// <inheritdoc />
     protected override void EndProcessing()
     {
@@ -98,18 +125,20 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet
             TimeSpan.FromSeconds(ConnectTimeoutSec),
             MaximumConnectionsPerHost,
             TimeSpan.FromSeconds(ConnectionLifetimeSec));
-        WriteObject(new AsyncWebSession(BaseUri, headers, Token, Credential, AllowUnencryptedAuthentication, settings));
+        ClientAuthentication? authentication;
+        (settings, authentication) = ConnectionBinding.Apply(this, settings);
+        WriteObject(new AsyncWebSession(BaseUri, headers, Token, Credential, AllowUnencryptedAuthentication, settings) { Authentication = authentication?.Scheme ?? WebAuthentication.None });
     }
 
     /// <summary>A session's credentials belong to its base URI's origin: without one they would go everywhere, over http in clear text.</summary>
     private void RefuseUnsafeCredentials()
     {
-        if (Token is null && Credential is null)
+        if (Token is null && Credential is null && !UseDefaultCredentials)
         {
             return;
         }
 
-        var which = Token is not null ? "-Token" : "-Credential";
+        var which = Token is not null ? "-Token" : Credential is not null ? "-Credential" : "-UseDefaultCredentials";
         if (BaseUri is null)
         {
             ThrowTerminatingError(new ErrorRecord(

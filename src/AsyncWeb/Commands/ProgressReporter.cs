@@ -7,7 +7,7 @@ using AsyncWeb.Engine;
 namespace AsyncWeb.Commands;
 
 /// <summary>
-/// Write-Progress for a batch: requests done, in flight, bytes and rate; at most four updates a second,
+/// Write-Progress for a batch: requests done, in flight, bytes sent and received and rates; at most four updates a second,
 /// pipeline thread only. A host that blocks in WriteProgress (a terminal that never answers the
 /// cursor-position query: about 18 s for the first record, 2 s for each later one) gets no more
 /// records in that batch once one write took longer than <see cref="StallThreshold"/>.
@@ -63,8 +63,10 @@ internal sealed class ProgressReporter
         var done = engine.Completed;
         var seconds = Math.Max(Stopwatch.GetElapsedTime(_started).TotalSeconds, 0.001);
         var bytes = engine.BytesReceived;
+        var sent = engine.BytesSent;
+        var uploads = sent > 0 ? string.Create(CultureInfo.InvariantCulture, $"{FormatBytes(sent)} sent ({FormatBytes((long)(sent / seconds))}/s), ") : string.Empty;
         var status = string.Create(CultureInfo.InvariantCulture,
-            $"{done:N0}{(_total > 0 ? $" of {_total:N0}" : string.Empty)} done, {engine.Running:N0} in flight, {FormatBytes(bytes)} received, {done / seconds:N0} req/s, {FormatBytes((long)(bytes / seconds))}/s");
+            $"{done:N0}{(_total > 0 ? $" of {_total:N0}" : string.Empty)} done, {engine.Running:N0} in flight, {uploads}{FormatBytes(bytes)} received, {done / seconds:N0} req/s, {FormatBytes((long)(bytes / seconds))}/s");
         var record = new ProgressRecord(_activityId, "Invoke-AsyncWebBatch", status)
         {
             PercentComplete = _total > 0 ? (int)Math.Min(100, done * 100 / _total) : -1,

@@ -19,6 +19,15 @@ internal sealed class RequestDefaults
     public string? OutDirectory { get; init; }
     public string? Sha256 { get; init; }
     public AsyncWebSession? Session { get; init; }
+
+    // Uploads and authentication (issue 12)
+    public string? InFile { get; init; }
+    public IDictionary? Form { get; init; }
+
+    /// <summary>The cmdlet's own credentials (not a session's): they go to each item's origin.</summary>
+    public ClientAuthentication? Authentication { get; init; }
+    public bool AllowUnencryptedAuthentication { get; init; }
+    public Uri? BaseUri { get; init; }
 }
 
 /// <summary>
@@ -35,12 +44,14 @@ internal sealed class RequestSpecBuilder
     private readonly List<KeyValuePair<string, string>> _baseHeaders = new();
     private readonly List<KeyValuePair<string, string>> _baseSensitive = new();
     private readonly string? _sessionAuthorization;
+    private readonly UploadBinding _uploads;
 
     public RequestSpecBuilder(RequestDefaults defaults, Func<object, string> toJson, Func<string, string> resolvePath)
     {
         _defaults = defaults;
         _toJson = toJson;
         _resolvePath = resolvePath;
+        _uploads = new UploadBinding(defaults, resolvePath);
         _baseHeaders.Add(new("User-Agent", defaults.UserAgent ?? DefaultUserAgent));
         if (defaults.Session is { } session)
         {
@@ -68,7 +79,7 @@ internal sealed class RequestSpecBuilder
     public RequestSpec Build(long index, object? item)
     {
         var fields = Fields.From(item);
-        var (uri, hostKey) = ParseUri(fields.Uri);
+        var (uri, hostKey) = ParseItemUri(fields.Uri);
         var method = RequestRules.NormaliseMethod(fields.Method ?? _defaults.Method);
 
         List<KeyValuePair<string, string>> headers = _baseHeaders;
@@ -88,16 +99,19 @@ internal sealed class RequestSpecBuilder
             sensitive = new List<KeyValuePair<string, string>>(sensitive) { new("Authorization", _sessionAuthorization) };
         }
 
+        var credentialOrigin = CredentialOrigin(uri, ref sensitive);
+
         var contentType = fields.ContentType ?? _defaults.ContentType;
         var bodyValue = fields.HasBody ? fields.Body : _defaults.Body;
-        if (QueryString.TakesBody(method) && (bodyValue is PSObject wrapped ? wrapped.BaseObject : bodyValue) is IDictionary query)
+        var upload = _uploads.For(fields.HasBody, fields.InFile, fields.Form, fields.ContentType, method);
+        if (upload is null && QueryString.TakesBody(method) && (bodyValue is PSObject wrapped ? wrapped.BaseObject : bodyValue) is IDictionary query)
         {
             // As Invoke-RestMethod: a dictionary body of a GET (or HEAD) is the query string, not a body.
             uri = QueryString.Append(uri, Pairs(query));
             bodyValue = null;
         }
 
-        var body = EncodeBody(bodyValue, ref contentType);
+        var body = upload is null ? EncodeBody(bodyValue, ref contentType) : null;
         if (contentType is not null)
         {
             BodyEncoding.ValidateContentType(contentType);
@@ -125,6 +139,8 @@ internal sealed class RequestSpecBuilder
             SensitiveHeaders = sensitive,
             Body = body,
             ContentType = body is null ? null : contentType,
+            Upload = upload,
+            CredentialOrigin = credentialOrigin,
             OutFile = outFile,
             OutDirectory = outFile is null ? _defaults.OutDirectory : null,
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
@@ -145,22 +161,43 @@ internal sealed class RequestSpecBuilder
         }
     }
 
+    /// <summary>
+    /// The cmdlet's credentials (issue 12) go to the item's own origin, over https unless
+    /// -AllowUnencryptedAuthentication: Basic and Bearer as an Authorization header (an item's own header
+    /// wins), Negotiate and NTLM by the handler. Returns the origin the handler may answer challenges from.
+    /// </summary>
+    private Uri? CredentialOrigin(Uri uri, ref List<KeyValuePair<string, string>> sensitive)
+    {
+        if (_defaults.Authentication is not { } authentication)
+        {
+            return _defaults.Session?.HandlerCredentials is not null && SessionOriginAllows(uri) ? uri : null;
+        }
+
+        ClientAuthentication.CheckEncrypted(uri, _defaults.AllowUnencryptedAuthentication);
+        if (authentication.Authorization is not null && !sensitive.Exists(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
+        {
+            sensitive = new List<KeyValuePair<string, string>>(sensitive) { new("Authorization", authentication.Authorization) };
+        }
+
+        return authentication.Handler is null ? null : uri;
+    }
+
+    /// <summary>An item's URI value, absolute or relative to -BaseUri (or the session's base URI), and its host key.</summary>
+    private (Uri Uri, string HostKey) ParseItemUri(object? value) =>
+        RequestRules.ParseUri(value is Uri given ? given.OriginalString : ToText(value).Trim(), _defaults.BaseUri ?? _defaults.Session?.BaseUri);
+
     /// <summary>The absolute URI an item would be sent to, or null when it has no usable one: what -Partition keys on by default.</summary>
     public Uri? UriOf(object? item)
     {
         try
         {
-            return ParseUri(Fields.From(item).Uri).Uri;
+            return ParseItemUri(Fields.From(item).Uri).Uri;
         }
         catch (InvalidItemException)
         {
             return null;
         }
     }
-
-    /// <summary>The item's absolute http(s) URI and its host key (RequestRules), resolved against the session's base URI.</summary>
-    private (Uri Uri, string HostKey) ParseUri(object? value) =>
-        RequestRules.ParseUri(value is Uri given ? given.OriginalString : ToText(value).Trim(), _defaults.Session?.BaseUri);
 
     /// <summary>The text of an item's property (or hashtable key) <paramref name="name"/>; null when it has none or it is empty.</summary>
     public static string? PropertyText(object? item, string name) =>
@@ -262,6 +299,8 @@ internal sealed class RequestSpecBuilder
         public string? ContentType { get; private set; }
         public string? OutFile { get; private set; }
         public string? Sha256 { get; private set; }
+        public string? InFile { get; private set; }
+        public IDictionary? Form { get; private set; }
 
         public static Fields From(object? item) =>
             LookupOf(item, out var kind) is { } lookup
@@ -335,6 +374,16 @@ internal sealed class RequestSpecBuilder
             fields.ContentType = Text(lookup("ContentType"));
             fields.OutFile = Text(lookup("OutFile"));
             fields.Sha256 = Text(lookup("Sha256"));
+
+            // Uploads (issue 12)
+            fields.InFile = Text(lookup("InFile"));
+            var form = lookup("Form");
+            if (form.Found && form.Value is not null)
+            {
+                fields.Form = (form.Value is PSObject fp ? fp.BaseObject : form.Value) as IDictionary
+                    ?? throw new InvalidItemException(ErrorIds.InvalidBody, "the Form property is not a hashtable or dictionary");
+            }
+
             return fields;
         }
 

@@ -25,6 +25,8 @@ public sealed class WebBatchSummary
     public IReadOnlyDictionary<int, int> StatusCodes { get; internal set; } = new Dictionary<int, int>();
     /// <summary>Body bytes received or written.</summary>
     public long Bytes { get; internal set; }
+    /// <summary>Request body bytes sent (uploads: -Body, -InFile, -Form), the sum of the results' BytesSent.</summary>
+    public long BytesSent { get; internal set; }
     /// <summary>Fastest request, ms.</summary>
     public double MinMs { get; internal set; }
     /// <summary>Median latency, ms.</summary>
@@ -106,6 +108,7 @@ public sealed class WebBatchSummary
             FailuresByErrorId = tally.Failures.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
             StatusCodes = tally.Statuses.ToDictionary(kv => kv.Key, kv => kv.Value),
             Bytes = tally.Bytes,
+            BytesSent = tally.BytesSent,
             MinMs = samples.Length > 0 ? samples[0] : 0,
             P50Ms = tally.Percentile(0.50),
             P90Ms = tally.Percentile(0.90),
@@ -146,6 +149,7 @@ public sealed class WebBatchSummary
         Succeeded = Succeeded,
         Skipped = Skipped,
         Bytes = Bytes,
+        BytesSent = BytesSent,
         Failures = FailuresByErrorId,
         Statuses = StatusCodes,
         SamplesMs = LatencySamplesMs,

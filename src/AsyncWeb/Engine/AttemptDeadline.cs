@@ -16,6 +16,7 @@ internal sealed class AttemptDeadline : IDisposable
     private readonly CancellationTokenSource _source;
     private readonly TimeSpan _silence;
     private readonly long _attemptDeadline;
+    private long _bodySent;
 
     private AttemptDeadline(CancellationToken item, TimeSpan silence, TimeSpan attempt)
     {
@@ -44,6 +45,21 @@ internal sealed class AttemptDeadline : IDisposable
 
     /// <summary>The server said something: the silence deadline starts again.</summary>
     public void Restart() => Arm(_silence);
+
+    // Uploads (issue 12): the request body counts as activity, so a long upload is never server silence.
+
+    /// <summary>Request body bytes sent with the latest request of this attempt (a redirect or resumed request sends its body again).</summary>
+    public long BytesSent => Interlocked.Read(ref _bodySent);
+
+    /// <summary>A request starts sending its body: <see cref="BytesSent"/> counts that body.</summary>
+    public void BodyStarting() => Interlocked.Exchange(ref _bodySent, 0);
+
+    /// <summary>Part of the request body went out: the silence deadline starts again.</summary>
+    public void BodySent(int bytes)
+    {
+        Interlocked.Add(ref _bodySent, bytes);
+        Restart();
+    }
 
     /// <summary>The client, not the server, is waiting (for memory): only the whole-attempt deadline runs until <see cref="Restart"/>.</summary>
     public void Hold()

@@ -22,6 +22,9 @@ internal sealed record AttemptOutcome
     public bool Resumed { get; init; }
     public bool Skipped { get; init; }
 
+    /// <summary>Request body bytes sent with the request that got this outcome (uploads, issue 12).</summary>
+    public long BytesSent { get; init; }
+
     /// <summary>Set when the attempt failed (transport, timeout, HTTP status, file).</summary>
     public WebBatchError? Failure { get; init; }
 
@@ -61,6 +64,9 @@ internal sealed record AttemptOutcome
         Resumed = Resumed,
         Skipped = Skipped,
         Error = redactor.Redact(Failure), // a message may quote a redirect target
+
+        // Uploads (issue 12)
+        BytesSent = BytesSent,
     };
 
     /// <summary>A failure, with the status of the response that caused it when there was one.</summary>

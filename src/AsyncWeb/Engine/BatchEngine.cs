@@ -76,6 +76,9 @@ internal sealed class BatchEngine : IDisposable
 
     public long BytesReceived => _runner.BytesReceived;
 
+    /// <summary>Request body bytes sent so far (uploads), for progress.</summary>
+    public long BytesSent => _runner.BytesSent;
+
     /// <summary>Body bytes held in memory now: being read, or in results not yet taken.</summary>
     public long BufferedBytes => _budget.Used;
 

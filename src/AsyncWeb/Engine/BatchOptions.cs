@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using System.Security.Authentication;
 
 namespace AsyncWeb.Engine;
 
@@ -26,6 +27,20 @@ internal sealed record HandlerSettings(
     TimeSpan PooledConnectionLifetime)
 {
     public static readonly TimeSpan DefaultPooledConnectionLifetime = TimeSpan.FromMinutes(5);
+
+    // Authentication, TLS and Unix sockets (issue 12): each selects a pool of its own too (see ConnectionOptions).
+
+    /// <summary>The client certificate offered in TLS handshakes (mutual TLS), compared by thumbprint.</summary>
+    public CertificateKey? ClientCertificate { get; init; }
+
+    /// <summary>The TLS versions allowed; None leaves the choice to the system.</summary>
+    public SslProtocols SslProtocols { get; init; }
+
+    /// <summary>The Unix domain socket every connection goes to instead of TCP (PowerShell 7 only).</summary>
+    public string? UnixSocket { get; init; }
+
+    /// <summary>Credentials the handler answers Negotiate or NTLM challenges with, on their origin only.</summary>
+    public HandlerCredentials? Credentials { get; init; }
 }
 
 /// <summary>Everything about a batch that is the same for all its requests; built once per cmdlet call.</summary>

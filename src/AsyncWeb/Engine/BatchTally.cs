@@ -30,6 +30,9 @@ internal readonly struct ResultFacts
 
     /// <summary>Where its time went (<see cref="TimingStatistics"/>).</summary>
     public PhaseFacts Phases { get; init; }
+
+    /// <summary>Request body bytes it sent (uploads).</summary>
+    public long BytesSent { get; init; }
 }
 
 /// <summary>What a summary of part of a batch carries, so that summaries merge exactly.</summary>
@@ -39,6 +42,7 @@ internal sealed class SummaryFacts
     public int Succeeded { get; init; }
     public int Skipped { get; init; }
     public long Bytes { get; init; }
+    public long BytesSent { get; init; }
     public IReadOnlyDictionary<string, int> Failures { get; init; } = new Dictionary<string, int>();
     public IReadOnlyDictionary<int, int> Statuses { get; init; } = new Dictionary<int, int>();
     public IReadOnlyList<double> SamplesMs { get; init; } = Array.Empty<double>();
@@ -65,6 +69,7 @@ internal sealed class BatchTally
     public int Succeeded { get; private set; }
     public int Skipped { get; private set; }
     public long Bytes { get; private set; }
+    public long BytesSent { get; private set; }
     public DateTime? StartUtc { get; private set; }
     public DateTime? EndUtc { get; private set; }
     public IReadOnlyDictionary<string, int> Failures => _failures;
@@ -95,6 +100,7 @@ internal sealed class BatchTally
         }
 
         Bytes += result.ContentLength;
+        BytesSent += result.BytesSent;
         if (result.Sent)
         {
             _samples.Add(Math.Round(result.Elapsed.TotalMilliseconds, 1));
@@ -111,6 +117,7 @@ internal sealed class BatchTally
         Succeeded += part.Succeeded;
         Skipped += part.Skipped;
         Bytes += part.Bytes;
+        BytesSent += part.BytesSent;
         foreach (var failure in part.Failures)
         {
             Increment(_failures, failure.Key, failure.Value);

@@ -72,12 +72,28 @@ internal static class ClientPool
         }
 
         handler.SslOptions = CreateSslOptions(settings.SkipCertificateCheck);
-        var connectTimeout = settings.ConnectTimeout;
-        handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, context.InitialRequestMessage, connectTimeout, cancellationToken);
+        handler.ConnectCallback = CreateConnectCallback(settings);
 
         // Phase timings: how each connection was opened, and which requests used it (ConnectionStream).
         handler.PlaintextStreamFilter = ConnectionTimings.FilterAsync;
+        ConnectionOptions.Apply(handler, settings);
         return handler;
+    }
+
+    /// <summary>
+    /// The one connect callback, over TCP or a Unix socket (-UnixSocket) alike: both connect within
+    /// ConnectTimeout and return the stream phase timings read (<see cref="ConnectionTimings.Connected"/>),
+    /// so connect time, reuse and the TLS phase are seen the same way over either.
+    /// </summary>
+    private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> CreateConnectCallback(HandlerSettings settings)
+    {
+        var connectTimeout = settings.ConnectTimeout;
+        if (settings.UnixSocket is { } path)
+        {
+            return (context, cancellationToken) => UnixSocketConnector.ConnectAsync(path, context.InitialRequestMessage, connectTimeout, cancellationToken);
+        }
+
+        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, context.InitialRequestMessage, connectTimeout, cancellationToken);
     }
 
     /// <summary>
@@ -132,6 +148,7 @@ internal static class ClientPool
             handler.ServerCertificateCustomValidationCallback = static (_, _, _, _) => true;
         }
 
+        ConnectionOptions.Apply(handler, settings);
         return handler;
     }
 #endif

@@ -9,7 +9,10 @@ using System.Threading.Tasks;
 
 namespace AsyncWeb.Engine;
 
-/// <summary>The socket stream the connect callback returns, stamped with when its lookup and connect began and ended, and where it connected.</summary>
+/// <summary>
+/// The socket stream the connect callback returns, stamped with when its lookup and connect began and ended, and
+/// where it connected. A Unix socket (-UnixSocket) has no lookup: it is stamped with resolved = started.
+/// </summary>
 internal sealed class TimedNetworkStream : NetworkStream
 {
     public TimedNetworkStream(Socket socket, long started, long resolved)
@@ -18,6 +21,7 @@ internal sealed class TimedNetworkStream : NetworkStream
         Started = started;
         Resolved = resolved;
         Connected = Stopwatch.GetTimestamp();
+        UnixSocket = socket.AddressFamily == AddressFamily.Unix;
         Remote = socket.RemoteEndPoint is IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
             ? new IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port)
             : socket.RemoteEndPoint as IPEndPoint;
@@ -26,6 +30,9 @@ internal sealed class TimedNetworkStream : NetworkStream
     public long Started { get; }
     public long Resolved { get; }
     public long Connected { get; }
+
+    /// <summary>True over a Unix socket: no name was looked up and there is no IP endpoint.</summary>
+    public bool UnixSocket { get; }
 
     /// <summary>The address and port connected to (IPv4 as IPv4, not IPv4-mapped IPv6); null for a Unix socket.</summary>
     public IPEndPoint? Remote { get; }

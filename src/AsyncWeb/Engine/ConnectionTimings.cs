@@ -45,13 +45,14 @@ internal static class ConnectionTimings
 
         var socket = plaintext as TimedNetworkStream ?? (tls is null ? null : connecting);
         var info = new ConnectionInfo(
-            socket is null ? PhaseTimings.NotSeen : socket.Resolved - socket.Started,
+            socket is null || socket.UnixSocket ? PhaseTimings.NotSeen : socket.Resolved - socket.Started,
             socket is null ? PhaseTimings.NotSeen : socket.Connected - socket.Resolved,
             socket is null || tls is null ? PhaseTimings.NotSeen : ready - socket.Connected,
             ready,
             socket?.Remote,
             tls?.SslProtocol,
-            tls?.NegotiatedCipherSuite.ToString());
+            tls?.NegotiatedCipherSuite.ToString(),
+            socket?.UnixSocket ?? false);
 
         var multiplexed = context.NegotiatedHttpVersion.Major >= 2;
         if (multiplexed)

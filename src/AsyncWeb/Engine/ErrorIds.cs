@@ -13,6 +13,10 @@ internal static class ErrorIds
     public const string InvalidBody = "InvalidBody";
     public const string InvalidOutFile = "InvalidOutFile";
 
+    // Uploads and authentication (issue 12)
+    public const string InvalidInFile = "InvalidInFile";
+    public const string UnencryptedAuthentication = "UnencryptedAuthentication";
+
     // Reaching the server
     public const string DnsResolutionFailed = "DnsResolutionFailed";
     public const string ConnectionRefused = "ConnectionRefused";

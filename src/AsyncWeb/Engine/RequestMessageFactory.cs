@@ -15,10 +15,19 @@ namespace AsyncWeb.Engine;
 internal sealed class RequestMessageFactory
 {
     private readonly Version? _pinnedVersion;
+    private readonly ByteCounter _sent;
 
-    public RequestMessageFactory(BatchOptions options) => _pinnedVersion = options.HttpVersion;
+    public RequestMessageFactory(BatchOptions options, ByteCounter sent)
+    {
+        _pinnedVersion = options.HttpVersion;
+        _sent = sent;
+    }
 
-    public HttpRequestMessage Create(RequestSpec spec, Hop hop, ResumePoint? resume)
+    /// <param name="spec">The item.</param>
+    /// <param name="hop">Where this request goes, and whether it carries the body and credentials.</param>
+    /// <param name="resume">The partial download it continues, if any.</param>
+    /// <param name="deadline">The attempt's deadlines: the body's bytes count as activity, and are counted.</param>
+    public HttpRequestMessage Create(RequestSpec spec, Hop hop, ResumePoint? resume, AttemptDeadline deadline)
     {
         var version = HttpVersionChoice.For(_pinnedVersion, hop.Uri);
         var message = new HttpRequestMessage(new HttpMethod(hop.Method), hop.Uri)
@@ -32,13 +41,9 @@ internal sealed class RequestMessageFactory
         // .NET Framework sends a body only after "Expect: 100-continue" is answered or 350 ms pass.
         message.Headers.ExpectContinue = false;
 #endif
-        if (hop.SendsBody && spec.Body is not null)
+        if (hop.SendsBody && CreateBody(spec) is { } body)
         {
-            message.Content = new ByteArrayContent(spec.Body);
-            if (spec.ContentType is not null)
-            {
-                message.Content.Headers.TryAddWithoutValidation("Content-Type", spec.ContentType);
-            }
+            message.Content = new MeteredContent(body, deadline, _sent);
         }
 
         AddHeaders(message, spec.Headers);
@@ -62,6 +67,28 @@ internal sealed class RequestMessageFactory
         }
 
         return message;
+    }
+
+    /// <summary>The body of one request: the bytes, or a fresh stream of the upload (a file that cannot be read throws InvalidInFile).</summary>
+    private static HttpContent? CreateBody(RequestSpec spec)
+    {
+        if (spec.Upload is not null)
+        {
+            return spec.Upload.CreateContent();
+        }
+
+        if (spec.Body is null)
+        {
+            return null;
+        }
+
+        var content = new ByteArrayContent(spec.Body);
+        if (spec.ContentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", spec.ContentType);
+        }
+
+        return content;
     }
 
     private static void AddHeaders(HttpRequestMessage message, IReadOnlyList<KeyValuePair<string, string>> headers)

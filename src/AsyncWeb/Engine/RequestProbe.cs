@@ -118,13 +118,15 @@ internal sealed class RequestProbe
 /// How one connection was opened, measured once when it was (net8.0): DNS lookup, TCP connect and TLS
 /// handshake durations in Stopwatch ticks (<see cref="PhaseTimings.NotSeen"/> when not seen), the
 /// address and port it reached, the TLS version and cipher suite, and when it was ready for requests.
+/// Over a Unix socket there is no lookup and no IP endpoint (<see cref="UnixSocket"/>).
 /// </summary>
 internal sealed class ConnectionInfo
 {
     private int _used;
 
-    public ConnectionInfo(long dnsLookup, long connect, long tlsHandshake, long ready, IPEndPoint? remote, SslProtocols? tlsProtocol, string? tlsCipherSuite)
+    public ConnectionInfo(long dnsLookup, long connect, long tlsHandshake, long ready, IPEndPoint? remote, SslProtocols? tlsProtocol, string? tlsCipherSuite, bool unixSocket = false)
     {
+        UnixSocket = unixSocket;
         DnsLookup = dnsLookup;
         Connect = connect;
         TlsHandshake = tlsHandshake;
@@ -144,6 +146,9 @@ internal sealed class ConnectionInfo
     public IPEndPoint? Remote { get; }
     public SslProtocols? TlsProtocol { get; }
     public string? TlsCipherSuite { get; }
+
+    /// <summary>True for a connection to a Unix socket (-UnixSocket).</summary>
+    public bool UnixSocket { get; }
 
     /// <summary>True for the first request to use the connection, false for every later one.</summary>
     public bool ClaimFirstUse() => Volatile.Read(ref _used) == 0 && Interlocked.Exchange(ref _used, 1) == 0;
@@ -176,10 +181,10 @@ internal readonly struct PhaseTimings
     public ConnectionInfo? Connection { get; }
     public bool? ConnectionReused { get; }
 
-    /// <summary>Waiting for the name: zero on a reused connection (it took this request no time), the lookup on a new one.</summary>
-    public long DnsLookup => OfConnection(Connection?.DnsLookup);
+    /// <summary>Waiting for the name: zero on a reused connection (it took this request no time), the lookup on a new one; never over a Unix socket.</summary>
+    public long DnsLookup => Connection is { UnixSocket: true } ? NotSeen : OfConnection(Connection?.DnsLookup);
 
-    /// <summary>Opening the TCP connection: zero on a reused connection, the connect on a new one.</summary>
+    /// <summary>Opening the TCP (or Unix socket) connection: zero on a reused connection, the connect on a new one.</summary>
     public long Connect => OfConnection(Connection?.Connect);
 
     /// <summary>The TLS handshake: zero on a reused connection; not seen on a connection without TLS (plain http).</summary>

@@ -42,7 +42,7 @@ internal static class RequestRules
         else if (SafeTryCreate(text, UriKind.Relative, out _))
         {
             throw new InvalidItemException(ErrorIds.RelativeUriWithoutBase,
-                $"'{text}' is a relative URI and no session base URI is set; give an absolute http:// or https:// URI, or use -Session with a -BaseUri");
+                $"'{text}' is a relative URI and no base URI is set; give an absolute http:// or https:// URI, or -BaseUri (or -Session with a -BaseUri)");
         }
         else
         {

@@ -20,6 +20,7 @@ internal sealed class RequestRunner : IDisposable
     private readonly ResilienceProvider _resilience;
     private readonly Action<string>? _verbose;
     private readonly ByteCounter _received = new();
+    private readonly ByteCounter _sent = new();
     private readonly RequestSender _sender;
     private readonly DownloadTargets _targets;
     private readonly DownloadSink _sink;
@@ -32,7 +33,7 @@ internal sealed class RequestRunner : IDisposable
         _options = options;
         _verbose = verbose;
         _resilience = new ResilienceProvider(options, verbose);
-        _sender = new RequestSender(client, options);
+        _sender = new RequestSender(client, options, _sent);
         _targets = new DownloadTargets(claims, options.ExistingFile);
         _sink = new DownloadSink(options.ExistingFile, options.Resume, _received);
         _bodies = new ResponseBodyReader(options.MaximumResponseSize, _received);
@@ -43,6 +44,9 @@ internal sealed class RequestRunner : IDisposable
 
     /// <summary>Body bytes received by every request so far (for progress).</summary>
     public long BytesReceived => _received.Value;
+
+    /// <summary>Request body bytes sent by every request so far, retries and redirects included (for progress).</summary>
+    public long BytesSent => _sent.Value;
 
     public async Task<WebBatchResult> RunAsync(RequestSpec spec, CancellationToken batchToken)
     {
@@ -117,7 +121,8 @@ internal sealed class RequestRunner : IDisposable
         {
             var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
             var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline).ConfigureAwait(false);
-            return refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline).ConfigureAwait(false);
+            var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline).ConfigureAwait(false);
+            return outcome with { BytesSent = deadline.BytesSent };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !itemToken.IsCancellationRequested)
         {
@@ -126,10 +131,17 @@ internal sealed class RequestRunner : IDisposable
                 return AttemptOutcome.Fail(ErrorIds.FileWriteFailed, FailureCategory.File, write.Message, write.InnerException);
             }
 
+            if (ex is InvalidItemException unreadable)
+            {
+                // An -InFile or form file that vanished or became unreadable since the item was checked.
+                return AttemptOutcome.Fail(unreadable.ErrorId, FailureCategory.InvalidInput, unreadable.Message);
+            }
+
             var (errorId, category, reason) = FailureClassifier.Classify(ex, deadline.Fired(), _options.OperationTimeout, _options.Timeout);
             return AttemptOutcome.Fail(errorId, category, reason, ex) with
             {
                 Transient = category is FailureCategory.Connection or FailureCategory.Timeout && errorId != ErrorIds.DnsResolutionFailed,
+                BytesSent = deadline.BytesSent,
             };
         }
     }

@@ -15,11 +15,11 @@ internal sealed class RequestSender
     private readonly BatchOptions _options;
     private readonly RequestMessageFactory _messages;
 
-    public RequestSender(HttpClient client, BatchOptions options)
+    public RequestSender(HttpClient client, BatchOptions options, ByteCounter sent)
     {
         _client = client;
         _options = options;
-        _messages = new RequestMessageFactory(options);
+        _messages = new RequestMessageFactory(options, sent);
     }
 
     /// <summary>
@@ -48,7 +48,13 @@ internal sealed class RequestSender
     {
         while (true)
         {
-            var message = _messages.Create(spec, hop, resume);
+            var message = _messages.Create(spec, hop, resume, deadline);
+            if (spec.CredentialOrigin is not null)
+            {
+                // Handler credentials (Negotiate, NTLM) answer challenges only while every hop stays on the item's origin.
+                CredentialScope.Enter(hop.SameOrigin ? spec.CredentialOrigin : null);
+            }
+
             var probe = RequestProbe.Current;
             HttpResponseMessage response;
             try

@@ -30,6 +30,12 @@ internal sealed class RequestSpec
     public byte[]? Body { get; init; }
     public string? ContentType { get; init; }
 
+    /// <summary>A body streamed from disk (-InFile, -Form), made anew for every request; when set, Body is null.</summary>
+    public RequestUpload? Upload { get; init; }
+
+    /// <summary>The origin whose challenges the handler's credentials (Negotiate, NTLM) may answer; null: none for this item.</summary>
+    public Uri? CredentialOrigin { get; init; }
+
     /// <summary>Full path of the file the body is streamed to, or null to keep the body in memory.</summary>
     public string? OutFile { get; init; }
 

@@ -82,6 +82,11 @@ public sealed partial class WebBatchResult
     /// <summary>Protocol version of the final response, e.g. 1.1 or 2.0.</summary>
     public Version? ProtocolVersion { get; internal set; }
 
+    // Uploads (issue 12)
+
+    /// <summary>Request body bytes sent (-Body, -InFile, -Form) with the request that got the final response, or that failed.</summary>
+    public long BytesSent { get; internal set; }
+
     // Where the time went (README, "Where the time went"): the phases of the item's last request, as curl's -w
     // reports them, in milliseconds to the microsecond. Null when a phase did not happen or cannot be seen
     // (Windows PowerShell sees only QueueWaitMs, TimeToFirstByteMs and TransferMs).
@@ -89,10 +94,10 @@ public sealed partial class WebBatchResult
     /// <summary>From the cmdlet receiving the item to its first attempt: waiting for a ThrottleLimit or ThrottleLimitPerHost slot and a RequestsPerSecond permit. Not part of the request's own phases.</summary>
     public double? QueueWaitMs => PhaseTimings.Milliseconds(Timings.QueueWait);
 
-    /// <summary>Resolving the host name for a new connection; 0 on a reused connection.</summary>
+    /// <summary>Resolving the host name for a new connection; 0 on a reused connection; null over a Unix socket (nothing is looked up).</summary>
     public double? DnsLookupMs => PhaseTimings.Milliseconds(Timings.DnsLookup);
 
-    /// <summary>Opening the TCP connection; 0 on a reused connection.</summary>
+    /// <summary>Opening the TCP (or -UnixSocket) connection; 0 on a reused connection.</summary>
     public double? ConnectMs => PhaseTimings.Milliseconds(Timings.Connect);
 
     /// <summary>The TLS handshake of a new https connection; 0 on a reused one; null over plain http.</summary>
@@ -107,10 +112,10 @@ public sealed partial class WebBatchResult
     /// <summary>True when the request went over a connection an earlier request had opened (no DNS, connect or TLS time).</summary>
     public bool? ConnectionReused => Timings.ConnectionReused;
 
-    /// <summary>The IP address the request's connection reached (a proxy's, through a proxy).</summary>
+    /// <summary>The IP address the request's connection reached (a proxy's, through a proxy); null over a Unix socket (the path is -UnixSocket).</summary>
     public IPAddress? RemoteAddress => Timings.Connection?.Remote?.Address;
 
-    /// <summary>The port the request's connection reached.</summary>
+    /// <summary>The port the request's connection reached; null over a Unix socket.</summary>
     public int? RemotePort => Timings.Connection?.Remote?.Port;
 
     /// <summary>The TLS version the connection negotiated, e.g. Tls13; null over plain http.</summary>
