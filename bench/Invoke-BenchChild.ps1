@@ -20,12 +20,14 @@
       WebRequestFile Invoke-WebRequest -Uri $Uri -OutFile $OutFile
       RateLimited    $uris | Invoke-AsyncWebBatch -RequestsPerSecond R -ThrottleLimit T; after the clock stops,
                      endSpan = the seconds from the first result's end (StartTime + Elapsed) to the last's
+      PerHost        $uris | Invoke-AsyncWebBatch -ThrottleLimit T -MaximumRetryCount 50 with -ThrottleLimitPerHost P (when
+                     given) or -AdaptiveThrottle; hostLimit = the HostLimit of the result that finished last
     Progress is off ($ProgressPreference = 'SilentlyContinue') for every tool alike.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited')]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost')]
     [string] $Mode,
     [string] $ModulePath,
     [string] $Uri,
@@ -39,7 +41,9 @@ param(
     [int] $WarmCount,
     [switch] $SkipCertificateCheck,
     [string] $HttpVersion,
-    [switch] $ComputeSha256
+    [switch] $ComputeSha256,
+    [int] $ThrottleLimitPerHost,
+    [switch] $AdaptiveThrottle
 )
 
 $ErrorActionPreference = 'Stop'
@@ -68,7 +72,7 @@ if ($Mode -eq 'Bare') {
 # starts, so no measured command pays for its auto-loading.
 if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
 
-$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited'
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost'
 if ($needsModule) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Import-Module $ModulePath
@@ -203,6 +207,25 @@ switch ($Mode) {
             if ($end -gt $last) { $last = $end }
         }
         $result.endSpan = if ($results.Count -gt 1) { ($last - $first) / [TimeSpan]::TicksPerSecond } else { 0.0 }
+    }
+
+    'PerHost' {
+        # A host that refuses what it cannot take (429 at once): refused items are retried quickly, as a client
+        # that must get every item through would.
+        $uris = [string[]]::new($Count)
+        for ($i = 0; $i -lt $Count; $i++) { $uris[$i] = "$Uri&n=$i" }
+        $settings = @{ ThrottleLimit = $ThrottleLimit; MaximumRetryCount = 50; RetryIntervalSec = 0.01; MaximumRetryDelaySec = 0.1 }
+        if ($ThrottleLimitPerHost -gt 0) { $settings.ThrottleLimitPerHost = $ThrottleLimitPerHost }
+        if ($AdaptiveThrottle) { $settings.AdaptiveThrottle = $true }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $results = @($uris | Invoke-AsyncWebBatch @settings -ErrorVariable failed -ErrorAction SilentlyContinue)
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $results.Count + $failed.Count
+        $result.errors = $failed.Count
+        if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
+        $last = $results | Sort-Object { $_.StartTimeUtc + $_.Elapsed } | Select-Object -Last 1
+        $result.hostLimit = if ($last -and $null -ne $last.HostLimit) { [double]$last.HostLimit } else { 0.0 }
+        $result.attempts = [double](($results | Measure-Object Attempts -Sum).Sum)
     }
 
     'WebRequestFile' {

@@ -31,6 +31,9 @@
                        HttpClient loop (bench/dotnet-peer) alongside
       9 Remoting       1 vs 2 workers over PowerShell remoting (SSH to loopback), one shard each, against
                        nginx with a per-connection bandwidth limit
+     10 PerHost        a host that serves 8 requests at once and refuses more with 429 (the test server's
+                       /limited endpoint, 20 ms each): -ThrottleLimit 64 alone, -ThrottleLimitPerHost 8 (the
+                       limit known in advance), -AdaptiveThrottle (found at run time); curl --parallel-max 8
 .PARAMETER ModulePath
     The laid-out module (out/AsyncWeb); build.ps1 Bench passes it.
 .PARAMETER Quick
@@ -59,7 +62,7 @@ param(
 
     [switch] $Quick,
 
-    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting'),
+    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting', 'PerHost'),
 
     [ValidateRange(1, 25)]
     [int] $Repeat = 3,
@@ -84,7 +87,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
 
-$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting'
+$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting', 'PerHost'
 $selected = foreach ($name in ($Scenario -split ',' | ForEach-Object Trim | Where-Object { $_ })) {
     $match = if ($name -match '^\d+$' -and [int]$name -ge 1 -and [int]$name -le $allScenarios.Count) { $allScenarios[[int]$name - 1] }
              else { $allScenarios | Where-Object { $_ -eq $name } }
@@ -95,10 +98,10 @@ $selected = @($allScenarios | Where-Object { $_ -in $selected })
 if ($Quick -and -not $PSBoundParameters.ContainsKey('Repeat')) { $Repeat = 1 }
 
 $counts = if ($Quick) {
-    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3; Rates = @(50); TlsKeepAlive = 5000; TlsClose = 500; Remote = 64 }
+    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3; Rates = @(50); TlsKeepAlive = 5000; TlsClose = 500; Remote = 64; PerHost = 500 }
 }
 else {
-    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5; Rates = @(5, 50, 500); TlsKeepAlive = 20000; TlsClose = 2000; Remote = 128 }
+    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5; Rates = @(5, 50, 500); TlsKeepAlive = 20000; TlsClose = 2000; Remote = 128; PerHost = 2000 }
 }
 
 $work = Join-Path $PSScriptRoot 'work'
@@ -485,6 +488,40 @@ function Invoke-Remoting {
     }
 }
 
+function Invoke-PerHost {
+    # Issue 14: a host that allows N concurrent requests. Each run has its own key, so the server counts its
+    # refusals (429s) apart: the cost of not knowing the limit is in them and in the time.
+    $s = '10. a host that allows 8 at once'
+    $n = $counts.PerHost
+    $variants = [ordered]@{
+        'AsyncWeb -ThrottleLimit 64 (no per-host limit)' = @{}
+        'AsyncWeb -ThrottleLimitPerHost 8 (fixed, known)' = @{ ThrottleLimitPerHost = 8 }
+        'AsyncWeb -AdaptiveThrottle' = @{ AdaptiveThrottle = $true }
+    }
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat ($(Format-Count $n) requests, 20 ms each)" -ForegroundColor Cyan
+        foreach ($variant in $variants.GetEnumerator()) {
+            $key = [guid]::NewGuid().ToString('N')
+            $arguments = @{ Mode = 'PerHost'; ModulePath = $moduleManifest; Uri = "$($flowServer.Base)/limited/$key`?max=8&delayMs=20"; Count = $n; ThrottleLimit = 64 } + $variant.Value
+            $m = Invoke-Child $variant.Key $arguments -TimeoutSec 600
+            Confirm-Clean "$($variant.Key) (scenario 10)" $m $n
+            Add-Figure $s "$($variant.Key)" ($n / $m.Json.seconds) 'req/s'
+            $refused = @((Invoke-RestMethod -Uri "$($flowServer.Base)/limited/$key/log" -NoProxy -TimeoutSec 30).arrivals | Where-Object status -EQ 429).Count
+            Add-Figure $s "$($variant.Key): 429s per request (info)" ($refused / $n) 'ratio'
+            if ($variant.Value.ContainsKey('AdaptiveThrottle')) { Add-Figure $s "$($variant.Key): final limit (info)" $m.Json.hostLimit 'requests' }
+        }
+
+        $key = [guid]::NewGuid().ToString('N')
+        $cfg = Join-Path $work 'curl-perhost.cfg'
+        Write-CurlConfig $cfg @(for ($i = 0; $i -lt $n; $i++) { "$($flowServer.Base)/limited/$key`?max=8&delayMs=20&n=$i" })
+        # No --fail: a 429 (the server's count can lag a finished request by a moment) is counted from its log instead.
+        $m = Invoke-Measured -Command '/usr/bin/curl', '-s', '--parallel', '--parallel-max', '8', '-K', $cfg -StdoutToNull -Label 'curl --parallel-max 8 (per host)'
+        Add-Figure $s 'curl --parallel --parallel-max 8 (the limit known)' ($n / $m.Wall) 'req/s'
+        $refused = @((Invoke-RestMethod -Uri "$($flowServer.Base)/limited/$key/log" -NoProxy -TimeoutSec 30).arrivals | Where-Object status -EQ 429).Count
+        Add-Figure $s 'curl --parallel --parallel-max 8 (the limit known): 429s per request (info)' ($refused / $n) 'ratio'
+    }
+}
+
 function Get-ProcessCpuSeconds([int[]] $Ids) {
     ($Ids | ForEach-Object { (Get-Process -Id $_ -ErrorAction SilentlyContinue).TotalProcessorTime.TotalSeconds } | Measure-Object -Sum).Sum
 }
@@ -641,6 +678,19 @@ function Get-Rows {
         $rows.Add((New-Row $s "2 workers (info: $(Format-Figure (Get-Figure $s '2 workers, workers'' CPU time (info)')) s of CPU; ideal speed-up of this split $(Format-Figure $ideal)×)" $two 's' ($one / $two) "≥ 0.9 × ideal ($(Format-Figure (0.9 * $ideal))×)" ($one / $two -ge 0.9 * $ideal)))
     }
 
+    $s = '10. a host that allows 8 at once'
+    if ('PerHost' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $curl = Get-Figure $s 'curl --parallel --parallel-max 8 (the limit known)'
+        foreach ($tool in 'AsyncWeb -ThrottleLimit 64 (no per-host limit)', 'AsyncWeb -ThrottleLimitPerHost 8 (fixed, known)', 'AsyncWeb -AdaptiveThrottle') {
+            $value = Get-Figure $s $tool
+            if ([double]::IsNaN($value)) { continue }
+            $info = "429s per request $(Format-Figure (Get-Figure $s "$tool`: 429s per request (info)"))"
+            if ($tool -eq 'AsyncWeb -AdaptiveThrottle') { $info += ", final limit $(Format-Figure (Get-Figure $s "$tool`: final limit (info)"))" }
+            $rows.Add((New-Row $s "$tool (info: $info)" $value 'req/s' ($value / $curl)))
+        }
+        $rows.Add((New-Row $s "curl --parallel --parallel-max 8, the limit known (info: 429s per request, not retried: $(Format-Figure (Get-Figure $s 'curl --parallel --parallel-max 8 (the limit known): 429s per request (info)')))" $curl 'req/s'))
+    }
+
     return $rows
 }
 
@@ -699,6 +749,7 @@ function Write-Results([object[]] $Rows, [string[]] $Failed) {
     $md.Add('')
     $md.Add("- Counts: scenario 1 $(Format-Figure $counts.Gets) requests for AsyncWeb, curl and aiohttp, $(Format-Figure $counts.Parallel) for ForEach-Object -Parallel, $(Format-Figure $counts.Sequential) for sequential Invoke-RestMethod (rates are per request), wrk for $($counts.WrkSec) s; scenario 3 $(Format-Figure ($counts.BigBytes / 1MB)) MiB; scenario 4 $($counts.Files) files; scenario 5 $(Format-Figure $counts.StreamSmall) vs $(Format-Figure $counts.StreamBig) inputs; scenario 7 $(($counts.Rates | ForEach-Object { "$(Format-Count (10 * $_ + 1)) requests at $_/s" }) -join ', ').")
     if ('Remoting' -in $selected) { $md.Add("- Scenario 9: $(Format-Figure $counts.Remote) requests for a 256 KiB file that nginx sends at 128 KB/s per connection (limit_rate; the first 128 KB at once, so about 1 s each), split by -PartitionKey into one shard per worker; each worker is a pwsh behind a private sshd on 127.0.0.1 (PowerShell remoting over SSH), warmed up, with -ThrottleLimit 8. Wall time around Invoke-Command in this process; CPU time of the worker processes. Ratio: 1 worker's time over 2 workers'; the ideal counts waves: each connection serves one request a second, so ceil(all / 8) over ceil(largest shard / 8).") }
+    if ('PerHost' -in $selected) { $md.Add("- Scenario 10: $(Format-Count $counts.PerHost) GETs of the test server's ``/limited/{key}?max=8&delayMs=20`` (serves 8 at once, 20 ms each, refuses a 9th with an immediate 429; ideal 400 req/s), each AsyncWeb variant with -ThrottleLimit 64, -MaximumRetryCount 50, -RetryIntervalSec 0.01, -MaximumRetryDelaySec 0.1; 429s per request from the server's log; the ratio is over curl --parallel-max 8, which is told the limit (a refused curl request is not retried; its 429s are shown).") }
     if ('RateLimit' -in $selected) { $md.Add('- Scenario 7: the start rate is (N - 1) / the span from the first to the last start. At nginx a start is the request''s arrival ($msec - $request_time, ms resolution; only ?rate= requests of /tiny are logged, to bench/work/nginx/rate-access.log); at the client it is the end of each result (StartTime + Elapsed), and the batch wall time (which adds the first request''s setup and the last one''s answer) for reference.') }
     $md.Add("- Scenario 2's endpoint: $(if ($DelayServer -eq 'TestServer') { 'the project''s Kestrel test server, `/delay/100`' } else { 'bench/delay_server.py (aiohttp), `/delay/100`' }); the rest is served by nginx-light $($facts.nginx) on 127.0.0.1.")
     $md.Add('- AsyncWeb and PowerShell figures are timed inside a fresh pwsh process around the command only; curl and wrk are timed around their process; aiohttp inside the script around the requests. Peak RSS is /usr/bin/time -v''s maximum resident set size of that process.')
@@ -781,6 +832,17 @@ try {
         Write-Host "== delay server ($($delay.Kind)) pid $($delay.Pid): $($delay.Url)" -ForegroundColor Cyan
     }
 
+    $flowServer = $null
+    if ('PerHost' -in $selected) {
+        if (-not (Test-Path -LiteralPath (Join-Path $TestServerPath 'AsyncWeb.TestServer.dll'))) { throw "No test server at '$TestServerPath'; build it" }
+        $flowCopy = Join-Path $work 'testserver-flow'
+        if (Test-Path -LiteralPath $flowCopy) { Remove-Item -LiteralPath $flowCopy -Recurse -Force }
+        Copy-Item -LiteralPath $TestServerPath -Destination $flowCopy -Recurse
+        $started = Start-DelayServer -Kind TestServer -TestServerDll (Join-Path $flowCopy 'AsyncWeb.TestServer.dll')
+        $flowServer = [pscustomobject]@{ Pid = $started.Pid; Base = $started.Url -replace '/delay/100$', '' }
+        Write-Host "== test server for scenario 10 pid $($flowServer.Pid): $($flowServer.Base)" -ForegroundColor Cyan
+    }
+
     if ('Tls' -in $selected) {
         $tls = New-BenchCertificate -Directory (Join-Path $work 'tls')
         $closePort = Get-FreePort
@@ -804,6 +866,7 @@ try {
 }
 finally {
     if ($delay) { Stop-BenchProcess -Id $delay.Pid }
+    if ($flowServer) { Stop-BenchProcess -Id $flowServer.Pid }
     if ($nginx) { Stop-BenchProcess -Id $nginx.Pid }
     if ($tlsNginx) { Stop-BenchProcess -Id $tlsNginx.Pid }
     if (-not $KeepData) {

@@ -25,7 +25,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
         ContentType                = 'Content-Type of the body. When omitted it is application/json for objects, hashtables and strings that look like JSON, text/plain for other strings and application/octet-stream for byte arrays. A charset parameter sets the encoding of string bodies.'
         UserAgent                  = 'User-Agent header sent with every request.'
         ThrottleLimit              = 'Most requests in flight at once across the whole batch. While every slot is busy, finished results are written and no more input is read.'
-        ThrottleLimitPerHost       = 'Most requests in flight at once to one host (host and port), on top of -ThrottleLimit. Use it to be polite to each server of a batch that spans many. 0 applies only the global limit.'
+        ThrottleLimitPerHost       = 'Most requests in flight at once to one host (host and port), on top of -ThrottleLimit. Use it to be polite to each server of a batch that spans many. 0 applies only the global limit. With -AdaptiveThrottle it is where each host''s limit starts. Items waiting for their host never hold up other hosts'' items.'
         TimeoutSec                 = 'Longest time, in seconds, for one attempt from sending the request to the last byte of the body. An attempt that takes longer fails with ErrorId RequestTimeout (and is retried when -MaximumRetryCount allows). 0 means no limit.'
         TotalTimeoutSec            = 'Longest time, in seconds, for the whole item: every attempt, the delays between retries and any rate-limit wait. An item that takes longer fails with ErrorId TotalTimeout. Distinct from -TimeoutSec, which limits each attempt. 0 means no limit.'
         ConnectTimeoutSec          = 'Longest time, in seconds, to open a TCP connection, DNS lookup included. A slower connection fails with ErrorId ConnectTimeout. 0 means no limit. Cannot be combined with -Session; set it on New-AsyncWebSession instead. On Windows PowerShell 5.1 there is no separate connect timeout: opening a connection counts against the first wait (ConnectTimeoutSec + OperationTimeoutSec).'
@@ -46,14 +46,14 @@ The examples use $base for the server address. They run against AsyncWeb's local
         OutFile                    = 'Streams the response body to this file instead of keeping it in memory; an item''s own OutFile property wins. The file holds the server''s bytes as sent, as curl -o saves them: the request asks for no encoding (Accept-Encoding: identity) and nothing is decoded, so a server that compresses anyway yields its compressed bytes. The file appears only when the download is complete (written beside it, then moved into place). Only a 2xx answer with a body becomes the file: a HEAD, 1xx, 204, 205, 304 or a returned 3xx writes nothing and leaves an existing file as it is, even with -Force (the result''s OutFile is then empty). An existing file fails the item with ErrorId FileExists unless -Force or -SkipExisting is given. The folder must exist.'
         OutDirectory               = 'Streams response bodies into this folder (created when missing), each named from the Content-Disposition header or the last segment of the URL, made safe for the file system. Two items of the batch that would write the same file fail the second with ErrorId DuplicateOutFile.'
         Sha256                     = 'Expected SHA-256 of the downloaded body, as 64 hexadecimal characters; an item''s own Sha256 property wins. The body is hashed as it is written; a mismatch fails the item with ErrorId HashMismatch and the file is not kept. A checked download''s result carries the hash in its Sha256 property.'
-        ComputeSha256              = 'Hashes every download (SHA-256, as it is written) and puts the hash in the result''s Sha256 property. Without it only downloads with an expected hash (-Sha256, or an item''s Sha256 property) are hashed, and the Sha256 of the others is empty: hashing costs about a core-second per GiB, which slows large downloads on a busy machine.'
+        ComputeSha256              = 'Hashes every download (SHA-256, as it is written) and puts the hash in the result''s Sha256 property. Without it only downloads with an expected hash (-Sha256, or an item''s Sha256 property) or a -JournalPath (whose record keeps the hash) are hashed, and the Sha256 of the others is empty: hashing costs about a core-second per GiB, which slows large downloads on a busy machine.'
         Force                      = 'Overwrites files that already exist at the OutFile or OutDirectory target. Cannot be combined with -SkipExisting.'
         SkipExisting               = 'Leaves files that already exist alone: their result has Skipped = $true. With an OutFile the request is not even sent; with -OutDirectory the name can come from the response, so the request is sent but nothing is written. Cannot be combined with -Force.'
         Resume                     = 'Continues interrupted downloads with a Range request instead of starting over. A failed download keeps its partial file for the next run; the server''s ETag or Last-Modified makes sure the rest belongs to the same file.'
         MaximumRetryCount          = 'Retries after a transient failure: a connection failure, a timeout, or a status listed in -RetryStatusCode. 0 sends each request once. POST, PATCH and custom methods are retried only with -RetryAllMethods.'
         RetryIntervalSec           = 'Base delay, in seconds, of the exponential backoff between retries; each wait is randomised (jitter) so that many items do not retry in step.'
         MaximumRetryDelaySec       = 'Longest wait, in seconds, between two attempts, however far the backoff has grown.'
-        MaximumRetryAfterSec       = 'Longest Retry-After, in seconds, honoured on 429 and 503 responses: the next attempt waits what the server asks for. When the server asks for longer than this, the item is not retried early: it ends with that 429 or 503 (the server said "not before then"), and -Verbose says so.'
+        MaximumRetryAfterSec       = 'Longest Retry-After, in seconds, honoured on 429 and 503 responses: the next attempt waits what the server asks for. When the server asks for longer than this, the item is not retried early: it ends with that 429 or 503 (the server said "not before then"), and -Verbose says so. The same answer (or rate-limit headers at zero remaining) pauses the whole host: its waiting items and retries wait, for at most this long, while other hosts go on. 0 turns host pauses off.'
         RetryStatusCode            = 'HTTP statuses that count as transient and are retried.'
         RetryAllMethods            = 'Retries non-idempotent methods too (POST, PATCH and custom methods). Use it only when the server tolerates receiving the same request twice.'
         CircuitBreakerThreshold    = 'Turns on a circuit breaker per host: it opens after this many failures in a row for that host (each attempt counts; failures are connection errors other than DNS, timeouts and 5xx or retryable statuses — a 404 counts as a success). With -CircuitBreakerFailureRatio below 1 it opens instead when at least that share of the host''s requests in the last five minutes failed, once it has had at least this many. While the circuit is open, items for that host fail at once with ErrorId CircuitOpen instead of waiting on a server that is down. 0 turns the breaker off; otherwise at least 2.'
@@ -76,6 +76,13 @@ The examples use $base for the server address. They run against AsyncWeb's local
         SensitiveQueryParameter    = 'More query parameter names whose values are shown as *** wherever a URI is shown: verbose messages, error messages, ToString(), the default table view and the job''s command line. These are always hidden, in any letter case: sig, signature, token, access_token, api_key, apikey, key, password, secret, code, X-Amz-Signature, X-Amz-Credential, X-Goog-Signature; user:password in a URI is shown as ***@. The Uri and FinalUri properties keep the real URIs.'
         Partition                  = 'Sends only shard i of N of the input, written ''i/N'' with i from 0 (''0/4'' is the first of four), so that N runs (on N hosts, pods or jobs) each take a disjoint part and together all of it. Items are assigned by their host (or by -PartitionKey) with a fixed hash, the same on every machine and version, so each host lives in one shard and per-host limits, circuit breakers and backoff stay correct. Items of other shards are skipped without output; Index is still the position in the whole input. An item without a usable URI (or key) belongs to shard 0, which reports it. ''*/N'' takes i from $env:JOB_COMPLETION_INDEX, which a Kubernetes Indexed Job sets in each pod. A value that is not a shard stops the command with ErrorId InvalidPartition.'
         PartitionKey               = 'With -Partition: the property (or hashtable key, or CSV column) whose value assigns an item to a shard, instead of its host; items with the same value always run together. Items without that property belong to shard 0, and a warning at the end says how many there were.'
+        AdaptiveThrottle           = 'Adapts each host''s concurrency limit to how it answers, as TCP adapts its window (AIMD): a 429, a 503 or a timeout halves the host''s limit (once per wave of requests, so a burst of refusals halves it once), and a clean window (as many good answers as the limit) raises it by one, between -MinimumThrottleLimitPerHost and -MaximumThrottleLimitPerHost. Each host starts at -ThrottleLimitPerHost when given, else at the maximum. Use it with -MaximumRetryCount, so refused items are tried again. -Verbose tells each change and each host''s final limit; every result carries HostLimit (its host''s limit when it finished) and Measure-AsyncWebBatch reports the final limit of each host in HostLimits.'
+        MinimumThrottleLimitPerHost = 'With -AdaptiveThrottle: the lowest a host''s limit goes (default 1).'
+        MaximumThrottleLimitPerHost = 'With -AdaptiveThrottle: the highest a host''s limit goes (default: -ThrottleLimit).'
+        JournalPath                = 'Records every finished item in this file, one JSON line each (index, a key of the request, method, URI with its secrets as ***, status, success, ErrorId, OutFile, Sha256, time), written and handed to the operating system before the item''s result is emitted. Run the same command again with the same journal and the items that succeeded are not sent again: each gets a result with Skipped and FromJournal set, carrying the journal''s status, OutFile and Sha256; everything else runs. So after Ctrl+C, a crash or kill -9, the two runs together handle each item exactly once (an item whose request was in flight when the process died is sent again: see -IdempotencyKey). An item is known by its input position, method and URI (or -JournalKey), so a journal of another command matches nothing and everything runs. A torn last line (a process killed mid-write) is ignored and cut off. The file is locked against a second batch while in use; it is synced to disk at the end of the batch, so a power loss (not a kill) can lose the last lines written, whose items then run again. A file that is not an AsyncWeb journal is refused (ErrorId InvalidJournal), one that cannot be written too (JournalUnusable).'
+        JournalKey                 = 'The property (or hashtable key, or CSV column) that identifies an item in the journal and in its Idempotency-Key, instead of its input position: for input whose order may change between runs. The method and URI still count, so a changed request runs again. Values should be unique; an item without it fails with ErrorId MissingJournalKey.'
+        IdempotencyKey             = 'Sends an Idempotency-Key header (draft-ietf-httpapi-idempotency-key-header, as Stripe and many APIs honour it) with every request whose method is not GET, HEAD, OPTIONS or TRACE. The value is derived from the run id and the item''s key, so it is the same on every attempt and on every run of the same -JournalPath: a server that honours it answers a repeat with its first answer instead of acting twice. Such requests are retried like idempotent ones (no -RetryAllMethods needed). An Idempotency-Key header you give wins.'
+        RunId                      = 'The run the Idempotency-Keys derive from. By default it is the journal''s (written in its first line when the journal is created), or a new one for a batch without a journal; give the same value to repeat a batch without a journal. A value that differs from the journal''s stops the command with ErrorId ConflictingParameters.'
         AsJob                      = 'Runs the batch as a background job in this session and returns the job at once. Receive-Job streams the results as they finish (failures arrive in the job''s error stream, or as results with -FailuresAsResults); Stop-Job cancels the requests in flight. Pipeline input is read before the command returns. When the command feeding the pipeline fails, the job still sends the items it received, delivers their results, and then ends as Failed with that error in its error stream (ErrorId PipelineInputFailed).'
     }
 
@@ -100,7 +107,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
 
     Notes       = @'
 ErrorIds are stable; scripts can match on them with $_.FullyQualifiedErrorId -like 'HttpStatus,*' or, with -FailuresAsResults, on $_.Error.ErrorId.
-The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile, InvalidInFile (a file to upload is missing or unreadable), UnencryptedAuthentication (credentials would go over plain http).
+The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile, InvalidInFile (a file to upload is missing or unreadable), UnencryptedAuthentication (credentials would go over plain http), MissingJournalKey (the item lacks the property -JournalKey names).
 Reaching the server: DnsResolutionFailed, ConnectionRefused, ConnectionReset, ResponseTruncated (the connection closed cleanly before the body reached its Content-Length; retried like a reset), ConnectionFailed, TlsHandshakeFailed.
 Time limits: ConnectTimeout, OperationTimeout, RequestTimeout (one attempt), TotalTimeout (the whole item across retries).
 The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported.
@@ -123,6 +130,10 @@ Fan-out over PowerShell remoting, one shard per host (the README has the full re
     for ($i = 0; $i -lt $n; $i++) { Invoke-Command -Session $sessions[$i] { Import-Module AsyncWeb; $global:Shard = "$using:i/$using:n" } }
     Invoke-Command -Session $sessions -ThrottleLimit $n { $using:uris | Invoke-AsyncWebBatch -Partition $Shard -FailuresAsResults } | Measure-AsyncWebBatch
 In a Kubernetes Indexed Job, -Partition '*/N' takes the shard from $env:JOB_COMPLETION_INDEX (docs/kubernetes in the repository). A -Partition that is not a shard, a missing JOB_COMPLETION_INDEX, or -PartitionKey without -Partition stops the command with ErrorId InvalidPartition before anything is sent.
+
+One host, one backoff: a 429 or 503 with Retry-After, or rate-limit headers that say nothing remains (RateLimit-Remaining/RateLimit-Reset, RateLimit of the IETF draft, X-RateLimit-Remaining/X-RateLimit-Reset), pause that whole host until then, at most -MaximumRetryAfterSec: its waiting items and its retries wait (a retrying item gives its slot to other hosts meanwhile), other hosts go on. -Verbose says when a host pauses and resumes, the progress bar shows it, and each result's HostWaitMs says how long the item waited for its host.
+
+Journal and idempotency keys: with -JournalPath, a batch killed or stopped can be run again with the same command and journal: items that succeeded are not sent again (their results say FromJournal). A journal that is not one stops the command with InvalidJournal, one that cannot be written (or is in use by another batch) with JournalUnusable. -IdempotencyKey makes the items that were in flight when the process died safe to send again, with a server that honours Idempotency-Key.
 
 Results that arrive through remoting, jobs or Import-Clixml are Deserialized.AsyncWeb.WebBatchResult objects with the same table view; they carry StartTimeUtc (exact) instead of StartTime, and no RawContent or ContentObject.
 '@
@@ -342,6 +353,39 @@ $result = Invoke-AsyncWebBatch -Uri "$base/multipart" -Method POST -Form $form
 $result.ContentObject.parts | Format-Table name, fileName, contentType, length
 '@
             Remarks = 'Sends multipart/form-data as Invoke-WebRequest -Form does: text fields, an array as a repeated field, and a FileInfo as a file part streamed from disk with its name and a Content-Type from its extension (text/csv). A hashtable value describes one part, here a JSON text part. The test server''s /multipart endpoint parses the body with ASP.NET Core''s multipart reader and lists the parts it received.'
+        }
+        @{
+            Title   = 'One host, one backoff: a 429 with Retry-After pauses the host, not the batch'
+            Code    = @'
+$key = [guid]::NewGuid().ToString('N')
+$other = $base -replace '127\.0\.0\.1', 'localhost'
+$uris = foreach ($i in 1..6) { "$base/pause/$key`?retryAfter=1"; "$other/delay/50?n=$i" }
+$uris | Invoke-AsyncWebBatch -ThrottleLimit 2 -MaximumRetryCount 2 |
+    Sort-Object Index | Format-Table Index, StatusCode, Attempts, HostWaitMs, Uri
+'@
+            Remarks = 'The first request to the /pause host answers 429 with Retry-After: 1. That host pauses for a second: its other items (and the retry of the first) wait, and HostWaitMs shows how long, while the items for the other host (localhost) run at once. -Verbose says when the host pauses and resumes.'
+        }
+        @{
+            Title   = 'A concurrency limit that finds what each host allows'
+            Code    = @'
+$key = [guid]::NewGuid().ToString('N')
+1..60 | ForEach-Object { "$base/limited/$key`?max=4&delayMs=20" } |
+    Invoke-AsyncWebBatch -ThrottleLimit 16 -AdaptiveThrottle -MaximumRetryCount 10 -RetryIntervalSec 0.02 |
+    Measure-AsyncWebBatch | Select-Object Count, Succeeded, HostLimits
+'@
+            Remarks = 'The /limited endpoint refuses (429) more than 4 requests at once. -AdaptiveThrottle starts the host at 16 (-ThrottleLimit), halves its limit on refusals and raises it by one after each clean window; the refused items are retried. HostLimits shows where the host''s limit ended.'
+        }
+        @{
+            Title   = 'A batch that survives a crash: the journal'
+            Code    = @'
+$journal = Join-Path $PWD 'orders.journal'
+$orders = 1..5 | ForEach-Object { @{ Uri = "$base/echo?order=$_"; Method = 'POST'; Body = @{ order = $_ } } }
+$first = $orders | Invoke-AsyncWebBatch -JournalPath $journal -IdempotencyKey
+# ... the process dies, or you stop it; run the same command again:
+$again = $orders | Invoke-AsyncWebBatch -JournalPath $journal -IdempotencyKey
+$again | Format-Table Index, StatusCode, Skipped, FromJournal
+'@
+            Remarks = 'The second run sends nothing: every item succeeded in the first and its result comes from the journal (Skipped, FromJournal). Had the first run been killed halfway, the second would send only the rest. With -IdempotencyKey each POST carries an Idempotency-Key that is the same in both runs, so an order that was in flight when the first run died is not placed twice by a server that honours the header.'
         }
         @{
             Title   = 'Signed URLs stay secret in messages'

@@ -123,6 +123,7 @@ app.Use(stats.CountAsync);
 app.MapTestEndpoints(stats);
 app.MapProbeEndpoints();
 app.MapEncodedEndpoints();
+app.MapFlowEndpoints();
 app.MapUploadEndpoints();
 app.MapAuthEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));

@@ -129,6 +129,7 @@ public sealed class AsyncWebJob : Job
             }
 
             pump.DrainToEnd();
+            _engine.Journal?.Close();
             if (_inputFailure is { } failure)
             {
                 Error.Add(InputFailedRecord(failure));
@@ -150,6 +151,11 @@ public sealed class AsyncWebJob : Job
         {
             Error.Add(new ErrorRecord(ex, "AsyncWebJobFailed", ErrorCategory.NotSpecified, null));
             SetJobState(JobState.Failed);
+        }
+        finally
+        {
+            // -JournalPath: the journal is complete (and unlocked for the next run) when the job ends, not when it is removed.
+            _engine.Journal?.Close();
         }
     }
 

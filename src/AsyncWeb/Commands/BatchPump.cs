@@ -14,6 +14,10 @@ internal sealed class BatchPump
     private readonly Action<EngineEvent> _emit;
     private readonly Action? _tick;
 
+    // -JournalPath: the events of one drain, journaled together before they are emitted.
+    private const int JournalBatch = 1024;
+    private readonly System.Collections.Generic.List<EngineEvent> _taken = new();
+
     public BatchPump(BatchEngine engine, Action<EngineEvent> emit, Action? tick)
     {
         _engine = engine;
@@ -47,9 +51,16 @@ internal sealed class BatchPump
 
     public void DrainAvailable()
     {
-        while (_engine.TryTake(out var next))
+        if (_engine.Journal is { } journal)
         {
-            _emit(next);
+            DrainJournaled(journal);
+        }
+        else
+        {
+            while (_engine.TryTake(out var next))
+            {
+                _emit(next);
+            }
         }
 
         _tick?.Invoke();
@@ -70,9 +81,47 @@ internal sealed class BatchPump
     {
         if (_engine.WaitTake(out var next, s_drainWait))
         {
+            if (_engine.Journal is { } journal && next.Result is { } result)
+            {
+                journal.Append(result);
+                journal.Flush();
+            }
+
             _emit(next);
         }
 
         _tick?.Invoke();
+    }
+
+    /// <summary>
+    /// -JournalPath: the results available now are written to the journal and flushed (one write to the operating
+    /// system for all of them, not one per line) before any of them is emitted, so an emitted result is always in
+    /// the journal, and a result not yet in the journal was never emitted.
+    /// </summary>
+    private void DrainJournaled(IResultJournal journal)
+    {
+        while (true)
+        {
+            _taken.Clear();
+            while (_taken.Count < JournalBatch && _engine.TryTake(out var next))
+            {
+                _taken.Add(next);
+                if (next.Result is { } result)
+                {
+                    journal.Append(result);
+                }
+            }
+
+            if (_taken.Count == 0)
+            {
+                return;
+            }
+
+            journal.Flush();
+            foreach (var next in _taken)
+            {
+                _emit(next);
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ using System.Net;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using AsyncWeb.Engine;
+using AsyncWeb.Files;
 using AsyncWeb.Resilience;
 
 namespace AsyncWeb.Commands;
@@ -30,6 +31,8 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     private UriRedactor _redactor = UriRedactor.Default;
     private IDisposable? _clientLease;
     private bool _inputComplete;
+    private ItemIdentities? _identities;
+    private BatchJournal? _journal;
     private ClientAuthentication? _authentication;
 
     /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256, InFile, Form) properties or keys.</summary>
@@ -304,6 +307,41 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
     [Parameter]
     public Uri? BaseUri { get; set; }
 
+    // Host-aware flow control, the journal and idempotency keys (issue 14).
+
+    /// <summary>Adapt each host's concurrency limit to its answers: halved on 429, 503 and timeouts, one more after a clean window (AIMD); starts at -ThrottleLimitPerHost (else the maximum).</summary>
+    [Parameter]
+    public SwitchParameter AdaptiveThrottle { get; set; }
+
+    /// <summary>With -AdaptiveThrottle: the lowest a host's limit goes. Default 1.</summary>
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int MinimumThrottleLimitPerHost { get; set; } = 1;
+
+    /// <summary>With -AdaptiveThrottle: the highest a host's limit goes. Default: -ThrottleLimit.</summary>
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int MaximumThrottleLimitPerHost { get; set; }
+
+    /// <summary>Record every finished item in this file (JSON lines); run again with it, only the items that did not succeed are sent.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JournalPath { get; set; }
+
+    /// <summary>The property (or hashtable key, or CSV column) that identifies an item in the journal and its Idempotency-Key, instead of its input position.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JournalKey { get; set; }
+
+    /// <summary>Send an Idempotency-Key header with every request that is not GET, HEAD, OPTIONS or TRACE: the same for every attempt and every run of the journal; such requests are retried like idempotent ones.</summary>
+    [Parameter]
+    public SwitchParameter IdempotencyKey { get; set; }
+
+    /// <summary>The run the Idempotency-Keys derive from (default: the journal's, or new); give the same value to repeat a batch without a journal.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RunId { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -322,6 +360,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
         }
 
         var partition = ParsePartition();
+        var adaptive = AdaptiveSettings();
 
         var options = new BatchOptions
         {
@@ -355,6 +394,8 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
                 : null,
             RequestsPerSecond = RequestsPerSecond,
             RateLimitPerHost = RateLimitPerHost,
+            AdaptiveThrottle = adaptive,
+            Journal = _journal = OpenJournal(),
         };
 
         var lease = Session is not null ? null : ClientPool.Rent(Connection(new HandlerSettings(
@@ -382,6 +423,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
         _shard = partition is null ? null : new ShardFilter(partition, PartitionKey, _builder!);
 
         _engine = new BatchEngine(client, options);
+        _identities = JournalPath is null && !IdempotencyKey ? null : new ItemIdentities(_journal, JournalKey, IdempotencyKey, RunId, _redactor);
+        if (_journal is not null)
+        {
+            WriteVerbose($"journal {_journal.Path}: run {_journal.RunId}, {_journal.Succeeded:N0} item(s) succeeded before and are not sent again{(_journal.TornTail ? "; a torn last line (a process killed mid-write) was cut off" : string.Empty)}");
+            if (_journal.UnreadableLines > 0)
+            {
+                WriteWarning($"The journal {_journal.Path} has {_journal.UnreadableLines:N0} unreadable line(s), which were skipped: the items they recorded run again.");
+            }
+        }
+
         if (AsJob)
         {
             _job = new AsyncWebJob(_redactor.RedactText(MyInvocation.Line), _engine, _clientLease, FailuresAsResults);
@@ -441,6 +492,16 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
             _pump!.DrainToEnd();
             _progress?.Complete();
         });
+
+        foreach (var line in _engine!.Flow.FinalLimits())
+        {
+            WriteVerbose(line);
+        }
+
+        if (_identities is { Replayed: > 0 } identities)
+        {
+            WriteVerbose($"journal: {identities.Replayed:N0} item(s) had succeeded in an earlier run and were not sent (their results say FromJournal)");
+        }
     }
 
     /// <inheritdoc />
@@ -453,6 +514,7 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
         {
             _engine?.Dispose();
             _clientLease?.Dispose();
+            _journal?.Dispose();
         }
         else if (!_inputComplete)
         {
@@ -471,6 +533,19 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
         try
         {
             spec = _builder!.Build(index, item);
+        }
+        catch (InvalidItemException invalid)
+        {
+            return (null, InvalidItem(index, item, invalid));
+        }
+
+        try
+        {
+            // -JournalPath / -IdempotencyKey: the item's key; an item the journal says succeeded is not sent again.
+            if (_identities?.Identify(spec) is { } done)
+            {
+                return (null, done);
+            }
         }
         catch (InvalidItemException invalid)
         {
@@ -583,6 +658,57 @@ public sealed class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnect
 
         return full;
     }
+
+    /// <summary>-AdaptiveThrottle's bounds (null without it); bounds without it, or crossed, end the command before anything is sent.</summary>
+    private AdaptiveThrottleSettings? AdaptiveSettings()
+    {
+        var bounded = MyInvocation.BoundParameters.ContainsKey(nameof(MinimumThrottleLimitPerHost)) || MyInvocation.BoundParameters.ContainsKey(nameof(MaximumThrottleLimitPerHost));
+        if (!AdaptiveThrottle)
+        {
+            if (bounded)
+            {
+                Conflict("-MinimumThrottleLimitPerHost and -MaximumThrottleLimitPerHost bound -AdaptiveThrottle; add -AdaptiveThrottle, or use -ThrottleLimitPerHost for a fixed limit");
+            }
+
+            return null;
+        }
+
+        var maximum = MaximumThrottleLimitPerHost > 0 ? MaximumThrottleLimitPerHost : ThrottleLimit;
+        if (MinimumThrottleLimitPerHost > maximum)
+        {
+            Conflict($"-MinimumThrottleLimitPerHost {MinimumThrottleLimitPerHost} is above the maximum {maximum} (-MaximumThrottleLimitPerHost, else -ThrottleLimit)");
+        }
+
+        return new AdaptiveThrottleSettings(ThrottleLimitPerHost > 0 ? ThrottleLimitPerHost : maximum, MinimumThrottleLimitPerHost, maximum);
+    }
+
+    /// <summary>-JournalPath opened and read (null without it); an unusable journal, or -JournalKey/-RunId without a use, end the command.</summary>
+    private BatchJournal? OpenJournal()
+    {
+        if (JournalPath is null && !IdempotencyKey && (JournalKey is not null || RunId is not null))
+        {
+            Conflict("-JournalKey and -RunId identify items for -JournalPath or -IdempotencyKey; add one of them");
+        }
+
+        if (JournalPath is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return BatchJournal.Open(SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath), RunId);
+        }
+        catch (JournalException invalid)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message, invalid), invalid.ErrorId,
+                invalid.ErrorId == BatchJournal.UnusableId ? ErrorCategory.WriteError : ErrorCategory.InvalidArgument, JournalPath));
+            return null;
+        }
+    }
+
+    private void Conflict(string message) =>
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
 
     /// <summary>-Partition 'i/N' (or '*/N' from $env:JOB_COMPLETION_INDEX); a bad value ends the command before anything is sent.</summary>
     private ShardPartition? ParsePartition()

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using AsyncWeb.Engine;
 
@@ -13,6 +14,7 @@ namespace AsyncWeb.Commands;
 public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
 {
     private readonly BatchTally _tally = new();
+    private readonly HostLimitTally _hostLimits = new();
     private readonly TimingStatistics _timings = new();
 
     /// <summary>Results of Invoke-AsyncWebBatch (also deserialized, or rows of Import-Csv), ErrorRecords it wrote (2>&amp;1), or summaries to merge.</summary>
@@ -36,6 +38,7 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
             return;
         }
 
+        HostLimitReader.AddTo(_hostLimits, InputObject);
         if (summary is not null)
         {
             _tally.Merge(summary);
@@ -49,5 +52,10 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => WriteObject(WebBatchSummary.From(_tally, _timings, SlowThresholdSec * 1000));
+    protected override void EndProcessing()
+    {
+        var summary = WebBatchSummary.From(_tally, _timings, SlowThresholdSec * 1000);
+        summary.HostLimits = _hostLimits.Final().Select(h => new WebBatchHostLimit(h.Host, h.Limit, h.AtUtc)).ToArray();
+        WriteObject(summary);
+    }
 }

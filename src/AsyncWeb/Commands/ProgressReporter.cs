@@ -67,6 +67,11 @@ internal sealed class ProgressReporter
         var uploads = sent > 0 ? string.Create(CultureInfo.InvariantCulture, $"{FormatBytes(sent)} sent ({FormatBytes((long)(sent / seconds))}/s), ") : string.Empty;
         var status = string.Create(CultureInfo.InvariantCulture,
             $"{done:N0}{(_total > 0 ? $" of {_total:N0}" : string.Empty)} done, {engine.Running:N0} in flight, {uploads}{FormatBytes(bytes)} received, {done / seconds:N0} req/s, {FormatBytes((long)(bytes / seconds))}/s");
+        if (engine.Flow.Status() is { } paused)
+        {
+            status += "; " + paused;
+        }
+
         var record = new ProgressRecord(_activityId, "Invoke-AsyncWebBatch", status)
         {
             PercentComplete = _total > 0 ? (int)Math.Min(100, done * 100 / _total) : -1,

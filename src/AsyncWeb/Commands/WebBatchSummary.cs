@@ -87,6 +87,9 @@ public sealed class WebBatchSummary
     /// <summary>TransferMs of every response, ascending.</summary>
     public double[] TransferSamplesMs { get; internal set; } = Array.Empty<double>();
 
+    /// <summary>Each host's per-host limit when its last item finished (-AdaptiveThrottle's final limits), by host; empty without per-host limits.</summary>
+    public WebBatchHostLimit[] HostLimits { get; internal set; } = Array.Empty<WebBatchHostLimit>();
+
     /// <summary>Statuses as "200×998 404×2".</summary>
     public string StatusHistogram => string.Join(" ", StatusCodes.Select(kv => $"{kv.Key}×{kv.Value}"));
 

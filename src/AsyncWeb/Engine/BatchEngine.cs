@@ -34,9 +34,8 @@ internal sealed class BatchEngine : IDisposable
     private readonly CancellationTokenSource _cancel = new();
     private readonly ConcurrentQueue<EngineEvent> _events = new();
     private readonly SemaphoreSlim _signal = new(0);
-    private readonly object _gate = new();
-    private readonly LinkedList<RequestSpec> _waiting = new();
-    private readonly Dictionary<string, int> _activeByHost = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HostFlow _flow;
+    private readonly HostAdmission _admission;
     private readonly Dictionary<long, WebBatchResult> _reorder = new();
     private readonly Queue<EngineEvent> _ready = new();
 
@@ -44,7 +43,6 @@ internal sealed class BatchEngine : IDisposable
     // -Partition the indexes of other shards' items never arrive.
     private readonly Queue<long> _admitted = new();
     private readonly int _capacity;
-    private int _running;
     private int _outstanding;
     private long _completed;
 
@@ -53,11 +51,16 @@ internal sealed class BatchEngine : IDisposable
         _options = options;
         Claims = new FileClaims();
         _budget = new BodyBudget(options.MaximumBufferSize, options.Ordered);
-        _runner = new RequestRunner(client, options, Claims, _budget, options.VerboseEvents ? Post : null);
+        Action<string>? verbose = options.VerboseEvents ? Post : null;
+        _flow = new HostFlow(options, verbose);
+        _admission = new HostAdmission(options.ThrottleLimit, _flow, Launch);
+        _flow.Changed = _admission.Refresh;
+        _runner = new RequestRunner(client, options, Claims, _budget, verbose, _flow, _admission);
 
         // Without a per-host limit or ordering, admission waits for a free request slot (pure backpressure).
-        // With them, a bounded number of admitted items may wait for their host or their turn.
-        _capacity = options.ThrottleLimitPerHost > 0 || options.Ordered
+        // With them, a bounded number of admitted items may wait for their host or their turn. Items that wait
+        // only because their host is paused or at its limit do not count, within HostAdmission's parking bounds.
+        _capacity = _flow.LimitsHosts || options.Ordered
             ? options.ThrottleLimit * 4
             : options.ThrottleLimit;
     }
@@ -70,7 +73,13 @@ internal sealed class BatchEngine : IDisposable
     /// <summary>Items admitted (or posted) whose result the pipeline has not yet taken.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
 
-    public int Running => Volatile.Read(ref _running);
+    public int Running => _admission.Running;
+
+    /// <summary>Host pauses and adaptive limits, for progress and the closing verbose lines.</summary>
+    public HostFlow Flow => _flow;
+
+    /// <summary>-JournalPath's journal, written by whoever takes the results; null without one.</summary>
+    public IResultJournal? Journal => _options.Journal;
 
     public long Completed => Interlocked.Read(ref _completed);
 
@@ -91,7 +100,7 @@ internal sealed class BatchEngine : IDisposable
         get
         {
             var outstanding = Volatile.Read(ref _outstanding);
-            return outstanding == 0 || (outstanding < _capacity && !_budget.IsFull);
+            return outstanding == 0 || (outstanding - _admission.Parked < _capacity && !_budget.IsFull);
         }
     }
 
@@ -99,24 +108,7 @@ internal sealed class BatchEngine : IDisposable
     public void Submit(RequestSpec spec)
     {
         Admitted(spec.Index);
-        bool start;
-        lock (_gate)
-        {
-            start = CanStart(spec.HostKey);
-            if (start)
-            {
-                MarkStarted(spec.HostKey);
-            }
-            else
-            {
-                _waiting.AddLast(spec);
-            }
-        }
-
-        if (start)
-        {
-            Launch(spec);
-        }
+        _admission.Submit(spec);
     }
 
     /// <summary>Adds a result that needs no request (bad input), so it is emitted in its place.</summary>
@@ -183,13 +175,16 @@ internal sealed class BatchEngine : IDisposable
         catch (ObjectDisposedException)
         {
         }
+
+        // Items waiting for a paused host (or a slot) run now, and end at once as cancelled.
+        _admission.Abort();
     }
 
     /// <summary>After <see cref="Cancel"/>: waits (bounded) until running requests have unwound and cleaned up their files.</summary>
     public void WaitForRunningToEnd(TimeSpan bound)
     {
         var deadline = DateTime.UtcNow + bound;
-        while (Volatile.Read(ref _running) > 0 && DateTime.UtcNow < deadline)
+        while (_admission.Running > 0 && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(10);
         }
@@ -200,6 +195,8 @@ internal sealed class BatchEngine : IDisposable
         Cancel();
         WaitForRunningToEnd(TimeSpan.FromSeconds(2));
         _runner.Dispose();
+        _flow.Dispose();
+        _options.Journal?.Close();
         _cancel.Dispose();
     }
 
@@ -243,28 +240,6 @@ internal sealed class BatchEngine : IDisposable
         }
     }
 
-    private bool CanStart(string host)
-    {
-        if (_running >= _options.ThrottleLimit)
-        {
-            return false;
-        }
-
-        return _options.ThrottleLimitPerHost <= 0
-            || !_activeByHost.TryGetValue(host, out var active)
-            || active < _options.ThrottleLimitPerHost;
-    }
-
-    private void MarkStarted(string host)
-    {
-        _running++;
-        if (_options.ThrottleLimitPerHost > 0)
-        {
-            _activeByHost.TryGetValue(host, out var active);
-            _activeByHost[host] = active + 1;
-        }
-    }
-
     private void Launch(RequestSpec spec) =>
         Task.Run(() => RunOneAsync(spec));
 
@@ -291,49 +266,8 @@ internal sealed class BatchEngine : IDisposable
 
         _events.Enqueue(new EngineEvent(result, null));
         Interlocked.Increment(ref _completed);
-        Finished(spec.HostKey);
+        _admission.Finished(spec.HostKey);
         _signal.Release();
-    }
-
-    private void Finished(string host)
-    {
-        List<RequestSpec>? next = null;
-        lock (_gate)
-        {
-            _running--;
-            if (_options.ThrottleLimitPerHost > 0 && _activeByHost.TryGetValue(host, out var active))
-            {
-                if (active <= 1)
-                {
-                    _activeByHost.Remove(host);
-                }
-                else
-                {
-                    _activeByHost[host] = active - 1;
-                }
-            }
-
-            for (var node = _waiting.First; node is not null && _running < _options.ThrottleLimit;)
-            {
-                var following = node.Next;
-                if (CanStart(node.Value.HostKey))
-                {
-                    MarkStarted(node.Value.HostKey);
-                    _waiting.Remove(node);
-                    (next ??= new List<RequestSpec>()).Add(node.Value);
-                }
-
-                node = following;
-            }
-        }
-
-        if (next is not null)
-        {
-            foreach (var spec in next)
-            {
-                Launch(spec);
-            }
-        }
     }
 
     private void Post(string message)

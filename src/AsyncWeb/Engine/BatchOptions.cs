@@ -72,6 +72,12 @@ internal sealed class BatchOptions
 
     /// <summary>Hash every download for the result's Sha256 (-ComputeSha256); without it only items with an expected hash are hashed.</summary>
     public bool ComputeSha256 { get; init; }
+
+    /// <summary>
+    /// Every download is hashed with -ComputeSha256 or a journal: a journaled download's record keeps its Sha256,
+    /// which the next run's result reports without the file being fetched (or hashed) again.
+    /// </summary>
+    public bool HashEveryDownload => ComputeSha256 || Journal is not null;
     public bool VerboseEvents { get; init; }
 
     /// <summary>Hides secrets in every URI and message the batch shows (the defaults plus -SensitiveQueryParameter).</summary>
@@ -90,6 +96,14 @@ internal sealed class BatchOptions
     public CircuitBreakerSettings? CircuitBreaker { get; init; }
     public double RequestsPerSecond { get; init; }
     public bool RateLimitPerHost { get; init; }
+
+    // Host-aware flow control and the journal (issue 14).
+
+    /// <summary>-AdaptiveThrottle: each host's limit follows its answers (AIMD) within these bounds; null for the fixed -ThrottleLimitPerHost.</summary>
+    public AdaptiveThrottleSettings? AdaptiveThrottle { get; init; }
+
+    /// <summary>-JournalPath: where finished items are recorded before they are emitted; the engine closes it. Null for none.</summary>
+    public IResultJournal? Journal { get; init; }
 }
 
 /// <summary>Retry behaviour; MaximumRetryCount 0 means a single attempt.</summary>

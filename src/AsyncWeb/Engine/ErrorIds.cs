@@ -13,6 +13,9 @@ internal static class ErrorIds
     public const string InvalidBody = "InvalidBody";
     public const string InvalidOutFile = "InvalidOutFile";
 
+    /// <summary>-JournalKey names a property the item does not have.</summary>
+    public const string MissingJournalKey = "MissingJournalKey";
+
     // Uploads and authentication (issue 12)
     public const string InvalidInFile = "InvalidInFile";
     public const string UnencryptedAuthentication = "UnencryptedAuthentication";

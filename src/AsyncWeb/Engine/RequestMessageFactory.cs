@@ -14,6 +14,9 @@ namespace AsyncWeb.Engine;
 /// </summary>
 internal sealed class RequestMessageFactory
 {
+    /// <summary>The header of draft-ietf-httpapi-idempotency-key-header, as Stripe and others read it.</summary>
+    public const string IdempotencyHeader = "Idempotency-Key";
+
     private readonly Version? _pinnedVersion;
     private readonly ByteCounter _sent;
 
@@ -50,6 +53,12 @@ internal sealed class RequestMessageFactory
         if (hop.SameOrigin)
         {
             AddHeaders(message, spec.SensitiveHeaders);
+        }
+
+        if (spec.IdempotencyKey is not null && !message.Headers.Contains(IdempotencyHeader))
+        {
+            // -IdempotencyKey: the same value on every attempt and every re-run of the item; a header the user gave wins.
+            message.Headers.TryAddWithoutValidation(IdempotencyHeader, spec.IdempotencyKey);
         }
 
         if (!message.Headers.Contains("Accept-Encoding"))

@@ -26,13 +26,17 @@ internal sealed class RequestRunner : IDisposable
     private readonly DownloadSink _sink;
     private readonly ResponseBodyReader _bodies;
     private readonly BodyBudget _budget;
+    private readonly HostFlow _flow;
+    private readonly HostAdmission _hostGate;
 
-    public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose)
+    public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose, HostFlow flow, HostAdmission hostGate)
     {
         _budget = budget;
         _options = options;
         _verbose = verbose;
-        _resilience = new ResilienceProvider(options, verbose);
+        _flow = flow;
+        _hostGate = hostGate;
+        _resilience = new ResilienceProvider(options, verbose, flow);
         _sender = new RequestSender(client, options, _sent);
         _targets = new DownloadTargets(claims, options.ExistingFile);
         _sink = new DownloadSink(options.ExistingFile, options.Resume, _received);
@@ -68,6 +72,7 @@ internal sealed class RequestRunner : IDisposable
         }
 
         var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started, ended), attempts, _options.Redactor, probe.Snapshot(started, ended));
+        FlowFacts(result, spec);
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
@@ -89,11 +94,18 @@ internal sealed class RequestRunner : IDisposable
         using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
         try
         {
-            var outcome = await _resilience.ExecuteAsync(spec, (s, ct) =>
+            var outcome = await _resilience.ExecuteAsync(spec, async (s, ct) =>
             {
+                // A paused host (Retry-After, rate-limit headers) holds every attempt back, and a host over its lowered
+                // adaptive limit holds retries back; the item's slot goes to others meanwhile.
+                await _hostGate.WaitForHostAsync(s, attempts > 0, ct).ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
                 attempts++;
                 lease.Reset();
-                return AttemptAsync(s, fileTarget, probe, lease, ct);
+                var window = _flow.Starting(s.HostKey);
+                var answered = await AttemptAsync(s, fileTarget, probe, lease, ct).ConfigureAwait(false);
+                _flow.Observe(s, window, answered);
+                return answered;
             }, item.Token).ConfigureAwait(false);
             return (outcome, attempts);
         }
@@ -186,13 +198,21 @@ internal sealed class RequestRunner : IDisposable
                 return Unwritten(head, target);
             }
 
-            var written = await _sink.WriteAsync(target.Path, answer.Response, answer.Resume, spec.ExpectedSha256, _options.ComputeSha256, deadline).ConfigureAwait(false);
+            var written = await _sink.WriteAsync(target.Path, answer.Response, answer.Resume, spec.ExpectedSha256, _options.HashEveryDownload, deadline).ConfigureAwait(false);
             return head with { OutFile = written.OutFile, ContentLength = written.ContentLength, Sha256 = written.Sha256, Resumed = written.Resumed, Failure = written.Failure };
         }
         finally
         {
             answer.Dispose();
         }
+    }
+
+    /// <summary>What the item went through at its host: the time it waited for a paused host, the host's limit, its journal key.</summary>
+    private void FlowFacts(WebBatchResult result, RequestSpec spec)
+    {
+        result.HostWait = spec.Flow.HostWait;
+        result.HostLimit = _flow.LimitsHosts ? _flow.LimitFor(spec.HostKey) : null;
+        result.ItemKey = spec.ItemKey;
     }
 
     /// <summary>A body for the file system: a 2xx answer that has a body, to a request with a download target.</summary>

@@ -51,6 +51,17 @@ internal sealed class RequestSpec
     /// <summary>Stopwatch timestamp of when the cmdlet received the item: its queue wait (throttle, per-host limit, rate limit) starts here.</summary>
     public long Received { get; } = Stopwatch.GetTimestamp();
 
+    // Issue 14 (host-aware flow control, journal): who the item is across runs, and what it went through.
+
+    /// <summary>The item's stable key (<see cref="ItemKeys"/>), for -JournalPath and -IdempotencyKey; set on the pipeline thread before the engine sees the item.</summary>
+    public string? ItemKey { get; internal set; }
+
+    /// <summary>The Idempotency-Key header value (-IdempotencyKey), the same for every attempt and every re-run; set with <see cref="ItemKey"/>.</summary>
+    public string? IdempotencyKey { get; internal set; }
+
+    /// <summary>What the item went through on its way: the time it waited for its paused host.</summary>
+    public ItemFlow Flow { get; } = new();
+
     /// <summary>Host key used by the per-host limits, e.g. "example.com:443" (see <see cref="KeyOf"/>).</summary>
     public string HostKey { get; }
 

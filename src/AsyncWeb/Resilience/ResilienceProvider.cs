@@ -40,14 +40,16 @@ internal sealed class ResilienceProvider : IDisposable
 
     private readonly BatchOptions _options;
     private readonly Action<string>? _verbose;
+    private readonly HostFlow? _flow;
     private readonly bool _passThrough;
     private readonly bool _perHost;
     private readonly bool _consecutive;
     private readonly ConcurrentDictionary<string, Lazy<HostPipeline>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
     private readonly TokenBucketRateLimiter? _globalLimiter;
 
-    public ResilienceProvider(BatchOptions options, Action<string>? verbose)
+    public ResilienceProvider(BatchOptions options, Action<string>? verbose, HostFlow? flow = null)
     {
+        _flow = flow;
         if (options.CircuitBreaker is { MinimumThroughput: < MinimumBreakerThreshold } invalid)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -145,13 +147,17 @@ internal sealed class ResilienceProvider : IDisposable
                 Delay = retry.BaseDelay,
                 MaxDelay = retry.MaximumDelay,
                 ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context, args.Outcome, args.AttemptNumber)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(ServerDelay(args.Outcome)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryDelay(args.Outcome)),
                 OnRetry = args =>
                 {
                     if (_verbose is not null && args.Context.Properties.TryGetValue(s_specKey, out var spec))
                     {
+                        var hostPause = args.RetryDelay == TimeSpan.Zero ? _flow?.PauseRemaining(spec.HostKey) ?? TimeSpan.Zero : TimeSpan.Zero;
+                        var waiting = hostPause > TimeSpan.Zero
+                            ? string.Create(CultureInfo.InvariantCulture, $"waiting for host {spec.HostKey}, paused for {hostPause.TotalSeconds:0.###} s more")
+                            : string.Create(CultureInfo.InvariantCulture, $"waiting {args.RetryDelay.TotalSeconds:0.###} s");
                         _verbose(string.Create(CultureInfo.InvariantCulture,
-                            $"#{spec.Index} retry {args.AttemptNumber + 1} of {retry.MaximumRetryCount} after {args.Outcome.Result?.Describe() ?? args.Outcome.Exception?.GetType().Name}; waiting {args.RetryDelay.TotalSeconds:0.###} s"));
+                            $"#{spec.Index} retry {args.AttemptNumber + 1} of {retry.MaximumRetryCount} after {args.Outcome.Result?.Describe() ?? args.Outcome.Exception?.GetType().Name}; {waiting}"));
                     }
 
                     return default;
@@ -204,7 +210,8 @@ internal sealed class ResilienceProvider : IDisposable
             return false;
         }
 
-        if (!_options.Retry.RetryNonIdempotent && !s_idempotent.Contains(spec.Method))
+        // An Idempotency-Key makes a POST safe to send again: the server answers a repeat with its first answer.
+        if (!_options.Retry.RetryNonIdempotent && !s_idempotent.Contains(spec.Method) && spec.IdempotencyKey is null)
         {
             return false;
         }
@@ -223,6 +230,14 @@ internal sealed class ResilienceProvider : IDisposable
 
         return true;
     }
+
+    /// <summary>
+    /// The delay before a retry: none of Polly's own when the server asked with Retry-After, since the host is paused
+    /// for exactly that (HostFlow) and the next attempt waits at the host gate, giving its slot to other hosts
+    /// meanwhile; otherwise the exponential backoff.
+    /// </summary>
+    private TimeSpan? RetryDelay(Outcome<AttemptOutcome> outcome) =>
+        _flow is not null && ServerDelay(outcome) is not null ? TimeSpan.Zero : ServerDelay(outcome);
 
     /// <summary>The wait a 429 or 503 asks for with Retry-After (the retry waits exactly that; ShouldRetry refuses waits beyond the maximum).</summary>
     private static TimeSpan? ServerDelay(Outcome<AttemptOutcome> outcome) =>

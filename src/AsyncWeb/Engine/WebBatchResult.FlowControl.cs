@@ -1,0 +1,25 @@
+using System;
+
+namespace AsyncWeb;
+
+/// <summary>What a result says about host-aware flow control and the journal (issue 14).</summary>
+public sealed partial class WebBatchResult
+{
+    /// <summary>
+    /// Milliseconds the item waited because its host had asked for a pause (a 429 or 503 with Retry-After, or
+    /// rate-limit headers at zero remaining), before its first attempt and between attempts; 0 when it never did.
+    /// Waiting for a free slot is not counted here.
+    /// </summary>
+    public double HostWaitMs => Math.Round(HostWait.TotalMilliseconds, 1);
+
+    /// <summary>The per-host concurrency limit in force when the item finished: -AdaptiveThrottle's current limit for its host, or -ThrottleLimitPerHost; null when no per-host limit applies.</summary>
+    public int? HostLimit { get; internal set; }
+
+    /// <summary>True when the item succeeded in an earlier run of the same -JournalPath and was not sent again: the status, OutFile and Sha256 are the journal's (Skipped is true too).</summary>
+    public bool FromJournal { get; internal set; }
+
+    internal TimeSpan HostWait { get; set; }
+
+    /// <summary>The item's key in the journal (ItemKeys); null for items that had no usable request.</summary>
+    internal string? ItemKey { get; set; }
+}
