@@ -13,7 +13,7 @@
                      New-AsyncWebSession (its own connection pool): the code is compiled, the measured batch still
                      opens its own connections; -SkipCertificateCheck and -HttpVersion are passed on
       Stream         1..Count | ForEach-Object { $Uri } | Invoke-AsyncWebBatch ... | Measure-Object (inputs made lazily)
-      Download       Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile
+      Download       Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile (-ComputeSha256 passed on)
       Directory      (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -ThrottleLimit T | Measure-Object
       Parallel       1..Count | ForEach-Object -Parallel { Invoke-RestMethod $using:Uri } -ThrottleLimit T | Measure-Object
       Sequential     Invoke-RestMethod $Uri, Count times in a loop
@@ -50,6 +50,7 @@ param(
     [string] $HttpVersion,
     [string] $StatsUri,
     [string] $PageParameter,
+    [switch] $ComputeSha256,
     [int] $ThrottleLimitPerHost,
     [switch] $AdaptiveThrottle
 )
@@ -148,13 +149,18 @@ switch ($Mode) {
     }
 
     'Download' {
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $cpu = $process.TotalProcessorTime
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $download = Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile -Force -FailuresAsResults
+        $download = Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile -Force -FailuresAsResults -ComputeSha256:$ComputeSha256
         $result.seconds = $watch.Elapsed.TotalSeconds
+        $process.Refresh()
+        $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
         $result.count = 1
         $result.errors = [int](-not $download.Success)
         $result.bytes = if ([System.IO.File]::Exists($OutFile)) { [System.IO.FileInfo]::new($OutFile).Length } else { 0 }
         if (-not $download.Success) { $result.error = "$($download.Error)" }
+        if ($download.Sha256) { $result.sha256 = $download.Sha256 }
     }
 
     'Directory' {
@@ -275,6 +281,8 @@ switch ($Mode) {
     }
 
     'WebRequestFile' {
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $cpu = $process.TotalProcessorTime
         $watch = [Diagnostics.Stopwatch]::StartNew()
         try {
             Invoke-WebRequest -Uri $Uri -OutFile $OutFile
@@ -284,6 +292,8 @@ switch ($Mode) {
             $result.error = "$_"
         }
         $result.seconds = $watch.Elapsed.TotalSeconds
+        $process.Refresh()
+        $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
         $result.count = 1
         $result.bytes = if ([System.IO.File]::Exists($OutFile)) { [System.IO.FileInfo]::new($OutFile).Length } else { 0 }
     }

@@ -50,7 +50,7 @@ BeforeAll {
 
 Describe 'Downloading to -OutFile' {
     Context 'content on disk' {
-        It 'writes exactly the server''s bytes and reports OutFile, ContentLength and Sha256' {
+        It 'writes exactly the server''s bytes and reports OutFile and ContentLength, with no Sha256 unless asked' {
             $dir = New-TestDirectory 'exact'
             $expected = Get-PatternSha256 100000
 
@@ -60,18 +60,31 @@ Describe 'Downloading to -OutFile' {
             [IO.Path]::IsPathFullyQualified($result.OutFile) | Should -BeTrue
             $result.OutFile | Should -Be (Join-Path $dir 'data.bin')
             $result.ContentLength | Should -Be 100000
-            $result.Sha256 | Should -Be $expected
+            $result.Sha256 | Should -BeNullOrEmpty -Because 'hashing costs a core-second per GiB: only -ComputeSha256 or an expected hash asks for it'
             (Get-FileHash -LiteralPath $result.OutFile -Algorithm SHA256).Hash | Should -Be $expected
             $result.Content | Should -BeNullOrEmpty
             $result.RawContent | Should -BeNullOrEmpty
             Get-FileName $dir | Should -Be 'data.bin'
         }
 
+        It 'reports the SHA-256 of what it wrote with -ComputeSha256, for -OutFile and -OutDirectory alike' {
+            $dir = New-TestDirectory 'compute'
+
+            $results = @(
+                Invoke-AsyncWebBatch "$base/bytes/1000000" -OutFile (Join-Path $dir 'file.bin') -ComputeSha256
+                Invoke-AsyncWebBatch "$base/bytes/777777" -OutDirectory $dir -ComputeSha256
+            )
+
+            $results[0].Sha256 | Should -Be (Get-PatternSha256 1000000)
+            $results[1].Sha256 | Should -Be (Get-PatternSha256 777777)
+            $results | ForEach-Object { (Get-FileHash -LiteralPath $_.OutFile).Hash | Should -Be $_.Sha256 }
+        }
+
         It 'streams a chunked body without Content-Length byte for byte' {
             $dir = New-TestDirectory 'chunked'
             $expected = Get-PatternSha256 300000
 
-            $result = Invoke-AsyncWebBatch "$base/stream/300000" -OutFile (Join-Path $dir 'stream.bin')
+            $result = Invoke-AsyncWebBatch "$base/stream/300000" -OutFile (Join-Path $dir 'stream.bin') -ComputeSha256
 
             $result.Headers.ContainsKey('Content-Length') | Should -BeFalse
             $result.ContentLength | Should -Be 300000
@@ -93,7 +106,7 @@ Describe 'Downloading to -OutFile' {
         It 'writes an empty body as an empty file' {
             $dir = New-TestDirectory 'empty'
 
-            $result = Invoke-AsyncWebBatch "$base/bytes/0" -OutFile (Join-Path $dir 'empty.bin')
+            $result = Invoke-AsyncWebBatch "$base/bytes/0" -OutFile (Join-Path $dir 'empty.bin') -ComputeSha256
 
             $result.ContentLength | Should -Be 0
             $result.Sha256 | Should -Be (Get-PatternSha256 0)
@@ -463,7 +476,7 @@ Describe 'Downloading into -OutDirectory' {
             $dir = New-TestDirectory 'many-outdir'
             $sizes = 0..199 | ForEach-Object { 2000 + $_ * 89 }
 
-            $results = $sizes | ForEach-Object { "$base/bytes/$_" } | Invoke-AsyncWebBatch -OutDirectory $dir -ThrottleLimit 16 -ErrorVariable ev
+            $results = $sizes | ForEach-Object { "$base/bytes/$_" } | Invoke-AsyncWebBatch -OutDirectory $dir -ThrottleLimit 16 -ErrorVariable ev -ComputeSha256
 
             $ev | Should -BeNullOrEmpty
             $results | Should -HaveCount 200
@@ -537,7 +550,7 @@ Describe 'Resuming downloads (-Resume)' {
 
             New-PartialFile $target 30000 $Validator
 
-            $result = Invoke-AsyncWebBatch "$base/bytes/$total" -OutFile $target -Resume
+            $result = Invoke-AsyncWebBatch "$base/bytes/$total" -OutFile $target -Resume -ComputeSha256
 
             $result.Resumed | Should -BeTrue
             $result.StatusCode | Should -Be 206
@@ -552,7 +565,7 @@ Describe 'Resuming downloads (-Resume)' {
             $target = Join-Path $dir 'data.bin'
             New-PartialFile $target $total '"bytes-100000"'
 
-            $result = Invoke-AsyncWebBatch "$base/bytes/$total" -OutFile $target -Resume
+            $result = Invoke-AsyncWebBatch "$base/bytes/$total" -OutFile $target -Resume -ComputeSha256
 
             $result.Success | Should -BeTrue
             $result.ContentLength | Should -Be $total
@@ -566,7 +579,7 @@ Describe 'Resuming downloads (-Resume)' {
             New-PartialFile (Join-Path $dir "$total") 40000 '"bytes-100000"'
             Reset-TestServerStats -Server $server
 
-            $result = Invoke-AsyncWebBatch "$base/bytes/$total" -OutDirectory $dir -Resume
+            $result = Invoke-AsyncWebBatch "$base/bytes/$total" -OutDirectory $dir -Resume -ComputeSha256
 
             $result.Resumed | Should -BeTrue
             $result.OutFile | Should -Be (Join-Path $dir "$total")
@@ -576,10 +589,29 @@ Describe 'Resuming downloads (-Resume)' {
             Get-FileName $dir | Should -Be "$total"
         }
 
+        It 'checks -Sha256 over the whole file, the bytes kept from before included, or continues without hashing' {
+            $dir = New-TestDirectory 'resume-hash'
+            $checked = Join-Path $dir 'checked.bin'
+            $plain = Join-Path $dir 'plain.bin'
+            New-PartialFile $checked 30000 '"bytes-100000"'
+            New-PartialFile $plain 30000 '"bytes-100000"'
+
+            $results = @(
+                Invoke-AsyncWebBatch "$base/bytes/$total" -OutFile $checked -Resume -Sha256 $expected
+                Invoke-AsyncWebBatch "$base/bytes/$total" -OutFile $plain -Resume
+            )
+
+            $results | ForEach-Object { $_.Resumed | Should -BeTrue; $_.ContentLength | Should -Be $total }
+            $results[0].Sha256 | Should -Be $expected
+            $results[1].Sha256 | Should -BeNullOrEmpty
+            (Get-FileHash -LiteralPath $checked).Hash | Should -Be $expected
+            (Get-FileHash -LiteralPath $plain).Hash | Should -Be $expected
+        }
+
         It 'downloads normally and leaves no partial file when there is nothing to resume' {
             $dir = New-TestDirectory 'resume-fresh'
 
-            $result = Invoke-AsyncWebBatch "$base/bytes/$total" -OutFile (Join-Path $dir 'data.bin') -Resume
+            $result = Invoke-AsyncWebBatch "$base/bytes/$total" -OutFile (Join-Path $dir 'data.bin') -Resume -ComputeSha256
 
             $result.Resumed | Should -BeFalse
             $result.Sha256 | Should -Be $expected
@@ -601,7 +633,7 @@ Describe 'Resuming downloads (-Resume)' {
             $bytes = [IO.File]::ReadAllBytes("$target.asyncweb-partial"); $bytes[0] = 255
             [IO.File]::WriteAllBytes("$target.asyncweb-partial", $bytes)
 
-            $result = Invoke-AsyncWebBatch "$base/bytes/$total$Query" -OutFile $target -Resume
+            $result = Invoke-AsyncWebBatch "$base/bytes/$total$Query" -OutFile $target -Resume -ComputeSha256
 
             $result.Resumed | Should -BeFalse
             $result.StatusCode | Should -Be 200
@@ -709,7 +741,7 @@ Describe 'Memory while downloading' -Tag 'Slow' {
         # Resets the kernel's peak RSS (VmHWM) to the current RSS, so the peak measured is this download's.
         [IO.File]::WriteAllText('/proc/self/clear_refs', '5')
 
-        $result = Invoke-AsyncWebBatch "$base/bytes/$size" -OutFile (Join-Path $dir 'big.bin')
+        $result = Invoke-AsyncWebBatch "$base/bytes/$size" -OutFile (Join-Path $dir 'big.bin') -ComputeSha256
 
         $process.Refresh()
         $growthMB = ($process.PeakWorkingSet64 - $before) / 1MB

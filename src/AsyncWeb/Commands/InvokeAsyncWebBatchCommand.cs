@@ -138,10 +138,13 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
     [Parameter]
     public SwitchParameter NoProxy { get; set; }
 
-    /// <summary>HTTP version to request: 1.0, 1.1 (default), 2.0 or 3.0 (where the runtime supports QUIC).</summary>
+    /// <summary>
+    /// The HTTP version to speak, pinned: 1.0, 1.1, 2.0 or 3.0 (where the runtime supports QUIC). Not given:
+    /// negotiated, HTTP/2 over https when the server offers it by ALPN, HTTP/1.1 otherwise and over http.
+    /// </summary>
     [Parameter]
     [ArgumentCompleter(typeof(HttpVersionCompleter))]
-    public Version HttpVersion { get; set; } = System.Net.HttpVersion.Version11;
+    public Version? HttpVersion { get; set; }
 
     /// <summary>A session from New-AsyncWebSession: base URI, headers, cookies, credentials, its own connection pool.</summary>
     [Parameter]
@@ -162,6 +165,10 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
     /// <summary>Expected SHA-256 of the body (per item: a Sha256 property).</summary>
     [Parameter]
     public string? Sha256 { get; set; }
+
+    /// <summary>Hash every download (SHA-256) into the result's Sha256; without it only downloads with an expected -Sha256 are hashed.</summary>
+    [Parameter]
+    public SwitchParameter ComputeSha256 { get; set; }
 
     /// <summary>Overwrite existing files.</summary>
     [Parameter]
@@ -382,6 +389,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             HttpVersion = ValidVersion(HttpVersion),
             ExistingFile = Force || IfChanged ? ExistingFileAction.Overwrite : SkipExisting ? ExistingFileAction.Skip : ExistingFileAction.Fail,
             Resume = Resume,
+            ComputeSha256 = ComputeSha256,
             MaximumResponseSize = MaximumResponseSize,
             MaximumBufferSize = MaximumBufferSize,
             VerboseEvents = IsVerbose(),
@@ -783,8 +791,13 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         return settings;
     }
 
-    private Version ValidVersion(Version version)
+    private Version? ValidVersion(Version? version)
     {
+        if (version is null)
+        {
+            return null;
+        }
+
         var normal = new Version(version.Major, Math.Max(version.Minor, 0));
 #if NET
         if (normal == System.Net.HttpVersion.Version10 || normal == System.Net.HttpVersion.Version11

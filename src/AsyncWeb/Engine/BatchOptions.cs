@@ -65,9 +65,20 @@ internal sealed class BatchOptions
     public bool SkipHttpErrorCheck { get; init; }
     public int MaximumRedirection { get; init; } = 5;
     public bool AllowInsecureRedirect { get; init; }
-    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
+    /// <summary>The version -HttpVersion pins; null negotiates (h2 by ALPN over https, HTTP/1.1 over http: <see cref="HttpVersionChoice"/>).</summary>
+    public Version? HttpVersion { get; init; }
     public ExistingFileAction ExistingFile { get; init; } = ExistingFileAction.Fail;
     public bool Resume { get; init; }
+
+    /// <summary>Hash every download for the result's Sha256 (-ComputeSha256); without it only items with an expected hash are hashed.</summary>
+    public bool ComputeSha256 { get; init; }
+
+    /// <summary>
+    /// Every download is hashed with -ComputeSha256, a journal or -IfChanged: a journaled download's record, and an
+    /// -IfChanged validator record, keep its Sha256, which the next run's result reports without the file being
+    /// fetched (or hashed) again.
+    /// </summary>
+    public bool HashEveryDownload => ComputeSha256 || Journal is not null || IfChanged;
     public bool VerboseEvents { get; init; }
 
     /// <summary>Hides secrets in every URI and message the batch shows (the defaults plus -SensitiveQueryParameter).</summary>

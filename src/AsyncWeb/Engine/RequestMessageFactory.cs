@@ -7,7 +7,7 @@ using AsyncWeb.Files;
 namespace AsyncWeb.Engine;
 
 /// <summary>
-/// Builds the HttpRequestMessage of one hop: version, body and its Content-Type, the item's headers
+/// Builds the HttpRequestMessage of one hop: version (<see cref="HttpVersionChoice"/>), body and its Content-Type, the item's headers
 /// (credentials only on the same origin), the Accept-Encoding its target wants (identity for a file, the
 /// decodable codings for memory), and Range/If-Range
 /// when a partial download is continued.
@@ -17,12 +17,12 @@ internal sealed class RequestMessageFactory
     /// <summary>The header of draft-ietf-httpapi-idempotency-key-header, as Stripe and others read it.</summary>
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    private readonly Version _version;
+    private readonly Version? _pinnedVersion;
     private readonly ByteCounter _sent;
 
     public RequestMessageFactory(BatchOptions options, ByteCounter sent)
     {
-        _version = options.HttpVersion;
+        _pinnedVersion = options.HttpVersion;
         _sent = sent;
     }
 
@@ -32,13 +32,12 @@ internal sealed class RequestMessageFactory
     /// <param name="deadline">The attempt's deadlines: the body's bytes count as activity, and are counted.</param>
     public HttpRequestMessage Create(RequestSpec spec, Hop hop, ResumePoint? resume, AttemptDeadline deadline)
     {
+        var version = HttpVersionChoice.For(_pinnedVersion, hop.Uri);
         var message = new HttpRequestMessage(new HttpMethod(hop.Method), hop.Uri)
         {
-            Version = _version,
+            Version = version.Version,
 #if NET
-            VersionPolicy = _version.Major >= 2 && hop.Uri.Scheme == Uri.UriSchemeHttp
-                ? HttpVersionPolicy.RequestVersionExact
-                : HttpVersionPolicy.RequestVersionOrLower,
+            VersionPolicy = version.Exact ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
 #endif
         };
 #if !NET

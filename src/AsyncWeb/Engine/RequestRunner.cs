@@ -201,7 +201,7 @@ internal sealed class RequestRunner : IDisposable
                 return Unwritten(head, target);
             }
 
-            var written = await _sink.WriteAsync(target.Path, answer.Response, answer.Resume, spec.ExpectedSha256, deadline).ConfigureAwait(false);
+            var written = await _sink.WriteAsync(target.Path, answer.Response, answer.Resume, spec.ExpectedSha256, _options.HashEveryDownload, deadline).ConfigureAwait(false);
             return head with { OutFile = written.OutFile, ContentLength = written.ContentLength, Sha256 = written.Sha256, Resumed = written.Resumed, Failure = written.Failure };
         }
         finally

@@ -10,7 +10,8 @@ namespace AsyncWeb.Files;
 
 /// <summary>
 /// Writes a download beside its target and renames it into place only when complete, so no
-/// truncated file ever stands under the final name. Hashes (SHA-256) while writing.
+/// truncated file ever stands under the final name. Hashes (SHA-256) while writing when asked to:
+/// hashing costs about a core-second per GiB, which nobody should pay for a hash nobody asked for.
 /// </summary>
 internal sealed class AtomicFileWriter : IDisposable
 {
@@ -26,12 +27,12 @@ internal sealed class AtomicFileWriter : IDisposable
     private const int MaxNameBytes = 255;
 
     private readonly FileStream _stream;
-    private readonly IncrementalHash _hash;
+    private readonly IncrementalHash? _hash;
     private readonly bool _keepOnAbort;
     private bool _done;
     private string? _hashHex;
 
-    private AtomicFileWriter(string target, string tempPath, FileStream stream, IncrementalHash hash, long existing, bool keepOnAbort)
+    private AtomicFileWriter(string target, string tempPath, FileStream stream, IncrementalHash? hash, long existing, bool keepOnAbort)
     {
         Target = target;
         TempPath = tempPath;
@@ -89,44 +90,49 @@ internal sealed class AtomicFileWriter : IDisposable
             && processId > 0;
     }
 
-    /// <summary>Starts a fresh temporary file. With <paramref name="resumable"/> it has the well-known partial name and survives failure.</summary>
-    public static AtomicFileWriter Create(string target, bool resumable)
+    /// <summary>
+    /// Starts a fresh temporary file. With <paramref name="resumable"/> it has the well-known partial name and
+    /// survives failure; with <paramref name="hash"/> what is written is hashed.
+    /// </summary>
+    public static AtomicFileWriter Create(string target, bool resumable, bool hash)
     {
         var temp = resumable ? PartialPathFor(target) : TempPathFor(target);
         var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
-        return new AtomicFileWriter(target, temp, stream, IncrementalHash.CreateHash(HashAlgorithmName.SHA256), 0, resumable);
+        return new AtomicFileWriter(target, temp, stream, hash ? NewHash() : null, 0, resumable);
     }
 
-    /// <summary>Continues the partial file of <paramref name="target"/>; its existing bytes are hashed first.</summary>
-    public static async Task<AtomicFileWriter> ContinueAsync(string target, CancellationToken cancellationToken)
+    /// <summary>Continues the partial file of <paramref name="target"/>; with <paramref name="hash"/> its existing bytes are hashed first.</summary>
+    public static async Task<AtomicFileWriter> ContinueAsync(string target, bool hash, CancellationToken cancellationToken)
     {
         var temp = PartialPathFor(target);
-        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long existing = 0;
-        using (var read = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+        var sha = hash ? NewHash() : null;
+        if (sha is not null)
         {
+            using var read = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
             var buffer = new byte[128 * 1024];
             int n;
             while ((n = await read.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                hash.AppendData(buffer, 0, n);
-                existing += n;
+                sha.AppendData(buffer, 0, n);
             }
         }
 
         var stream = new FileStream(temp, FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 1);
-        return new AtomicFileWriter(target, temp, stream, hash, existing, keepOnAbort: true);
+        return new AtomicFileWriter(target, temp, stream, sha, stream.Length, keepOnAbort: true);
     }
 
+    /// <summary>Writes a chunk, adding it to the hash when hashing.</summary>
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        _hash.AppendData(data.Span);
+        _hash?.AppendData(data.Span);
         BytesWritten += data.Length;
         return _stream.WriteAsync(data, cancellationToken);
     }
 
-    /// <summary>SHA-256 of everything written, hex upper case; ask once the body is complete (it ends the hashing).</summary>
-    public string HashHex() => _hashHex ??= Convert.ToHexString(_hash.GetHashAndReset());
+    /// <summary>SHA-256 of everything written, hex upper case, or null when not hashing; ask once the body is complete (it ends the hashing).</summary>
+    public string? HashHex() => _hash is null ? null : _hashHex ??= Convert.ToHexString(_hash.GetHashAndReset());
+
+    private static IncrementalHash NewHash() => IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <summary>
     /// Flushes to the operating system and renames into place; fails with IOException when the target
@@ -180,7 +186,7 @@ internal sealed class AtomicFileWriter : IDisposable
     public void Dispose()
     {
         Abort();
-        _hash.Dispose();
+        _hash?.Dispose();
     }
 
     /// <summary>Deletes a file if it is there; a failure to delete is ignored (the file is then only stale).</summary>

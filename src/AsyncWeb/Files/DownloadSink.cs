@@ -22,8 +22,8 @@ internal sealed class FileWriteException : IOException
 
 /// <summary>
 /// Streams a body to its target, byte for byte as received: into a temporary (or -Resume partial) file
-/// beside it, hashed (SHA-256) on the way, checked against an expected hash, then renamed into place.
-/// Local file failures surface as <see cref="FileWriteException"/>.
+/// beside it, hashed (SHA-256) on the way when a hash is expected or asked for, checked against the
+/// expected one, then renamed into place. Local file failures surface as <see cref="FileWriteException"/>.
 /// </summary>
 internal sealed class DownloadSink
 {
@@ -44,9 +44,11 @@ internal sealed class DownloadSink
     /// <param name="response">The response whose body is written.</param>
     /// <param name="resume">The partial file the request asked to continue, if any.</param>
     /// <param name="expectedSha256">The hash the body must have, upper case, if any.</param>
+    /// <param name="computeSha256">Hash the body for the result even when no hash is expected (-ComputeSha256).</param>
     /// <param name="deadline">Restarted before each read: the server's silence is what counts.</param>
-    public async Task<DownloadResult> WriteAsync(string target, HttpResponseMessage response, ResumePoint? resume, string? expectedSha256, AttemptDeadline deadline)
+    public async Task<DownloadResult> WriteAsync(string target, HttpResponseMessage response, ResumePoint? resume, string? expectedSha256, bool computeSha256, AttemptDeadline deadline)
     {
+        var hash = computeSha256 || expectedSha256 is not null;
         var token = deadline.Token;
         var resuming = ResumeState.Continues((int)response.StatusCode, response.Content.Headers.ContentRange, resume);
         AtomicFileWriter writer;
@@ -59,8 +61,8 @@ internal sealed class DownloadSink
             }
 
             writer = resuming
-                ? await AtomicFileWriter.ContinueAsync(target, token).ConfigureAwait(false)
-                : AtomicFileWriter.Create(target, resumable: _resume);
+                ? await AtomicFileWriter.ContinueAsync(target, hash, token).ConfigureAwait(false)
+                : AtomicFileWriter.Create(target, resumable: _resume, hash);
             if (_resume && !resuming)
             {
                 ResumeState.SaveValidator(target, response);
@@ -77,13 +79,13 @@ internal sealed class DownloadSink
             using var stream = await ResponseBodyStream.OpenAsync(response, token).ConfigureAwait(false);
             await CopyAsync(stream, writer, target, deadline).ConfigureAwait(false);
 
-            var hash = writer.HashHex();
-            if (expectedSha256 is not null && !string.Equals(hash, expectedSha256, StringComparison.OrdinalIgnoreCase))
+            var sha = writer.HashHex();
+            if (expectedSha256 is not null && !string.Equals(sha, expectedSha256, StringComparison.OrdinalIgnoreCase))
             {
                 writer.Abort();
                 ResumeState.Discard(target);
                 return new DownloadResult(target, writer.BytesWritten, null, resuming, new WebBatchError(ErrorIds.HashMismatch, FailureCategory.File,
-                    $"the SHA-256 of the body is {hash}, expected {expectedSha256.ToUpperInvariant()}; '{target}' was not written"));
+                    $"the SHA-256 of the body is {sha}, expected {expectedSha256.ToUpperInvariant()}; '{target}' was not written"));
             }
 
             try
@@ -99,14 +101,14 @@ internal sealed class DownloadSink
                 throw new FileWriteException($"could not move the download into place at '{target}': {ex.Message}", ex);
             }
 
-            return new DownloadResult(target, writer.BytesWritten, hash, resuming);
+            return new DownloadResult(target, writer.BytesWritten, sha, resuming);
         }
     }
 
     /// <summary>
-    /// Copies the body to the file with two pooled buffers: while one chunk is hashed and written on
-    /// the thread pool, the next is read from the network (hashing alone runs at about the speed of
-    /// loopback I/O, so doing both in turn halves throughput).
+    /// Copies the body to the file with two pooled buffers: while one chunk is written (and hashed, when
+    /// asked) on the thread pool, the next is read from the network (hashing alone runs at about the
+    /// speed of loopback I/O, so doing both in turn halves throughput).
     /// </summary>
     private async Task CopyAsync(Stream stream, AtomicFileWriter writer, string target, AttemptDeadline deadline)
     {
