@@ -11,11 +11,12 @@ namespace AsyncWeb.Engine;
 /// <summary>Something the pipeline thread must write: a finished result or a verbose line.</summary>
 internal readonly struct EngineEvent
 {
-    public EngineEvent(WebBatchResult? result, string? verbose, bool morePages = false)
+    public EngineEvent(WebBatchResult? result, string? verbose, bool morePages = false, PageEnd? page = null)
     {
         Result = result;
         Verbose = verbose;
         MorePages = morePages;
+        Page = page;
     }
 
     public WebBatchResult? Result { get; }
@@ -23,7 +24,13 @@ internal readonly struct EngineEvent
 
     /// <summary>True when more results of the same item follow (its next pages): -Ordered waits for them before the next item.</summary>
     public bool MorePages { get; }
+
+    /// <summary>For a page's result: its item's pages, to tell (when the result is handed out) whether it ends the item.</summary>
+    public PageEnd? Page { get; }
 }
+
+/// <summary>A page ended: its item's pages, the failure that takes the next page's place (if any), and whether the page succeeded.</summary>
+internal sealed record PageEnd(PageChain Chain, WebBatchResult? Failure, bool Succeeded);
 
 /// <summary>
 /// Runs the requests of one batch: admits them while capacity allows (global and per-host
@@ -253,7 +260,7 @@ internal sealed class BatchEngine : IDisposable
 
         if (!_options.Ordered)
         {
-            Hand(raw.Result);
+            Hand(raw);
             return;
         }
 
@@ -272,13 +279,27 @@ internal sealed class BatchEngine : IDisposable
                 Volatile.Write(ref _head, _admitted.Count > 0 ? _admitted.Peek() : -1);
             }
 
-            Hand(inOrder.Result!);
+            Hand(inOrder);
         }
     }
 
     /// <summary>A result leaves the engine for the pipeline: its slot and its body's bytes are free again.</summary>
-    private void Hand(WebBatchResult result)
+    private void Hand(EngineEvent handed)
     {
+        var result = handed.Result!;
+        if (handed.Page is { } page)
+        {
+            // -JournalPath: an item with pages is one record, on the result that ends it. Decided here, on the pipeline
+            // thread in the order results leave, so the record never leaves before another result of the item.
+            var (done, allSucceeded) = page.Chain.PageEnded(page.Succeeded);
+            result.MorePagesOfItem = !done || page.Failure is not null;
+            if (done)
+            {
+                (page.Failure ?? result).PagesSucceeded = allSucceeded;
+                Interlocked.Increment(ref _completed);
+            }
+        }
+
         Interlocked.Decrement(ref _outstanding);
         _budget.Release(BodyBudget.SizeOf(result.Content, result.RawContent));
         _ready.Enqueue(new EngineEvent(result, null));
@@ -331,24 +352,13 @@ internal sealed class BatchEngine : IDisposable
         // result becomes visible, so the batch never looks finished while the item still has pages to come.
         var followUp = spec.Chain is null ? null : FollowPage(spec, result);
         var failure = followUp?.Failure;
-        if (followUp is not null)
-        {
-            // -JournalPath: an item with pages is one record, on the result that ends it (every page fetched).
-            var last = failure ?? result;
-            var (done, allSucceeded) = spec.Chain!.PageEnded(result.Success && failure is null && !_cancel.IsCancellationRequested);
-            result.MorePagesOfItem = !done || failure is not null;
-            if (done)
-            {
-                last.PagesSucceeded = allSucceeded;
-                Interlocked.Increment(ref _completed);
-            }
-        }
-        else
+        if (followUp is null)
         {
             Interlocked.Increment(ref _completed);
         }
 
-        _events.Enqueue(new EngineEvent(result, null, followUp?.MorePages ?? false));
+        var page = followUp is null ? null : new PageEnd(spec.Chain!, failure, result.Success && failure is null && !_cancel.IsCancellationRequested);
+        _events.Enqueue(new EngineEvent(result, null, followUp?.MorePages ?? false, page));
         if (failure is not null)
         {
             _events.Enqueue(new EngineEvent(failure, null));

@@ -45,9 +45,10 @@ internal sealed class PageChain
     public void Ended() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>
-    /// After a page's follow-up was planned (so <see cref="Requested"/> counts the pages it announced): notes that the
-    /// page ended, and whether it succeeded. Done is true for exactly one page, the item's last to end, once every
-    /// requested page ended; AllSucceeded then says whether every one did (what -JournalPath records for the item).
+    /// When a page's result is handed to the pipeline (its follow-up was planned before, so <see cref="Requested"/>
+    /// counts the pages it announced): notes that the page ended, and whether it succeeded. Done is true for exactly
+    /// one page, the item's last to be handed out, once every requested page was; AllSucceeded then says whether
+    /// every one succeeded (what -JournalPath records for the item).
     /// </summary>
     public (bool Done, bool AllSucceeded) PageEnded(bool succeeded)
     {
