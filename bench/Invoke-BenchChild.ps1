@@ -18,6 +18,9 @@
       Parallel       1..Count | ForEach-Object -Parallel { Invoke-RestMethod $using:Uri } -ThrottleLimit T | Measure-Object
       Sequential     Invoke-RestMethod $Uri, Count times in a loop
       WebRequestFile Invoke-WebRequest -Uri $Uri -OutFile $OutFile
+      Upload         Invoke-AsyncWebBatch -Uri $Uri -Method Put -InFile $InFile: bytes = BytesSent, received = the
+                     body length the test server's /echo read
+      WebRequestUpload Invoke-WebRequest -Uri $Uri -Method Put -InFile $InFile (received as above)
       RateLimited    $uris | Invoke-AsyncWebBatch -RequestsPerSecond R -ThrottleLimit T; after the clock stops,
                      endSpan = the seconds from the first result's end (StartTime + Elapsed) to the last's
       PerHost        $uris | Invoke-AsyncWebBatch -ThrottleLimit T -MaximumRetryCount 50 with -ThrottleLimitPerHost P (when
@@ -34,13 +37,14 @@
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror')]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload')]
     [string] $Mode,
     [string] $ModulePath,
     [string] $Uri,
     [int] $Count = 1,
     [int] $ThrottleLimit = 64,
     [string] $OutFile,
+    [string] $InFile,
     [string] $OutDirectory,
     [string] $ListFile,
     [double] $RequestsPerSecond,
@@ -81,7 +85,7 @@ if ($Mode -eq 'Bare') {
 # starts, so no measured command pays for its auto-loading.
 if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
 
-$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror'
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload'
 if ($needsModule) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Import-Module $ModulePath
@@ -296,6 +300,41 @@ switch ($Mode) {
         $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
         $result.count = 1
         $result.bytes = if ([System.IO.File]::Exists($OutFile)) { [System.IO.FileInfo]::new($OutFile).Length } else { 0 }
+    }
+
+    'Upload' {
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $cpu = $process.TotalProcessorTime
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $upload = Invoke-AsyncWebBatch -Uri $Uri -Method Put -InFile $InFile -FailuresAsResults
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $process.Refresh()
+        $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
+        $result.count = 1
+        $result.errors = [int](-not $upload.Success)
+        $result.bytes = $upload.BytesSent
+        $result.received = if ($upload.Success) { [long]$upload.ContentObject.bodyLength } else { 0 }
+        if (-not $upload.Success) { $result.error = "$($upload.Error)" }
+    }
+
+    'WebRequestUpload' {
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $cpu = $process.TotalProcessorTime
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $response = $null
+        try {
+            $response = Invoke-WebRequest -Uri $Uri -Method Put -InFile $InFile
+        }
+        catch {
+            $result.errors = 1
+            $result.error = "$_"
+        }
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $process.Refresh()
+        $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
+        $result.count = 1
+        $result.bytes = [System.IO.FileInfo]::new($InFile).Length
+        $result.received = if ($response) { [long]($response.Content | ConvertFrom-Json).bodyLength } else { 0 }
     }
 }
 

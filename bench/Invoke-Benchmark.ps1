@@ -40,6 +40,8 @@
      12 Mirror         1,000 files of 64 KiB from the test server's /files/: -OutDirectory -IfChanged, a first run
                        and a second run with nothing changed (time, 304s, body bytes the server sent), and curl
                        --parallel fetching them all again
+     13 Upload         one 1 GiB file PUT from disk to the test server's /echo (which reads and hashes every byte):
+                       -InFile vs curl -T and Invoke-WebRequest -InFile; throughput and peak RSS
 .PARAMETER ModulePath
     The laid-out module (out/AsyncWeb); build.ps1 Bench passes it.
 .PARAMETER Quick
@@ -68,7 +70,7 @@ param(
 
     [switch] $Quick,
 
-    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting', 'PerHost', 'Pages', 'Mirror'),
+    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting', 'PerHost', 'Pages', 'Mirror', 'Upload'),
 
     [ValidateRange(1, 25)]
     [int] $Repeat = 3,
@@ -93,7 +95,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
 
-$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting', 'PerHost', 'Pages', 'Mirror'
+$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting', 'PerHost', 'Pages', 'Mirror', 'Upload'
 $selected = foreach ($name in ($Scenario -split ',' | ForEach-Object Trim | Where-Object { $_ })) {
     $match = if ($name -match '^\d+$' -and [int]$name -ge 1 -and [int]$name -le $allScenarios.Count) { $allScenarios[[int]$name - 1] }
              else { $allScenarios | Where-Object { $_ -eq $name } }
@@ -584,6 +586,35 @@ function Invoke-Mirror {
     Reset-Directory $target
 }
 
+function Invoke-Upload {
+    $s = '13. one large upload from disk'
+    $url = "$($testServer.Base)/echo"
+    $size = $counts.BigBytes
+    $source = Join-Path $www 'big.bin'
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat ($(Format-Figure ($size / 1MB)) MiB)" -ForegroundColor Cyan
+        $m = Invoke-Child 'AsyncWeb -InFile' @{ Mode = 'Upload'; ModulePath = $moduleManifest; Uri = $url; InFile = $source }
+        Confirm-Clean 'AsyncWeb -InFile (scenario 13)' $m 1
+        if ($m.Json.bytes -ne $size -or $m.Json.received -ne $size) { $notes.Add("AsyncWeb -InFile sent $($m.Json.bytes) bytes and the server read $($m.Json.received), expected $size") }
+        Add-Figure $s 'AsyncWeb -InFile' ($size / 1MB / $m.Json.seconds) 'MiB/s'
+        Add-Figure $s 'AsyncWeb -InFile, peak RSS' $m.RssMB 'MB'
+
+        $m = Invoke-Measured -Command '/usr/bin/curl', '-s', '--fail', '-o', '/dev/null', '-w', '%{size_upload}', '-T', $source, $url -Label 'curl -T'
+        if ([long]("$($m.Stdout)".Trim()) -ne $size) { $notes.Add("curl -T reported $("$($m.Stdout)".Trim()) bytes uploaded, expected $size") }
+        Add-Figure $s 'curl -T' ($size / 1MB / $m.Wall) 'MiB/s'
+        Add-Figure $s 'curl -T, peak RSS' $m.RssMB 'MB'
+
+        $m = Invoke-Child 'Invoke-WebRequest -InFile' @{ Mode = 'WebRequestUpload'; Uri = $url; InFile = $source }
+        Confirm-Clean 'Invoke-WebRequest -InFile (scenario 13)' $m 1
+        if ($m.Json.received -ne $size) { $notes.Add("Invoke-WebRequest -InFile: the server read $($m.Json.received) bytes, expected $size") }
+        Add-Figure $s 'Invoke-WebRequest -InFile' ($size / 1MB / $m.Json.seconds) 'MiB/s'
+        Add-Figure $s 'Invoke-WebRequest -InFile, peak RSS' $m.RssMB 'MB'
+
+        $m = Invoke-Child 'idle pwsh' @{ Mode = 'Import'; ModulePath = $moduleManifest }
+        Add-Figure $s 'idle pwsh with AsyncWeb imported, peak RSS' $m.RssMB 'MB'
+    }
+}
+
 function Get-ProcessCpuSeconds([int[]] $Ids) {
     ($Ids | ForEach-Object { (Get-Process -Id $_ -ErrorAction SilentlyContinue).TotalProcessorTime.TotalSeconds } | Measure-Object -Sum).Sum
 }
@@ -777,6 +808,23 @@ function Get-Rows {
         $rows.Add((New-Row $s 'curl --parallel (fetches every file again)' $curl 's' ($curl / $second) '' $null '× the second run''s time'))
     }
 
+    $s = '13. one large upload from disk'
+    if ('Upload' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $aw = Get-Figure $s 'AsyncWeb -InFile'
+        $rows.Add((New-Row $s 'AsyncWeb -InFile' $aw 'MiB/s'))
+        $curl = Get-Figure $s 'curl -T'
+        $rows.Add((New-Row $s 'curl -T' $curl 'MiB/s' ($aw / $curl)))
+        $iwr = Get-Figure $s 'Invoke-WebRequest -InFile'
+        $rows.Add((New-Row $s 'Invoke-WebRequest -InFile' $iwr 'MiB/s' ($aw / $iwr)))
+        $idle = Get-Figure $s 'idle pwsh with AsyncWeb imported, peak RSS'
+        $awRss = Get-Figure $s 'AsyncWeb -InFile, peak RSS'
+        $rows.Add((New-Row $s 'idle pwsh with AsyncWeb imported, peak RSS' $idle 'MB'))
+        $rows.Add((New-Row $s 'AsyncWeb -InFile, peak RSS (ratio column: above idle)' $awRss 'MB' ($awRss - $idle) "≤ idle + 64 MB ($(Format-Figure ($idle + 64)) MB)" ($awRss -le $idle + 64) ' MB'))
+        foreach ($tool in 'curl -T, peak RSS', 'Invoke-WebRequest -InFile, peak RSS') {
+            $rows.Add((New-Row $s $tool (Get-Figure $s $tool) 'MB'))
+        }
+    }
+
     return $rows
 }
 
@@ -838,6 +886,7 @@ function Write-Results([object[]] $Rows, [string[]] $Failed) {
     if ('PerHost' -in $selected) { $md.Add("- Scenario 10: $(Format-Count $counts.PerHost) GETs of the test server's ``/limited/{key}?max=8&delayMs=20`` (serves 8 at once, 20 ms each, refuses a 9th with an immediate 429; ideal 400 req/s), each AsyncWeb variant with -ThrottleLimit 64, -MaximumRetryCount 50, -RetryIntervalSec 0.01, -MaximumRetryDelaySec 0.1; 429s per request from the server's log; the ratio is over curl --parallel-max 8, which is told the limit (a refused curl request is not retried; its 429s are shown).") }
     if ('Pages' -in $selected) { $md.Add("- Scenario 11: $($counts.PageItems) items of $($counts.Pages) pages each from the test server's /pages/link (50 ms before each page), ThrottleLimit and ThrottleLimitPerHost $ThrottleLimit. Page by page, an item takes $($counts.Pages) x 50 ms whatever the tool; with -PageParameter the first page's rel=""last"" lets pages 2 to $($counts.Pages) of every item run at once. Invoke-RestMethod runs one item per runspace.") }
     if ('Mirror' -in $selected) { $md.Add("- Scenario 12: $($counts.MirrorFiles) files of 64 KiB from the test server's /files/ (ETag and Last-Modified; 304 to If-None-Match), -OutDirectory -IfChanged twice in one fresh pwsh; the body bytes are the server's /stats bytesSent during the second run. curl has no per-file validator store in a --parallel config, so it fetches everything again.") }
+    if ('Upload' -in $selected) { $md.Add("- Scenario 13: $(Format-Figure ($counts.BigBytes / 1MB)) MiB of random bytes (bench/work/www/big.bin) PUT to the test server's /echo, which reads every byte and hashes it (SHA-256) before it answers; each tool checks the length the server read. AsyncWeb -InFile and Invoke-WebRequest -InFile stream the file; curl -T (which sends Expect: 100-continue) reads it as it goes.") }
     if ('RateLimit' -in $selected) { $md.Add('- Scenario 7: the start rate is (N - 1) / the span from the first to the last start. At nginx a start is the request''s arrival ($msec - $request_time, ms resolution; only ?rate= requests of /tiny are logged, to bench/work/nginx/rate-access.log); at the client it is the end of each result (StartTime + Elapsed), and the batch wall time (which adds the first request''s setup and the last one''s answer) for reference.') }
     $md.Add("- Scenario 2's endpoint: $(if ($DelayServer -eq 'TestServer') { 'the project''s Kestrel test server, `/delay/100`' } else { 'bench/delay_server.py (aiohttp), `/delay/100`' }); the rest is served by nginx-light $($facts.nginx) on 127.0.0.1.")
     $md.Add('- AsyncWeb and PowerShell figures are timed inside a fresh pwsh process around the command only; curl and wrk are timed around their process; aiohttp inside the script around the requests. Peak RSS is /usr/bin/time -v''s maximum resident set size of that process.')
@@ -888,7 +937,7 @@ New-Item -ItemType Directory -Force -Path $moduleCopy | Out-Null
 Copy-Item -Path (Join-Path $ModulePath '*') -Destination $moduleCopy -Recurse -Force
 $moduleManifest = Join-Path $moduleCopy 'AsyncWeb.psd1'
 
-$needBig = 'LargeDownload' -in $selected
+$needBig = 'LargeDownload' -in $selected -or 'Upload' -in $selected
 $needFiles = 'ManyDownloads' -in $selected
 $needBytes = ($(if ($needBig) { 2 * $counts.BigBytes } else { 0 })) + ($(if ($needFiles) { 2 * $counts.Files * 1MB } else { 0 })) + 1GB
 $free = ([System.IO.DriveInfo]::new($work)).AvailableFreeSpace
@@ -910,7 +959,7 @@ try {
     $nginx = Start-BenchNginx -Template (Join-Path $PSScriptRoot 'nginx.conf.template') -WorkDir $work -Root $www
     Write-Host "== nginx pid $($nginx.Pid) on $($nginx.Base)" -ForegroundColor Cyan
     # The project's test server: scenario 2's endpoint (by default) and the pages and files of 10 and 11.
-    if (('Latency' -in $selected -and $DelayServer -eq 'TestServer') -or 'Pages' -in $selected -or 'Mirror' -in $selected) {
+    if (('Latency' -in $selected -and $DelayServer -eq 'TestServer') -or 'Pages' -in $selected -or 'Mirror' -in $selected -or 'Upload' -in $selected) {
         if (-not (Test-Path -LiteralPath (Join-Path $TestServerPath 'AsyncWeb.TestServer.dll'))) { throw "No test server at '$TestServerPath'; build it (or use -DelayServer Aiohttp for scenario 2)" }
         $serverCopy = Join-Path $work 'testserver'
         if (Test-Path -LiteralPath $serverCopy) { Remove-Item -LiteralPath $serverCopy -Recurse -Force }
