@@ -63,7 +63,7 @@ $nugetRoot = $null
 # Nor Remoting: its far side is a fresh pwsh over SSH, which loads the PowerShell 7 build (Windows
 # PowerShell cannot be an SSH remoting endpoint); the shards and merges it relies on run in both passes.
 $netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Exactness', 'Memory', 'Resilience', 'Cancellation', 'New-AsyncWebSession', 'ContentObject',
-    'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization', 'Uploads', 'Authentication', 'Tls', 'UnixSocket', 'Timings', 'FlowControl', 'Journal', 'HttpVersion') | ForEach-Object { "$_.Tests.ps1" }
+    'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization', 'Uploads', 'Authentication', 'Tls', 'UnixSocket', 'Timings', 'Pagination', 'IfChanged', 'FlowControl', 'Journal', 'HttpVersion') | ForEach-Object { "$_.Tests.ps1" }
 
 function Invoke-Dotnet {
     # A simple (non-advanced) function, so switches such as -v reach dotnet untouched.

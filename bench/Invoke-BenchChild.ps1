@@ -22,12 +22,19 @@
                      endSpan = the seconds from the first result's end (StartTime + Elapsed) to the last's
       PerHost        $uris | Invoke-AsyncWebBatch -ThrottleLimit T -MaximumRetryCount 50 with -ThrottleLimitPerHost P (when
                      given) or -AdaptiveThrottle; hostLimit = the HostLimit of the result that finished last
+      Pages          (lines of $ListFile) | Invoke-AsyncWebBatch -FollowRelLink -ThrottleLimit T [-PageParameter page
+                     with -PageParameter]: count = pages received
+      ParallelPages  (lines of $ListFile) | ForEach-Object -Parallel { Invoke-RestMethod -FollowRelLink } -ThrottleLimit T:
+                     count = pages received (IRM writes one object per JSON page)
+      Mirror         (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -IfChanged, twice: seconds
+                     is the first run (everything downloaded), warmSeconds the second (nothing changed); skipped and
+                     warmBodyBytes (the server's body bytes during the second run, from $StatsUri) describe the second
     Progress is off ($ProgressPreference = 'SilentlyContinue') for every tool alike.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost')]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror')]
     [string] $Mode,
     [string] $ModulePath,
     [string] $Uri,
@@ -41,6 +48,8 @@ param(
     [int] $WarmCount,
     [switch] $SkipCertificateCheck,
     [string] $HttpVersion,
+    [string] $StatsUri,
+    [string] $PageParameter,
     [switch] $ComputeSha256,
     [int] $ThrottleLimitPerHost,
     [switch] $AdaptiveThrottle
@@ -72,7 +81,7 @@ if ($Mode -eq 'Bare') {
 # starts, so no measured command pays for its auto-loading.
 if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
 
-$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost'
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror'
 if ($needsModule) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Import-Module $ModulePath
@@ -226,6 +235,49 @@ switch ($Mode) {
         $last = $results | Sort-Object { $_.StartTimeUtc + $_.Elapsed } | Select-Object -Last 1
         $result.hostLimit = if ($last -and $null -ne $last.HostLimit) { [double]$last.HostLimit } else { 0.0 }
         $result.attempts = [double](($results | Measure-Object Attempts -Sum).Sum)
+    }
+
+    'Pages' {
+        $uris = [IO.File]::ReadAllLines($ListFile)
+        $paging = @{ FollowRelLink = $true; ThrottleLimit = $ThrottleLimit; ThrottleLimitPerHost = $ThrottleLimit }
+        if ($PageParameter) { $paging.PageParameter = $PageParameter }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $measured = $uris | Invoke-AsyncWebBatch @paging -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $measured.Count + $failed.Count
+        $result.errors = $failed.Count
+        if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
+    }
+
+    'ParallelPages' {
+        $uris = [IO.File]::ReadAllLines($ListFile)
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        # One number per item: its pages, or -1 when it failed.
+        $pages = $uris | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
+            try { @(Invoke-RestMethod -Uri $_ -FollowRelLink).Count } catch { -1 }
+        }
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.errors = @($pages | Where-Object { $_ -lt 0 }).Count
+        $result.count = [int]($pages | Where-Object { $_ -ge 0 } | Measure-Object -Sum).Sum + $result.errors
+    }
+
+    'Mirror' {
+        $uris = [IO.File]::ReadAllLines($ListFile)
+        $settings = @{ OutDirectory = $OutDirectory; IfChanged = $true; ThrottleLimit = $ThrottleLimit }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $measured = $uris | Invoke-AsyncWebBatch @settings -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object -Property ContentLength -Sum
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        $result.count = $measured.Count + $failed.Count
+        $result.errors = $failed.Count
+        $result.bytes = [long]$measured.Sum
+        if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
+        $before = (Invoke-RestMethod -Uri $StatsUri).bytesSent
+        $watch.Restart()
+        $again = @($uris | Invoke-AsyncWebBatch @settings -ErrorVariable failedWarm -ErrorAction SilentlyContinue)
+        $result.warmSeconds = $watch.Elapsed.TotalSeconds
+        $result.warmBodyBytes = (Invoke-RestMethod -Uri $StatsUri).bytesSent - $before
+        $result.skipped = @($again | Where-Object SkipReason -eq 'NotModified').Count
+        $result.warmErrors = $failedWarm.Count
     }
 
     'WebRequestFile' {

@@ -34,6 +34,12 @@
      10 PerHost        a host that serves 8 requests at once and refuses more with 429 (the test server's
                        /limited endpoint, 20 ms each): -ThrottleLimit 64 alone, -ThrottleLimitPerHost 8 (the
                        limit known in advance), -AdaptiveThrottle (found at run time); curl --parallel-max 8
+     11 Pages          every page of a paginated API (the test server's /pages/link, 50 ms a page) for 16 items of
+                       20 pages: -FollowRelLink page by page, -FollowRelLink -PageParameter page (rel="last": the
+                       rest at once), and ForEach-Object -Parallel { Invoke-RestMethod -FollowRelLink }
+     12 Mirror         1,000 files of 64 KiB from the test server's /files/: -OutDirectory -IfChanged, a first run
+                       and a second run with nothing changed (time, 304s, body bytes the server sent), and curl
+                       --parallel fetching them all again
 .PARAMETER ModulePath
     The laid-out module (out/AsyncWeb); build.ps1 Bench passes it.
 .PARAMETER Quick
@@ -62,7 +68,7 @@ param(
 
     [switch] $Quick,
 
-    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting', 'PerHost'),
+    [string[]] $Scenario = @('SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting', 'PerHost', 'Pages', 'Mirror'),
 
     [ValidateRange(1, 25)]
     [int] $Repeat = 3,
@@ -87,7 +93,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
 
-$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting', 'PerHost'
+$allScenarios = 'SmallGets', 'Latency', 'LargeDownload', 'ManyDownloads', 'Memory', 'Import', 'RateLimit', 'Tls', 'Remoting', 'PerHost', 'Pages', 'Mirror'
 $selected = foreach ($name in ($Scenario -split ',' | ForEach-Object Trim | Where-Object { $_ })) {
     $match = if ($name -match '^\d+$' -and [int]$name -ge 1 -and [int]$name -le $allScenarios.Count) { $allScenarios[[int]$name - 1] }
              else { $allScenarios | Where-Object { $_ -eq $name } }
@@ -98,10 +104,10 @@ $selected = @($allScenarios | Where-Object { $_ -in $selected })
 if ($Quick -and -not $PSBoundParameters.ContainsKey('Repeat')) { $Repeat = 1 }
 
 $counts = if ($Quick) {
-    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3; Rates = @(50); TlsKeepAlive = 5000; TlsClose = 500; Remote = 64; PerHost = 500 }
+    @{ Gets = 20000; Parallel = 2000; Sequential = 1000; WrkSec = 2; Latency = 1000; BigBytes = 256MB; Files = 200; StreamBig = 100000; StreamSmall = 10000; Starts = 3; Rates = @(50); TlsKeepAlive = 5000; TlsClose = 500; Remote = 64; PageItems = 8; Pages = 20; MirrorFiles = 200; PerHost = 500 }
 }
 else {
-    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5; Rates = @(5, 50, 500); TlsKeepAlive = 20000; TlsClose = 2000; Remote = 128; PerHost = 2000 }
+    @{ Gets = 100000; Parallel = 10000; Sequential = 10000; WrkSec = 5; Latency = 1000; BigBytes = 1GB; Files = 1000; StreamBig = 1000000; StreamSmall = 10000; Starts = 5; Rates = @(5, 50, 500); TlsKeepAlive = 20000; TlsClose = 2000; Remote = 128; PageItems = 16; Pages = 20; MirrorFiles = 1000; PerHost = 2000 }
 }
 
 $work = Join-Path $PSScriptRoot 'work'
@@ -522,6 +528,62 @@ function Invoke-PerHost {
     }
 }
 
+function Invoke-Pages {
+    # Issue 13: pages of one item are sequential, items run concurrently, and when the first page reveals
+    # the last (rel="last" with a page number) the remaining pages run at once. 50 ms a page on the test server.
+    $s = '11. paginated API'
+    $items = $counts.PageItems
+    $pages = $counts.Pages
+    $n = $items * $pages
+    $follow = Join-Path $work 'pages-follow.txt'
+    $last = Join-Path $work 'pages-last.txt'
+    # Invoke-RestMethod reads rel="next last" (the second-to-last page with last=1) as one relation and would
+    # stop there, so the page-by-page runs use pages without rel="last".
+    [System.IO.File]::WriteAllLines($follow, [string[]](1..$items | ForEach-Object { "$($testServer.Base)/pages/link?count=$pages&delayMs=50&tenant=$_" }))
+    [System.IO.File]::WriteAllLines($last, [string[]](1..$items | ForEach-Object { "$($testServer.Base)/pages/link?count=$pages&delayMs=50&last=1&tenant=$_" }))
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat ($items items x $pages pages, concurrency $ThrottleLimit)" -ForegroundColor Cyan
+        $m = Invoke-Child 'AsyncWeb -FollowRelLink' @{ Mode = 'Pages'; ModulePath = $moduleManifest; ListFile = $follow; ThrottleLimit = $ThrottleLimit }
+        Confirm-Clean 'AsyncWeb -FollowRelLink (scenario 11)' $m $n
+        Add-Figure $s 'AsyncWeb -FollowRelLink' $m.Json.seconds 's'
+
+        $m = Invoke-Child 'AsyncWeb -FollowRelLink -PageParameter page' @{ Mode = 'Pages'; ModulePath = $moduleManifest; ListFile = $last; ThrottleLimit = $ThrottleLimit; PageParameter = 'page' }
+        Confirm-Clean 'AsyncWeb -PageParameter (scenario 11)' $m $n
+        Add-Figure $s 'AsyncWeb -FollowRelLink -PageParameter page' $m.Json.seconds 's'
+
+        $m = Invoke-Child 'ForEach-Object -Parallel + Invoke-RestMethod -FollowRelLink' @{ Mode = 'ParallelPages'; ListFile = $follow; ThrottleLimit = $ThrottleLimit }
+        Confirm-Clean 'ForEach-Object -Parallel (scenario 11)' $m $n
+        Add-Figure $s 'ForEach-Object -Parallel + Invoke-RestMethod -FollowRelLink' $m.Json.seconds 's'
+    }
+}
+
+function Invoke-Mirror {
+    # Issue 13: a mirror re-run where nothing changed costs a 304 per file and no body.
+    $s = '12. mirror, fetching only what changed'
+    $n = $counts.MirrorFiles
+    $names = 0..($n - 1) | ForEach-Object { 'm{0:d4}.bin' -f $_ }
+    $urls = [string[]]($names | ForEach-Object { "$($testServer.Base)/files/$($_)?size=65536" })
+    $list = Join-Path $work 'mirror.txt'
+    [System.IO.File]::WriteAllLines($list, $urls)
+    $target = Join-Path $downloads 'mirror'
+    $cfg = Join-Path $work 'curl-mirror.cfg'
+    Write-CurlConfig $cfg $urls ([string[]]($names | ForEach-Object { Join-Path $target $_ }))
+    for ($r = 1; $r -le $Repeat; $r++) {
+        Write-Host "== $s, repeat $r/$Repeat ($n files of 64 KiB, concurrency $ThrottleLimit)" -ForegroundColor Cyan
+        Reset-Directory $target
+        $m = Invoke-Child 'AsyncWeb -IfChanged' @{ Mode = 'Mirror'; ModulePath = $moduleManifest; ListFile = $list; OutDirectory = $target; ThrottleLimit = $ThrottleLimit; StatsUri = "$($testServer.Base)/stats" }
+        Confirm-Clean 'AsyncWeb -IfChanged (scenario 12)' $m $n
+        if ($m.Json.skipped -ne $n -or $m.Json.warmErrors -gt 0) { $notes.Add("AsyncWeb -IfChanged (scenario 12): the second run skipped $($m.Json.skipped) of $n files ($($m.Json.warmErrors) errors)") }
+        Add-Figure $s 'AsyncWeb -IfChanged, first run' $m.Json.seconds 's'
+        Add-Figure $s 'AsyncWeb -IfChanged, second run (nothing changed)' $m.Json.warmSeconds 's'
+        Add-Figure $s 'second run: body bytes sent by the server (info)' $m.Json.warmBodyBytes 'B'
+
+        $m = Invoke-Measured -Command '/usr/bin/curl', '-s', '--fail', '--parallel', '--parallel-max', $ThrottleLimit, '-K', $cfg -Label 'curl --parallel (mirror)'
+        Add-Figure $s 'curl --parallel (fetches every file again)' $m.Wall 's'
+    }
+    Reset-Directory $target
+}
+
 function Get-ProcessCpuSeconds([int[]] $Ids) {
     ($Ids | ForEach-Object { (Get-Process -Id $_ -ErrorAction SilentlyContinue).TotalProcessorTime.TotalSeconds } | Measure-Object -Sum).Sum
 }
@@ -691,6 +753,30 @@ function Get-Rows {
         $rows.Add((New-Row $s "curl --parallel --parallel-max 8, the limit known (info: 429s per request, not retried: $(Format-Figure (Get-Figure $s 'curl --parallel --parallel-max 8 (the limit known): 429s per request (info)')))" $curl 'req/s'))
     }
 
+    $s = '11. paginated API'
+    if ('Pages' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $follow = Get-Figure $s 'AsyncWeb -FollowRelLink'
+        # Page by page: an item's pages one after another, items at once (16 items < ThrottleLimit).
+        $ideal = $counts.Pages * 0.05
+        $rows.Add((New-Row $s "AsyncWeb -FollowRelLink (ideal $(Format-Figure $ideal) s: $($counts.Pages) pages x 50 ms)" $follow 's' ($follow / $ideal) '≤ 1.5× ideal' ($follow / $ideal -le 1.5)))
+        $at = Get-Figure $s 'AsyncWeb -FollowRelLink -PageParameter page'
+        $idealAt = 0.05 * (1 + [Math]::Ceiling($counts.PageItems * ($counts.Pages - 1) / $ThrottleLimit))
+        $rows.Add((New-Row $s "AsyncWeb -FollowRelLink -PageParameter page (ideal $(Format-Figure $idealAt) s)" $at 's' ($follow / $at) '' $null '× faster than page by page'))
+        $peer = Get-Figure $s 'ForEach-Object -Parallel + Invoke-RestMethod -FollowRelLink'
+        $rows.Add((New-Row $s 'ForEach-Object -Parallel + Invoke-RestMethod -FollowRelLink' $peer 's' ($peer / $follow) '' $null '× slower than AsyncWeb -FollowRelLink'))
+    }
+
+    $s = '12. mirror, fetching only what changed'
+    if ('Mirror' -in $selected -and ($figures | Where-Object Scenario -eq $s)) {
+        $first = Get-Figure $s 'AsyncWeb -IfChanged, first run'
+        $second = Get-Figure $s 'AsyncWeb -IfChanged, second run (nothing changed)'
+        $bytes = Get-Figure $s 'second run: body bytes sent by the server (info)'
+        $rows.Add((New-Row $s 'AsyncWeb -IfChanged, first run' $first 's'))
+        $rows.Add((New-Row $s "AsyncWeb -IfChanged, second run (body bytes: $(Format-Figure $bytes))" $second 's' ($first / $second) 'no body bytes' ($bytes -eq 0) '× faster than the first'))
+        $curl = Get-Figure $s 'curl --parallel (fetches every file again)'
+        $rows.Add((New-Row $s 'curl --parallel (fetches every file again)' $curl 's' ($curl / $second) '' $null '× the second run''s time'))
+    }
+
     return $rows
 }
 
@@ -750,6 +836,8 @@ function Write-Results([object[]] $Rows, [string[]] $Failed) {
     $md.Add("- Counts: scenario 1 $(Format-Figure $counts.Gets) requests for AsyncWeb, curl and aiohttp, $(Format-Figure $counts.Parallel) for ForEach-Object -Parallel, $(Format-Figure $counts.Sequential) for sequential Invoke-RestMethod (rates are per request), wrk for $($counts.WrkSec) s; scenario 3 $(Format-Figure ($counts.BigBytes / 1MB)) MiB; scenario 4 $($counts.Files) files; scenario 5 $(Format-Figure $counts.StreamSmall) vs $(Format-Figure $counts.StreamBig) inputs; scenario 7 $(($counts.Rates | ForEach-Object { "$(Format-Count (10 * $_ + 1)) requests at $_/s" }) -join ', ').")
     if ('Remoting' -in $selected) { $md.Add("- Scenario 9: $(Format-Figure $counts.Remote) requests for a 256 KiB file that nginx sends at 128 KB/s per connection (limit_rate; the first 128 KB at once, so about 1 s each), split by -PartitionKey into one shard per worker; each worker is a pwsh behind a private sshd on 127.0.0.1 (PowerShell remoting over SSH), warmed up, with -ThrottleLimit 8. Wall time around Invoke-Command in this process; CPU time of the worker processes. Ratio: 1 worker's time over 2 workers'; the ideal counts waves: each connection serves one request a second, so ceil(all / 8) over ceil(largest shard / 8).") }
     if ('PerHost' -in $selected) { $md.Add("- Scenario 10: $(Format-Count $counts.PerHost) GETs of the test server's ``/limited/{key}?max=8&delayMs=20`` (serves 8 at once, 20 ms each, refuses a 9th with an immediate 429; ideal 400 req/s), each AsyncWeb variant with -ThrottleLimit 64, -MaximumRetryCount 50, -RetryIntervalSec 0.01, -MaximumRetryDelaySec 0.1; 429s per request from the server's log; the ratio is over curl --parallel-max 8, which is told the limit (a refused curl request is not retried; its 429s are shown).") }
+    if ('Pages' -in $selected) { $md.Add("- Scenario 11: $($counts.PageItems) items of $($counts.Pages) pages each from the test server's /pages/link (50 ms before each page), ThrottleLimit and ThrottleLimitPerHost $ThrottleLimit. Page by page, an item takes $($counts.Pages) x 50 ms whatever the tool; with -PageParameter the first page's rel=""last"" lets pages 2 to $($counts.Pages) of every item run at once. Invoke-RestMethod runs one item per runspace.") }
+    if ('Mirror' -in $selected) { $md.Add("- Scenario 12: $($counts.MirrorFiles) files of 64 KiB from the test server's /files/ (ETag and Last-Modified; 304 to If-None-Match), -OutDirectory -IfChanged twice in one fresh pwsh; the body bytes are the server's /stats bytesSent during the second run. curl has no per-file validator store in a --parallel config, so it fetches everything again.") }
     if ('RateLimit' -in $selected) { $md.Add('- Scenario 7: the start rate is (N - 1) / the span from the first to the last start. At nginx a start is the request''s arrival ($msec - $request_time, ms resolution; only ?rate= requests of /tiny are logged, to bench/work/nginx/rate-access.log); at the client it is the end of each result (StartTime + Elapsed), and the batch wall time (which adds the first request''s setup and the last one''s answer) for reference.') }
     $md.Add("- Scenario 2's endpoint: $(if ($DelayServer -eq 'TestServer') { 'the project''s Kestrel test server, `/delay/100`' } else { 'bench/delay_server.py (aiohttp), `/delay/100`' }); the rest is served by nginx-light $($facts.nginx) on 127.0.0.1.")
     $md.Add('- AsyncWeb and PowerShell figures are timed inside a fresh pwsh process around the command only; curl and wrk are timed around their process; aiohttp inside the script around the requests. Peak RSS is /usr/bin/time -v''s maximum resident set size of that process.')
@@ -811,6 +899,8 @@ if ($free -lt $needBytes) { throw ('Not enough disk space under {0}: {1:N1} GiB 
 $nginx = $null
 $tlsNginx = $null
 $delay = $null
+$testServer = $null
+$flowServer = $null
 $failed = [System.Collections.Generic.List[string]]::new()
 try {
     Write-Host '== Generating data' -ForegroundColor Cyan
@@ -819,20 +909,21 @@ try {
 
     $nginx = Start-BenchNginx -Template (Join-Path $PSScriptRoot 'nginx.conf.template') -WorkDir $work -Root $www
     Write-Host "== nginx pid $($nginx.Pid) on $($nginx.Base)" -ForegroundColor Cyan
+    # The project's test server: scenario 2's endpoint (by default) and the pages and files of 10 and 11.
+    if (('Latency' -in $selected -and $DelayServer -eq 'TestServer') -or 'Pages' -in $selected -or 'Mirror' -in $selected) {
+        if (-not (Test-Path -LiteralPath (Join-Path $TestServerPath 'AsyncWeb.TestServer.dll'))) { throw "No test server at '$TestServerPath'; build it (or use -DelayServer Aiohttp for scenario 2)" }
+        $serverCopy = Join-Path $work 'testserver'
+        if (Test-Path -LiteralPath $serverCopy) { Remove-Item -LiteralPath $serverCopy -Recurse -Force }
+        Copy-Item -LiteralPath $TestServerPath -Destination $serverCopy -Recurse
+        $testServer = Start-DelayServer -Kind TestServer -TestServerDll (Join-Path $serverCopy 'AsyncWeb.TestServer.dll')
+        $testServer | Add-Member -NotePropertyName Base -NotePropertyValue ($testServer.Url -replace '/delay/100$', '')
+        Write-Host "== test server pid $($testServer.Pid): $($testServer.Base)" -ForegroundColor Cyan
+    }
     if ('Latency' -in $selected) {
-        $dll = $null
-        if ($DelayServer -eq 'TestServer') {
-            if (-not (Test-Path -LiteralPath (Join-Path $TestServerPath 'AsyncWeb.TestServer.dll'))) { throw "No test server at '$TestServerPath'; build it or use -DelayServer Aiohttp" }
-            $serverCopy = Join-Path $work 'testserver'
-            if (Test-Path -LiteralPath $serverCopy) { Remove-Item -LiteralPath $serverCopy -Recurse -Force }
-            Copy-Item -LiteralPath $TestServerPath -Destination $serverCopy -Recurse
-            $dll = Join-Path $serverCopy 'AsyncWeb.TestServer.dll'
-        }
-        $delay = Start-DelayServer -Kind $DelayServer -TestServerDll $dll -PythonServer (Join-Path $PSScriptRoot 'delay_server.py')
+        $delay = if ($DelayServer -eq 'TestServer') { $testServer } else { Start-DelayServer -Kind Aiohttp -PythonServer (Join-Path $PSScriptRoot 'delay_server.py') }
         Write-Host "== delay server ($($delay.Kind)) pid $($delay.Pid): $($delay.Url)" -ForegroundColor Cyan
     }
 
-    $flowServer = $null
     if ('PerHost' -in $selected) {
         if (-not (Test-Path -LiteralPath (Join-Path $TestServerPath 'AsyncWeb.TestServer.dll'))) { throw "No test server at '$TestServerPath'; build it" }
         $flowCopy = Join-Path $work 'testserver-flow'
@@ -865,7 +956,8 @@ try {
     }
 }
 finally {
-    if ($delay) { Stop-BenchProcess -Id $delay.Pid }
+    if ($delay -and $delay -ne $testServer) { Stop-BenchProcess -Id $delay.Pid }
+    if ($testServer) { Stop-BenchProcess -Id $testServer.Pid }
     if ($flowServer) { Stop-BenchProcess -Id $flowServer.Pid }
     if ($nginx) { Stop-BenchProcess -Id $nginx.Pid }
     if ($tlsNginx) { Stop-BenchProcess -Id $tlsNginx.Pid }

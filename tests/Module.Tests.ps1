@@ -30,7 +30,7 @@ Describe 'The AsyncWeb module' {
             $lib | Should -Contain $name
             $desktop | Should -Contain $name
         }
-        foreach ($name in 'System.Memory.dll', 'System.Buffers.dll', 'Microsoft.Bcl.AsyncInterfaces.dll', 'Microsoft.Bcl.TimeProvider.dll') {
+        foreach ($name in 'System.Memory.dll', 'System.Buffers.dll', 'Microsoft.Bcl.AsyncInterfaces.dll', 'Microsoft.Bcl.TimeProvider.dll', 'System.Text.Json.dll') {
             $desktop | Should -Contain $name -Because '.NET Framework lacks what net8.0 has in the box'
         }
     }

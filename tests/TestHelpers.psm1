@@ -166,7 +166,7 @@ function Stop-TestServer {
 function Get-TestServerStats {
     <#
     .SYNOPSIS
-    The server's /stats: requests, inFlight, peakInFlight, connections, peakInFlightByHost, requestsByPath.
+    The server's /stats: requests, inFlight, peakInFlight, connections, peakInFlightByHost, requestsByPath, bytesSent, bytesSentByPath.
     #>
     [CmdletBinding()]
     param([psobject]$Server = (Get-TestServer))

@@ -123,6 +123,8 @@ app.Use(stats.CountAsync);
 app.MapTestEndpoints(stats);
 app.MapProbeEndpoints();
 app.MapEncodedEndpoints();
+app.MapPageEndpoints();
+app.MapFileEndpoints();
 app.MapFlowEndpoints();
 app.MapUploadEndpoints();
 app.MapAuthEndpoints();

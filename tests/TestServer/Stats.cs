@@ -9,7 +9,8 @@ namespace AsyncWeb.TestServer;
 
 /// <summary>
 /// Server-side counts the tests assert on (/stats): requests, in-flight and peak concurrency overall and
-/// per Host header, and accepted connections. Lock-free: Interlocked only on the hot path.
+/// per Host header, accepted connections, and response body bytes sent, overall and per path. Lock-free:
+/// Interlocked only on the hot path.
 /// </summary>
 internal sealed class Stats
 {
@@ -21,10 +22,11 @@ internal sealed class Stats
     private long _peakInFlight;
     private long _connections;
     private long _rawConnections;
+    private long _bytesSent;
     private int _hostKeys;
     private int _pathKeys;
     private readonly ConcurrentDictionary<string, Gauge> _hosts = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Counter> _paths = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PathCounts> _paths = new(StringComparer.Ordinal);
 
     public void ConnectionAccepted() => Interlocked.Increment(ref _connections);
 
@@ -41,10 +43,19 @@ internal sealed class Stats
         }
 
         Interlocked.Increment(ref _requests);
-        Interlocked.Increment(ref Lookup(_paths, ref _pathKeys, path).Value);
+        PathCounts counts = Lookup(_paths, ref _pathKeys, path);
+        Interlocked.Increment(ref counts.Requests);
         Gauge host = Lookup(_hosts, ref _hostKeys, context.Request.Host.Value ?? "");
         RaisePeak(ref _peakInFlight, Interlocked.Increment(ref _inFlight));
         RaisePeak(ref host.Peak, Interlocked.Increment(ref host.InFlight));
+
+        // Body bytes as the endpoints write them (before any transfer coding): a 304 or a HEAD counts 0.
+        var body = new CountingStream(context.Response.Body, n =>
+        {
+            Interlocked.Add(ref _bytesSent, n);
+            Interlocked.Add(ref counts.Bytes, n);
+        });
+        context.Response.Body = body;
         try
         {
             await next(context);
@@ -69,9 +80,11 @@ internal sealed class Stats
         }
 
         var byPath = new Dictionary<string, long>();
-        foreach (var (path, counter) in _paths)
+        var bytesByPath = new Dictionary<string, long>();
+        foreach (var (path, counts) in _paths)
         {
-            byPath[path] = Volatile.Read(ref counter.Value);
+            byPath[path] = Volatile.Read(ref counts.Requests);
+            bytesByPath[path] = Volatile.Read(ref counts.Bytes);
         }
 
         return new Dictionary<string, object>
@@ -83,6 +96,8 @@ internal sealed class Stats
             ["rawConnections"] = Volatile.Read(ref _rawConnections),
             ["peakInFlightByHost"] = byHost,
             ["requestsByPath"] = byPath,
+            ["bytesSent"] = Volatile.Read(ref _bytesSent),
+            ["bytesSentByPath"] = bytesByPath,
         };
     }
 
@@ -95,6 +110,7 @@ internal sealed class Stats
         Interlocked.Exchange(ref _requests, 0);
         Interlocked.Exchange(ref _connections, 0);
         Interlocked.Exchange(ref _rawConnections, 0);
+        Interlocked.Exchange(ref _bytesSent, 0);
         Interlocked.Exchange(ref _peakInFlight, Volatile.Read(ref _inFlight));
         foreach (var gauge in _hosts.Values)
         {
@@ -144,6 +160,64 @@ internal sealed class Stats
     {
         public long InFlight;
         public long Peak;
+    }
+
+    private sealed class PathCounts
+    {
+        public long Requests;
+        public long Bytes;
+    }
+}
+
+/// <summary>A response body stream that reports each write's length: what /stats counts as bytes sent.</summary>
+internal sealed class CountingStream : System.IO.Stream
+{
+    private readonly System.IO.Stream _inner;
+    private readonly Action<long> _wrote;
+
+    public CountingStream(System.IO.Stream inner, Action<long> wrote)
+    {
+        _inner = inner;
+        _wrote = wrote;
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override void Flush() => _inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, System.IO.SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        _wrote(count);
+        _inner.Write(buffer, offset, count);
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        _wrote(buffer.Length);
+        return _inner.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        _wrote(count);
+        return _inner.WriteAsync(buffer, offset, count, cancellationToken);
     }
 }
 

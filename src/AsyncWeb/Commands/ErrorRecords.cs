@@ -24,7 +24,8 @@ internal static class ErrorRecords
     {
         var error = result.Error!;
         var target = result.Uri is null ? result.Redactor.RedactText(RequestSpecBuilder.Describe(result.Input)) : result.RedactedUri;
-        var message = $"[#{result.Index}] {result.Method} {target}: {error.Message}";
+        var page = result.PageIndex > 0 ? " page " + result.PageIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+        var message = $"[#{result.Index}{page}] {result.Method} {target}: {error.Message}";
         var record = new ErrorRecord(new AsyncWebException(message, result, error.Exception), error.ErrorId, Category(error, result.StatusCode), result);
         return record;
     }

@@ -22,6 +22,8 @@ internal sealed record AttemptOutcome
     public bool Resumed { get; init; }
     public bool Skipped { get; init; }
 
+    /// <summary>Why nothing was written: FileExists or NotModified (see <see cref="SkipReasons"/>).</summary>
+    public string? SkipReason { get; init; }
     /// <summary>Request body bytes sent with the request that got this outcome (uploads, issue 12).</summary>
     public long BytesSent { get; init; }
 
@@ -44,6 +46,7 @@ internal sealed record AttemptOutcome
         Redactor = redactor,
         Timings = timings,
         Index = spec.Index,
+        PageIndex = spec.PageIndex,
         Uri = spec.Uri,
         Method = spec.Method,
         Input = spec.Input,
@@ -63,6 +66,7 @@ internal sealed record AttemptOutcome
         Sha256 = Sha256,
         Resumed = Resumed,
         Skipped = Skipped,
+        SkipReason = SkipReason,
         Error = redactor.Redact(Failure), // a message may quote a redirect target
 
         // Uploads (issue 12)
@@ -108,4 +112,14 @@ internal sealed record AttemptOutcome
                 : null),
         };
     }
+}
+
+/// <summary>The values of <see cref="WebBatchResult.SkipReason"/>: scripts match on them.</summary>
+internal static class SkipReasons
+{
+    /// <summary>-SkipExisting: the file already existed, nothing was written.</summary>
+    public const string FileExists = "FileExists";
+
+    /// <summary>-IfChanged: the server answered 304 Not Modified, the file stands as it was.</summary>
+    public const string NotModified = "NotModified";
 }

@@ -74,10 +74,11 @@ internal sealed class BatchOptions
     public bool ComputeSha256 { get; init; }
 
     /// <summary>
-    /// Every download is hashed with -ComputeSha256 or a journal: a journaled download's record keeps its Sha256,
-    /// which the next run's result reports without the file being fetched (or hashed) again.
+    /// Every download is hashed with -ComputeSha256, a journal or -IfChanged: a journaled download's record, and an
+    /// -IfChanged validator record, keep its Sha256, which the next run's result reports without the file being
+    /// fetched (or hashed) again.
     /// </summary>
-    public bool HashEveryDownload => ComputeSha256 || Journal is not null;
+    public bool HashEveryDownload => ComputeSha256 || Journal is not null || IfChanged;
     public bool VerboseEvents { get; init; }
 
     /// <summary>Hides secrets in every URI and message the batch shows (the defaults plus -SensitiveQueryParameter).</summary>
@@ -96,6 +97,14 @@ internal sealed class BatchOptions
     public CircuitBreakerSettings? CircuitBreaker { get; init; }
     public double RequestsPerSecond { get; init; }
     public bool RateLimitPerHost { get; init; }
+
+    // ---- Pagination and conditional re-fetch (issue 13) ----
+
+    /// <summary>How an item's pages are followed; null when they are not.</summary>
+    public PaginationOptions? Pagination { get; init; }
+
+    /// <summary>-IfChanged: downloads keep their validators and are asked for again only if changed (If-None-Match / If-Modified-Since).</summary>
+    public bool IfChanged { get; init; }
 
     // Host-aware flow control and the journal (issue 14).
 

@@ -44,6 +44,11 @@ internal static class ErrorIds
     public const string ResponseTooLarge = "ResponseTooLarge";
     public const string HttpVersionNotSupported = "HttpVersionNotSupported";
 
+    // Pages (-FollowRelLink, -NextLink, -TotalCount)
+    public const string PaginationLoop = "PaginationLoop";
+    public const string InvalidNextLink = "InvalidNextLink";
+    public const string InvalidTotalCount = "InvalidTotalCount";
+
     // Files
     public const string FileExists = "FileExists";
     public const string DuplicateOutFile = "DuplicateOutFile";

@@ -24,6 +24,10 @@ internal static class ItemKeys
     /// <summary>The Idempotency-Key of an item: the same for its every attempt and every run that shares <paramref name="runId"/>.</summary>
     public static string IdempotencyKey(string runId, string itemKey) => Hash("idempotency\n" + runId + "\n" + itemKey);
 
+    /// <summary>The Idempotency-Key of page <paramref name="pageIndex"/> (1, 2 ...) of an item with pages: distinct per page, stable across runs.</summary>
+    public static string PageIdempotencyKey(string itemIdempotencyKey, int pageIndex) =>
+        Hash("page\n" + itemIdempotencyKey + "\n" + pageIndex.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>A new run id: random, 128 bits.</summary>
     public static string NewRunId() => Guid.NewGuid().ToString("N");
 

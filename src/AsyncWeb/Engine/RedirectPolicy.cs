@@ -9,8 +9,11 @@ namespace AsyncWeb.Engine;
 /// <param name="SameOrigin">True while every hop stayed on the first URI's origin: only then do credentials go along.</param>
 internal sealed record Hop(Uri Uri, string Method, bool SendsBody, bool SameOrigin)
 {
-    /// <summary>The first hop: the item's own URI, method and body.</summary>
-    public static Hop First(RequestSpec spec) => new(spec.Uri, spec.Method, true, true);
+    /// <summary>
+    /// The first hop: the item's own URI, method and body. Credentials go along when it is on the origin they
+    /// belong to, the item's first URI (<see cref="RequestSpec.Origin"/>): always, except for a next page elsewhere.
+    /// </summary>
+    public static Hop First(RequestSpec spec) => new(spec.Uri, spec.Method, true, RequestSpec.SameOrigin(spec.Origin, spec.Uri));
 }
 
 /// <summary>What to do with a response: answer with it, follow its redirect, or refuse.</summary>
@@ -56,8 +59,7 @@ internal static class RedirectPolicy
         Uri next;
         try
         {
-            next = new Uri(current.Uri, location);
-            _ = RequestSpec.KeyOf(next);
+            next = Resolve(current.Uri, location);
         }
         catch (UriFormatException ex)
         {
@@ -70,21 +72,47 @@ internal static class RedirectPolicy
                 $"stopped after {maximumRedirection} redirect(s) (MaximumRedirection); the last pointed to {UriRedaction.Redact(next)}");
         }
 
-        if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+        if (Refusal(current.Uri, next, allowInsecureRedirect, ErrorIds.InvalidRedirect, "redirect") is { } refusal)
         {
-            return Refuse(ErrorIds.InvalidRedirect, $"the server redirected to an unsupported scheme: {UriRedaction.Redact(next)}");
-        }
-
-        if (current.Uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && !allowInsecureRedirect)
-        {
-            return Refuse(ErrorIds.InsecureRedirect,
-                $"refused to follow a redirect from HTTPS to HTTP ({UriRedaction.Redact(next)}); use -AllowInsecureRedirect to allow it");
+            return refusal;
         }
 
         var becomesGet = status == 303 || ((status == 301 || status == 302) && current.Method == "POST");
         var method = becomesGet && current.Method != "HEAD" ? "GET" : current.Method;
         var nextHop = new Hop(next, method, current.SendsBody && !becomesGet, current.SameOrigin && RequestSpec.SameOrigin(origin, next));
         return new RedirectDecision(RedirectAction.Follow, nextHop);
+    }
+
+    /// <summary>
+    /// A link of a response (a Location, a next page) as an absolute URI against the response's own URI; throws
+    /// UriFormatException for one that is unusable, an international host name that is not valid included.
+    /// </summary>
+    public static Uri Resolve(Uri current, Uri link)
+    {
+        var next = new Uri(current, link);
+        _ = RequestSpec.KeyOf(next);
+        return next;
+    }
+
+    /// <summary>
+    /// Where a link may lead from <paramref name="current"/>, for a redirect and a next page alike: only to http or
+    /// https (else <paramref name="unusableErrorId"/>), and from HTTPS to HTTP only with -AllowInsecureRedirect
+    /// (InsecureRedirect). Null when the link may be followed.
+    /// </summary>
+    public static RedirectDecision? Refusal(Uri current, Uri next, bool allowInsecureRedirect, string unusableErrorId, string what)
+    {
+        if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+        {
+            return Refuse(unusableErrorId, $"the {what} leads to an unsupported scheme: {UriRedaction.Redact(next)}");
+        }
+
+        if (current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && !allowInsecureRedirect)
+        {
+            return Refuse(ErrorIds.InsecureRedirect,
+                $"refused to follow a {what} from HTTPS to HTTP ({UriRedaction.Redact(next)}); use -AllowInsecureRedirect to allow it");
+        }
+
+        return null;
     }
 
     private static RedirectDecision Refuse(string errorId, string message) => new(RedirectAction.Refuse, ErrorId: errorId, Message: message);

@@ -26,6 +26,7 @@ internal sealed class RequestRunner : IDisposable
     private readonly DownloadSink _sink;
     private readonly ResponseBodyReader _bodies;
     private readonly BodyBudget _budget;
+    private readonly ConditionalFetch? _ifChanged;
     private readonly HostFlow _flow;
     private readonly HostAdmission _hostGate;
 
@@ -41,6 +42,7 @@ internal sealed class RequestRunner : IDisposable
         _targets = new DownloadTargets(claims, options.ExistingFile);
         _sink = new DownloadSink(options.ExistingFile, options.Resume, _received);
         _bodies = new ResponseBodyReader(options.MaximumResponseSize, _received);
+        _ifChanged = options.IfChanged ? new ConditionalFetch(options, verbose) : null;
     }
 
     /// <summary>Releases the rate limiters' timers.</summary>
@@ -57,7 +59,7 @@ internal sealed class RequestRunner : IDisposable
         var startTime = DateTimeOffset.Now;
         var started = Stopwatch.GetTimestamp();
         var probe = RequestProbe.Start(spec.Received);
-        _verbose?.Invoke($"#{spec.Index} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
+        _verbose?.Invoke($"{spec.Label} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
 
         AttemptOutcome outcome;
         int attempts;
@@ -74,7 +76,7 @@ internal sealed class RequestRunner : IDisposable
         var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started, ended), attempts, _options.Redactor, probe.Snapshot(started, ended));
         FlowFacts(result, spec);
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"#{spec.Index} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
+            $"{spec.Label} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
     }
 
@@ -91,10 +93,11 @@ internal sealed class RequestRunner : IDisposable
         }
 
         var attempts = 0;
+        var conditional = _ifChanged?.Prepare(spec); // -IfChanged: asks only if the file changed on the server
         using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
         try
         {
-            var outcome = await _resilience.ExecuteAsync(spec, async (s, ct) =>
+            var outcome = await _resilience.ExecuteAsync(conditional?.Spec ?? spec, async (s, ct) =>
             {
                 // A paused host (Retry-After, rate-limit headers) holds every attempt back, and a host over its lowered
                 // adaptive limit holds retries back; the item's slot goes to others meanwhile.
@@ -107,7 +110,7 @@ internal sealed class RequestRunner : IDisposable
                 _flow.Observe(s, window, answered);
                 return answered;
             }, item.Token).ConfigureAwait(false);
-            return (outcome, attempts);
+            return (conditional is null ? outcome : _ifChanged!.Finish(conditional, outcome), attempts);
         }
         catch (OperationCanceledException) when (item.Expired(batchToken))
         {
@@ -221,5 +224,5 @@ internal sealed class RequestRunner : IDisposable
 
     /// <summary>The outcome of a download target that is not written: skipped (with its path) or failed.</summary>
     private static AttemptOutcome Unwritten(AttemptOutcome head, DownloadTarget target) =>
-        target.Skip ? head with { Skipped = true, OutFile = target.Path } : head with { Failure = target.Failure };
+        target.Skip ? head with { Skipped = true, SkipReason = SkipReasons.FileExists, OutFile = target.Path } : head with { Failure = target.Failure };
 }

@@ -70,7 +70,7 @@ internal sealed class RequestSender
             }
 
             var answer = new Answer(response, hop, followed, resume);
-            var decision = RedirectPolicy.Decide(spec.Uri, hop, answer.Status, response.Headers.Location, followed, _options.MaximumRedirection, _options.AllowInsecureRedirect);
+            var decision = RedirectPolicy.Decide(spec.Origin, hop, answer.Status, response.Headers.Location, followed, _options.MaximumRedirection, _options.AllowInsecureRedirect);
             switch (decision.Action)
             {
                 case RedirectAction.Answer:

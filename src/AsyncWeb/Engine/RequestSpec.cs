@@ -4,20 +4,24 @@ using System.Diagnostics;
 
 namespace AsyncWeb.Engine;
 
-/// <summary>One request as the engine sees it: already validated, with the body as bytes.</summary>
-internal sealed class RequestSpec
+/// <summary>
+/// One request as the engine sees it: already validated, with the body as bytes. A record, so that a next
+/// page is this request with another URI (<c>spec with { ... }</c>) and keeps every other property.
+/// </summary>
+internal sealed record RequestSpec
 {
     public RequestSpec(long index, Uri uri, string hostKey, string method, object? input)
     {
         Index = index;
         Uri = uri;
+        Origin = uri;
         HostKey = hostKey;
         Method = method;
         Input = input;
     }
 
     public long Index { get; }
-    public Uri Uri { get; }
+    public Uri Uri { get; init; }
     public string Method { get; }
     public object? Input { get; }
 
@@ -48,8 +52,8 @@ internal sealed class RequestSpec
     /// <summary>Expected SHA-256 of the body (hex, upper case), verified while streaming.</summary>
     public string? ExpectedSha256 { get; init; }
 
-    /// <summary>Stopwatch timestamp of when the cmdlet received the item: its queue wait (throttle, per-host limit, rate limit) starts here.</summary>
-    public long Received { get; } = Stopwatch.GetTimestamp();
+    /// <summary>Stopwatch timestamp of when the cmdlet received the item (for a next page: when the page became due): its queue wait (throttle, per-host limit, rate limit) starts here.</summary>
+    public long Received { get; init; } = Stopwatch.GetTimestamp();
 
     // Issue 14 (host-aware flow control, journal): who the item is across runs, and what it went through.
 
@@ -59,11 +63,32 @@ internal sealed class RequestSpec
     /// <summary>The Idempotency-Key header value (-IdempotencyKey), the same for every attempt and every re-run; set with <see cref="ItemKey"/>.</summary>
     public string? IdempotencyKey { get; internal set; }
 
-    /// <summary>What the item went through on its way: the time it waited for its paused host.</summary>
-    public ItemFlow Flow { get; } = new();
+    /// <summary>What the request went through on its way: the time it waited for its paused host (each page has its own).</summary>
+    public ItemFlow Flow { get; init; } = new();
 
     /// <summary>Host key used by the per-host limits, e.g. "example.com:443" (see <see cref="KeyOf"/>).</summary>
-    public string HostKey { get; }
+    public string HostKey { get; init; }
+
+    // ---- Pagination (issue 13) ----
+
+    /// <summary>The item's first URI: its credentials (SensitiveHeaders) belong to this origin, on every page and redirect.</summary>
+    public Uri Origin { get; init; }
+
+    /// <summary>Which page of the item this request fetches: 0 for the item's own request, 1 for the next page ...</summary>
+    public int PageIndex { get; init; }
+
+    /// <summary>The item's pagination state when -FollowRelLink, -NextLink or -TotalCount is on; null otherwise.</summary>
+    public PageChain? Chain { get; init; }
+
+    /// <summary>"#3", or "#3 page 2": how verbose lines name this request.</summary>
+    public string Label => PageIndex == 0
+        ? "#" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : "#" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + " page " + PageIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Never the headers (they may hold credentials): what a message may show.</summary>
+    public override string ToString() => Label + " " + Method + " " + UriRedaction.Redact(Uri);
+
+    // ---- end of pagination ----
 
     /// <summary>host[:port] in IDN form; throws UriFormatException for a host that is not a valid international name.</summary>
     public static string KeyOf(Uri uri) =>

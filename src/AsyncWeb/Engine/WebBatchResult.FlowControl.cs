@@ -22,4 +22,13 @@ public sealed partial class WebBatchResult
 
     /// <summary>The item's key in the journal (ItemKeys); null for items that had no usable request.</summary>
     internal string? ItemKey { get; set; }
+
+    /// <summary>
+    /// An item with pages (issue 13) is one journal record, written with the result that ends it: true on every other
+    /// result of the item (the journal skips them).
+    /// </summary>
+    internal bool MorePagesOfItem { get; set; }
+
+    /// <summary>On the result that ends an item with pages: whether every page was fetched and succeeded (the journal's success); null otherwise.</summary>
+    internal bool? PagesSucceeded { get; set; }
 }

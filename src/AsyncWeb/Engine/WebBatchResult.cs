@@ -34,7 +34,7 @@ public sealed partial class WebBatchResult
     /// <summary>True when a response arrived and its status is not an error (or -SkipHttpErrorCheck was given), and any download completed.</summary>
     public bool Success => Error is null;
 
-    /// <summary>True when the item was not requested because its file already existed (-SkipExisting).</summary>
+    /// <summary>True when no file was written because it already existed (-SkipExisting) or had not changed on the server (-IfChanged); see SkipReason.</summary>
     public bool Skipped { get; internal set; }
 
     /// <summary>Response headers and content headers, case-insensitive.</summary>
@@ -81,6 +81,16 @@ public sealed partial class WebBatchResult
 
     /// <summary>Protocol version of the final response, e.g. 1.1 or 2.0.</summary>
     public Version? ProtocolVersion { get; internal set; }
+
+    // ---- Pagination and conditional re-fetch (issue 13) ----
+
+    /// <summary>Which page of its item this result is: 0 for the item's own request, 1 for the next page ... (-FollowRelLink, -NextLink, -TotalCount).</summary>
+    public int PageIndex { get; internal set; }
+
+    /// <summary>Why the item was Skipped: FileExists (-SkipExisting) or NotModified (-IfChanged, the server answered 304); null when not skipped.</summary>
+    public string? SkipReason { get; internal set; }
+
+    // ---- end of issue 13 ----
 
     // Uploads (issue 12)
 
@@ -143,7 +153,7 @@ public sealed partial class WebBatchResult
 
     /// <inheritdoc />
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"[{Index}] {StatusCode} {Method} {RedactedUri}{(Error is null ? string.Empty : " " + Error.ErrorId)}");
+        string.Create(CultureInfo.InvariantCulture, $"[{Index}{(PageIndex > 0 ? " page " + PageIndex.ToString(CultureInfo.InvariantCulture) : string.Empty)}] {StatusCode} {Method} {RedactedUri}{(Error is null ? string.Empty : " " + Error.ErrorId)}");
 }
 
 /// <summary>Why one item failed: a stable ErrorId that scripts can match on, and a readable message.</summary>

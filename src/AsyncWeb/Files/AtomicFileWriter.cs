@@ -67,7 +67,7 @@ internal sealed class AtomicFileWriter : IDisposable
     /// A unique temporary name beside the target, .&lt;name&gt;.&lt;pid&gt;.&lt;random&gt;.asyncweb-tmp: the process id
     /// lets a later run tell a file whose process is gone (<see cref="StaleTempFiles"/>).
     /// </summary>
-    private static string TempPathFor(string target)
+    internal static string TempPathFor(string target)
     {
         var suffix = "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + TempSuffix;
         var name = FileNameSanitizer.TruncateUtf8(Path.GetFileName(target), MaxNameBytes - 1 - suffix.Length);
@@ -189,7 +189,8 @@ internal sealed class AtomicFileWriter : IDisposable
         _hash?.Dispose();
     }
 
-    private static void DeleteQuietly(string path)
+    /// <summary>Deletes a file if it is there; a failure to delete is ignored (the file is then only stale).</summary>
+    internal static void DeleteQuietly(string path)
     {
         try
         {

@@ -137,10 +137,13 @@ internal sealed class BatchJournal : IResultJournal
         return false;
     }
 
-    /// <summary>Writes the line of a finished item (buffered): items with a key, not those replayed from the journal.</summary>
+    /// <summary>
+    /// Writes the line of a finished item (buffered): items with a key, not those replayed from the journal. An item
+    /// with pages is written once, with the result that ends it, as succeeded only when every page succeeded.
+    /// </summary>
     public void Append(WebBatchResult result)
     {
-        if (result.ItemKey is null || result.FromJournal)
+        if (result.ItemKey is null || result.FromJournal || result.MorePagesOfItem)
         {
             return;
         }
@@ -152,7 +155,7 @@ internal sealed class BatchJournal : IResultJournal
             Method = result.Method,
             Uri = result.RedactedUri,
             Status = result.StatusCode,
-            Success = result.Success,
+            Success = result.PagesSucceeded ?? result.Success,
             ErrorId = result.Error?.ErrorId,
             OutFile = result.OutFile,
             Sha256 = result.Sha256,

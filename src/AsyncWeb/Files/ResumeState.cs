@@ -22,14 +22,13 @@ internal static class ResumeState
         try
         {
             var partial = new FileInfo(AtomicFileWriter.PartialPathFor(target));
-            var validatorPath = AtomicFileWriter.ValidatorPathFor(target);
-            if (!partial.Exists || partial.Length == 0 || !File.Exists(validatorPath))
+            if (!partial.Exists || partial.Length == 0)
             {
                 return null;
             }
 
-            var validator = File.ReadAllText(validatorPath).Trim();
-            return validator.Length == 0 ? null : new ResumePoint(partial.Length, validator);
+            var validator = SidecarFile.Read(AtomicFileWriter.ValidatorPathFor(target))?.Trim();
+            return string.IsNullOrEmpty(validator) ? null : new ResumePoint(partial.Length, validator!);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -72,11 +71,11 @@ internal static class ResumeState
         var path = AtomicFileWriter.ValidatorPathFor(target);
         if (validator is null || !AcceptsRanges(response))
         {
-            File.Delete(path);
+            AtomicFileWriter.DeleteQuietly(path);
             return;
         }
 
-        File.WriteAllText(path, validator);
+        SidecarFile.Write(path, validator);
     }
 
     /// <summary>Throws away a partial file and its validator (the server's copy changed or ranges are unsupported).</summary>
