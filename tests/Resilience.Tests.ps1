@@ -73,6 +73,14 @@ Describe 'Retries' -Tag 'Fault' {
             $result.Attempts | Should -Be 1
         }
 
+        It 'does not retry a certificate that failed validation, and says why it failed' {
+            # The test server's self-signed certificate, without -SkipCertificateCheck: the next attempt would meet the same certificate.
+            $result = Invoke-AsyncWebBatch "$($server.Https)/json" -MaximumRetryCount 3 -RetryIntervalSec 0.01 -FailuresAsResults
+            $result.Error.ErrorId | Should -Be 'TlsHandshakeFailed'
+            $result.Error.Message | Should -Match 'RemoteCertificateChainErrors'
+            $result.Attempts | Should -Be 1
+        }
+
     }
 
     Context 'methods' {

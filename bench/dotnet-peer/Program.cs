@@ -1,6 +1,7 @@
 // The bare .NET peer: COUNT GETs of URL, CONCURRENCY at a time, over one HttpClient whose
 // SocketsHttpHandler has AsyncWeb's settings; prints one JSON line {"count","errors","seconds",...}.
 // Usage: DotnetPeer get URL COUNT CONCURRENCY [--skip] [--http2] [--warm N] [--tls OPTION]...
+//        (get prints also cpuSeconds and allocatedBytes of the measured batch)
 //        (--warm: N unmeasured GETs of URL first, over another HttpClient: compiled code, new connections)
 //        DotnetPeer handshake HOST PORT COUNT [--skip] [--tls OPTION]...   (bare SslStream handshakes, one at a time)
 // --tls options (experiments, see bench/README.md): noresume, tls12, nochain (skip without chain building).
@@ -168,6 +169,13 @@ if (warmCount > 0)
 }
 
 using var client = CreateClient();
+// CPU time (all threads) and bytes allocated by the measured batch, as the bench child reports them for AsyncWeb.
+var process = Process.GetCurrentProcess();
+var cpu = process.TotalProcessorTime;
+var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 var result = await Batch(client, url, count);
-Console.WriteLine(FormattableString.Invariant($"{{\"tool\":\"dotnet\",\"mode\":\"get\",\"count\":{count},\"errors\":{result.Errors},\"seconds\":{result.Seconds},\"bytes\":{result.Bytes}}}"));
+var allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+process.Refresh();
+var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+Console.WriteLine(FormattableString.Invariant($"{{\"tool\":\"dotnet\",\"mode\":\"get\",\"count\":{count},\"errors\":{result.Errors},\"seconds\":{result.Seconds},\"bytes\":{result.Bytes},\"allocatedBytes\":{allocatedBytes},\"cpuSeconds\":{cpuSeconds}}}"));
 return 0;

@@ -19,8 +19,15 @@ public class TlsOptionsTests
     }
 
     [Fact]
-    public void Verification_keeps_the_runtime_decision() =>
-        Assert.Null(ClientPool.CreateSslOptions(skipCertificateCheck: false).RemoteCertificateValidationCallback);
+    public void Verification_keeps_the_runtime_decision_and_names_a_rejection()
+    {
+        var callback = ClientPool.CreateSslOptions(skipCertificateCheck: false).RemoteCertificateValidationCallback;
+        Assert.NotNull(callback);
+        Assert.True(callback(this, null, null, System.Net.Security.SslPolicyErrors.None));
+        var rejected = Assert.Throws<CertificateRejectedException>(() => callback(this, null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.Equal(System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch, rejected.Errors);
+        Assert.Contains("RemoteCertificateNameMismatch", rejected.Message);
+    }
 
     [Fact]
     public void SkipCertificateCheck_accepts_any_certificate()

@@ -100,7 +100,8 @@ internal static class ClientPool
     /// Certificate checks that never wait on the network, as curl's: no revocation lookup and no download
     /// of an issuer the server did not send (AIA), which the runtime would otherwise attempt for up to
     /// 15 s per handshake, even under -SkipCertificateCheck (the chain is built before the callback
-    /// that ignores it). TLS session resumption stays on (the runtime keys it by host name).
+    /// that ignores it). TLS session resumption stays on (the runtime keys it by host name). When verifying, the
+    /// runtime's verdict stands; <see cref="CertificateCheck"/> only makes a rejection recognisable (not retried).
     /// </summary>
     internal static SslClientAuthenticationOptions CreateSslOptions(bool skipCertificateCheck) => new()
     {
@@ -109,7 +110,7 @@ internal static class ClientPool
             RevocationMode = X509RevocationMode.NoCheck,
             DisableCertificateDownloads = true,
         },
-        RemoteCertificateValidationCallback = skipCertificateCheck ? static (_, _, _, _) => true : null,
+        RemoteCertificateValidationCallback = skipCertificateCheck ? static (_, _, _, _) => true : CertificateCheck.Validate,
     };
 #else
     /// <summary>
@@ -143,10 +144,9 @@ internal static class ClientPool
             handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential?.Credential };
         }
 
-        if (settings.SkipCertificateCheck)
-        {
-            handler.ServerCertificateCustomValidationCallback = static (_, _, _, _) => true;
-        }
+        handler.ServerCertificateCustomValidationCallback = settings.SkipCertificateCheck
+            ? static (_, _, _, _) => true
+            : static (request, certificate, chain, errors) => CertificateCheck.Validate(request, certificate, chain, errors);
 
         ConnectionOptions.Apply(handler, settings);
         return handler;

@@ -51,6 +51,11 @@ internal static class FailureClassifier
             };
         }
 
+        if (Find<CertificateRejectedException>(exception) is { } certificate)
+        {
+            return (ErrorIds.TlsHandshakeFailed, FailureCategory.Connection, "TLS handshake failed: " + certificate.Message);
+        }
+
         if (Find<AuthenticationException>(exception) is { } tls)
         {
             return (ErrorIds.TlsHandshakeFailed, FailureCategory.Connection, "TLS handshake failed: " + Innermost(tls).Message);
@@ -123,6 +128,31 @@ internal static class FailureClassifier
         }
 
         return (ErrorIds.ConnectionFailed, FailureCategory.Connection, Innermost(exception).Message);
+    }
+
+    /// <summary>
+    /// Whether another attempt may succeed: connection failures and timeouts may, except a name that did not resolve
+    /// and a certificate that failed validation (it is the same certificate next time). A handshake that failed for
+    /// another reason (a reset, an alert) stays retriable.
+    /// </summary>
+    public static bool IsTransient(Exception exception, string errorId, FailureCategory category) =>
+        category is FailureCategory.Connection or FailureCategory.Timeout
+        && errorId != ErrorIds.DnsResolutionFailed
+        && !IsCertificateRejection(exception);
+
+    private static bool IsCertificateRejection(Exception exception)
+    {
+        if (Find<CertificateRejectedException>(exception) is not null)
+        {
+            return true;
+        }
+
+#if NET
+        return false;
+#else
+        // .NET Framework reports a certificate its validation refused as TrustFailure.
+        return Find<WebException>(exception) is { Status: WebExceptionStatus.TrustFailure };
+#endif
     }
 
 #if !NET

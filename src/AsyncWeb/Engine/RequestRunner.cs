@@ -155,7 +155,7 @@ internal sealed class RequestRunner : IDisposable
             var (errorId, category, reason) = FailureClassifier.Classify(ex, deadline.Fired(), _options.OperationTimeout, _options.Timeout);
             return AttemptOutcome.Fail(errorId, category, reason, ex) with
             {
-                Transient = category is FailureCategory.Connection or FailureCategory.Timeout && errorId != ErrorIds.DnsResolutionFailed,
+                Transient = FailureClassifier.IsTransient(ex, errorId, category),
                 BytesSent = deadline.BytesSent,
             };
         }
