@@ -7,37 +7,12 @@ using AsyncWeb.Engine;
 
 namespace AsyncWeb.Commands;
 
-/// <summary>Defaults for every item of a batch; a pipeline object's own properties override them.</summary>
-internal sealed class RequestDefaults
-{
-    public string Method { get; init; } = "GET";
-    public IDictionary? Headers { get; init; }
-    public object? Body { get; init; }
-    public string? ContentType { get; init; }
-    public string? UserAgent { get; init; }
-    public string? OutFile { get; init; }
-    public string? OutDirectory { get; init; }
-    public string? Sha256 { get; init; }
-    public AsyncWebSession? Session { get; init; }
-
-    // Uploads and authentication (issue 12)
-    public string? InFile { get; init; }
-    public IDictionary? Form { get; init; }
-
-    /// <summary>The cmdlet's own credentials (not a session's): they go to each item's origin.</summary>
-    public ClientAuthentication? Authentication { get; init; }
-    public bool AllowUnencryptedAuthentication { get; init; }
-    public Uri? BaseUri { get; init; }
-}
-
 /// <summary>
 /// Turns one pipeline object (a string, Uri, CSV row, pscustomobject or hashtable) into a
 /// validated <see cref="RequestSpec"/>. Runs on the pipeline thread: it may call ConvertTo-Json.
 /// </summary>
 internal sealed class RequestSpecBuilder
 {
-    private static readonly string[] s_uriNames = { "Uri", "Url", "Href" };
-
     private readonly RequestDefaults _defaults;
     private readonly Func<object, string> _toJson;
     private readonly Func<string, string> _resolvePath;
@@ -78,7 +53,7 @@ internal sealed class RequestSpecBuilder
     /// <summary>Builds the request for one item; throws <see cref="InvalidItemException"/> naming what is wrong.</summary>
     public RequestSpec Build(long index, object? item)
     {
-        var fields = Fields.From(item);
+        var fields = ItemFields.From(item);
         var (uri, hostKey) = ParseItemUri(fields.Uri);
         var method = RequestRules.NormaliseMethod(fields.Method ?? _defaults.Method);
 
@@ -94,9 +69,9 @@ internal sealed class RequestSpecBuilder
             }
         }
 
-        if (_sessionAuthorization is not null && SessionOriginAllows(uri) && !sensitive.Exists(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
+        if (_sessionAuthorization is not null && SessionOriginAllows(uri))
         {
-            sensitive = new List<KeyValuePair<string, string>>(sensitive) { new("Authorization", _sessionAuthorization) };
+            sensitive = WithAuthorization(sensitive, _sessionAuthorization);
         }
 
         var credentialOrigin = CredentialOrigin(uri, ref sensitive);
@@ -152,7 +127,7 @@ internal sealed class RequestSpecBuilder
     {
         try
         {
-            var fields = Fields.From(item);
+            var fields = ItemFields.From(item);
             return fields.Uri is null ? "(null)" : "'" + ToText(fields.Uri) + "'";
         }
         catch (InvalidItemException)
@@ -174,13 +149,19 @@ internal sealed class RequestSpecBuilder
         }
 
         ClientAuthentication.CheckEncrypted(uri, _defaults.AllowUnencryptedAuthentication);
-        if (authentication.Authorization is not null && !sensitive.Exists(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
+        if (authentication.Authorization is not null)
         {
-            sensitive = new List<KeyValuePair<string, string>>(sensitive) { new("Authorization", authentication.Authorization) };
+            sensitive = WithAuthorization(sensitive, authentication.Authorization);
         }
 
         return authentication.Handler is null ? null : uri;
     }
+
+    /// <summary>The headers with an Authorization header added, unless they have one already (an item's own header wins).</summary>
+    private static List<KeyValuePair<string, string>> WithAuthorization(List<KeyValuePair<string, string>> sensitive, string authorization) =>
+        sensitive.Exists(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            ? sensitive
+            : new List<KeyValuePair<string, string>>(sensitive) { new("Authorization", authorization) };
 
     /// <summary>An item's URI value, absolute or relative to -BaseUri (or the session's base URI), and its host key.</summary>
     private (Uri Uri, string HostKey) ParseItemUri(object? value) =>
@@ -191,7 +172,7 @@ internal sealed class RequestSpecBuilder
     {
         try
         {
-            return ParseItemUri(Fields.From(item).Uri).Uri;
+            return ParseItemUri(ItemFields.From(item).Uri).Uri;
         }
         catch (InvalidItemException)
         {
@@ -201,7 +182,7 @@ internal sealed class RequestSpecBuilder
 
     /// <summary>The text of an item's property (or hashtable key) <paramref name="name"/>; null when it has none or it is empty.</summary>
     public static string? PropertyText(object? item, string name) =>
-        Fields.LookupOf(item, out _) is { } lookup ? Fields.Text(lookup(name)) : null;
+        ItemFields.LookupOf(item, out _) is { } lookup ? ItemFields.Text(lookup(name)) : null;
 
     /// <summary>A session's credentials go only to its base URI's origin (see CredentialPolicy).</summary>
     private bool SessionOriginAllows(Uri uri) => _defaults.Session!.CredentialsMayGoTo(uri);
@@ -286,116 +267,5 @@ internal sealed class RequestSpecBuilder
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => LanguagePrimitives.ConvertTo<string>(value) ?? string.Empty,
         };
-    }
-
-    /// <summary>The per-item values found on a pipeline object.</summary>
-    private sealed class Fields
-    {
-        public object? Uri { get; private set; }
-        public string? Method { get; private set; }
-        public IDictionary? Headers { get; private set; }
-        public bool HasBody { get; private set; }
-        public object? Body { get; private set; }
-        public string? ContentType { get; private set; }
-        public string? OutFile { get; private set; }
-        public string? Sha256 { get; private set; }
-        public string? InFile { get; private set; }
-        public IDictionary? Form { get; private set; }
-
-        public static Fields From(object? item) =>
-            LookupOf(item, out var kind) is { } lookup
-                ? FromLookup(lookup, kind)
-                : new Fields { Uri = item is PSObject pso ? pso.BaseObject : item };
-
-        /// <summary>How to read an item's named values (hashtable keys, object properties); null for a plain value (string, URI, number).</summary>
-        public static Func<string, (bool Found, object? Value)>? LookupOf(object? item, out string kind)
-        {
-            var baseObject = item is PSObject pso ? pso.BaseObject : item;
-            kind = baseObject?.GetType().Name ?? "null";
-            switch (baseObject)
-            {
-                case null or string or System.Uri:
-                    return null;
-                case IDictionary dictionary:
-                    kind = "hashtable";
-                    return name => TryDictionary(dictionary, name);
-                case PSCustomObject or not (ValueType or IFormattable):
-                    var wrapped = item as PSObject ?? PSObject.AsPSObject(baseObject);
-                    return name => wrapped.Properties[name] is { } p ? (true, p.Value) : (false, null);
-                default:
-                    return null;
-            }
-        }
-
-        private static (bool Found, object? Value) TryDictionary(IDictionary dictionary, string name)
-        {
-            foreach (DictionaryEntry entry in dictionary)
-            {
-                if (string.Equals(ToText(entry.Key), name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return (true, entry.Value);
-                }
-            }
-
-            return (false, null);
-        }
-
-        private static Fields FromLookup(Func<string, (bool Found, object? Value)> lookup, string kind)
-        {
-            var fields = new Fields();
-            var hasUri = false;
-            foreach (var name in s_uriNames)
-            {
-                var (found, value) = lookup(name);
-                if (found)
-                {
-                    fields.Uri = value;
-                    hasUri = true;
-                    break;
-                }
-            }
-
-            if (!hasUri)
-            {
-                throw new InvalidItemException(ErrorIds.InvalidUri, $"the {kind} has no Uri, Url or Href property");
-            }
-
-            fields.Method = Text(lookup("Method"));
-            var headers = lookup("Headers");
-            if (headers.Found && headers.Value is not null)
-            {
-                fields.Headers = (headers.Value is PSObject hp ? hp.BaseObject : headers.Value) as IDictionary
-                    ?? throw new InvalidItemException(ErrorIds.InvalidHeader, "the Headers property is not a hashtable or dictionary");
-            }
-
-            var body = lookup("Body");
-            fields.HasBody = body.Found && body.Value is not null && !(body.Value is string s && s.Length == 0);
-            fields.Body = body.Value;
-            fields.ContentType = Text(lookup("ContentType"));
-            fields.OutFile = Text(lookup("OutFile"));
-            fields.Sha256 = Text(lookup("Sha256"));
-
-            // Uploads (issue 12)
-            fields.InFile = Text(lookup("InFile"));
-            var form = lookup("Form");
-            if (form.Found && form.Value is not null)
-            {
-                fields.Form = (form.Value is PSObject fp ? fp.BaseObject : form.Value) as IDictionary
-                    ?? throw new InvalidItemException(ErrorIds.InvalidBody, "the Form property is not a hashtable or dictionary");
-            }
-
-            return fields;
-        }
-
-        public static string? Text((bool Found, object? Value) found)
-        {
-            if (!found.Found)
-            {
-                return null;
-            }
-
-            var text = ToText(found.Value);
-            return text.Length == 0 ? null : text;
-        }
     }
 }
