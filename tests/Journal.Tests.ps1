@@ -291,8 +291,9 @@ Import-Module '$modulePath'
         # Nothing the journal recorded as done was sent again.
         foreach ($item in $journaled) { $after.arrivals."$item" | Should -Be 1 -Because "item $item succeeded in the first run" }
         # What was in flight when the first run died was sent again, and the server answered it from its first processing.
+        # (Usually a few of the 16 in flight; none when the kill fell between a journaled answer and the next send,
+        # which a loaded machine makes possible: the exactly-once checks above hold either way.)
         $resent = @(0..1999 | Where-Object { $after.arrivals."$_" -gt 1 })
-        $resent.Count | Should -BeGreaterThan 0
         $after.replayed | Should -Be $resent.Count
         $after.withoutKey | Should -Be 0
         # Those items were processed in the first run already: the second run only replayed them.
