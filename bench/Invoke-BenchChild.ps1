@@ -76,6 +76,18 @@ function Write-Result {
     'BENCH-RESULT {' + ($parts -join ',') + '}'
 }
 
+function Measure-Once([scriptblock] $Command) {
+    # One measured command: its wall time and this process's CPU time go into $result; its output is returned.
+    $process = [Diagnostics.Process]::GetCurrentProcess()
+    $cpu = $process.TotalProcessorTime
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $output = & $Command
+    $result.seconds = $watch.Elapsed.TotalSeconds
+    $process.Refresh()
+    $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
+    $output
+}
+
 if ($Mode -eq 'Bare') {
     Write-Result
     return
@@ -153,13 +165,7 @@ switch ($Mode) {
     }
 
     'Download' {
-        $process = [Diagnostics.Process]::GetCurrentProcess()
-        $cpu = $process.TotalProcessorTime
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $download = Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile -Force -FailuresAsResults -ComputeSha256:$ComputeSha256
-        $result.seconds = $watch.Elapsed.TotalSeconds
-        $process.Refresh()
-        $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
+        $download = Measure-Once { Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile -Force -FailuresAsResults -ComputeSha256:$ComputeSha256 }
         $result.count = 1
         $result.errors = [int](-not $download.Success)
         $result.bytes = if ([System.IO.File]::Exists($OutFile)) { [System.IO.FileInfo]::new($OutFile).Length } else { 0 }
@@ -285,31 +291,21 @@ switch ($Mode) {
     }
 
     'WebRequestFile' {
-        $process = [Diagnostics.Process]::GetCurrentProcess()
-        $cpu = $process.TotalProcessorTime
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        try {
-            Invoke-WebRequest -Uri $Uri -OutFile $OutFile
+        $null = Measure-Once {
+            try {
+                Invoke-WebRequest -Uri $Uri -OutFile $OutFile
+            }
+            catch {
+                $result.errors = 1
+                $result.error = "$_"
+            }
         }
-        catch {
-            $result.errors = 1
-            $result.error = "$_"
-        }
-        $result.seconds = $watch.Elapsed.TotalSeconds
-        $process.Refresh()
-        $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
         $result.count = 1
         $result.bytes = if ([System.IO.File]::Exists($OutFile)) { [System.IO.FileInfo]::new($OutFile).Length } else { 0 }
     }
 
     'Upload' {
-        $process = [Diagnostics.Process]::GetCurrentProcess()
-        $cpu = $process.TotalProcessorTime
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $upload = Invoke-AsyncWebBatch -Uri $Uri -Method Put -InFile $InFile -FailuresAsResults
-        $result.seconds = $watch.Elapsed.TotalSeconds
-        $process.Refresh()
-        $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
+        $upload = Measure-Once { Invoke-AsyncWebBatch -Uri $Uri -Method Put -InFile $InFile -FailuresAsResults }
         $result.count = 1
         $result.errors = [int](-not $upload.Success)
         $result.bytes = $upload.BytesSent
@@ -318,20 +314,15 @@ switch ($Mode) {
     }
 
     'WebRequestUpload' {
-        $process = [Diagnostics.Process]::GetCurrentProcess()
-        $cpu = $process.TotalProcessorTime
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $response = $null
-        try {
-            $response = Invoke-WebRequest -Uri $Uri -Method Put -InFile $InFile
+        $response = Measure-Once {
+            try {
+                Invoke-WebRequest -Uri $Uri -Method Put -InFile $InFile
+            }
+            catch {
+                $result.errors = 1
+                $result.error = "$_"
+            }
         }
-        catch {
-            $result.errors = 1
-            $result.error = "$_"
-        }
-        $result.seconds = $watch.Elapsed.TotalSeconds
-        $process.Refresh()
-        $result.cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
         $result.count = 1
         $result.bytes = [System.IO.FileInfo]::new($InFile).Length
         $result.received = if ($response) { [long]($response.Content | ConvertFrom-Json).bodyLength } else { 0 }
