@@ -93,7 +93,7 @@ Import-Module '$modulePath'
 Describe 'Documentation stays true to the code' {
     It 'documents every ErrorId in the README and in the help' {
         Import-Module $modulePath -Force
-        $type = [AsyncWeb.WebBatchResult].Assembly.GetType('AsyncWeb.Engine.ErrorIds', $true)
+        $type = [AsyncWeb.WebBatchResult].Assembly.GetType('AsyncWeb.ErrorIds', $true)
         $ids = $type.GetFields([Reflection.BindingFlags]'Public, Static') | ForEach-Object { $_.GetValue($null) }
         $ids.Count | Should -BeGreaterThan 20
         $readme = Get-Content -Raw (Join-Path $repoRoot 'README.md')

@@ -2,7 +2,9 @@ using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
-using AsyncWeb.Engine;
+using AsyncWeb.Batch;
+using AsyncWeb.Binding;
+using AsyncWeb.Requests;
 
 namespace AsyncWeb.Commands;
 

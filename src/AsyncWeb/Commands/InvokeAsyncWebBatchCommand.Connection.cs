@@ -1,9 +1,9 @@
 using System;
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
-using AsyncWeb.Engine;
+using AsyncWeb.Binding;
+using AsyncWeb.Connections;
 
 namespace AsyncWeb.Commands;
 

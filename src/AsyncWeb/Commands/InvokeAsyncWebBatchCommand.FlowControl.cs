@@ -1,8 +1,7 @@
 using System;
-using System.IO;
 using System.Management.Automation;
-using AsyncWeb.Engine;
-using AsyncWeb.Files;
+using AsyncWeb.Hosts;
+using AsyncWeb.Journal;
 
 namespace AsyncWeb.Commands;
 

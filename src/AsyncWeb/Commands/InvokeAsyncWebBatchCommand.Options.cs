@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
-using System.Net;
-using AsyncWeb.Engine;
+using AsyncWeb.Batch;
+using AsyncWeb.Downloads;
 using AsyncWeb.Resilience;
 
 namespace AsyncWeb.Commands;

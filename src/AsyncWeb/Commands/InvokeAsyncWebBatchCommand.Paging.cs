@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
-using AsyncWeb.Engine;
+using AsyncWeb.Paging;
+using AsyncWeb.Requests;
 
 namespace AsyncWeb.Commands;
 

@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using AsyncWeb.Engine;
+using AsyncWeb.Batch;
 
 namespace AsyncWeb.Commands;
 

@@ -1,8 +1,12 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
-using AsyncWeb.Engine;
-using AsyncWeb.Files;
+using AsyncWeb.Batch;
+using AsyncWeb.Binding;
+using AsyncWeb.Connections;
+using AsyncWeb.Journal;
+using AsyncWeb.Requests;
+using AsyncWeb.Security;
 
 namespace AsyncWeb.Commands;
 

@@ -1,6 +1,8 @@
 using System.Linq;
 using System.Management.Automation;
-using AsyncWeb.Engine;
+using AsyncWeb.Binding;
+using AsyncWeb.Summary;
+using AsyncWeb.Timing;
 
 namespace AsyncWeb.Commands;
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using AsyncWeb.Engine;
+using AsyncWeb.Connections;
 
 namespace AsyncWeb.Commands;
 

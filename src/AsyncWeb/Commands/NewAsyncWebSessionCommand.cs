@@ -4,7 +4,9 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
-using AsyncWeb.Engine;
+using AsyncWeb.Binding;
+using AsyncWeb.Connections;
+using AsyncWeb.Security;
 
 namespace AsyncWeb.Commands;
 

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
-using AsyncWeb.Engine;
+using AsyncWeb.Batch;
 
 namespace AsyncWeb.Commands;
 

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using AsyncWeb.Engine;
+using AsyncWeb.Summary;
+using AsyncWeb.Timing;
 
 namespace AsyncWeb.Commands;
 

@@ -1,0 +1,283 @@
+using System;
+using System.Collections.Concurrent;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using AsyncWeb.Bodies;
+using AsyncWeb.Downloads;
+using AsyncWeb.Hosts;
+using AsyncWeb.Journal;
+using AsyncWeb.Paging;
+using AsyncWeb.Requests;
+using AsyncWeb.Sending;
+
+namespace AsyncWeb.Batch;
+
+/// <summary>
+/// Runs the requests of one batch: admits them while capacity allows (global and per-host
+/// limits), runs them on the thread pool, and hands finished results back in a queue that only the
+/// pipeline thread drains. Knows nothing of PowerShell.
+/// </summary>
+internal sealed partial class BatchEngine : IDisposable
+{
+    private readonly BatchOptions _options;
+    private readonly RequestRunner _runner;
+    private readonly BodyBudget _budget;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly ConcurrentQueue<EngineEvent> _events = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly HostFlow _flow;
+    private readonly HostAdmission _admission;
+
+    private readonly int _capacity;
+    private int _outstanding;
+    private long _completed;
+
+    public BatchEngine(HttpClient client, BatchOptions options)
+    {
+        _options = options;
+        Claims = new FileClaims();
+        _budget = new BodyBudget(options.MaximumBufferSize, options.Ordered);
+        Action<string>? verbose = options.VerboseEvents ? Post : null;
+        _flow = new HostFlow(options, verbose);
+        _admission = new HostAdmission(options.ThrottleLimit, _flow, Launch);
+        _flow.Changed = HostChanged;
+        _runner = new RequestRunner(client, options, Claims, _budget, verbose, _flow, _admission);
+
+        // Without a per-host limit or ordering, admission waits for a free request slot (pure backpressure).
+        // With them, a bounded number of admitted items may wait for their host or their turn. Items that wait
+        // only because their host is paused or at its limit do not count, within HostAdmission's parking bounds.
+        _capacity = _flow.LimitsHosts || options.Ordered
+            ? options.ThrottleLimit * 4
+            : options.ThrottleLimit;
+        _planner = options.Pagination is { } pagination ? new PagePlanner(pagination, options) : null;
+        _mayStartPage = MayStartPage;
+    }
+
+    /// <summary>Cancelled by Ctrl+C, -ErrorAction Stop or a downstream Select-Object -First.</summary>
+    public CancellationToken Token => _cancel.Token;
+
+    public FileClaims Claims { get; }
+
+    /// <summary>Items admitted (or posted) whose result the pipeline has not yet taken, and pages due but not yet started.</summary>
+    public int Outstanding
+    {
+        get
+        {
+            if (_planner is null)
+            {
+                return Volatile.Read(ref _outstanding);
+            }
+
+            lock (_gate)
+            {
+                return Volatile.Read(ref _outstanding) + _pages.Count;
+            }
+        }
+    }
+
+    public int Running => _admission.Running;
+
+    /// <summary>Host pauses and adaptive limits, for progress and the closing verbose lines.</summary>
+    public HostFlow Flow => _flow;
+
+    /// <summary>-JournalPath's journal, written by whoever takes the results; null without one.</summary>
+    public IResultJournal? Journal => _options.Journal;
+
+    public long Completed => Interlocked.Read(ref _completed);
+
+    public long BytesReceived => _runner.BytesReceived;
+
+    /// <summary>Request body bytes sent so far (uploads), for progress.</summary>
+    public long BytesSent => _runner.BytesSent;
+
+    /// <summary>Body bytes held in memory now: being read, or in results not yet taken.</summary>
+    public long BufferedBytes => _budget.Used;
+
+    /// <summary>
+    /// True when another item may be admitted without exceeding the memory bounds: the items waiting (by
+    /// count) and their bodies (by bytes, -MaximumBufferSize). With nothing outstanding one always may.
+    /// </summary>
+    public bool HasCapacity
+    {
+        get
+        {
+            var outstanding = Volatile.Read(ref _outstanding);
+            return outstanding == 0 || (outstanding - _admission.Parked < _capacity && !_budget.IsFull);
+        }
+    }
+
+    /// <summary>Admits one request; call only when <see cref="HasCapacity"/> is true.</summary>
+    public void Submit(RequestSpec spec)
+    {
+        if (_planner is not null)
+        {
+            spec = _planner.Start(spec);
+            spec.Chain!.Started();
+        }
+
+        Admitted(spec.Index);
+        _admission.Submit(spec);
+    }
+
+    /// <summary>Adds a result that needs no request (bad input), so it is emitted in its place.</summary>
+    public void PostResult(WebBatchResult result)
+    {
+        Admitted(result.Index);
+        Interlocked.Increment(ref _completed);
+        _events.Enqueue(new EngineEvent(result, null));
+        _signal.Release();
+    }
+
+    /// <summary>Takes the next event without blocking (pipeline thread only).</summary>
+    public bool TryTake(out EngineEvent next)
+    {
+        while (true)
+        {
+            if (_ready.Count > 0)
+            {
+                next = _ready.Dequeue();
+                return true;
+            }
+
+            if (!_events.TryDequeue(out var raw))
+            {
+                next = default;
+                return false;
+            }
+
+            Accept(raw);
+            if (raw.Result is not null)
+            {
+                ReleasePages(); // a taken result may be the capacity a due page waits for
+            }
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for an event (pipeline thread only); throws when cancelled.</summary>
+    public bool WaitTake(out EngineEvent next, TimeSpan timeout)
+    {
+        if (TryTake(out next))
+        {
+            return true;
+        }
+
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !_signal.Wait(left, _cancel.Token))
+            {
+                return false;
+            }
+
+            if (TryTake(out next))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Cancels every request in flight and every waiting one.</summary>
+    public void Cancel()
+    {
+        try
+        {
+            _cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        lock (_gate)
+        {
+            _pages.Clear();
+        }
+
+        // Items waiting for a paused host (or a slot) run now, and end at once as cancelled.
+        _admission.Abort();
+    }
+
+    /// <summary>After <see cref="Cancel"/>: waits (bounded) until running requests have unwound and cleaned up their files.</summary>
+    public void WaitForRunningToEnd(TimeSpan bound)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while (_admission.Running > 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
+    }
+
+    public void Dispose()
+    {
+        Cancel();
+        WaitForRunningToEnd(TimeSpan.FromSeconds(2));
+        _runner.Dispose();
+        _flow.Dispose();
+        _options.Journal?.Close();
+        _cancel.Dispose();
+    }
+
+    /// <summary>HostAdmission starts a request (an item's first, or one of its pages).</summary>
+    private void Launch(RequestSpec spec)
+    {
+        Task.Run(() => RunOneAsync(spec));
+    }
+
+    private async Task RunOneAsync(RequestSpec spec)
+    {
+        WebBatchResult result;
+        try
+        {
+            result = await _runner.RunAsync(spec, _cancel.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The runner turns every request failure into a result; this is a defect, still reported per item.
+            result = new WebBatchResult
+            {
+                Index = spec.Index,
+                PageIndex = spec.PageIndex,
+                Uri = spec.Uri,
+                Method = spec.Method,
+                Input = spec.Input,
+                Redactor = _options.Redactor,
+                Error = _options.Redactor.Redact(new WebBatchError(ErrorIds.ConnectionFailed, FailureCategory.Connection, "internal error: " + ex.Message, ex)),
+                ItemKey = spec.ItemKey,
+            };
+        }
+
+        // A page's follow-up (its next pages held, or a failure in the next page's place) is settled before its
+        // result becomes visible, so the batch never looks finished while the item still has pages to come.
+        var followUp = spec.Chain is null ? null : FollowPage(spec, result);
+        var failure = followUp?.Failure;
+        if (followUp is null)
+        {
+            Interlocked.Increment(ref _completed);
+        }
+
+        var page = followUp is null ? null : new PageEnd(spec.Chain!, failure, result.Success && failure is null && !_cancel.IsCancellationRequested);
+        _events.Enqueue(new EngineEvent(result, null, followUp?.MorePages ?? false, page));
+        if (failure is not null)
+        {
+            _events.Enqueue(new EngineEvent(failure, null));
+        }
+
+        _admission.Finished(spec.HostKey);
+        ReleasePages();
+        _signal.Release();
+    }
+
+    /// <summary>A host's pause began or ended, or its limit changed: its waiting requests, and due pages, are looked at again.</summary>
+    private void HostChanged(string host)
+    {
+        _admission.Refresh(host);
+        ReleasePages();
+    }
+
+    private void Post(string message)
+    {
+        _events.Enqueue(new EngineEvent(null, message));
+        _signal.Release();
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Collections;
+using System.Management.Automation;
+using AsyncWeb.Requests;
+
+namespace AsyncWeb.Binding;
+
+/// <summary>The per-item values found on a pipeline object.</summary>
+internal sealed class ItemFields
+{
+    private static readonly string[] s_uriNames = { "Uri", "Url", "Href" };
+
+    public object? Uri { get; private set; }
+    public string? Method { get; private set; }
+    public IDictionary? Headers { get; private set; }
+    public bool HasBody { get; private set; }
+    public object? Body { get; private set; }
+    public string? ContentType { get; private set; }
+    public string? OutFile { get; private set; }
+    public string? Sha256 { get; private set; }
+    public string? InFile { get; private set; }
+    public IDictionary? Form { get; private set; }
+
+    public static ItemFields From(object? item) =>
+        LookupOf(item, out var kind) is { } lookup
+            ? FromLookup(lookup, kind)
+            : new ItemFields { Uri = item is PSObject pso ? pso.BaseObject : item };
+
+    /// <summary>How to read an item's named values (hashtable keys, object properties); null for a plain value (string, URI, number).</summary>
+    public static Func<string, (bool Found, object? Value)>? LookupOf(object? item, out string kind)
+    {
+        var baseObject = item is PSObject pso ? pso.BaseObject : item;
+        kind = baseObject?.GetType().Name ?? "null";
+        switch (baseObject)
+        {
+            case null or string or System.Uri:
+                return null;
+            case IDictionary dictionary:
+                kind = "hashtable";
+                return name => TryDictionary(dictionary, name);
+            case PSCustomObject or not (ValueType or IFormattable):
+                var wrapped = item as PSObject ?? PSObject.AsPSObject(baseObject);
+                return name => wrapped.Properties[name] is { } p ? (true, p.Value) : (false, null);
+            default:
+                return null;
+        }
+    }
+
+    private static (bool Found, object? Value) TryDictionary(IDictionary dictionary, string name)
+    {
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            if (string.Equals(RequestSpecBuilder.ToText(entry.Key), name, StringComparison.OrdinalIgnoreCase))
+            {
+                return (true, entry.Value);
+            }
+        }
+
+        return (false, null);
+    }
+
+    private static ItemFields FromLookup(Func<string, (bool Found, object? Value)> lookup, string kind)
+    {
+        var fields = new ItemFields();
+        var hasUri = false;
+        foreach (var name in s_uriNames)
+        {
+            var (found, value) = lookup(name);
+            if (found)
+            {
+                fields.Uri = value;
+                hasUri = true;
+                break;
+            }
+        }
+
+        if (!hasUri)
+        {
+            throw new InvalidItemException(ErrorIds.InvalidUri, $"the {kind} has no Uri, Url or Href property");
+        }
+
+        fields.Method = Text(lookup("Method"));
+        var headers = lookup("Headers");
+        if (headers.Found && headers.Value is not null)
+        {
+            fields.Headers = (headers.Value is PSObject hp ? hp.BaseObject : headers.Value) as IDictionary
+                ?? throw new InvalidItemException(ErrorIds.InvalidHeader, "the Headers property is not a hashtable or dictionary");
+        }
+
+        var body = lookup("Body");
+        fields.HasBody = body.Found && body.Value is not null && !(body.Value is string s && s.Length == 0);
+        fields.Body = body.Value;
+        fields.ContentType = Text(lookup("ContentType"));
+        fields.OutFile = Text(lookup("OutFile"));
+        fields.Sha256 = Text(lookup("Sha256"));
+
+        // Uploads (issue 12)
+        fields.InFile = Text(lookup("InFile"));
+        var form = lookup("Form");
+        if (form.Found && form.Value is not null)
+        {
+            fields.Form = (form.Value is PSObject fp ? fp.BaseObject : form.Value) as IDictionary
+                ?? throw new InvalidItemException(ErrorIds.InvalidBody, "the Form property is not a hashtable or dictionary");
+        }
+
+        return fields;
+    }
+
+    public static string? Text((bool Found, object? Value) found)
+    {
+        if (!found.Found)
+        {
+            return null;
+        }
+
+        var text = RequestSpecBuilder.ToText(found.Value);
+        return text.Length == 0 ? null : text;
+    }
+}

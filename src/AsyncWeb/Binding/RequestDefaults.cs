@@ -1,0 +1,28 @@
+using System;
+using System.Collections;
+using AsyncWeb.Security;
+
+namespace AsyncWeb.Binding;
+
+/// <summary>Defaults for every item of a batch; a pipeline object's own properties override them.</summary>
+internal sealed class RequestDefaults
+{
+    public string Method { get; init; } = "GET";
+    public IDictionary? Headers { get; init; }
+    public object? Body { get; init; }
+    public string? ContentType { get; init; }
+    public string? UserAgent { get; init; }
+    public string? OutFile { get; init; }
+    public string? OutDirectory { get; init; }
+    public string? Sha256 { get; init; }
+    public AsyncWebSession? Session { get; init; }
+
+    // Uploads and authentication (issue 12)
+    public string? InFile { get; init; }
+    public IDictionary? Form { get; init; }
+
+    /// <summary>The cmdlet's own credentials (not a session's): they go to each item's origin.</summary>
+    public ClientAuthentication? Authentication { get; init; }
+    public bool AllowUnencryptedAuthentication { get; init; }
+    public Uri? BaseUri { get; init; }
+}

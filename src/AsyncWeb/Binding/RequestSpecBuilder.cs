@@ -1,0 +1,272 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using AsyncWeb.Requests;
+using AsyncWeb.Security;
+
+namespace AsyncWeb.Binding;
+
+/// <summary>
+/// Turns one pipeline object (a string, Uri, CSV row, pscustomobject or hashtable) into a
+/// validated <see cref="RequestSpec"/>. Runs on the pipeline thread: it may call ConvertTo-Json.
+/// </summary>
+internal sealed class RequestSpecBuilder
+{
+    private readonly RequestDefaults _defaults;
+    private readonly Func<object, string> _toJson;
+    private readonly Func<string, string> _resolvePath;
+    private readonly List<KeyValuePair<string, string>> _baseHeaders = new();
+    private readonly List<KeyValuePair<string, string>> _baseSensitive = new();
+    private readonly string? _sessionAuthorization;
+    private readonly UploadBinding _uploads;
+
+    public RequestSpecBuilder(RequestDefaults defaults, Func<object, string> toJson, Func<string, string> resolvePath)
+    {
+        _defaults = defaults;
+        _toJson = toJson;
+        _resolvePath = resolvePath;
+        _uploads = new UploadBinding(defaults, resolvePath);
+        _baseHeaders.Add(new("User-Agent", defaults.UserAgent ?? DefaultUserAgent));
+        if (defaults.Session is { } session)
+        {
+            foreach (var header in session.Headers)
+            {
+                AddHeader(header.Key, header.Value, _baseHeaders, _baseSensitive, "the session's headers");
+            }
+
+            _sessionAuthorization = session.AuthorizationValue();
+        }
+
+        if (defaults.Headers is not null)
+        {
+            foreach (DictionaryEntry entry in defaults.Headers)
+            {
+                AddHeader(ToText(entry.Key), ToText(entry.Value), _baseHeaders, _baseSensitive, "-Headers");
+            }
+        }
+    }
+
+    public static string DefaultUserAgent { get; } =
+        $"AsyncWeb/{typeof(RequestSpecBuilder).Assembly.GetName().Version?.ToString(3)} (PowerShell {Environment.OSVersion.Platform})";
+
+    /// <summary>Builds the request for one item; throws <see cref="InvalidItemException"/> naming what is wrong.</summary>
+    public RequestSpec Build(long index, object? item)
+    {
+        var fields = ItemFields.From(item);
+        var (uri, hostKey) = ParseItemUri(fields.Uri);
+        var method = RequestRules.NormaliseMethod(fields.Method ?? _defaults.Method);
+
+        List<KeyValuePair<string, string>> headers = _baseHeaders;
+        List<KeyValuePair<string, string>> sensitive = _baseSensitive;
+        if (fields.Headers is not null)
+        {
+            headers = new List<KeyValuePair<string, string>>(_baseHeaders);
+            sensitive = new List<KeyValuePair<string, string>>(_baseSensitive);
+            foreach (DictionaryEntry entry in fields.Headers)
+            {
+                AddHeader(ToText(entry.Key), ToText(entry.Value), headers, sensitive, "the item's Headers");
+            }
+        }
+
+        if (_sessionAuthorization is not null && SessionOriginAllows(uri))
+        {
+            sensitive = WithAuthorization(sensitive, _sessionAuthorization);
+        }
+
+        var credentialOrigin = CredentialOrigin(uri, ref sensitive);
+
+        var contentType = fields.ContentType ?? _defaults.ContentType;
+        var bodyValue = fields.HasBody ? fields.Body : _defaults.Body;
+        var upload = _uploads.For(fields.HasBody, fields.InFile, fields.Form, fields.ContentType, method);
+        if (upload is null && QueryString.TakesBody(method) && (bodyValue is PSObject wrapped ? wrapped.BaseObject : bodyValue) is IDictionary query)
+        {
+            // As Invoke-RestMethod: a dictionary body of a GET (or HEAD) is the query string, not a body.
+            uri = QueryString.Append(uri, Pairs(query));
+            bodyValue = null;
+        }
+
+        var body = upload is null ? EncodeBody(bodyValue, ref contentType) : null;
+        if (contentType is not null)
+        {
+            BodyEncoding.ValidateContentType(contentType);
+        }
+
+        string? outFile = null;
+        var outFileText = fields.OutFile ?? _defaults.OutFile;
+        if (!string.IsNullOrWhiteSpace(outFileText))
+        {
+            try
+            {
+                outFile = _resolvePath(outFileText!);
+            }
+            catch (Exception ex) when (ex is not InvalidItemException)
+            {
+                throw new InvalidItemException(ErrorIds.InvalidOutFile, $"the OutFile '{outFileText}' is not a usable path: {ex.Message}");
+            }
+        }
+
+        var sha = fields.Sha256 ?? _defaults.Sha256;
+
+        return new RequestSpec(index, uri, hostKey, method, item)
+        {
+            Headers = headers,
+            SensitiveHeaders = sensitive,
+            Body = body,
+            ContentType = body is null ? null : contentType,
+            Upload = upload,
+            CredentialOrigin = credentialOrigin,
+            OutFile = outFile,
+            OutDirectory = outFile is null ? _defaults.OutDirectory : null,
+            ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
+        };
+    }
+
+    /// <summary>Best-effort text of an item for error messages, e.g. its URI value.</summary>
+    public static string Describe(object? item)
+    {
+        try
+        {
+            var fields = ItemFields.From(item);
+            return fields.Uri is null ? "(null)" : "'" + ToText(fields.Uri) + "'";
+        }
+        catch (InvalidItemException)
+        {
+            return item is null ? "(null)" : "'" + ToText(item) + "'";
+        }
+    }
+
+    /// <summary>
+    /// The cmdlet's credentials (issue 12) go to the item's own origin, over https unless
+    /// -AllowUnencryptedAuthentication: Basic and Bearer as an Authorization header (an item's own header
+    /// wins), Negotiate and NTLM by the handler. Returns the origin the handler may answer challenges from.
+    /// </summary>
+    private Uri? CredentialOrigin(Uri uri, ref List<KeyValuePair<string, string>> sensitive)
+    {
+        if (_defaults.Authentication is not { } authentication)
+        {
+            return _defaults.Session?.HandlerCredentials is not null && SessionOriginAllows(uri) ? uri : null;
+        }
+
+        ClientAuthentication.CheckEncrypted(uri, _defaults.AllowUnencryptedAuthentication);
+        if (authentication.Authorization is not null)
+        {
+            sensitive = WithAuthorization(sensitive, authentication.Authorization);
+        }
+
+        return authentication.Handler is null ? null : uri;
+    }
+
+    /// <summary>The headers with an Authorization header added, unless they have one already (an item's own header wins).</summary>
+    private static List<KeyValuePair<string, string>> WithAuthorization(List<KeyValuePair<string, string>> sensitive, string authorization) =>
+        sensitive.Exists(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            ? sensitive
+            : new List<KeyValuePair<string, string>>(sensitive) { new("Authorization", authorization) };
+
+    /// <summary>An item's URI value, absolute or relative to -BaseUri (or the session's base URI), and its host key.</summary>
+    private (Uri Uri, string HostKey) ParseItemUri(object? value) =>
+        RequestRules.ParseUri(value is Uri given ? given.OriginalString : ToText(value).Trim(), _defaults.BaseUri ?? _defaults.Session?.BaseUri);
+
+    /// <summary>The absolute URI an item would be sent to, or null when it has no usable one: what -Partition keys on by default.</summary>
+    public Uri? UriOf(object? item)
+    {
+        try
+        {
+            return ParseItemUri(ItemFields.From(item).Uri).Uri;
+        }
+        catch (InvalidItemException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The text of an item's property (or hashtable key) <paramref name="name"/>; null when it has none or it is empty.</summary>
+    public static string? PropertyText(object? item, string name) =>
+        ItemFields.LookupOf(item, out _) is { } lookup ? ItemFields.Text(lookup(name)) : null;
+
+    /// <summary>A session's credentials go only to its base URI's origin (see CredentialPolicy).</summary>
+    private bool SessionOriginAllows(Uri uri) => _defaults.Session!.CredentialsMayGoTo(uri);
+
+    private byte[]? EncodeBody(object? value, ref string? contentType)
+    {
+        value = value is PSObject pso ? pso.BaseObject : value;
+        (byte[] Bytes, string ContentType) encoded;
+        switch (value)
+        {
+            case null:
+                return null;
+            case byte[] bytes:
+                encoded = BodyEncoding.FromBytes(bytes, contentType);
+                break;
+            case string text:
+                encoded = BodyEncoding.FromText(text, contentType);
+                break;
+            case IDictionary form when BodyEncoding.IsForm(contentType):
+                encoded = BodyEncoding.FromForm(Pairs(form), contentType!);
+                break;
+            default:
+                string json;
+                try
+                {
+                    json = _toJson(value);
+                }
+                catch (Exception ex)
+                {
+                    throw new InvalidItemException(ErrorIds.InvalidBody, "the body could not be converted to JSON: " + ex.Message);
+                }
+
+                encoded = BodyEncoding.FromJson(json, contentType);
+                break;
+        }
+
+        contentType = encoded.ContentType;
+        return encoded.Bytes;
+    }
+
+    /// <summary>A dictionary's entries as text pairs, in its own order; a key with an array of values is repeated for each.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Pairs(IDictionary dictionary)
+    {
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            var key = ToText(entry.Key);
+            var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
+            if (value is IEnumerable values and not string and not IDictionary)
+            {
+                foreach (var element in values)
+                {
+                    yield return new KeyValuePair<string, string>(key, ToText(element));
+                }
+
+                continue;
+            }
+
+            yield return new KeyValuePair<string, string>(key, ToText(value));
+        }
+    }
+
+    private static void AddHeader(string name, string value, List<KeyValuePair<string, string>> headers, List<KeyValuePair<string, string>> sensitive, string source)
+    {
+        RequestRules.ValidateHeader(name, value, source);
+        Replace(RequestRules.IsSensitiveHeader(name) ? sensitive : headers, name, value);
+    }
+
+    private static void Replace(List<KeyValuePair<string, string>> headers, string name, string value)
+    {
+        headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+        headers.Add(new KeyValuePair<string, string>(name, value));
+    }
+
+    internal static string ToText(object? value)
+    {
+        value = value is PSObject pso ? pso.BaseObject : value;
+        return value switch
+        {
+            null => string.Empty,
+            string s => s,
+            Uri u => u.OriginalString,
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => LanguagePrimitives.ConvertTo<string>(value) ?? string.Empty,
+        };
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.Net.Http;
+using System.Threading.Tasks;
+using AsyncWeb.Timeouts;
+
+namespace AsyncWeb.Bodies;
+
+/// <summary>A body read into memory: text for textual media types, bytes otherwise; or why it was not kept.</summary>
+internal sealed record BodyContent(long Length, string? Content, byte[]? RawContent, WebBatchError? Failure = null)
+{
+    public static readonly BodyContent None = new(0, null, null);
+}
+
+/// <summary>
+/// Reads response bodies into memory: decoded (gzip, deflate, br), in a buffer that starts small and
+/// grows with what arrives (a declared length is a promise, not a reason to reserve it), within
+/// -MaximumResponseSize and the batch's <see cref="BodyBudget"/>. Responses that have no body are not read.
+/// </summary>
+internal sealed class ResponseBodyReader
+{
+    private const int InitialSize = 16 * 1024;
+    private const int ChunkSize = 64 * 1024;
+    private readonly long _maximum;
+    private readonly ByteCounter _received;
+
+    public ResponseBodyReader(long maximum, ByteCounter received)
+    {
+        _maximum = maximum;
+        _received = received;
+    }
+
+    /// <summary>HEAD, 1xx, 204, 205 and 304 answers carry no body, whatever their headers say.</summary>
+    public static bool HasBody(string method, int status) =>
+        method != "HEAD" && status >= 200 && status is not (204 or 205 or 304);
+
+    public async Task<BodyContent> ReadAsync(HttpResponseMessage response, string method, BudgetLease lease, AttemptDeadline deadline)
+    {
+        if (!HasBody(method, (int)response.StatusCode))
+        {
+            return BodyContent.None;
+        }
+
+        var declared = response.Content.Headers.ContentLength;
+        if (declared > _maximum)
+        {
+            return TooLarge($"the body is {declared:N0} bytes, more than the {_maximum:N0} kept in memory (MaximumResponseSize); use -OutFile or -OutDirectory");
+        }
+
+        using var wire = await ResponseBodyStream.OpenAsync(response, deadline.Token).ConfigureAwait(false);
+        using var body = ContentCoding.Decode(wire, response.Content.Headers.ContentEncoding);
+        var exact = ReferenceEquals(body, wire) ? declared : null;
+        var (bytes, length) = await ReadAllAsync(body, exact, lease, deadline).ConfigureAwait(false);
+        _received.Add(wire.Received);
+        if (length < 0)
+        {
+            return TooLarge($"the body is more than the {_maximum:N0} bytes kept in memory (MaximumResponseSize); use -OutFile or -OutDirectory");
+        }
+
+        var mediaType = response.Content.Headers.ContentType;
+        return ContentDecoding.IsText(mediaType?.MediaType)
+            ? new BodyContent(length, ContentDecoding.Decode(bytes, length, mediaType?.CharSet), null)
+            : new BodyContent(length, null, length == bytes.Length ? bytes : bytes.AsSpan(0, length).ToArray());
+    }
+
+    /// <summary>
+    /// Reads to the end into a buffer that doubles as it fills, each growth reserved from the budget, never
+    /// beyond <paramref name="exact"/> (a known length) or the limit. Length -1: the body is over the limit.
+    /// Reads go through a pooled chunk, never straight into the result: a socket keeps a reference to the
+    /// last buffer it filled, and an idle pooled connection would otherwise pin the last body it read.
+    /// </summary>
+    private async Task<(byte[] Bytes, int Length)> ReadAllAsync(Stream body, long? exact, BudgetLease lease, AttemptDeadline deadline)
+    {
+        var cap = Math.Min(Math.Min(exact ?? long.MaxValue, _maximum), Array.MaxLength);
+        var buffer = Array.Empty<byte>();
+        var length = 0;
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            while (length != exact)
+            {
+                deadline.Restart();
+                var n = await body.ReadAsync(chunk.AsMemory(0, ChunkSize), deadline.Token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                if (length + (long)n > cap)
+                {
+                    return (buffer, -1);
+                }
+
+                if (length + n > buffer.Length)
+                {
+                    var size = (int)Math.Min(Math.Max(Math.Max(buffer.Length * 2L, InitialSize), length + n), cap);
+                    await lease.ReserveAsync(size - buffer.Length, deadline).ConfigureAwait(false);
+                    var bigger = new byte[size];
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    buffer = bigger;
+                }
+
+                chunk.AsSpan(0, n).CopyTo(buffer.AsSpan(length));
+                length += n;
+            }
+
+            return (buffer, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private static BodyContent TooLarge(string message) =>
+        new(0, null, null, new WebBatchError(ErrorIds.ResponseTooLarge, FailureCategory.Protocol, message));
+}

@@ -1,0 +1,223 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using AsyncWeb.Bodies;
+using AsyncWeb.Security;
+using AsyncWeb.Timeouts;
+using AsyncWeb.Timing;
+
+namespace AsyncWeb.Connections;
+
+/// <summary>
+/// Module-wide HttpClients, one per distinct handler settings (compared by value, proxy credential
+/// included), reused across requests and across cmdlet calls so connections stay warm. At most
+/// <see cref="MaxClients"/> are kept: beyond that the least recently used idle one is closed. Redirects,
+/// timeouts and decompression are handled by the engine, per request, so the handler settings that
+/// matter are few.
+/// </summary>
+internal static class ClientPool
+{
+    /// <summary>More distinct connection settings than one script realistically mixes; a loop over many (proxy credentials, connect timeouts) stays bounded.</summary>
+    public const int MaxClients = 16;
+
+    private static readonly LeasePool<HandlerSettings, HttpClient> s_clients = new(MaxClients, static s => CreateClient(CreateHandler(s, cookies: null)));
+#if NET
+    private const long DnsCacheMilliseconds = 5000;
+    private const int MaxCachedLookups = 1024;
+    private static readonly ConcurrentDictionary<string, (Task<IPAddress[]> Lookup, long Expires)> s_lookups = new(StringComparer.OrdinalIgnoreCase);
+#endif
+
+    /// <summary>The shared client for these settings; dispose the lease when the batch is done with it.</summary>
+    public static LeasePool<HandlerSettings, HttpClient>.Lease Rent(HandlerSettings settings) => s_clients.Rent(settings);
+
+    /// <summary>Closes every pooled connection (module removal).</summary>
+    public static void Clear() => s_clients.Clear();
+
+    public static HttpClient CreateClient(HttpMessageHandler handler) =>
+        new(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+#if NET
+    /// <summary>Builds the one handler shape AsyncWeb uses; sessions pass their own cookie container.</summary>
+    public static HttpMessageHandler CreateHandler(HandlerSettings settings, CookieContainer? cookies)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None, // a download is the server's bytes; memory bodies are decoded by ContentCoding
+            UseCookies = cookies is not null,
+            PooledConnectionLifetime = settings.PooledConnectionLifetime,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            MaxConnectionsPerServer = settings.MaxConnectionsPerServer > 0 ? settings.MaxConnectionsPerServer : int.MaxValue,
+            MaxResponseHeadersLength = 1024,
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = Timeout.InfiniteTimeSpan,
+        };
+        if (cookies is not null)
+        {
+            handler.CookieContainer = cookies;
+        }
+
+        if (settings.NoProxy)
+        {
+            handler.UseProxy = false;
+        }
+        else if (settings.Proxy is not null)
+        {
+            handler.UseProxy = true;
+            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential?.Credential };
+        }
+
+        handler.SslOptions = CreateSslOptions(settings.SkipCertificateCheck);
+        handler.ConnectCallback = CreateConnectCallback(settings);
+
+        // Phase timings: how each connection was opened, and which requests used it (ConnectionStream).
+        handler.PlaintextStreamFilter = ConnectionTimings.FilterAsync;
+        ConnectionOptions.Apply(handler, settings);
+        return handler;
+    }
+
+    /// <summary>
+    /// The one connect callback, over TCP or a Unix socket (-UnixSocket) alike: both connect within
+    /// ConnectTimeout and return the stream phase timings read (<see cref="ConnectionTimings.Connected"/>),
+    /// so connect time, reuse and the TLS phase are seen the same way over either.
+    /// </summary>
+    private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> CreateConnectCallback(HandlerSettings settings)
+    {
+        var connectTimeout = settings.ConnectTimeout;
+        if (settings.UnixSocket is { } path)
+        {
+            return (context, cancellationToken) => UnixSocketConnector.ConnectAsync(path, context.InitialRequestMessage, connectTimeout, cancellationToken);
+        }
+
+        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, context.InitialRequestMessage, connectTimeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Certificate checks that never wait on the network, as curl's: no revocation lookup and no download
+    /// of an issuer the server did not send (AIA), which the runtime would otherwise attempt for up to
+    /// 15 s per handshake, even under -SkipCertificateCheck (the chain is built before the callback
+    /// that ignores it). TLS session resumption stays on (the runtime keys it by host name). When verifying, the
+    /// runtime's verdict stands; <see cref="CertificateCheck"/> only makes a rejection recognisable (not retried).
+    /// </summary>
+    internal static SslClientAuthenticationOptions CreateSslOptions(bool skipCertificateCheck) => new()
+    {
+        CertificateChainPolicy = new X509ChainPolicy
+        {
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        },
+        RemoteCertificateValidationCallback = skipCertificateCheck ? static (_, _, _, _) => true : CertificateCheck.Validate,
+    };
+#else
+    /// <summary>
+    /// Builds the one handler shape AsyncWeb uses on Windows PowerShell 5.1 (HttpClientHandler over
+    /// .NET Framework's HTTP stack). It has no connect callback: ConnectTimeout is not enforced on its
+    /// own, the first silence allowance (OperationTimeout + ConnectTimeout) covers opening the
+    /// connection; PooledConnectionLifetime is left to ServicePointManager.
+    /// </summary>
+    public static HttpMessageHandler CreateHandler(HandlerSettings settings, CookieContainer? cookies)
+    {
+        var handler = new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None, // as above: decoding is per request, in ContentCoding
+            UseCookies = cookies is not null,
+            MaxConnectionsPerServer = settings.MaxConnectionsPerServer > 0 ? settings.MaxConnectionsPerServer : int.MaxValue,
+            MaxResponseHeadersLength = 1024,
+        };
+        if (cookies is not null)
+        {
+            handler.CookieContainer = cookies;
+        }
+
+        if (settings.NoProxy)
+        {
+            handler.UseProxy = false;
+        }
+        else if (settings.Proxy is not null)
+        {
+            handler.UseProxy = true;
+            handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential?.Credential };
+        }
+
+        handler.ServerCertificateCustomValidationCallback = settings.SkipCertificateCheck
+            ? static (_, _, _, _) => true
+            : static (request, certificate, chain, errors) => CertificateCheck.Validate(request, certificate, chain, errors);
+
+        ConnectionOptions.Apply(handler, settings);
+        return handler;
+    }
+#endif
+
+#if NET
+    /// <summary>
+    /// Resolves a host once for everyone who needs it now: a batch opening 64 connections to one
+    /// host (or failing on one dead name) does one lookup, not 64 blocking ones. Results, failures
+    /// included, are kept for a few seconds only.
+    /// </summary>
+    private static Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return Task.FromResult(new[] { literal });
+        }
+
+        var now = Environment.TickCount64;
+        if (s_lookups.Count > MaxCachedLookups)
+        {
+            // A batch over thousands of distinct hosts must not keep every lookup for the life of the process.
+            foreach (var expired in s_lookups)
+            {
+                if (expired.Value.Expires <= now)
+                {
+                    s_lookups.TryRemove(expired);
+                }
+            }
+        }
+
+        var entry = s_lookups.AddOrUpdate(
+            host,
+            static (h, t) => (Dns.GetHostAddressesAsync(h), t + DnsCacheMilliseconds),
+            static (h, existing, t) => existing.Expires > t ? existing : (Dns.GetHostAddressesAsync(h), t + DnsCacheMilliseconds),
+            now);
+        return entry.Lookup.WaitAsync(cancellationToken);
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (connectTimeout > TimeSpan.Zero)
+        {
+            timeout.CancelAfter(connectTimeout);
+        }
+
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var addresses = await ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false);
+            var resolved = Stopwatch.GetTimestamp();
+            await socket.ConnectAsync(addresses, endPoint.Port, timeout.Token).ConfigureAwait(false);
+            return ConnectionTimings.Connected(socket, started, resolved, initialRequest);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new ConnectTimeoutException($"{endPoint.Host}:{endPoint.Port}", connectTimeout);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+#endif
+}

@@ -1,0 +1,60 @@
+using System.Net.Http;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace AsyncWeb.Connections;
+
+/// <summary>
+/// Applies the connection settings of issue 12 to a handler ClientPool built: TLS versions, the client
+/// certificate (always offered, whatever CAs the server names), the credentials that answer Negotiate and
+/// NTLM challenges, and no proxy in front of a Unix socket (ClientPool's connect callback connects to it).
+/// </summary>
+internal static class ConnectionOptions
+{
+#if NET
+    public static void Apply(SocketsHttpHandler handler, HandlerSettings settings)
+    {
+        if (settings.SslProtocols != SslProtocols.None)
+        {
+            handler.SslOptions.EnabledSslProtocols = settings.SslProtocols;
+        }
+
+        if (settings.ClientCertificate is { } key)
+        {
+            var certificate = key.Certificate;
+            handler.SslOptions.ClientCertificates = new X509CertificateCollection { certificate };
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
+        }
+
+        if (settings.Credentials is { } credentials)
+        {
+            handler.Credentials = credentials;
+        }
+
+        if (settings.UnixSocket is not null)
+        {
+            // The socket is the destination: no proxy can stand in between. ClientPool's connect callback connects to it.
+            handler.UseProxy = false;
+        }
+    }
+#else
+    public static void Apply(HttpClientHandler handler, HandlerSettings settings)
+    {
+        if (settings.SslProtocols != SslProtocols.None)
+        {
+            handler.SslProtocols = settings.SslProtocols;
+        }
+
+        if (settings.ClientCertificate is { } key)
+        {
+            handler.ClientCertificateOptions = ClientCertificateOption.Manual;
+            handler.ClientCertificates.Add(key.Certificate);
+        }
+
+        if (settings.Credentials is { } credentials)
+        {
+            handler.Credentials = credentials;
+        }
+    }
+#endif
+}

@@ -1,0 +1,63 @@
+namespace AsyncWeb;
+
+/// <summary>Stable ErrorIds; scripts match on these, so they never change meaning. Listed in the README.</summary>
+internal static class ErrorIds
+{
+    // The input item itself
+    public const string EmptyUri = "EmptyUri";
+    public const string InvalidUri = "InvalidUri";
+    public const string RelativeUriWithoutBase = "RelativeUriWithoutBase";
+    public const string UnsupportedScheme = "UnsupportedScheme";
+    public const string InvalidHeader = "InvalidHeader";
+    public const string InvalidMethod = "InvalidMethod";
+    public const string InvalidBody = "InvalidBody";
+    public const string InvalidOutFile = "InvalidOutFile";
+
+    /// <summary>-JournalKey names a property the item does not have.</summary>
+    public const string MissingJournalKey = "MissingJournalKey";
+
+    // Uploads and authentication (issue 12)
+    public const string InvalidInFile = "InvalidInFile";
+    public const string UnencryptedAuthentication = "UnencryptedAuthentication";
+
+    // Reaching the server
+    public const string DnsResolutionFailed = "DnsResolutionFailed";
+    public const string ConnectionRefused = "ConnectionRefused";
+    public const string ConnectionReset = "ConnectionReset";
+    public const string ResponseTruncated = "ResponseTruncated";
+    public const string ConnectionFailed = "ConnectionFailed";
+    public const string TlsHandshakeFailed = "TlsHandshakeFailed";
+
+    // Time limits
+    public const string ConnectTimeout = "ConnectTimeout";
+    public const string OperationTimeout = "OperationTimeout";
+    public const string RequestTimeout = "RequestTimeout";
+    public const string TotalTimeout = "TotalTimeout";
+
+    // The response
+    public const string HttpStatus = "HttpStatus";
+    public const string TooManyRedirects = "TooManyRedirects";
+    public const string InsecureRedirect = "InsecureRedirect";
+    public const string InvalidRedirect = "InvalidRedirect";
+    public const string ProtocolError = "ProtocolError";
+    public const string ResponseHeadersTooLarge = "ResponseHeadersTooLarge";
+    public const string ResponseTooLarge = "ResponseTooLarge";
+    public const string HttpVersionNotSupported = "HttpVersionNotSupported";
+
+    // Pages (-FollowRelLink, -NextLink, -TotalCount)
+    public const string PaginationLoop = "PaginationLoop";
+    public const string InvalidNextLink = "InvalidNextLink";
+    public const string InvalidTotalCount = "InvalidTotalCount";
+
+    // Files
+    public const string FileExists = "FileExists";
+    public const string DuplicateOutFile = "DuplicateOutFile";
+    public const string FileWriteFailed = "FileWriteFailed";
+    public const string HashMismatch = "HashMismatch";
+
+    // Resilience
+    public const string CircuitOpen = "CircuitOpen";
+    public const string RateLimited = "RateLimited";
+
+    public const string Canceled = "Canceled";
+}

@@ -1,0 +1,163 @@
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using AsyncWeb.Requests;
+
+namespace AsyncWeb.Hosts;
+
+/// <summary>The per-host lines, under the lock: which items start now, turns for free slots, and the parked counts.</summary>
+internal sealed partial class HostAdmission
+{
+    /// <summary>
+    /// Under the lock, after anything about <paramref name="line"/> changed: counts its items as parked or not, gives
+    /// it a turn when its head item could start, and takes the items that can start now, host by host in turn.
+    /// </summary>
+    private List<Entry>? Settle(HostLine line)
+    {
+        Count(line);
+        Offer(line);
+        List<Entry>? start = null;
+        while (_running < _throttleLimit && _turns.Count > 0)
+        {
+            var next = _turns.Dequeue();
+            next.HasTurn = false;
+            if (next.Waiting.Count == 0 || HostBlocked(next))
+            {
+                Count(next);
+                Forget(next);
+                continue;
+            }
+
+            var entry = next.Waiting.First!.Value;
+            next.Waiting.RemoveFirst();
+            next.WaitingBytes -= entry.Spec.Body?.LongLength ?? 0;
+            Started(next);
+            Count(next);
+            Offer(next);
+            (start ??= new List<Entry>()).Add(entry);
+        }
+
+        Forget(line);
+        return start;
+    }
+
+    /// <summary>Outside the lock: the items that may start, each with the time it waited for its paused host.</summary>
+    private void Go(List<Entry>? start)
+    {
+        if (start is null)
+        {
+            return;
+        }
+
+        foreach (var entry in start)
+        {
+            var waited = _flow.PauseClock(entry.Spec.HostKey) - entry.PauseClockAtEntry;
+            if (waited > 0)
+            {
+                entry.Spec.Flow.AddHostWait(waited);
+            }
+
+            if (entry.Resumed is { } resumed)
+            {
+                resumed.TrySetResult(true);
+            }
+            else
+            {
+                _launch(entry.Spec);
+            }
+        }
+    }
+
+    private bool CanStart(HostLine line) => _running < _throttleLimit && !HostBlocked(line);
+
+    private bool HostBlocked(HostLine line)
+    {
+        if (_aborted)
+        {
+            return false;
+        }
+
+        if (_flow.IsPaused(line.Host))
+        {
+            return true;
+        }
+
+        var limit = _flow.LimitsHosts ? _flow.LimitFor(line.Host) : 0;
+        return limit > 0 && line.Active >= limit;
+    }
+
+    private void Started(HostLine line)
+    {
+        _running++;
+        line.Active++;
+    }
+
+    /// <summary>The line's items count as parked while its host holds them back.</summary>
+    private void Count(HostLine line)
+    {
+        var blocked = line.Waiting.Count > 0 && HostBlocked(line);
+        var items = blocked ? line.Waiting.Count : 0;
+        var bytes = blocked ? line.WaitingBytes : 0;
+        _parked += items - line.ParkedItems;
+        _parkedBytes += bytes - line.ParkedBytes;
+        line.ParkedItems = items;
+        line.ParkedBytes = bytes;
+    }
+
+    /// <summary>Gives the line a turn at the next free slot when its head item could start but for the global limit.</summary>
+    private void Offer(HostLine line)
+    {
+        if (!line.HasTurn && line.Waiting.Count > 0 && !HostBlocked(line))
+        {
+            line.HasTurn = true;
+            _turns.Enqueue(line);
+        }
+    }
+
+    private HostLine Line(string host)
+    {
+        if (!_hosts.TryGetValue(host, out var line))
+        {
+            line = new HostLine(host);
+            _hosts.Add(host, line);
+        }
+
+        return line;
+    }
+
+    /// <summary>A host with nothing running and nothing waiting is dropped (a sweep of a million hosts keeps only the live ones).</summary>
+    private void Forget(HostLine line)
+    {
+        if (line.Active == 0 && line.Waiting.Count == 0 && !line.HasTurn)
+        {
+            _hosts.Remove(line.Host);
+        }
+    }
+
+    private sealed class HostLine
+    {
+        public HostLine(string host) => Host = host;
+
+        public string Host { get; }
+        public int Active { get; set; }
+        public LinkedList<Entry> Waiting { get; } = new();
+        public long WaitingBytes { get; set; }
+        public bool HasTurn { get; set; }
+        public int ParkedItems { get; set; }
+        public long ParkedBytes { get; set; }
+    }
+
+    /// <summary>A waiting item: a new one (launched when it starts) or a running one resuming after its host's pause.</summary>
+    private readonly struct Entry
+    {
+        public Entry(RequestSpec spec, TaskCompletionSource<bool>? resumed, long pauseClockAtEntry)
+        {
+            Spec = spec;
+            Resumed = resumed;
+            PauseClockAtEntry = pauseClockAtEntry;
+        }
+
+        public RequestSpec Spec { get; }
+        public TaskCompletionSource<bool>? Resumed { get; }
+        public long PauseClockAtEntry { get; }
+    }
+}

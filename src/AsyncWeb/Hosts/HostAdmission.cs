@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using AsyncWeb.Requests;
+
+namespace AsyncWeb.Hosts;
+
+/// <summary>
+/// Who may start now: at most ThrottleLimit requests in flight, at most the host's limit (fixed or adaptive) to one
+/// host, and nothing to a paused host (<see cref="HostFlow"/>). Items wait in one line per host, and the hosts whose
+/// head item could start take turns for free slots, so an item never waits behind another host's items: a paused
+/// host, or one at its limit, holds up nobody else.
+/// <para>
+/// Items waiting because of their host are <see cref="Parked"/>: they do not count against admission (the pump keeps
+/// reading input for other hosts) up to <see cref="ParkingLimit"/> items and <see cref="ParkingBytes"/> of request
+/// bodies; beyond that they count again, so memory stays bounded whatever the input.
+/// </para>
+/// A running item whose host pauses (it is about to retry) gives its slot back while it waits
+/// (<see cref="WaitForHostAsync"/>), and takes one again, ahead of its host's new items, when the pause ends; so does a
+/// retry while its host has more in flight than its (lowered) adaptive limit.
+/// </summary>
+internal sealed partial class HostAdmission
+{
+    /// <summary>Request body bytes that may wait for their host without holding up the input.</summary>
+    public const long ParkingBytes = 64L * 1024 * 1024;
+
+    private readonly object _gate = new();
+    private readonly int _throttleLimit;
+    private readonly HostFlow _flow;
+    private readonly Action<RequestSpec> _launch;
+    private readonly Dictionary<string, HostLine> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Queue<HostLine> _turns = new();
+    private int _running;
+    private int _parked;
+    private long _parkedBytes;
+    private volatile bool _aborted;
+
+    public HostAdmission(int throttleLimit, HostFlow flow, Action<RequestSpec> launch)
+    {
+        _throttleLimit = throttleLimit;
+        _flow = flow;
+        _launch = launch;
+        ParkingLimit = (int)Math.Min(65536, Math.Max(1024, 16L * throttleLimit));
+    }
+
+    /// <summary>Items that may wait for their host without holding up the input.</summary>
+    public int ParkingLimit { get; }
+
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>
+    /// How many waiting items admission may leave out of its count: those waiting for their host (paused, or at its
+    /// limit), up to <see cref="ParkingLimit"/>; none once their request bodies pass <see cref="ParkingBytes"/>.
+    /// </summary>
+    public int Parked
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _parkedBytes > ParkingBytes ? 0 : Math.Min(_parked, ParkingLimit);
+            }
+        }
+    }
+
+    /// <summary>Starts the item now, or lines it up behind its host's earlier items.</summary>
+    public void Submit(RequestSpec spec)
+    {
+        List<Entry>? start = null;
+        bool now;
+        lock (_gate)
+        {
+            var line = Line(spec.HostKey);
+            now = line.Waiting.Count == 0 && CanStart(line);
+            if (now)
+            {
+                Started(line);
+            }
+            else
+            {
+                line.Waiting.AddLast(new Entry(spec, null, _flow.PauseClock(spec.HostKey)));
+                line.WaitingBytes += spec.Body?.LongLength ?? 0;
+                start = Settle(line);
+            }
+        }
+
+        if (now)
+        {
+            _launch(spec);
+        }
+
+        Go(start);
+    }
+
+    /// <summary>A running item ended: its slots are free for the next items.</summary>
+    public void Finished(string host)
+    {
+        List<Entry>? start;
+        lock (_gate)
+        {
+            _running--;
+            var line = Line(host);
+            line.Active--;
+            start = Settle(line);
+        }
+
+        Go(start);
+    }
+
+    /// <summary>The host's pause began or ended, or its limit changed: look at its waiting items again.</summary>
+    public void Refresh(string host)
+    {
+        List<Entry>? start;
+        lock (_gate)
+        {
+            if (!_hosts.TryGetValue(host, out var line))
+            {
+                return;
+            }
+
+            start = Settle(line);
+        }
+
+        Go(start);
+    }
+
+    /// <summary>The batch was cancelled: pauses and limits no longer hold anyone back, so every waiting item runs (and ends at once).</summary>
+    public void Abort()
+    {
+        List<Entry>? start = null;
+        lock (_gate)
+        {
+            _aborted = true;
+            foreach (var line in _hosts.Values)
+            {
+                var more = Settle(line);
+                if (more is not null)
+                {
+                    (start ??= new List<Entry>()).AddRange(more);
+                }
+            }
+        }
+
+        Go(start);
+    }
+}

@@ -1,0 +1,188 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using AsyncWeb.Bodies;
+using AsyncWeb.Security;
+using AsyncWeb.Timeouts;
+
+namespace AsyncWeb.Resilience;
+
+/// <summary>Turns exceptions from sending and reading into stable ErrorIds with readable messages.</summary>
+internal static class FailureClassifier
+{
+    public static (string ErrorId, FailureCategory Category, string Reason) Classify(Exception exception, TimerFired timer, TimeSpan operationTimeout, TimeSpan requestTimeout)
+    {
+        if (Find<ConnectTimeoutException>(exception) is { } connectTimeout)
+        {
+            return (ErrorIds.ConnectTimeout, FailureCategory.Timeout, connectTimeout.Message);
+        }
+
+        if (Find<ResponseTruncatedException>(exception) is { } truncated)
+        {
+            return (ErrorIds.ResponseTruncated, FailureCategory.Connection, truncated.Message);
+        }
+
+        if (exception is OperationCanceledException || Find<OperationCanceledException>(exception) is not null)
+        {
+            return timer switch
+            {
+                TimerFired.Operation => (ErrorIds.OperationTimeout, FailureCategory.Timeout,
+                    $"the server sent nothing for {operationTimeout.TotalSeconds:0.###} s (OperationTimeoutSec)"),
+                TimerFired.Request => (ErrorIds.RequestTimeout, FailureCategory.Timeout,
+                    $"the request did not complete within {requestTimeout.TotalSeconds:0.###} s (TimeoutSec)"),
+                _ => (ErrorIds.Canceled, FailureCategory.Canceled, "the batch was cancelled"),
+            };
+        }
+
+        if (Find<CertificateRejectedException>(exception) is { } certificate)
+        {
+            return (ErrorIds.TlsHandshakeFailed, FailureCategory.Connection, "TLS handshake failed: " + certificate.Message);
+        }
+
+        if (Find<AuthenticationException>(exception) is { } tls)
+        {
+            return (ErrorIds.TlsHandshakeFailed, FailureCategory.Connection, "TLS handshake failed: " + Innermost(tls).Message);
+        }
+
+        if (Find<SocketException>(exception) is { } socket)
+        {
+            switch (socket.SocketErrorCode)
+            {
+                case SocketError.HostNotFound:
+                case SocketError.NoData:
+                case SocketError.TryAgain:
+                    return (ErrorIds.DnsResolutionFailed, FailureCategory.Connection, "the host name could not be resolved: " + socket.Message);
+                case SocketError.ConnectionRefused:
+                    return (ErrorIds.ConnectionRefused, FailureCategory.Connection, "the connection was refused: " + socket.Message);
+                case SocketError.ConnectionReset:
+                case SocketError.ConnectionAborted:
+                case SocketError.Shutdown:
+                    return (ErrorIds.ConnectionReset, FailureCategory.Connection, "the connection was reset: " + socket.Message);
+                case SocketError.TimedOut:
+                    return (ErrorIds.ConnectTimeout, FailureCategory.Timeout, "the connection attempt timed out: " + socket.Message);
+                default:
+                    return (ErrorIds.ConnectionFailed, FailureCategory.Connection, $"the connection failed ({socket.SocketErrorCode}): {socket.Message}");
+            }
+        }
+
+#if NET
+        if (Find<HttpRequestException>(exception) is { } http)
+        {
+            switch (http.HttpRequestError)
+            {
+                case HttpRequestError.NameResolutionError:
+                    return (ErrorIds.DnsResolutionFailed, FailureCategory.Connection, "the host name could not be resolved: " + http.Message);
+                case HttpRequestError.SecureConnectionError:
+                    return (ErrorIds.TlsHandshakeFailed, FailureCategory.Connection, "TLS handshake failed: " + Innermost(http).Message);
+                case HttpRequestError.ResponseEnded:
+                    return (ErrorIds.ConnectionReset, FailureCategory.Connection, "the connection closed before the response was complete");
+                case HttpRequestError.ConfigurationLimitExceeded:
+                    return (ErrorIds.ResponseHeadersTooLarge, FailureCategory.Protocol, "the response broke a size limit: " + http.Message);
+                case HttpRequestError.VersionNegotiationError:
+                    return (ErrorIds.HttpVersionNotSupported, FailureCategory.Protocol, "the HTTP version could not be negotiated: " + http.Message);
+                case HttpRequestError.InvalidResponse:
+                case HttpRequestError.HttpProtocolError:
+                    return (ErrorIds.ProtocolError, FailureCategory.Protocol, "the server sent an invalid response: " + Innermost(http).Message);
+                case HttpRequestError.ConnectionError:
+                    return (ErrorIds.ConnectionFailed, FailureCategory.Connection, "the connection failed: " + Innermost(http).Message);
+            }
+        }
+
+        if (Find<HttpIOException>(exception) is { } httpIo)
+        {
+            return httpIo.HttpRequestError switch
+            {
+                HttpRequestError.ResponseEnded => (ErrorIds.ConnectionReset, FailureCategory.Connection, "the connection closed before the body was complete"),
+                HttpRequestError.InvalidResponse => (ErrorIds.ProtocolError, FailureCategory.Protocol, "the server sent an invalid response: " + httpIo.Message),
+                _ => (ErrorIds.ConnectionReset, FailureCategory.Connection, "reading the response failed: " + httpIo.Message),
+            };
+        }
+#else
+        // .NET Framework's HttpClientHandler wraps its failures in a WebException that says what went wrong.
+        if (Find<WebException>(exception) is { } web && Classify(web) is { } fromStatus)
+        {
+            return fromStatus;
+        }
+#endif
+
+        if (exception is IOException io)
+        {
+            return (ErrorIds.ConnectionReset, FailureCategory.Connection, "reading the response failed: " + Innermost(io).Message);
+        }
+
+        return (ErrorIds.ConnectionFailed, FailureCategory.Connection, Innermost(exception).Message);
+    }
+
+    /// <summary>
+    /// Whether another attempt may succeed: connection failures and timeouts may, except a name that did not resolve
+    /// and a certificate that failed validation (it is the same certificate next time). A handshake that failed for
+    /// another reason (a reset, an alert) stays retriable.
+    /// </summary>
+    public static bool IsTransient(Exception exception, string errorId, FailureCategory category) =>
+        category is FailureCategory.Connection or FailureCategory.Timeout
+        && errorId != ErrorIds.DnsResolutionFailed
+        && !IsCertificateRejection(exception);
+
+    private static bool IsCertificateRejection(Exception exception)
+    {
+        if (Find<CertificateRejectedException>(exception) is not null)
+        {
+            return true;
+        }
+
+#if NET
+        return false;
+#else
+        // .NET Framework reports a certificate its validation refused as TrustFailure.
+        return Find<WebException>(exception) is { Status: WebExceptionStatus.TrustFailure };
+#endif
+    }
+
+#if !NET
+    private static (string ErrorId, FailureCategory Category, string Reason)? Classify(WebException web) => web.Status switch
+    {
+        WebExceptionStatus.NameResolutionFailure or WebExceptionStatus.ProxyNameResolutionFailure =>
+            (ErrorIds.DnsResolutionFailed, FailureCategory.Connection, "the host name could not be resolved: " + web.Message),
+        WebExceptionStatus.TrustFailure or WebExceptionStatus.SecureChannelFailure =>
+            (ErrorIds.TlsHandshakeFailed, FailureCategory.Connection, "TLS handshake failed: " + Innermost(web).Message),
+        WebExceptionStatus.ConnectionClosed or WebExceptionStatus.KeepAliveFailure or WebExceptionStatus.ReceiveFailure
+            or WebExceptionStatus.SendFailure or WebExceptionStatus.PipelineFailure =>
+            (ErrorIds.ConnectionReset, FailureCategory.Connection, "the connection closed before the response was complete: " + web.Message),
+        WebExceptionStatus.ServerProtocolViolation =>
+            (ErrorIds.ProtocolError, FailureCategory.Protocol, "the server sent an invalid response: " + web.Message),
+        WebExceptionStatus.MessageLengthLimitExceeded =>
+            (ErrorIds.ResponseHeadersTooLarge, FailureCategory.Protocol, "the response broke a size limit: " + web.Message),
+        WebExceptionStatus.ConnectFailure =>
+            (ErrorIds.ConnectionFailed, FailureCategory.Connection, "the connection failed: " + Innermost(web).Message),
+        _ => null,
+    };
+
+#endif
+    private static T? Find<T>(Exception? exception)
+        where T : Exception
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        var e = exception;
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+}

@@ -1,0 +1,22 @@
+using System.Linq;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace AsyncWeb.Security;
+
+/// <summary>The check used when certificates are verified: the runtime's own verdict (no policy error), with a failure that says why.</summary>
+internal static class CertificateCheck
+{
+    public static bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        var chainStatus = chain is null
+            ? string.Empty
+            : string.Join(", ", chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct());
+        throw new CertificateRejectedException(errors, chainStatus);
+    }
+}

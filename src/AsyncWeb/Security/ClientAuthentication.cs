@@ -1,0 +1,95 @@
+using System;
+using System.Net;
+using System.Text;
+using AsyncWeb.Requests;
+
+namespace AsyncWeb.Security;
+
+/// <summary>
+/// How a batch or a session authenticates, decided once from -Authentication, -Credential, -Token and
+/// -UseDefaultCredentials by Invoke-WebRequest's rules: Basic and Bearer become an Authorization header,
+/// Negotiate, NTLM and the process's own identity are answered by the handler when the server challenges.
+/// Either way the credentials go only to their origin (<see cref="CredentialPolicy"/>).
+/// </summary>
+internal sealed class ClientAuthentication
+{
+    private const string ConflictingParameters = "ConflictingParameters";
+
+    private ClientAuthentication(WebAuthentication scheme, string? authorization, HandlerCredentials? handler)
+    {
+        Scheme = scheme;
+        Authorization = authorization;
+        Handler = handler;
+    }
+
+    /// <summary>The scheme in effect (None never: there is no object then).</summary>
+    public WebAuthentication Scheme { get; }
+
+    /// <summary>The Authorization header value of Basic and Bearer; null for the schemes the handler answers.</summary>
+    public string? Authorization { get; }
+
+    /// <summary>Negotiate, NTLM or default credentials, for the handler (part of the pool key); null for Basic and Bearer.</summary>
+    public HandlerCredentials? Handler { get; }
+
+    /// <summary>
+    /// The authentication the parameters ask for, or null for none. Throws <see cref="InvalidItemException"/>
+    /// (ConflictingParameters, CredentialRequired, TokenRequired) when they do not fit together.
+    /// </summary>
+    public static ClientAuthentication? Create(WebAuthentication requested, NetworkCredential? credential, string? token, bool useDefaultCredentials)
+    {
+        if (useDefaultCredentials && credential is not null)
+        {
+            throw Refuse(ConflictingParameters, "-UseDefaultCredentials and -Credential both name the identity to send; choose one");
+        }
+
+        if (token is not null && credential is not null)
+        {
+            throw Refuse(ConflictingParameters, "-Token and -Credential both set the credentials; choose one");
+        }
+
+        if (useDefaultCredentials && requested is WebAuthentication.Basic or WebAuthentication.Bearer or WebAuthentication.OAuth)
+        {
+            throw Refuse(ConflictingParameters, $"-UseDefaultCredentials answers Negotiate or NTLM challenges; it cannot be sent as {requested}");
+        }
+
+        if (token is not null && requested is not (WebAuthentication.None or WebAuthentication.Bearer or WebAuthentication.OAuth))
+        {
+            throw Refuse(ConflictingParameters, $"-Token is a bearer token; use it with -Authentication Bearer (or OAuth), not {requested}");
+        }
+
+        switch (requested)
+        {
+            case WebAuthentication.None when token is not null:
+            case WebAuthentication.Bearer or WebAuthentication.OAuth when token is not null:
+                return new ClientAuthentication(WebAuthentication.Bearer, "Bearer " + token, null);
+            case WebAuthentication.Bearer or WebAuthentication.OAuth:
+                throw Refuse("TokenRequired", $"-Authentication {requested} needs -Token");
+            case WebAuthentication.None when credential is not null:
+            case WebAuthentication.Basic when credential is not null:
+                var pair = Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Password);
+                return new ClientAuthentication(WebAuthentication.Basic, "Basic " + Convert.ToBase64String(pair), null);
+            case WebAuthentication.Basic:
+                throw Refuse("CredentialRequired", "-Authentication Basic needs -Credential");
+            case WebAuthentication.None when useDefaultCredentials:
+                return new ClientAuthentication(WebAuthentication.Negotiate, null, new HandlerCredentials(null, "Negotiate", "NTLM"));
+            case WebAuthentication.Negotiate or WebAuthentication.NTLM when credential is not null || useDefaultCredentials:
+                return new ClientAuthentication(requested, null, new HandlerCredentials(credential, requested.ToString()));
+            case WebAuthentication.Negotiate or WebAuthentication.NTLM:
+                throw Refuse("CredentialRequired", $"-Authentication {requested} needs -Credential or -UseDefaultCredentials");
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Refuses credentials for an item over plain http unless -AllowUnencryptedAuthentication, as Invoke-WebRequest does.</summary>
+    public static void CheckEncrypted(Uri uri, bool allowUnencryptedAuthentication)
+    {
+        if (CredentialPolicy.Check(uri, uri, allowUnencryptedAuthentication) == CredentialVerdict.Unencrypted)
+        {
+            throw new InvalidItemException(ErrorIds.UnencryptedAuthentication,
+                "the credentials would travel in clear text over http; use an https:// URI, or -AllowUnencryptedAuthentication to send them anyway");
+        }
+    }
+
+    private static InvalidItemException Refuse(string errorId, string message) => new(errorId, message);
+}

@@ -1,0 +1,234 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using AsyncWeb.Batch;
+using AsyncWeb.Bodies;
+using AsyncWeb.Downloads;
+using AsyncWeb.Hosts;
+using AsyncWeb.Requests;
+using AsyncWeb.Resilience;
+using AsyncWeb.Timeouts;
+using AsyncWeb.Timing;
+
+namespace AsyncWeb.Sending;
+
+/// <summary>
+/// Runs one item: its attempts through the resilience pipeline, and in each attempt build → send →
+/// follow redirects → read (into memory, or to a file). Never throws for a request failure: every
+/// outcome becomes a <see cref="WebBatchResult"/>. Each rule it applies lives in its own file.
+/// </summary>
+internal sealed class RequestRunner : IDisposable
+{
+    private readonly BatchOptions _options;
+    private readonly ResilienceProvider _resilience;
+    private readonly Action<string>? _verbose;
+    private readonly ByteCounter _received = new();
+    private readonly ByteCounter _sent = new();
+    private readonly RequestSender _sender;
+    private readonly DownloadTargets _targets;
+    private readonly DownloadSink _sink;
+    private readonly ResponseBodyReader _bodies;
+    private readonly BodyBudget _budget;
+    private readonly ConditionalFetch? _ifChanged;
+    private readonly HostFlow _flow;
+    private readonly HostAdmission _hostGate;
+
+    public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose, HostFlow flow, HostAdmission hostGate)
+    {
+        _budget = budget;
+        _options = options;
+        _verbose = verbose;
+        _flow = flow;
+        _hostGate = hostGate;
+        _resilience = new ResilienceProvider(options, verbose, flow);
+        _sender = new RequestSender(client, options, _sent);
+        _targets = new DownloadTargets(claims, options.ExistingFile);
+        _sink = new DownloadSink(options.ExistingFile, options.Resume, _received);
+        _bodies = new ResponseBodyReader(options.MaximumResponseSize, _received);
+        _ifChanged = options.IfChanged ? new ConditionalFetch(options, verbose) : null;
+    }
+
+    /// <summary>Releases the rate limiters' timers.</summary>
+    public void Dispose() => _resilience.Dispose();
+
+    /// <summary>Body bytes received by every request so far (for progress).</summary>
+    public long BytesReceived => _received.Value;
+
+    /// <summary>Request body bytes sent by every request so far, retries and redirects included (for progress).</summary>
+    public long BytesSent => _sent.Value;
+
+    public async Task<WebBatchResult> RunAsync(RequestSpec spec, CancellationToken batchToken)
+    {
+        var startTime = DateTimeOffset.Now;
+        var started = Stopwatch.GetTimestamp();
+        var probe = RequestProbe.Start(spec.Received);
+        _verbose?.Invoke($"{spec.Label} {spec.Method} {_options.Redactor.Redact(spec.Uri)}");
+
+        AttemptOutcome outcome;
+        int attempts;
+        long ended;
+        using (var lease = _budget.Open(spec.Index))
+        {
+            (outcome, attempts) = await ExecuteAsync(spec, probe, lease, batchToken).ConfigureAwait(false);
+            ended = Stopwatch.GetTimestamp();
+
+            // The result holds its body until the pipeline takes it (BatchEngine gives the bytes back then).
+            lease.HandOver(BodyBudget.SizeOf(outcome.Content, outcome.RawContent));
+        }
+
+        var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started, ended), attempts, _options.Redactor, probe.Snapshot(started, ended));
+        FlowFacts(result, spec);
+        _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"{spec.Label} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
+        return result;
+    }
+
+    /// <summary>
+    /// The item's attempts, within its total deadline. An -OutFile that must not be written is decided
+    /// before anything is sent; a HEAD never writes, so its OutFile is no target at all.
+    /// </summary>
+    private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, RequestProbe probe, BudgetLease lease, CancellationToken batchToken)
+    {
+        var fileTarget = spec.OutFile is null || spec.Method == "HEAD" ? null : _targets.ForFile(spec.OutFile);
+        if (fileTarget is { Writes: false })
+        {
+            return (Unwritten(new AttemptOutcome(), fileTarget), 0);
+        }
+
+        var attempts = 0;
+        var conditional = _ifChanged?.Prepare(spec); // -IfChanged: asks only if the file changed on the server
+        using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
+        try
+        {
+            var outcome = await _resilience.ExecuteAsync(conditional?.Spec ?? spec, async (s, ct) =>
+            {
+                // A paused host (Retry-After, rate-limit headers) holds every attempt back, and a host over its lowered
+                // adaptive limit holds retries back; the item's slot goes to others meanwhile.
+                await _hostGate.WaitForHostAsync(s, attempts > 0, ct).ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
+                attempts++;
+                lease.Reset();
+                var window = _flow.Starting(s.HostKey);
+                var answered = await AttemptAsync(s, fileTarget, probe, lease, ct).ConfigureAwait(false);
+                _flow.Observe(s, window, answered);
+                return answered;
+            }, item.Token).ConfigureAwait(false);
+            return (conditional is null ? outcome : _ifChanged!.Finish(conditional, outcome), attempts);
+        }
+        catch (OperationCanceledException) when (item.Expired(batchToken))
+        {
+            return (AttemptOutcome.Fail(ErrorIds.TotalTimeout, FailureCategory.Timeout, string.Create(CultureInfo.InvariantCulture,
+                $"the item did not complete within {_options.TotalTimeout.TotalSeconds:0.###} s across {attempts} attempt(s) (TotalTimeoutSec)")), attempts);
+        }
+        catch (OperationCanceledException)
+        {
+            return (AttemptOutcome.Fail(ErrorIds.Canceled, FailureCategory.Canceled, "the batch was cancelled"), attempts);
+        }
+        catch (ResilienceRefusedException refused)
+        {
+            return (AttemptOutcome.Fail(refused.ErrorId, FailureCategory.Refused, refused.Message, refused.InnerException), attempts);
+        }
+    }
+
+    /// <summary>One attempt, within its deadlines; every failure becomes an outcome with its ErrorId.</summary>
+    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, RequestProbe probe, BudgetLease lease, CancellationToken itemToken)
+    {
+        using var deadline = AttemptDeadline.Start(itemToken, _options);
+        probe.AttemptStarting();
+        try
+        {
+            var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
+            var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline).ConfigureAwait(false);
+            var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline).ConfigureAwait(false);
+            return outcome with { BytesSent = deadline.BytesSent };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !itemToken.IsCancellationRequested)
+        {
+            if (ex is FileWriteException write)
+            {
+                return AttemptOutcome.Fail(ErrorIds.FileWriteFailed, FailureCategory.File, write.Message, write.InnerException);
+            }
+
+            if (ex is InvalidItemException unreadable)
+            {
+                // An -InFile or form file that vanished or became unreadable since the item was checked.
+                return AttemptOutcome.Fail(unreadable.ErrorId, FailureCategory.InvalidInput, unreadable.Message);
+            }
+
+            var (errorId, category, reason) = FailureClassifier.Classify(ex, deadline.Fired(), _options.OperationTimeout, _options.Timeout);
+            return AttemptOutcome.Fail(errorId, category, reason, ex) with
+            {
+                Transient = FailureClassifier.IsTransient(ex, errorId, category),
+                BytesSent = deadline.BytesSent,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Reads the answer: to its download target (for -OutDirectory decided now, from the response), or into
+    /// memory: also a download's 3xx, 4xx/5xx or bodiless answer, which never becomes the file.
+    /// </summary>
+    private async Task<AttemptOutcome> ReadAsync(RequestSpec spec, Answer answer, DownloadTarget? fileTarget, BudgetLease lease, AttemptDeadline deadline)
+    {
+        try
+        {
+            var target = fileTarget;
+            if (IsDownload(spec, answer) && target is null)
+            {
+                target = _targets.ForDirectory(spec.OutDirectory!, spec.Uri, answer.Response.Content.Headers.ContentDisposition, spec.Index);
+                if (target.Writes && _options.Resume && answer.Status == 200 && ResumeState.Read(target.Path) is { } partial && ResumeState.CanContinue(answer.Response, partial))
+                {
+                    // Into a directory the name arrives with the response: a partial file of that name with this
+                    // response's validator is continued by a second request, for the rest only.
+                    var (second, refused) = await _sender.SendResumingAsync(spec, answer.Hop, answer.Followed, partial, target.Path, deadline).ConfigureAwait(false);
+                    if (refused is not null)
+                    {
+                        return refused;
+                    }
+
+                    answer.Dispose();
+                    answer = second!;
+                }
+            }
+
+            deadline.Restart();
+            if (!IsDownload(spec, answer))
+            {
+                var body = await _bodies.ReadAsync(answer.Response, answer.Hop.Method, lease, deadline).ConfigureAwait(false);
+                return AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, body);
+            }
+
+            var head = AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options);
+            if (!target!.Writes)
+            {
+                return Unwritten(head, target);
+            }
+
+            var written = await _sink.WriteAsync(target.Path, answer.Response, answer.Resume, spec.ExpectedSha256, _options.HashEveryDownload, deadline).ConfigureAwait(false);
+            return head with { OutFile = written.OutFile, ContentLength = written.ContentLength, Sha256 = written.Sha256, Resumed = written.Resumed, Failure = written.Failure };
+        }
+        finally
+        {
+            answer.Dispose();
+        }
+    }
+
+    /// <summary>What the item went through at its host: the time it waited for a paused host, the host's limit, its journal key.</summary>
+    private void FlowFacts(WebBatchResult result, RequestSpec spec)
+    {
+        result.HostWait = spec.Flow.HostWait;
+        result.HostLimit = _flow.LimitsHosts ? _flow.LimitFor(spec.HostKey) : null;
+        result.ItemKey = spec.ItemKey;
+    }
+
+    /// <summary>A body for the file system: a 2xx answer that has a body, to a request with a download target.</summary>
+    private static bool IsDownload(RequestSpec spec, Answer answer) =>
+        spec.IsDownload && answer.Status is >= 200 and < 300 && ResponseBodyReader.HasBody(answer.Hop.Method, answer.Status);
+
+    /// <summary>The outcome of a download target that is not written: skipped (with its path) or failed.</summary>
+    private static AttemptOutcome Unwritten(AttemptOutcome head, DownloadTarget target) =>
+        target.Skip ? head with { Skipped = true, SkipReason = SkipReasons.FileExists, OutFile = target.Path } : head with { Failure = target.Failure };
+}

@@ -1,0 +1,95 @@
+using System.Net.Http;
+using System.Threading.Tasks;
+using AsyncWeb.Batch;
+using AsyncWeb.Bodies;
+using AsyncWeb.Downloads;
+using AsyncWeb.Requests;
+using AsyncWeb.Security;
+using AsyncWeb.Timeouts;
+using AsyncWeb.Timing;
+
+namespace AsyncWeb.Sending;
+
+/// <summary>
+/// Sends the requests of one attempt: builds each hop's message, follows redirects with an explicit
+/// count (<see cref="RedirectPolicy"/>), and starts over without a range when a partial file cannot be continued.
+/// </summary>
+internal sealed class RequestSender
+{
+    private readonly HttpClient _client;
+    private readonly BatchOptions _options;
+    private readonly RequestMessageFactory _messages;
+
+    public RequestSender(HttpClient client, BatchOptions options, ByteCounter sent)
+    {
+        _client = client;
+        _options = options;
+        _messages = new RequestMessageFactory(options, sent);
+    }
+
+    /// <summary>
+    /// Sends from <paramref name="hop"/>, continuing <paramref name="resume"/> when given. When the server
+    /// cannot continue the partial file, it is discarded and the request made again without a range:
+    /// an explicit second step, not a redirect.
+    /// </summary>
+    public Task<(Answer? Answer, AttemptOutcome? Refused)> SendResumingAsync(RequestSpec spec, Hop hop, int followed, ResumePoint? resume, string? target, AttemptDeadline deadline) =>
+        resume is null ? SendAsync(spec, hop, followed, null, deadline) : SendContinuingAsync(spec, hop, followed, resume, target!, deadline);
+
+    private async Task<(Answer? Answer, AttemptOutcome? Refused)> SendContinuingAsync(RequestSpec spec, Hop hop, int followed, ResumePoint resume, string target, AttemptDeadline deadline)
+    {
+        var sent = await SendAsync(spec, hop, followed, resume, deadline).ConfigureAwait(false);
+        if (sent.Answer is not { } answer || !ResumeState.MustRestart(answer.Status, answer.Response.Content.Headers.ContentRange, resume))
+        {
+            return sent;
+        }
+
+        answer.Dispose();
+        ResumeState.Discard(target);
+        return await SendAsync(spec, answer.Hop, answer.Followed, null, deadline).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends one request and follows its redirects (an explicit count against MaximumRedirection) to the answer, or a refusal.</summary>
+    public async Task<(Answer? Answer, AttemptOutcome? Refused)> SendAsync(RequestSpec spec, Hop hop, int followed, ResumePoint? resume, AttemptDeadline deadline)
+    {
+        while (true)
+        {
+            var message = _messages.Create(spec, hop, resume, deadline);
+            if (spec.CredentialOrigin is not null)
+            {
+                // Handler credentials (Negotiate, NTLM) answer challenges only while every hop stays on the item's origin.
+                CredentialScope.Enter(hop.SameOrigin ? spec.CredentialOrigin : null);
+            }
+
+            var probe = RequestProbe.Current;
+            HttpResponseMessage response;
+            try
+            {
+                probe?.RequestStarting();
+                response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                probe?.HeadersReceived(message, response);
+            }
+            catch
+            {
+                message.Dispose();
+                throw;
+            }
+
+            var answer = new Answer(response, hop, followed, resume);
+            var decision = RedirectPolicy.Decide(spec.Origin, hop, answer.Status, response.Headers.Location, followed, _options.MaximumRedirection, _options.AllowInsecureRedirect);
+            switch (decision.Action)
+            {
+                case RedirectAction.Answer:
+                    return (answer, null);
+                case RedirectAction.Refuse:
+                    var refused = AttemptOutcome.Fail(decision.ErrorId!, FailureCategory.Protocol, decision.Message!, null, response);
+                    answer.Dispose();
+                    return (null, refused);
+                default:
+                    answer.Dispose();
+                    hop = decision.Next!;
+                    followed++;
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Net;
+using System.Security.Authentication;
+using AsyncWeb.Security;
+using AsyncWeb.Timing;
+
+namespace AsyncWeb;
+
+/// <summary>
+/// The outcome of one input item: a response (any status), a download, or a failure.
+/// Exactly one is produced per input item, in completion order (or input order with -Ordered).
+/// </summary>
+public sealed partial class WebBatchResult
+{
+    /// <summary>Position of the item in the input, from 0; correlates results with input rows.</summary>
+    public long Index { get; internal set; }
+
+    /// <summary>The requested URI (after resolving against a session base), or null when the input was not a usable URI.</summary>
+    public Uri? Uri { get; internal set; }
+
+    /// <summary>The URI of the final response after redirects.</summary>
+    public Uri? FinalUri { get; internal set; }
+
+    /// <summary>HTTP method sent.</summary>
+    public string Method { get; internal set; } = "GET";
+
+    /// <summary>HTTP status code of the final response; 0 when no response arrived.</summary>
+    public int StatusCode { get; internal set; }
+
+    /// <summary>Reason phrase of the final response.</summary>
+    public string? ReasonPhrase { get; internal set; }
+
+    /// <summary>True when a response arrived and its status is not an error (or -SkipHttpErrorCheck was given), and any download completed.</summary>
+    public bool Success => Error is null;
+
+    /// <summary>True when no file was written because it already existed (-SkipExisting) or had not changed on the server (-IfChanged); see SkipReason.</summary>
+    public bool Skipped { get; internal set; }
+
+    /// <summary>Response headers and content headers, case-insensitive.</summary>
+    public IReadOnlyDictionary<string, string[]> Headers { get; internal set; } = EmptyHeaders;
+
+    /// <summary>Media type with parameters, e.g. "application/json; charset=utf-8".</summary>
+    public string? ContentType { get; internal set; }
+
+    /// <summary>Bytes of body received (after decompression), or written to OutFile.</summary>
+    public long ContentLength { get; internal set; }
+
+    /// <summary>Body as text for textual media types (decoded by charset, UTF-8 by default); null for binary bodies and downloads.</summary>
+    public string? Content { get; internal set; }
+
+    /// <summary>Body bytes for binary media types; null for text bodies and downloads.</summary>
+    public byte[]? RawContent { get; internal set; }
+
+    /// <summary>Full path of the downloaded file, when the body went to disk.</summary>
+    public string? OutFile { get; internal set; }
+
+    /// <summary>SHA-256 (hex, upper case) of the downloaded file.</summary>
+    public string? Sha256 { get; internal set; }
+
+    /// <summary>True when the download continued a partial file with a Range request.</summary>
+    public bool Resumed { get; internal set; }
+
+    /// <summary>Wall time from the item's start to the end of the body: every attempt, retry delay and rate-limit wait.</summary>
+    public TimeSpan Elapsed { get; internal set; }
+
+    /// <summary>Local time the first attempt started.</summary>
+    public DateTimeOffset StartTime { get; internal set; }
+
+    /// <summary>StartTime in UTC as a DateTime: what remoting, jobs and Export-Clixml carry exactly (a DateTimeOffset becomes text there).</summary>
+    public DateTime StartTimeUtc => StartTime.UtcDateTime;
+
+    /// <summary>Attempts made (1 when not retried; 0 when the item was never sent).</summary>
+    public int Attempts { get; internal set; }
+
+    /// <summary>Why the item failed; null on success.</summary>
+    public WebBatchError? Error { get; internal set; }
+
+    /// <summary>The original pipeline object (a URI string, CSV row, hashtable ...).</summary>
+    public object? Input { get; internal set; }
+
+    /// <summary>Protocol version of the final response, e.g. 1.1 or 2.0.</summary>
+    public Version? ProtocolVersion { get; internal set; }
+
+    // ---- Pagination and conditional re-fetch (issue 13) ----
+
+    /// <summary>Which page of its item this result is: 0 for the item's own request, 1 for the next page ... (-FollowRelLink, -NextLink, -TotalCount).</summary>
+    public int PageIndex { get; internal set; }
+
+    /// <summary>Why the item was Skipped: FileExists (-SkipExisting) or NotModified (-IfChanged, the server answered 304); null when not skipped.</summary>
+    public string? SkipReason { get; internal set; }
+
+    // ---- end of issue 13 ----
+
+    // Uploads (issue 12)
+
+    /// <summary>Request body bytes sent (-Body, -InFile, -Form) with the request that got the final response, or that failed.</summary>
+    public long BytesSent { get; internal set; }
+
+    // Where the time went (README, "Where the time went"): the phases of the item's last request, as curl's -w
+    // reports them, in milliseconds to the microsecond. Null when a phase did not happen or cannot be seen
+    // (Windows PowerShell sees only QueueWaitMs, TimeToFirstByteMs and TransferMs).
+
+    /// <summary>From the cmdlet receiving the item to its first attempt: waiting for a ThrottleLimit or ThrottleLimitPerHost slot and a RequestsPerSecond permit. Not part of the request's own phases.</summary>
+    public double? QueueWaitMs => PhaseTimings.Milliseconds(Timings.QueueWait);
+
+    /// <summary>Resolving the host name for a new connection; 0 on a reused connection; null over a Unix socket (nothing is looked up).</summary>
+    public double? DnsLookupMs => PhaseTimings.Milliseconds(Timings.DnsLookup);
+
+    /// <summary>Opening the TCP (or -UnixSocket) connection; 0 on a reused connection.</summary>
+    public double? ConnectMs => PhaseTimings.Milliseconds(Timings.Connect);
+
+    /// <summary>The TLS handshake of a new https connection; 0 on a reused one; null over plain http.</summary>
+    public double? TlsHandshakeMs => PhaseTimings.Milliseconds(Timings.TlsHandshake);
+
+    /// <summary>From the request's last byte sent to the response headers: the server's think time plus one round trip.</summary>
+    public double? TimeToFirstByteMs => PhaseTimings.Milliseconds(Timings.TimeToFirstByte);
+
+    /// <summary>From the response headers to the end of the body (for a download: until the file is in place).</summary>
+    public double? TransferMs => PhaseTimings.Milliseconds(Timings.Transfer);
+
+    /// <summary>True when the request went over a connection an earlier request had opened (no DNS, connect or TLS time).</summary>
+    public bool? ConnectionReused => Timings.ConnectionReused;
+
+    /// <summary>The IP address the request's connection reached (a proxy's, through a proxy); null over a Unix socket (the path is -UnixSocket).</summary>
+    public IPAddress? RemoteAddress => Timings.Connection?.Remote?.Address;
+
+    /// <summary>The port the request's connection reached; null over a Unix socket.</summary>
+    public int? RemotePort => Timings.Connection?.Remote?.Port;
+
+    /// <summary>The TLS version the connection negotiated, e.g. Tls13; null over plain http.</summary>
+    public SslProtocols? TlsProtocol => Timings.Connection?.TlsProtocol;
+
+    /// <summary>The TLS cipher suite the connection negotiated, e.g. TLS_AES_256_GCM_SHA384.</summary>
+    public string? TlsCipherSuite => Timings.Connection?.TlsCipherSuite;
+
+    internal PhaseTimings Timings { get; set; } = PhaseTimings.None;
+
+    internal static readonly IReadOnlyDictionary<string, string[]> EmptyHeaders =
+        new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Elapsed milliseconds, for views and sorting.</summary>
+    public double ElapsedMs => Math.Round(Elapsed.TotalMilliseconds, 1);
+
+    /// <summary>
+    /// The URI as messages and tables show it: user:password and the values of sensitive query parameters
+    /// as ***. For an item that was not a usable URI, its input as text, redacted the same way.
+    /// </summary>
+    public string RedactedUri => Uri is not null ? Redactor.Redact(Uri) : Redactor.RedactText(Input?.ToString());
+
+    /// <summary>The batch's redaction rules (its -SensitiveQueryParameter names too), for <see cref="RedactedUri"/>.</summary>
+    internal UriRedactor Redactor { get; set; } = UriRedactor.Default;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"[{Index}{(PageIndex > 0 ? " page " + PageIndex.ToString(CultureInfo.InvariantCulture) : string.Empty)}] {StatusCode} {Method} {RedactedUri}{(Error is null ? string.Empty : " " + Error.ErrorId)}");
+}

@@ -1,0 +1,127 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using AsyncWeb.Batch;
+using AsyncWeb.Bodies;
+using AsyncWeb.Timeouts;
+using Xunit;
+
+namespace AsyncWeb.Tests.Bodies;
+
+public class BodyBudgetTests
+{
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Room_within_the_budget_is_granted_at_once_and_fills_it()
+    {
+        var budget = new BodyBudget(1000, ordered: false);
+        using var lease = budget.Open(0);
+        using var deadline = Deadline();
+
+        await lease.ReserveAsync(1000, deadline);
+
+        Assert.Equal(1000, budget.Used);
+        Assert.True(budget.IsFull);
+    }
+
+    [Fact]
+    public async Task A_reader_over_the_budget_waits_until_a_taken_result_frees_room()
+    {
+        var budget = new BodyBudget(1000, ordered: false);
+        using var deadline = Deadline();
+        await HoldResultAsync(budget, 0, 800, deadline);
+
+        using var second = budget.Open(1);
+        var waiting = second.ReserveAsync(500, deadline).AsTask();
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        Assert.True(budget.IsFull);
+
+        budget.Release(800);   // the pipeline took the first result
+
+        await waiting.WaitAsync(s_patience);
+        Assert.Equal(500, budget.Used);
+    }
+
+    [Fact]
+    public async Task The_lowest_running_item_proceeds_over_the_budget_when_nothing_else_can_free_room()
+    {
+        var budget = new BodyBudget(100, ordered: false);
+        using var deadline = Deadline();
+        using var low = budget.Open(3);
+        using var high = budget.Open(7);
+        await high.ReserveAsync(100, deadline);
+
+        await low.ReserveAsync(5000, deadline).AsTask().WaitAsync(s_patience);
+
+        Assert.Equal(5100, budget.Used);
+    }
+
+    [Fact]
+    public async Task Unordered_the_lowest_item_still_waits_for_results_the_pipeline_will_take()
+    {
+        var budget = new BodyBudget(100, ordered: false);
+        using var deadline = Deadline();
+        await HoldResultAsync(budget, 1, 100, deadline);
+
+        using var low = budget.Open(2);
+        var waiting = low.ReserveAsync(50, deadline).AsTask();
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+
+        budget.Release(100);
+        await waiting.WaitAsync(s_patience);
+    }
+
+    [Fact]
+    public async Task Ordered_the_lowest_item_proceeds_though_results_wait_for_it()
+    {
+        var budget = new BodyBudget(100, ordered: true);
+        using var deadline = Deadline();
+        using var first = budget.Open(0);
+        await HoldResultAsync(budget, 1, 100, deadline);   // waits in the reorder buffer for item 0
+
+        await first.ReserveAsync(500, deadline).AsTask().WaitAsync(s_patience);
+    }
+
+    [Fact]
+    public async Task A_new_attempt_gives_back_what_the_last_one_reserved()
+    {
+        var budget = new BodyBudget(1000, ordered: false);
+        using var deadline = Deadline();
+        using var lease = budget.Open(0);
+        await lease.ReserveAsync(600, deadline);
+
+        lease.Reset();
+
+        Assert.Equal(0, budget.Used);
+    }
+
+    [Fact]
+    public async Task A_waiting_reader_gives_up_when_its_attempt_is_cancelled()
+    {
+        var budget = new BodyBudget(100, ordered: false);
+        using var deadline = Deadline();
+        using var low = budget.Open(0);
+        await low.ReserveAsync(100, deadline);
+        using var cancel = new CancellationTokenSource();
+        using var highDeadline = AttemptDeadline.Start(cancel.Token, new BatchOptions());
+        using var high = budget.Open(1);
+
+        var waiting = high.ReserveAsync(50, highDeadline).AsTask();
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(s_patience));
+    }
+
+    /// <summary>Item <paramref name="index"/> read <paramref name="bytes"/> and finished: its result holds them until taken.</summary>
+    private static async Task HoldResultAsync(BodyBudget budget, long index, long bytes, AttemptDeadline deadline)
+    {
+        using var lease = budget.Open(index);
+        await lease.ReserveAsync(bytes, deadline);
+        lease.HandOver(bytes);
+    }
+
+    private static AttemptDeadline Deadline() => AttemptDeadline.Start(CancellationToken.None, new BatchOptions());
+}

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using AsyncWeb.Hosts;
+using Xunit;
+
+namespace AsyncWeb.Tests.Hosts;
+
+public class RateLimitHeadersTests
+{
+    private static readonly DateTimeOffset s_now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    private static IReadOnlyDictionary<string, string[]> Headers(params (string Name, string Value)[] pairs)
+    {
+        var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in pairs)
+        {
+            headers[name] = new[] { value };
+        }
+
+        return headers;
+    }
+
+    [Fact]
+    public void No_rate_limit_headers_say_nothing() =>
+        Assert.Null(RateLimitHeaders.Read(Headers(("Content-Type", "text/plain")), s_now));
+
+    [Fact]
+    public void Ietf_draft_remaining_and_reset_are_delta_seconds()
+    {
+        var quota = RateLimitHeaders.Read(Headers(("RateLimit-Remaining", "0"), ("RateLimit-Reset", "7")), s_now)!.Value;
+        Assert.Equal(0, quota.Remaining);
+        Assert.Equal(TimeSpan.FromSeconds(7), quota.Reset);
+        Assert.Equal(TimeSpan.FromSeconds(7), quota.Pause);
+    }
+
+    [Fact]
+    public void Requests_left_mean_no_pause()
+    {
+        var quota = RateLimitHeaders.Read(Headers(("RateLimit-Remaining", "3"), ("RateLimit-Reset", "7")), s_now)!.Value;
+        Assert.Equal(3, quota.Remaining);
+        Assert.Null(quota.Pause);
+    }
+
+    [Fact]
+    public void Zero_remaining_without_a_reset_is_no_pause() =>
+        Assert.Null(RateLimitHeaders.Read(Headers(("RateLimit-Remaining", "0")), s_now)!.Value.Pause);
+
+    [Theory]
+    [InlineData("limit=100, remaining=0, reset=30", 0, 30)]
+    [InlineData("limit=100; remaining=5; reset=30", 5, 30)]
+    [InlineData("\"default\";r=0;t=12", 0, 12)]
+    [InlineData("\"default\";q=100;r=50;t=60", 50, 60)]
+    public void The_combined_and_structured_RateLimit_fields_are_read(string value, long remaining, int reset)
+    {
+        var quota = RateLimitHeaders.Read(Headers(("RateLimit", value)), s_now)!.Value;
+        Assert.Equal(remaining, quota.Remaining);
+        Assert.Equal(TimeSpan.FromSeconds(reset), quota.Reset);
+    }
+
+    [Fact]
+    public void Of_several_policies_an_exhausted_one_wins_with_the_longest_reset()
+    {
+        var quota = RateLimitHeaders.ParseStructured("\"burst\";r=4;t=1, \"hour\";r=0;t=900, \"minute\";r=0;t=20")!.Value;
+        Assert.Equal(0, quota.Remaining);
+        Assert.Equal(TimeSpan.FromSeconds(900), quota.Pause);
+    }
+
+    [Fact]
+    public void The_RateLimit_field_wins_over_the_separate_headers()
+    {
+        var quota = RateLimitHeaders.Read(Headers(("RateLimit", "\"p\";r=0;t=5"), ("RateLimit-Remaining", "9"), ("X-RateLimit-Remaining", "9")), s_now)!.Value;
+        Assert.Equal(0, quota.Remaining);
+    }
+
+    [Fact]
+    public void A_github_reset_is_epoch_seconds()
+    {
+        var reset = s_now.AddSeconds(42).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var quota = RateLimitHeaders.Read(Headers(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", reset)), s_now)!.Value;
+        Assert.Equal(TimeSpan.FromSeconds(42), quota.Pause);
+    }
+
+    [Fact]
+    public void A_past_epoch_reset_is_no_wait() =>
+        Assert.Null(RateLimitHeaders.Read(Headers(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "1700000000")), s_now)!.Value.Pause);
+
+    [Fact]
+    public void A_small_x_reset_is_delta_seconds() =>
+        Assert.Equal(TimeSpan.FromSeconds(60), RateLimitHeaders.Read(Headers(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "60")), s_now)!.Value.Pause);
+
+    [Theory]
+    [InlineData(999_999_999, true)]       // just below the threshold: 31.7 years of delta-seconds, taken as delta (capped)
+    [InlineData(1_000_000_000, false)]    // 2001: an epoch time, long past
+    public void The_epoch_threshold_separates_delta_from_epoch(double value, bool delta)
+    {
+        var wait = RateLimitHeaders.ReadResetValue(value, s_now)!.Value;
+        Assert.Equal(delta ? RateLimitHeaders.Longest : TimeSpan.Zero, wait);
+    }
+
+    [Fact]
+    public void Epoch_milliseconds_are_recognised()
+    {
+        var ms = s_now.AddSeconds(3).ToUnixTimeMilliseconds();
+        Assert.Equal(TimeSpan.FromSeconds(3), RateLimitHeaders.ReadResetValue(ms, s_now));
+    }
+
+    [Fact]
+    public void Fractional_resets_and_reset_after_are_read()
+    {
+        var quota = RateLimitHeaders.Read(Headers(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset-After", "1.5"), ("X-RateLimit-Reset", "1")), s_now)!.Value;
+        Assert.Equal(TimeSpan.FromSeconds(1.5), quota.Pause);
+    }
+
+    [Fact]
+    public void Twitter_style_names_are_read()
+    {
+        var reset = s_now.AddSeconds(10).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(TimeSpan.FromSeconds(10), RateLimitHeaders.Read(Headers(("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", reset)), s_now)!.Value.Pause);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("soon")]
+    [InlineData("")]
+    [InlineData("1e400")]
+    public void Unreadable_numbers_are_ignored(string value) =>
+        Assert.Null(RateLimitHeaders.Read(Headers(("RateLimit-Remaining", value), ("RateLimit-Reset", "5")), s_now));
+
+    [Fact]
+    public void A_huge_reset_reads_as_the_longest() =>
+        Assert.Equal(RateLimitHeaders.Longest, RateLimitHeaders.Read(Headers(("RateLimit-Remaining", "0"), ("RateLimit-Reset", "99999999")), s_now)!.Value.Pause);
+}

@@ -1,0 +1,268 @@
+using System;
+using System.IO;
+using System.Text;
+using AsyncWeb.Journal;
+using Xunit;
+
+namespace AsyncWeb.Tests.Journal;
+
+public sealed class JournalTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "asyncweb-journal-" + Guid.NewGuid().ToString("N"));
+
+    public JournalTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string NewPath() => Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".jsonl");
+
+    private static WebBatchResult Result(long index, int status, string? errorId = null, string? outFile = null) => new()
+    {
+        Index = index,
+        Uri = new Uri($"http://127.0.0.1/item/{index}?sig=s3cret"),
+        Method = "POST",
+        StatusCode = status,
+        OutFile = outFile,
+        Sha256 = outFile is null ? null : "AB",
+        Error = errorId is null ? null : new WebBatchError(errorId, FailureCategory.HttpStatus, "failed"),
+        ItemKey = ItemKeys.Of(index, "POST", new Uri($"http://127.0.0.1/item/{index}?sig=s3cret")),
+    };
+
+    [Fact]
+    public void A_line_round_trips_with_every_field()
+    {
+        var entry = new JournalEntry
+        {
+            Index = 12,
+            Key = new string('a', 32),
+            Method = "PATCH",
+            Uri = "http://h/\"quoted\"\\\u0001\u00e9",
+            Status = 503,
+            Success = false,
+            ErrorId = "HttpStatus",
+            OutFile = "C:\\files\\a \"b\".bin",
+            Sha256 = null,
+            FinishedUtc = new DateTime(2026, 11, 29, 12, 0, 0, DateTimeKind.Utc),
+        };
+
+        var line = JournalRecord.Line(entry);
+        Assert.DoesNotContain("\n", line);
+        Assert.True(JournalRecord.TryParse(line, out var read));
+        Assert.Equal(12, read.Index);
+        Assert.Equal(entry.Key, read.Key);
+        Assert.Equal("PATCH", read.Method);
+        Assert.Equal(entry.Uri, read.Uri);
+        Assert.Equal(503, read.Status);
+        Assert.False(read.Success);
+        Assert.Equal("HttpStatus", read.ErrorId);
+        Assert.Equal(entry.OutFile, read.OutFile);
+        Assert.Null(read.Sha256);
+        Assert.Equal(entry.FinishedUtc, read.FinishedUtc);
+    }
+
+    [Theory]
+    [InlineData("{\"index\":1,\"key\":\"abc\",\"succ")]
+    [InlineData("{\"index\":1,\"key\":\"abc\",\"success\":true")]
+    [InlineData("{\"index\":1,\"key\":\"abc\",\"success\":true}}")]
+    [InlineData("not json")]
+    [InlineData("{\"index\":\"1\",\"key\":\"abc\",\"success\":true}")]
+    [InlineData("{\"index\":1,\"success\":true}")]
+    [InlineData("")]
+    public void Torn_or_foreign_lines_are_rejected(string line) =>
+        Assert.False(JournalRecord.TryParse(line, out _));
+
+    [Fact]
+    public void A_header_names_the_run()
+    {
+        Assert.True(JournalRecord.TryParseHeader(JournalRecord.Header("run-7", DateTime.UtcNow), out var run));
+        Assert.Equal("run-7", run);
+        Assert.False(JournalRecord.TryParseHeader("{\"index\":1}", out _));
+    }
+
+    [Fact]
+    public void A_new_journal_gets_a_header_with_a_new_run_id()
+    {
+        var path = NewPath();
+        string run;
+        using (var journal = BatchJournal.Open(path, null))
+        {
+            run = journal.RunId;
+            Assert.Equal(0, journal.Succeeded);
+        }
+
+        Assert.Matches("^[0-9a-f]{32}$", run);
+        var lines = File.ReadAllLines(path);
+        Assert.Single(lines);
+        Assert.True(JournalRecord.TryParseHeader(lines[0], out var written));
+        Assert.Equal(run, written);
+    }
+
+    [Fact]
+    public void Succeeded_items_are_remembered_across_opens_and_failures_are_not()
+    {
+        var path = NewPath();
+        string run;
+        using (var journal = BatchJournal.Open(path, "given-run"))
+        {
+            run = journal.RunId;
+            journal.Append(Result(0, 200, outFile: "/tmp/a"));
+            journal.Append(Result(1, 503, "HttpStatus"));
+            journal.Flush();
+        }
+
+        using (var again = BatchJournal.Open(path, null))
+        {
+            Assert.Equal("given-run", run);
+            Assert.Equal(run, again.RunId);
+            Assert.Equal(1, again.Succeeded);
+            Assert.True(again.TryGetSucceeded(Result(0, 0).ItemKey!, out var status, out var outFile, out var sha));
+            Assert.Equal(200, status);
+            Assert.Equal("/tmp/a", outFile);
+            Assert.Equal("AB", sha);
+            Assert.False(again.TryGetSucceeded(Result(1, 0).ItemKey!, out _, out _, out _));
+        }
+
+        // A later success of the failed item counts.
+        using (var third = BatchJournal.Open(path, null))
+        {
+            third.Append(Result(1, 200));
+        }
+
+        using var fourth = BatchJournal.Open(path, null);
+        Assert.Equal(2, fourth.Succeeded);
+    }
+
+    [Fact]
+    public void No_secret_of_the_uri_is_written()
+    {
+        var path = NewPath();
+        using (var journal = BatchJournal.Open(path, null))
+        {
+            journal.Append(Result(0, 200));
+        }
+
+        Assert.DoesNotContain("s3cret", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Results_replayed_from_the_journal_and_items_without_a_key_are_not_written()
+    {
+        var path = NewPath();
+        using (var journal = BatchJournal.Open(path, null))
+        {
+            var replayed = Result(0, 200);
+            replayed.FromJournal = true;
+            journal.Append(replayed);
+            var invalid = Result(1, 0, "InvalidUri");
+            invalid.ItemKey = null;
+            journal.Append(invalid);
+        }
+
+        Assert.Single(File.ReadAllLines(path));
+    }
+
+    [Fact]
+    public void A_torn_last_line_is_ignored_and_cut_off_so_the_next_line_starts_clean()
+    {
+        var path = NewPath();
+        using (var journal = BatchJournal.Open(path, null))
+        {
+            journal.Append(Result(0, 200));
+            journal.Append(Result(1, 200));
+        }
+
+        // A process killed mid-write: half of item 2's line, no newline.
+        var half = JournalRecord.Line(new JournalEntry { Index = 2, Key = Result(2, 0).ItemKey!, Success = true, Status = 200 });
+        File.AppendAllText(path, half.Substring(0, half.Length / 2), new UTF8Encoding(false));
+
+        using (var reopened = BatchJournal.Open(path, null))
+        {
+            Assert.True(reopened.TornTail);
+            Assert.Equal(0, reopened.UnreadableLines);
+            Assert.Equal(2, reopened.Succeeded);
+            Assert.False(reopened.TryGetSucceeded(Result(2, 0).ItemKey!, out _, out _, out _));
+            reopened.Append(Result(3, 200));
+        }
+
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines[1..], l => Assert.True(JournalRecord.TryParse(l, out _)));
+    }
+
+    [Fact]
+    public void A_complete_line_without_its_newline_counts_as_torn()
+    {
+        var path = NewPath();
+        using (BatchJournal.Open(path, null))
+        {
+        }
+
+        File.AppendAllText(path, JournalRecord.Line(new JournalEntry { Index = 0, Key = Result(0, 0).ItemKey!, Success = true, Status = 200 }));
+        using var reopened = BatchJournal.Open(path, null);
+        Assert.True(reopened.TornTail);
+        Assert.Equal(0, reopened.Succeeded);
+    }
+
+    [Fact]
+    public void A_header_torn_mid_write_starts_a_new_journal()
+    {
+        var path = NewPath();
+        File.WriteAllText(path, "{\"asyncwebJournal\":1,\"runId\":\"ab");
+        using var journal = BatchJournal.Open(path, null);
+        Assert.True(journal.TornTail);
+        Assert.NotEqual("ab", journal.RunId);
+    }
+
+    [Theory]
+    [InlineData("some notes\nmore notes\n")]
+    [InlineData("a file without any newline")]
+    public void A_file_that_is_not_a_journal_is_refused_and_left_alone(string content)
+    {
+        var path = NewPath();
+        File.WriteAllText(path, content);
+        var refused = Assert.Throws<JournalException>(() => BatchJournal.Open(path, null));
+        Assert.Equal(BatchJournal.InvalidId, refused.ErrorId);
+        Assert.Equal(content, File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void A_run_id_that_differs_from_the_journal_is_refused()
+    {
+        var path = NewPath();
+        using (BatchJournal.Open(path, "first"))
+        {
+        }
+
+        Assert.Equal("ConflictingParameters", Assert.Throws<JournalException>(() => BatchJournal.Open(path, "second")).ErrorId);
+        using var same = BatchJournal.Open(path, "first");
+        Assert.Equal("first", same.RunId);
+    }
+
+    [Fact]
+    public void An_unreadable_line_in_the_middle_is_counted_and_skipped()
+    {
+        var path = NewPath();
+        using (var journal = BatchJournal.Open(path, null))
+        {
+            journal.Append(Result(0, 200));
+        }
+
+        File.AppendAllText(path, "garbage\n");
+        using (var journal = BatchJournal.Open(path, null))
+        {
+            journal.Append(Result(1, 200));
+        }
+
+        using var last = BatchJournal.Open(path, null);
+        Assert.Equal(1, last.UnreadableLines);
+        Assert.Equal(2, last.Succeeded);
+    }
+
+    [Fact]
+    public void Two_batches_cannot_write_one_journal_at_once()
+    {
+        var path = NewPath();
+        using var first = BatchJournal.Open(path, null);
+        Assert.Equal(BatchJournal.UnusableId, Assert.Throws<JournalException>(() => BatchJournal.Open(path, null)).ErrorId);
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using AsyncWeb.Requests;
+using Xunit;
+
+namespace AsyncWeb.Tests.Requests;
+
+public class RequestRulesTests
+{
+    [Theory]
+    [InlineData("", ErrorIds.EmptyUri)]
+    [InlineData("/relative", ErrorIds.RelativeUriWithoutBase)]
+    [InlineData("ftp://example.com/x", ErrorIds.UnsupportedScheme)]
+    [InlineData("http://", ErrorIds.InvalidUri)]
+    public void An_unusable_URI_is_refused_with_its_ErrorId(string text, string errorId) =>
+        Assert.Equal(errorId, Assert.Throws<InvalidItemException>(() => RequestRules.ParseUri(text, null)).ErrorId);
+
+    [Fact]
+    public void A_relative_URI_resolves_against_the_base_and_gets_its_host_key()
+    {
+        var (uri, key) = RequestRules.ParseUri("/v1/items?x=1", new Uri("https://api.example.com:8443/"));
+        Assert.Equal(new Uri("https://api.example.com:8443/v1/items?x=1"), uri);
+        Assert.Equal("api.example.com:8443", key);
+    }
+
+    [Theory]
+    [InlineData(" get ", "GET")]
+    [InlineData("purge", "PURGE")]
+    public void A_method_is_a_token_in_upper_case(string given, string expected) =>
+        Assert.Equal(expected, RequestRules.NormaliseMethod(given));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("GE T")]
+    [InlineData("GE\nT")]
+    public void A_method_that_is_not_a_token_is_InvalidMethod(string given) =>
+        Assert.Equal(ErrorIds.InvalidMethod, Assert.Throws<InvalidItemException>(() => RequestRules.NormaliseMethod(given)).ErrorId);
+
+    [Fact]
+    public void A_header_value_with_CR_LF_is_refused_and_a_sensitive_one_never_shown()
+    {
+        var shown = Assert.Throws<InvalidItemException>(() => RequestRules.ValidateHeader("X-Note", "a\r\nb", "-Headers"));
+        Assert.Equal(ErrorIds.InvalidHeader, shown.ErrorId);
+        Assert.Contains("a\\r\\nb", shown.Message, StringComparison.Ordinal);
+
+        var hidden = Assert.Throws<InvalidItemException>(() => RequestRules.ValidateHeader("Authorization", "Bearer secret\n", "-Headers"));
+        Assert.DoesNotContain("secret", hidden.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_header_name_must_be_a_token() =>
+        Assert.Throws<InvalidItemException>(() => RequestRules.ValidateHeader("Bad Name", "x", "-Headers"));
+
+    [Fact]
+    public void A_SHA_256_is_64_hex_characters_in_upper_case()
+    {
+        Assert.Equal(new string('A', 64), RequestRules.NormaliseSha256(new string('a', 64)));
+        Assert.Throws<InvalidItemException>(() => RequestRules.NormaliseSha256("abc"));
+        Assert.Throws<InvalidItemException>(() => RequestRules.NormaliseSha256(new string('g', 64)));
+    }
+}
+
+public class BodyEncodingTests
+{
+    [Fact]
+    public void Form_pairs_are_url_encoded_and_joined_by_ampersands() =>
+        Assert.Equal("name=web+01&q=a%26b%3Dc&empty=",
+            BodyEncoding.FormEncode(new[] { Pair("name", "web 01"), Pair("q", "a&b=c"), Pair("empty", "") }));
+
+    [Theory]
+    [InlineData("{\"a\":1}", null, "application/json; charset=utf-8")]
+    [InlineData("  [1]", null, "application/json; charset=utf-8")]
+    [InlineData("hello", null, "text/plain; charset=utf-8")]
+    [InlineData("hello", "text/csv", "text/csv")]
+    public void A_string_body_gets_a_content_type_by_its_look(string text, string? given, string expected) =>
+        Assert.Equal(expected, BodyEncoding.FromText(text, given).ContentType);
+
+    [Fact]
+    public void A_string_body_is_encoded_in_the_charset_of_its_content_type()
+    {
+        Assert.Equal(new byte[] { 0xE9 }, BodyEncoding.FromText("é", "text/plain; charset=iso-8859-1").Bytes);
+        Assert.Equal(new byte[] { 0xC3, 0xA9 }, BodyEncoding.FromText("é", null).Bytes);
+    }
+
+    [Fact]
+    public void An_unknown_charset_is_InvalidHeader() =>
+        Assert.Equal(ErrorIds.InvalidHeader, Assert.Throws<InvalidItemException>(() => BodyEncoding.FromText("x", "text/plain; charset=nonesuch")).ErrorId);
+
+    private static KeyValuePair<string, string> Pair(string key, string value) => new(key, value);
+}
