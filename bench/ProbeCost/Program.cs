@@ -4,7 +4,9 @@ using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Threading;
-using AsyncWeb.Engine;
+using AsyncWeb.Connections;
+using AsyncWeb.Requests;
+using AsyncWeb.Timing;
 
 // What the phase timings add to one request: the per-request work of RequestProbe and ConnectionStream
 // (timestamps, the probe, the AsyncLocal, the write wrapper), against the same write without them. It runs
