@@ -5,7 +5,7 @@ using System.Security.Authentication;
 namespace AsyncWeb.Downloads;
 
 /// <summary>What happens to a download whose target file already exists.</summary>
-public enum ExistingFileAction
+internal enum ExistingFileAction
 {
     /// <summary>The item fails with FileExists and the file is left alone.</summary>
     Fail,
