@@ -267,4 +267,23 @@ public sealed class HostAdmissionTests : IDisposable
         Assert.Equal(2, admission.Running);
         Assert.Equal(TimeSpan.Zero, specs[0].Flow.HostWait);   // waiting for a slot is not waiting for a paused host
     }
+
+    [Fact]
+    public void A_pause_seen_ending_does_not_unlist_a_new_pause_that_began_meanwhile()
+    {
+        Admission(4);
+        _flow!.Observe(Spec(0, "a"), 0, TooMany(TimeSpan.FromMilliseconds(50)));
+        var first = _flow.PauseGeneration("a");
+        WaitFor(() => !_flow.IsPaused("a"));
+
+        // Pause 1 was seen to end (its timer fired); before the host is unlisted, a new 429 pauses it again.
+        _flow.Observe(Spec(1, "a"), 0, TooMany(TimeSpan.FromSeconds(30)));
+        Assert.Equal(first + 1, _flow.PauseGeneration("a"));
+        Assert.False(_flow.EndPause("a", first));   // the late end of pause 1
+        Assert.True(_flow.IsPaused("a"));
+        Assert.Equal(1, _flow.PausedHosts);
+
+        Assert.False(_flow.EndPause("a", first + 1));   // pause 2 is not over
+        Assert.True(_flow.IsPaused("a"));
+    }
 }
