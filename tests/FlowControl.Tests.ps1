@@ -130,6 +130,17 @@ Describe 'One host, one backoff' -Tag 'Fault' {
             @($results | Where-Object { $_.Uri.AbsolutePath -like '/ratelimit/*' -and $_.HostWaitMs -gt 0 }).Count | Should -BeGreaterOrEqual 1
             $results | Where-Object { $_.Uri.AbsolutePath -like '/delay/*' } | ForEach-Object { $_.HostWaitMs | Should -Be 0 }
         }
+
+        It 'does not pause a host whose remaining count is beyond 2^63 (an unsigned "no limit"), on any runtime' {
+            # .NET 8 (PowerShell 7.4) turned 18446744073709551615 into long.MinValue: nothing left, a pause after every answer.
+            $key = New-Key
+            $uris = foreach ($i in 1..4) { "$base/ratelimit/$key`?limit=1000&windowMs=5000&style=u64&n=$i" }
+            $output = $uris | Invoke-AsyncWebBatch -ThrottleLimitPerHost 1 -Verbose 4>&1
+            $results = Get-Results $output
+            $results | Should -HaveCount 4
+            $results | ForEach-Object { $_.StatusCode | Should -Be 200; $_.HostWaitMs | Should -Be 0 }
+            (Get-Verbose $output) | Should -Not -Match 'paused'
+        }
     }
 }
 
