@@ -589,6 +589,32 @@ Describe 'Resuming downloads (-Resume)' {
             Get-FileName $dir | Should -Be "$total"
         }
 
+        It 'continues a partial file in -OutDirectory over one connection per host: the first response is let go before the Range request (<Mode>)' -ForEach @(
+            @{ Mode = 'plain' }
+            @{ Mode = '-Ordered with retries' }
+        ) {
+            # One connection to the server: the Range request can only go out once the first response gave it back.
+            $dir = New-TestDirectory "resume-outdir-one-connection-$($Mode -replace '\W', '')"
+            New-PartialFile (Join-Path $dir "$total") 40000 '"bytes-100000"'
+            $session = New-AsyncWebSession -MaximumConnectionsPerHost 1
+            $extra = if ($Mode -eq 'plain') { @{} } else { @{ Ordered = $true; MaximumRetryCount = 2; RetryIntervalSec = 0.1 } }
+            Reset-TestServerStats -Server $server
+
+            $results = @("$base/bytes/$total", "$base/bytes/2000") |
+                Invoke-AsyncWebBatch -Session $session -OutDirectory $dir -Resume -ComputeSha256 -TimeoutSec 5 -ThrottleLimitPerHost 1 -FailuresAsResults @extra |
+                Sort-Object Index
+
+            $results | Should -HaveCount 2
+            $results[0].Error | Should -BeNullOrEmpty -Because 'the Range request must not wait for the connection the first response holds'
+            $results[0].Success | Should -BeTrue
+            $results[0].Resumed | Should -BeTrue
+            $results[0].Attempts | Should -Be 1
+            $results[0].Sha256 | Should -Be $expected
+            $results[1].Success | Should -BeTrue
+            (Get-FileHash -LiteralPath (Join-Path $dir "$total")).Hash | Should -Be $expected
+            (Get-TestServerStats -Server $server).requestsByPath."/bytes/$total" | Should -Be 2
+        }
+
         It 'checks -Sha256 over the whole file, the bytes kept from before included, or continues without hashing' {
             $dir = New-TestDirectory 'resume-hash'
             $checked = Join-Path $dir 'checked.bin'

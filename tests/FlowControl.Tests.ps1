@@ -130,6 +130,17 @@ Describe 'One host, one backoff' -Tag 'Fault' {
             @($results | Where-Object { $_.Uri.AbsolutePath -like '/ratelimit/*' -and $_.HostWaitMs -gt 0 }).Count | Should -BeGreaterOrEqual 1
             $results | Where-Object { $_.Uri.AbsolutePath -like '/delay/*' } | ForEach-Object { $_.HostWaitMs | Should -Be 0 }
         }
+
+        It 'does not pause a host whose remaining count is beyond 2^63 (an unsigned "no limit"), on any runtime' {
+            # .NET 8 (PowerShell 7.4) turned 18446744073709551615 into long.MinValue: nothing left, a pause after every answer.
+            $key = New-Key
+            $uris = foreach ($i in 1..4) { "$base/ratelimit/$key`?limit=1000&windowMs=5000&style=u64&n=$i" }
+            $output = $uris | Invoke-AsyncWebBatch -ThrottleLimitPerHost 1 -Verbose 4>&1
+            $results = Get-Results $output
+            $results | Should -HaveCount 4
+            $results | ForEach-Object { $_.StatusCode | Should -Be 200; $_.HostWaitMs | Should -Be 0 }
+            (Get-Verbose $output) | Should -Not -Match 'paused'
+        }
     }
 }
 
@@ -230,6 +241,36 @@ Describe 'Items waiting for their host do not hold up other hosts' -Tag 'Fault' 
             $taken = { @(for ($i = 0; $i -lt $output.Count; $i++) { $output[$i] }) }
             Wait-Until { @(& $taken | Where-Object { $_.Uri.Authority -eq $hostB }).Count -eq 40 } -TimeoutSec 20 -Because 'B''s 40 items finish while A is still busy'
             @(& $taken | Where-Object { $_.Uri.Authority -eq $hostA }).Count | Should -BeLessThan 20
+        }
+        finally {
+            $ps.Stop()
+            $ps.Dispose()
+        }
+    }
+
+    It 'ends with one result per item when -TotalTimeoutSec expires while a retry waits for its paused host<_>' -ForEach '', ' (-Ordered)', ' (-AdaptiveThrottle)' {
+        # Item 0 is answered 429 with Retry-After 3: the host pauses, item 0's retry waits for it and the five items
+        # behind it wait in the host's line. Item 0's total timeout (1 s) ends its wait; the others run after the pause.
+        $key = New-Key
+        $uris = @("$base/pause/$key`?retryAfter=3") + @(1..5 | ForEach-Object { "$base/pause/$key`?n=$_" })
+        $extra = @{ ThrottleLimitPerHost = 1 }
+        if ($_ -eq ' (-Ordered)') { $extra.Ordered = $true }
+        if ($_ -eq ' (-AdaptiveThrottle)') { $extra.AdaptiveThrottle = $true; $extra.MaximumThrottleLimitPerHost = 2 }
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($ModulePath, $Uris, $Extra)
+                    Import-Module $ModulePath
+                    $Uris | Invoke-AsyncWebBatch -ThrottleLimit 4 -MaximumRetryCount 3 -TotalTimeoutSec 1 -FailuresAsResults @Extra
+                }).AddArgument((Join-Path $PSScriptRoot '../out/AsyncWeb')).AddArgument($uris).AddArgument($extra)
+            $handle = $ps.BeginInvoke()
+            Wait-Until { $handle.IsCompleted } -TimeoutSec 30 -Because 'the batch ends: no item is lost at the host gate'
+            $results = @($ps.EndInvoke($handle))
+            $results | Should -HaveCount 6
+            ($results | ForEach-Object Index | Sort-Object) -join ',' | Should -Be '0,1,2,3,4,5'
+            ($results | Where-Object Index -EQ 0).Error.ErrorId | Should -Be 'TotalTimeout'
+            $results | Where-Object Index -GT 0 | ForEach-Object { $_.StatusCode | Should -Be 200 }
+            if ($extra.ContainsKey('Ordered')) { ($results | ForEach-Object Index) -join ',' | Should -Be '0,1,2,3,4,5' }
         }
         finally {
             $ps.Stop()

@@ -59,7 +59,7 @@ internal static class FlowEndpoints
     /// limit requests of a window answer 200 announcing what remains and when the window resets, in the header style
     /// asked for (ietf: RateLimit-Remaining/-Reset delta-seconds; combined: RateLimit: limit=, remaining=, reset=;
     /// structured: RateLimit: "default";r=;t=; github: X-RateLimit-Remaining/-Reset epoch seconds; delta:
-    /// X-RateLimit-Reset delta-seconds); more in the window get 429 (logged: the client did not slow down).
+    /// X-RateLimit-Reset delta-seconds; u64: as delta, with 2^64 - 1 minus the requests so far as remaining); more in the window get 429 (logged: the client did not slow down).
     /// </summary>
     private static Task RateLimit(HttpContext c, string key)
     {
@@ -104,6 +104,12 @@ internal static class FlowEndpoints
                 break;
             case "delta":
                 headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+                headers["X-RateLimit-Reset"] = resetSeconds.ToString(CultureInfo.InvariantCulture);
+                break;
+            case "u64":
+                // An unsigned 64-bit counter's "no limit", beyond long's range; limit is not enforced by the client then.
+                headers["X-RateLimit-Limit"] = ulong.MaxValue.ToString(CultureInfo.InvariantCulture);
+                headers["X-RateLimit-Remaining"] = (ulong.MaxValue - (ulong)(limit - remaining)).ToString(CultureInfo.InvariantCulture);
                 headers["X-RateLimit-Reset"] = resetSeconds.ToString(CultureInfo.InvariantCulture);
                 break;
             default:

@@ -27,9 +27,9 @@ internal sealed partial class HostAdmission
                 continue;
             }
 
-            var entry = next.Waiting.First!.Value;
-            next.Waiting.RemoveFirst();
-            next.WaitingBytes -= entry.Spec.Body?.LongLength ?? 0;
+            var head = next.Waiting.First!;
+            var entry = head.Value;
+            Leave(next, head);
             Started(next);
             Count(next);
             Offer(next);
@@ -65,6 +65,20 @@ internal sealed partial class HostAdmission
                 _launch(entry.Spec);
             }
         }
+    }
+
+    /// <summary>An item joins the line (a resuming one at its head), its request body with it: <see cref="Leave"/> takes off exactly what this added.</summary>
+    private static LinkedListNode<Entry> Enter(HostLine line, Entry entry, bool first)
+    {
+        line.WaitingBytes += entry.Bytes;
+        return first ? line.Waiting.AddFirst(entry) : line.Waiting.AddLast(entry);
+    }
+
+    /// <summary>An item leaves the line (it starts, or its wait was cancelled), with the bytes it brought.</summary>
+    private static void Leave(HostLine line, LinkedListNode<Entry> node)
+    {
+        line.Waiting.Remove(node);
+        line.WaitingBytes -= node.Value.Bytes;
     }
 
     private bool CanStart(HostLine line) => _running < _throttleLimit && !HostBlocked(line);
@@ -154,9 +168,13 @@ internal sealed partial class HostAdmission
             Spec = spec;
             Resumed = resumed;
             PauseClockAtEntry = pauseClockAtEntry;
+            Bytes = spec.Body?.LongLength ?? 0;
         }
 
         public RequestSpec Spec { get; }
+
+        /// <summary>The request body it holds while it waits, as counted when it joined the line.</summary>
+        public long Bytes { get; }
         public TaskCompletionSource<bool>? Resumed { get; }
         public long PauseClockAtEntry { get; }
     }

@@ -50,7 +50,7 @@ internal sealed partial class HostAdmission
             var line = Line(spec.HostKey);
             _running--;
             line.Active--;
-            node = line.Waiting.AddFirst(new Entry(spec, resumed, _flow.PauseClock(spec.HostKey)));
+            node = Enter(line, new Entry(spec, resumed, _flow.PauseClock(spec.HostKey)), first: true);
             start = Settle(line);
         }
 
@@ -63,19 +63,22 @@ internal sealed partial class HostAdmission
             }
             catch (OperationCanceledException)
             {
+                start = null;
                 lock (_gate)
                 {
                     // Not started meanwhile: it leaves the line and holds a slot again, over the limits if need be.
                     if (node.List is not null)
                     {
                         var line = Line(spec.HostKey);
-                        line.Waiting.Remove(node);
-                        line.WaitingBytes -= spec.Body?.LongLength ?? 0;
+                        Leave(line, node);
                         Started(line);
-                        Settle(line);
+                        start = Settle(line);
                     }
                 }
 
+                // What the settling took from the lines (the host's pause may have ended, or its limit risen, before
+                // admission heard of it) starts like any other: taken from a line means started, never dropped.
+                Go(start);
                 throw;
             }
         }

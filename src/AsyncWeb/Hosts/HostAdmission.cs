@@ -78,8 +78,7 @@ internal sealed partial class HostAdmission
             }
             else
             {
-                line.Waiting.AddLast(new Entry(spec, null, _flow.PauseClock(spec.HostKey)));
-                line.WaitingBytes += spec.Body?.LongLength ?? 0;
+                Enter(line, new Entry(spec, null, _flow.PauseClock(spec.HostKey)), first: false);
                 start = Settle(line);
             }
         }

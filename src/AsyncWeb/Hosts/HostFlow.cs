@@ -180,15 +180,13 @@ internal sealed class HostFlow : IDisposable
     {
         var state = State(host);
         var now = Stopwatch.GetTimestamp();
-        var (started, extendedBy) = state.Extend(now, now + (long)(pause.TotalSeconds * s_ticksPerSecond), Resume);
+        var (started, extendedBy, generation) = state.Extend(now, now + (long)(pause.TotalSeconds * s_ticksPerSecond), Resume);
         if (started)
         {
             _paused[host] = state;
-            if (state.Remaining(Stopwatch.GetTimestamp()) <= 0)
-            {
-                // A pause so short that its timer fired before it was listed.
-                _paused.TryRemove(host, out _);
-            }
+
+            // A pause so short that its timer fired before it was listed ends here; a newer pause stays listed.
+            EndPause(host, generation);
 
             _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture, $"host {host} paused for {pause.TotalSeconds:0.###} s: {reason}"));
         }
@@ -206,15 +204,24 @@ internal sealed class HostFlow : IDisposable
     /// <summary>A pause timer fired: the host runs again unless its pause was extended meanwhile (the timer was then moved).</summary>
     private void Resume(HostState state)
     {
-        if (_disposed || !state.TryEnd(Stopwatch.GetTimestamp()))
+        if (_disposed || !state.TryEnd(Stopwatch.GetTimestamp(), out var generation) || !EndPause(state.Host, generation))
         {
             return;
         }
 
-        _paused.TryRemove(state.Host, out _);
         _verbose?.Invoke($"host {state.Host} resumes");
         Changed?.Invoke(state.Host);
     }
+
+    /// <summary>The host's pauses so far (see <see cref="PauseWindow.Generation"/>).</summary>
+    internal long PauseGeneration(string host) => State(host).Generation;
+
+    /// <summary>
+    /// The pause of <paramref name="generation"/> was seen to end: the host leaves the paused list, unless another pause
+    /// began since (a Retry-After read between the end and now), which stays listed. False when that happened.
+    /// </summary>
+    internal bool EndPause(string host, long generation) =>
+        _hosts.TryGetValue(host, out var state) && state.Unlist(generation, Stopwatch.GetTimestamp(), _paused);
 
     private HostState State(string host) =>
         _hosts.TryGetValue(host, out var state) ? state : _hosts.GetOrAdd(host, static (h, a) => new HostState(h, a), _adaptive);
@@ -252,8 +259,19 @@ internal sealed class HostFlow : IDisposable
             }
         }
 
+        public long Generation
+        {
+            get
+            {
+                lock (_window)
+                {
+                    return _window.Generation;
+                }
+            }
+        }
+
         /// <summary>Pauses or extends; (re)arms the timer that calls <paramref name="resume"/> at the end.</summary>
-        public (bool Started, long ExtendedBy) Extend(long now, long until, Action<HostState> resume)
+        public (bool Started, long ExtendedBy, long Generation) Extend(long now, long until, Action<HostState> resume)
         {
             lock (_window)
             {
@@ -267,15 +285,16 @@ internal sealed class HostFlow : IDisposable
                     _timer.Change(due, Timeout.InfiniteTimeSpan);
                 }
 
-                return (started, extendedBy);
+                return (started, extendedBy, _window.Generation);
             }
         }
 
-        /// <summary>True when the pause is over; when the timer fired early, it is moved to the end.</summary>
-        public bool TryEnd(long now)
+        /// <summary>True when the pause is over, with the pause's generation; when the timer fired early, it is moved to the end.</summary>
+        public bool TryEnd(long now, out long generation)
         {
             lock (_window)
             {
+                generation = _window.Generation;
                 var left = _window.Remaining(now);
                 if (left <= 0)
                 {
@@ -284,6 +303,24 @@ internal sealed class HostFlow : IDisposable
 
                 _timer?.Change(TimeSpan.FromSeconds(left / s_ticksPerSecond) + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
                 return false;
+            }
+        }
+
+        /// <summary>
+        /// Takes the host off <paramref name="paused"/> when the pause of <paramref name="generation"/> is still the last
+        /// one and over. Under the window's lock, so no pause can start between the check and the removal.
+        /// </summary>
+        public bool Unlist(long generation, long now, ConcurrentDictionary<string, HostState> paused)
+        {
+            lock (_window)
+            {
+                if (_window.Generation != generation || _window.IsPaused(now))
+                {
+                    return false;
+                }
+
+                paused.TryRemove(Host, out _);
+                return true;
             }
         }
 

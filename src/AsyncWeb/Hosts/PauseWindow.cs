@@ -15,6 +15,12 @@ internal sealed class PauseWindow
     /// <summary>The end of the current (or last) pause.</summary>
     public long Until => _until;
 
+    /// <summary>
+    /// How many pauses have started: an extension keeps it, a new pause after the last one ended moves it on. Whoever
+    /// saw a pause end compares it before acting on that, so a pause that began meanwhile is never taken for over.
+    /// </summary>
+    public long Generation { get; private set; }
+
     public bool IsPaused(long now) => now < _until;
 
     public long Remaining(long now) => now < _until ? _until - now : 0;
@@ -39,6 +45,7 @@ internal sealed class PauseWindow
         _before += _until - _from;
         _from = now;
         _until = until;
+        Generation++;
         return true;
     }
 

@@ -27,6 +27,9 @@ internal static class RateLimitHeaders
     /// <summary>At or above this it is Unix milliseconds (a few services send those).</summary>
     public const double EpochMillisecondsThreshold = 1_000_000_000_000;
 
+    /// <summary>2^63, the first double beyond long's range.</summary>
+    private const double LongRange = 9223372036854775808.0;
+
     /// <summary>The longest reset taken literally (a day); longer reads as this, far beyond any -MaximumRetryAfterSec.</summary>
     public static readonly TimeSpan Longest = TimeSpan.FromDays(1);
 
@@ -40,7 +43,7 @@ internal static class RateLimitHeaders
 
         if (Number(First(headers, "RateLimit-Remaining")) is { } remaining)
         {
-            return new RateLimitQuota((long)remaining, Delta(Number(First(headers, "RateLimit-Reset"))));
+            return new RateLimitQuota(Count(remaining), Delta(Number(First(headers, "RateLimit-Reset"))));
         }
 
         var legacy = Number(First(headers, "X-RateLimit-Remaining") ?? First(headers, "X-Rate-Limit-Remaining"));
@@ -48,7 +51,7 @@ internal static class RateLimitHeaders
         {
             var after = Delta(Number(First(headers, "X-RateLimit-Reset-After")));
             var reset = after ?? ReadResetValue(Number(First(headers, "X-RateLimit-Reset") ?? First(headers, "X-Rate-Limit-Reset")), now);
-            return new RateLimitQuota((long)left, reset);
+            return new RateLimitQuota(Count(left), reset);
         }
 
         return null;
@@ -117,7 +120,7 @@ internal static class RateLimitHeaders
                 switch (key)
                 {
                     case "r" or "remaining" when number is { } r:
-                        remaining = (long)r;
+                        remaining = Count(r);
                         break;
                     case "t" or "reset":
                         reset = Delta(number) ?? reset;
@@ -171,7 +174,12 @@ internal static class RateLimitHeaders
     private static string? First(IReadOnlyDictionary<string, string[]> headers, string name) =>
         headers.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
 
-    /// <summary>A non-negative finite number (fractions allowed), else null.</summary>
+    /// <summary>
+    /// A non-negative decimal number (digits, a fraction allowed), else null: a sign, an exponent or other text is
+    /// unreadable and ignored. A number beyond double's range (all digits, as a 400-digit remaining) reads as
+    /// infinity, which the callers clamp (<see cref="Count"/>, <see cref="Delta"/>), the same on every runtime: .NET
+    /// Framework fails such a parse where .NET Core returns infinity.
+    /// </summary>
     private static double? Number(string? text)
     {
         if (text is null)
@@ -180,10 +188,42 @@ internal static class RateLimitHeaders
         }
 
         var trimmed = text.Trim();
-        return double.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n) && n >= 0 && !double.IsInfinity(n)
+        if (!IsDecimal(trimmed))
+        {
+            return null;
+        }
+
+        return double.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n) && !double.IsInfinity(n)
             ? n
-            : null;
+            : double.PositiveInfinity;
     }
+
+    private static bool IsDecimal(string text)
+    {
+        var digits = 0;
+        var points = 0;
+        foreach (var c in text)
+        {
+            if (c is >= '0' and <= '9')
+            {
+                digits++;
+            }
+            else if (c != '.' || ++points > 1)
+            {
+                return false;
+            }
+        }
+
+        return digits > 0;
+    }
+
+    /// <summary>
+    /// A count of requests as a long: beyond long's range it is <see cref="long.MaxValue"/> (plenty left). Compared
+    /// before the cast: a double beyond long's range cast to long is undefined in C#, and .NET 8 on x64 makes
+    /// 18446744073709551615 long.MinValue, which would read as nothing left.
+    /// </summary>
+    private static long Count(double value) =>
+        value >= LongRange ? long.MaxValue : (long)value;
 
     private static TimeSpan? Delta(double? seconds) =>
         seconds is { } s ? (s >= Longest.TotalSeconds ? Longest : TimeSpan.FromSeconds(s)) : null;

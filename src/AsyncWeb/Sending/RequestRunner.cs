@@ -182,14 +182,17 @@ internal sealed class RequestRunner : IDisposable
                 if (target.Writes && _options.Resume && answer.Status == 200 && ResumeState.Read(target.Path) is { } partial && ResumeState.CanContinue(answer.Response, partial))
                 {
                     // Into a directory the name arrives with the response: a partial file of that name with this
-                    // response's validator is continued by a second request, for the rest only.
-                    var (second, refused) = await _sender.SendResumingAsync(spec, answer.Hop, answer.Followed, partial, target.Path, deadline).ConfigureAwait(false);
+                    // response's validator is continued by a second request, for the rest only. The first response
+                    // is let go before it is sent, and its connection with it: with one connection per host, the
+                    // second request would otherwise wait for the first to end, which only it could end.
+                    var (hop, followed) = (answer.Hop, answer.Followed);
+                    answer.Dispose();
+                    var (second, refused) = await _sender.SendResumingAsync(spec, hop, followed, partial, target.Path, deadline).ConfigureAwait(false);
                     if (refused is not null)
                     {
                         return refused;
                     }
 
-                    answer.Dispose();
                     answer = second!;
                 }
             }

@@ -271,4 +271,103 @@ public sealed class HostAdmissionTests : IDisposable
         Assert.Equal(2, admission.Running);
         Assert.Equal(TimeSpan.Zero, specs[0].Flow.HostWait);   // waiting for a slot is not waiting for a paused host
     }
+    [Fact]
+    public async Task A_wait_cancelled_after_its_host_could_go_again_starts_what_its_settling_took_from_the_line()
+    {
+        var admission = Admission(8, adaptive: new AdaptiveThrottleSettings(2, 1, 8));
+        var specs = Enumerable.Range(0, 3).Select(i => Spec(i, "a")).ToList();
+        specs.ForEach(admission.Submit);
+        Assert.Equal(new long[] { 0, 1 }, Launched());   // item 2 waits: the host is at its limit of 2
+        _flow!.Observe(specs[0], _flow.Starting("a"), new AttemptOutcome { StatusCode = 503 });
+        using var cancel = new CancellationTokenSource();
+        var wait = admission.WaitForHostAsync(specs[0], retry: true, cancel.Token);   // 2 in flight over the new limit of 1
+        Assert.False(wait.IsCompleted);
+
+        // The limit rises to 3, but admission has not heard of it yet (as between a pause's end and its timer).
+        var unheard = new ConcurrentQueue<string>();
+        _flow.Changed = unheard.Enqueue;
+        _flow.Observe(specs[1], _flow.Starting("a"), new AttemptOutcome { StatusCode = 200 });
+        var window = _flow.Starting("a");
+        _flow.Observe(specs[1], window, new AttemptOutcome { StatusCode = 200 });
+        _flow.Observe(specs[1], window, new AttemptOutcome { StatusCode = 200 });
+        Assert.Equal(3, _flow.LimitFor("a"));
+
+        // The total timeout ends the wait: the item holds a slot again, and the host's next item, which now fits, starts.
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        Assert.Equal(new long[] { 0, 1, 2 }, Launched());
+        Assert.Equal(3, admission.Running);
+
+        while (unheard.TryDequeue(out var host))
+        {
+            admission.Refresh(host);
+        }
+
+        admission.Finished("a");
+        admission.Finished("a");
+        admission.Finished("a");
+        Assert.Equal(0, admission.Running);
+        Assert.Equal(new long[] { 0, 1, 2 }, Launched());
+    }
+
+    [Fact]
+    public async Task A_resumed_retry_takes_off_the_waiting_bytes_it_added_so_the_parking_bound_holds()
+    {
+        var admission = Admission(8, adaptive: new AdaptiveThrottleSettings(2, 1, 8));
+        var half = new byte[HostAdmission.ParkingBytes / 2 + 1];
+        var retrying = Spec(0, "a", half);
+        admission.Submit(retrying);
+        admission.Submit(Spec(1, "a"));
+        _flow!.Observe(retrying, _flow.Starting("a"), new AttemptOutcome { StatusCode = 503 });
+
+        var wait = admission.WaitForHostAsync(retrying, retry: true, CancellationToken.None);   // waits with its body
+        Assert.False(wait.IsCompleted);
+        Assert.Equal(1, admission.Parked);
+        admission.Finished("a");   // item 1 ends: the retry resumes, and its body leaves the line
+        await wait.WaitAsync(s_patience);
+        Assert.Equal(0, admission.Parked);
+
+        // Two items whose bodies together pass the bound, waiting for the host at its limit of 1: not parked.
+        admission.Submit(Spec(2, "a", half));
+        Assert.Equal(1, admission.Parked);
+        admission.Submit(Spec(3, "a", half));
+        Assert.Equal(0, admission.Parked);
+    }
+
+    [Fact]
+    public async Task A_cancelled_retry_takes_off_the_waiting_bytes_it_added()
+    {
+        var admission = Admission(1, perHost: 1);
+        var half = new byte[HostAdmission.ParkingBytes / 2 + 1];
+        var retrying = Spec(0, "a", half);
+        admission.Submit(retrying);
+        _flow!.Observe(retrying, 0, TooMany(TimeSpan.FromSeconds(30)));
+        using var cancel = new CancellationTokenSource();
+        var wait = admission.WaitForHostAsync(retrying, retry: true, cancel.Token);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+
+        admission.Submit(Spec(1, "a", half));
+        admission.Submit(Spec(2, "a", half));
+        Assert.Equal(0, admission.Parked);   // the two bodies pass the bound; the cancelled one no longer counts either way
+    }
+
+    [Fact]
+    public void A_pause_seen_ending_does_not_unlist_a_new_pause_that_began_meanwhile()
+    {
+        Admission(4);
+        _flow!.Observe(Spec(0, "a"), 0, TooMany(TimeSpan.FromMilliseconds(50)));
+        var first = _flow.PauseGeneration("a");
+        WaitFor(() => !_flow.IsPaused("a"));
+
+        // Pause 1 was seen to end (its timer fired); before the host is unlisted, a new 429 pauses it again.
+        _flow.Observe(Spec(1, "a"), 0, TooMany(TimeSpan.FromSeconds(30)));
+        Assert.Equal(first + 1, _flow.PauseGeneration("a"));
+        Assert.False(_flow.EndPause("a", first));   // the late end of pause 1
+        Assert.True(_flow.IsPaused("a"));
+        Assert.Equal(1, _flow.PausedHosts);
+
+        Assert.False(_flow.EndPause("a", first + 1));   // pause 2 is not over
+        Assert.True(_flow.IsPaused("a"));
+    }
 }

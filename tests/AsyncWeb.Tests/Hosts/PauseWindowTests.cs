@@ -54,4 +54,17 @@ public class PauseWindowTests
         var atStart = window.PausedTime(250);
         Assert.Equal(50, window.PausedTime(400) - atStart);
     }
+
+    [Fact]
+    public void A_new_pause_moves_the_generation_on_an_extension_keeps_it()
+    {
+        var window = new PauseWindow();
+        Assert.Equal(0, window.Generation);
+        window.Extend(100, 300);
+        Assert.Equal(1, window.Generation);
+        window.Extend(200, 400);   // extended while paused: the same pause
+        Assert.Equal(1, window.Generation);
+        window.Extend(500, 600);   // after it ended: a new one
+        Assert.Equal(2, window.Generation);
+    }
 }

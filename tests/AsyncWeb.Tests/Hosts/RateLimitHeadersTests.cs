@@ -126,6 +126,61 @@ public class RateLimitHeadersTests
     public void Unreadable_numbers_are_ignored(string value) =>
         Assert.Null(RateLimitHeaders.Read(Headers(("RateLimit-Remaining", value), ("RateLimit-Reset", "5")), s_now));
 
+    [Theory]
+    [InlineData("RateLimit-Remaining")]
+    [InlineData("X-RateLimit-Remaining")]
+    [InlineData("X-Rate-Limit-Remaining")]
+    public void A_remaining_beyond_long_range_is_plenty_left_on_every_runtime(string name)
+    {
+        // 2^64 - 1, as a server with a u64 counter sends it; 2^63, the first value past long; and one of 400 digits.
+        foreach (var value in new[] { "18446744073709551615", "9223372036854775808", "1" + new string('0', 400) })
+        {
+            var quota = RateLimitHeaders.Read(Headers((name, value), ("RateLimit-Reset", "30"), ("X-RateLimit-Reset", "30")), s_now)!.Value;
+            Assert.Equal(long.MaxValue, quota.Remaining);
+            Assert.Null(quota.Pause);
+        }
+    }
+
+    [Theory]
+    [InlineData("\"default\";r=18446744073709551615;t=30")]
+    [InlineData("limit=18446744073709551615, remaining=18446744073709551615, reset=30")]
+    public void A_structured_remaining_beyond_long_range_is_plenty_left(string value)
+    {
+        var quota = RateLimitHeaders.Read(Headers(("RateLimit", value)), s_now)!.Value;
+        Assert.Equal(long.MaxValue, quota.Remaining);
+        Assert.Null(quota.Pause);
+    }
+
+    [Fact]
+    public void The_largest_remaining_within_long_range_is_read_exactly_enough()
+    {
+        var quota = RateLimitHeaders.Read(Headers(("X-RateLimit-Remaining", "9223372036854775807"), ("X-RateLimit-Reset", "30")), s_now)!.Value;
+        Assert.Equal(long.MaxValue, quota.Remaining);   // 2^63 - 1 is 2^63 as a double: beyond, and clamped
+        Assert.Equal(1, RateLimitHeaders.Read(Headers(("X-RateLimit-Remaining", "1"), ("X-RateLimit-Reset", "30")), s_now)!.Value.Remaining);
+    }
+
+    [Theory]
+    [InlineData("18446744073709551615")]
+    [InlineData("9223372036854775808")]
+    public void A_reset_beyond_long_range_reads_as_the_longest(string value)
+    {
+        Assert.Equal(RateLimitHeaders.Longest, RateLimitHeaders.Read(Headers(("RateLimit-Remaining", "0"), ("RateLimit-Reset", value)), s_now)!.Value.Pause);
+        Assert.Equal(RateLimitHeaders.Longest, RateLimitHeaders.Read(Headers(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", value)), s_now)!.Value.Pause);
+        Assert.Equal(RateLimitHeaders.Longest, RateLimitHeaders.Read(Headers(("RateLimit", $"\"p\";r=0;t={value}")), s_now)!.Value.Pause);
+    }
+
+    [Theory]
+    [InlineData("-18446744073709551615")]
+    [InlineData("-9223372036854775809")]
+    [InlineData("+5")]
+    [InlineData("1.2.3")]
+    [InlineData(".")]
+    public void Negative_or_malformed_values_are_ignored(string value)
+    {
+        Assert.Null(RateLimitHeaders.Read(Headers(("X-RateLimit-Remaining", value), ("X-RateLimit-Reset", "30")), s_now));
+        Assert.Null(RateLimitHeaders.Read(Headers(("RateLimit", $"\"p\";r={value};t=30")), s_now));
+    }
+
     [Fact]
     public void A_huge_reset_reads_as_the_longest() =>
         Assert.Equal(RateLimitHeaders.Longest, RateLimitHeaders.Read(Headers(("RateLimit-Remaining", "0"), ("RateLimit-Reset", "99999999")), s_now)!.Value.Pause);
