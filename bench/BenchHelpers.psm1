@@ -23,12 +23,14 @@ function Test-Aiohttp {
 function Install-BenchPeer {
     <#
     .SYNOPSIS
-    Checks nginx, curl, wrk, GNU time and Debian's python3-aiohttp; installs the missing ones with apt-get.
+    Checks nginx, curl, wrk, GNU time and Debian's python3-aiohttp (or only the -Peer named: nginx, curl,
+    wrk, time, aiohttp); installs the missing ones with apt-get.
     #>
     [CmdletBinding()]
-    param([switch] $NoInstall)
+    param([string[]] $Peer, [switch] $NoInstall)
 
-    $missing = foreach ($entry in $script:Packages.GetEnumerator()) {
+    $wanted = $script:Packages.GetEnumerator() | Where-Object { -not $Peer -or (Split-Path -Leaf $_.Key) -in $Peer }
+    $missing = foreach ($entry in $wanted) {
         $present = if ($entry.Key -eq 'aiohttp') { Test-Aiohttp } else { Test-Path -LiteralPath $entry.Key }
         if (-not $present) { $entry.Value }
     }

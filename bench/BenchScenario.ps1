@@ -1,0 +1,64 @@
+# What a scenario in bench/scenarios/ calls, dot-sourced by Invoke-Benchmark.ps1 into its scope: the
+# figures and notes a run records, a child pwsh measured by /usr/bin/time, curl config files, the
+# results-table row. BenchHelpers.psm1 holds what needs no run state (peers, servers, data, medians).
+
+# One record per tool per repeat, and the notes results.md lists.
+$figures = [System.Collections.Generic.List[object]]::new()
+$notes = [System.Collections.Generic.List[string]]::new()
+
+function Add-Figure([string] $Scenario, [string] $Tool, [double] $Value, [string] $Unit) {
+    $figures.Add([pscustomobject]@{ Scenario = $Scenario; Tool = $Tool; Value = $Value; Unit = $Unit })
+    Write-Host ('   {0,-46} {1,12} {2}' -f $Tool, (Format-Figure $Value), $Unit)
+}
+
+function Format-Count([long] $Value) { [string]::Format([System.Globalization.CultureInfo]::InvariantCulture, '{0:N0}', $Value) }
+
+function Get-Figure([string] $Scenario, [string] $Tool) {
+    $values = @($figures | Where-Object { $_.Scenario -eq $Scenario -and $_.Tool -eq $Tool } | ForEach-Object Value)
+    if ($values.Count -eq 0) { return [double]::NaN }
+    return Get-Median $values
+}
+
+function Confirm-Clean([string] $Label, $Measured, [long] $Expected) {
+    $json = $Measured.Json
+    if ($null -eq $json) { throw "$Label printed no result" }
+    if ($json.errors -gt 0) { $notes.Add("$Label reported $($json.errors) failed request(s)$(if ($json.PSObject.Properties['error']) { ': ' + $json.error })") }
+    if ($Expected -gt 0 -and $json.count -ne $Expected) { $notes.Add("$Label counted $($json.count) results, expected $Expected") }
+}
+
+function Invoke-Child {
+    param([string] $Label, [hashtable] $Arguments, [double] $TimeoutSec = 900, [hashtable] $Environment = @{})
+    $command = @($pwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $child)
+    foreach ($entry in $Arguments.GetEnumerator()) {
+        if ($entry.Value -is [switch] -or $entry.Value -is [bool]) {
+            if ($entry.Value) { $command += "-$($entry.Key)" }
+        }
+        else { $command += "-$($entry.Key)", [string]$entry.Value }
+    }
+    Invoke-Measured -Command $command -TimeoutSec $TimeoutSec -Label $Label -Environment $Environment
+}
+
+function Write-CurlConfig([string] $Path, [string[]] $Urls, [string[]] $Outputs) {
+    $lines = [System.Collections.Generic.List[string]]::new()
+    for ($i = 0; $i -lt $Urls.Count; $i++) {
+        $lines.Add("url = `"$($Urls[$i])`"")
+        if ($Outputs) { $lines.Add("output = `"$($Outputs[$i])`"") }
+    }
+    [System.IO.File]::WriteAllLines($Path, $lines)
+}
+
+function Reset-Directory([string] $Path) {
+    if (Test-Path -LiteralPath $Path) { Remove-Item -LiteralPath $Path -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path $Path | Out-Null
+    Sync-Disk
+}
+
+function Sync-Disk {
+    # Untimed: the previous tool's dirty pages are written back now, not during the next tool's run.
+    & sync
+}
+
+# One row of the results table; a scenario's Rows block returns them.
+function New-Row([string] $Scenario, [string] $Tool, [double] $Median, [string] $Unit, [double] $Ratio = [double]::NaN, [string] $Target = '', $Pass = $null, [string] $RatioSuffix = '×') {
+    [pscustomobject]@{ Scenario = $Scenario; Tool = $Tool; Median = $Median; Unit = $Unit; Ratio = $Ratio; RatioSuffix = $RatioSuffix; Target = $Target; Pass = $Pass }
+}
