@@ -51,9 +51,9 @@ param(
     # Demo: how many requests.
     [int] $Count = 1000,
 
-    # Soak: how long to run new seeds, or which seeds to run.
+    # Soak: how long to run new seeds, or which seeds to run (a comma list).
     [ValidateRange(1, 86400)][int] $Seconds = 300,
-    [int[]] $Seed = @()
+    [string[]] $Seed = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -358,10 +358,12 @@ function Invoke-Soak {
     Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force
     Import-Module $moduleOut -Force
     Import-Module (Join-Path $root 'tests/Soak/Soak.psm1') -Force
+    # From bash (pwsh -File), a comma list arrives as one string.
+    $seeds = [int[]]@($Seed -split ',' | Where-Object { $_ })
     $server = Start-TestServer
     try {
-        Write-Host "== Soak: $(if ($Seed) { "seeds $($Seed -join ', ')" } else { "new seeds for $Seconds s" }) (replay one: ./build.ps1 Soak -Seed N, or `$env:ASYNCWEB_SOAK_SEED for tests/Soak.Tests.ps1)" -ForegroundColor Cyan
-        $failed = Invoke-SoakRun -Server $server -ModulePath $moduleOut -Seconds $(if ($Seed) { 86400 } else { $Seconds }) -Seed $Seed
+        Write-Host "== Soak: $(if ($seeds) { "seeds $($seeds -join ', ')" } else { "new seeds for $Seconds s" }) (replay one: ./build.ps1 Soak -Seed N, or `$env:ASYNCWEB_SOAK_SEED for tests/Soak.Tests.ps1)" -ForegroundColor Cyan
+        $failed = Invoke-SoakRun -Server $server -ModulePath $moduleOut -Seconds $(if ($seeds) { 86400 } else { $Seconds }) -Seed $seeds
     }
     finally {
         Stop-TestServer

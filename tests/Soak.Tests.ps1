@@ -9,7 +9,7 @@ BeforeDiscovery {
     # journal killed and re-run with changed input; Select-Object -First; Stop; -TotalTimeoutSec with host pauses).
     $script:seeds = if ($env:ASYNCWEB_SOAK_SEED) { [int[]]($env:ASYNCWEB_SOAK_SEED -split '[,\s]+' | Where-Object { $_ }) }
     elseif ($env:ASYNCWEB_LOAD_NETSTANDARD -eq '1') { 12, 24 }   # the netstandard2.0 pass: a small slice
-    else { 3, 12, 20, 24, 44, 97, 175, 189, 217, 441 }
+    else { 3, 12, 20, 24, 44, 97, 175, 189, 217, 441, 149549 }
 }
 
 BeforeAll {

@@ -36,7 +36,7 @@ function Test-SoakRerun {
         }
         $mine = @($First | Where-Object Index -EQ $i)
         # An item whose page count is unknown (a hostile next link) may have had more to come.
-        $doneBefore = $mine -and -not ($mine | Where-Object { -not $_.Success }) -and $null -ne $expect.Pages -and $mine.Count -eq $expect.Pages
+        $doneBefore = $mine -and -not ($mine | Where-Object { -not (Test-SoakDone $_) }) -and $null -ne $expect.Pages -and $mine.Count -eq $expect.Pages
         if ($i -eq $Plan.ChangeOnRerun) {
             if ($i -in $fromJournal) { "item $i ($($expect.Method)) changed its body for the re-run, yet came FromJournal and was not sent" }
             continue
@@ -72,21 +72,23 @@ function Invoke-SoakSeed {
         $middle = Get-SoakServerLog $Server $plan.Key
         $outcomes = Get-SoakOutcome $run
         $partial = $plan.Cancel -ne 'None' -or $run.Hung
-        $exact = -not $partial -and -not $plan.Params.Contains('TotalTimeoutSec')
+        # -TotalTimeoutSec may end an attempt on its way; -Resume into -OutDirectory asks for the rest of a partial
+        # file with a second request once the first response named the file: one attempt, two requests.
+        $exact = -not $plan.Params.Contains('TotalTimeoutSec') -and -not ($plan.Params['Resume'] -and $plan.Params['OutDirectory'])
         $found = @(
             Test-SoakEnd $plan $run
             Test-SoakOutcomes -Plan $plan -Results $outcomes.Results -Output $run.Output -Partial:$partial
             Test-SoakBodies -Plan $plan -Results $outcomes.Results -WorkDirectory $work -Partial:$partial
             Test-SoakSecret -Run $run -Results $outcomes.Results -Secret $secret -JournalPath $plan.Params['JournalPath']
-            Test-SoakCounts -Plan $plan -Results $outcomes.Results -Before $before -After $middle -Exact:$exact
+            Test-SoakCounts -Plan $plan -Results $outcomes.Results -Before $before -After $middle -Exact:($exact -and -not $partial)
         )
         if ($plan.First -and $plan.Params['FailuresAsResults'] -and $run.Output.Count -ne [Math]::Min($plan.First, $plan.Items.Count) -and -not $run.Hung) {
             $found += "Select-Object -First $($plan.First) returned $($run.Output.Count) results"
         }
         $problems.AddRange([string[]]@($found | ForEach-Object { "$(if ($plan.Cancel -eq 'Kill') { 'killed run: ' })$_" }))
 
-        if ($plan.Cancel -eq 'Kill' -and -not $run.StopHung) {
-            # The same command again; one POST item's body changes (other input, so it must be sent).
+        if ($plan.Params.Contains('JournalPath') -and -not $run.StopHung) {
+            # The same command again (after a kill, one POST item's body changes: other input, so it must be sent).
             $items = @($plan.Items | ForEach-Object { $_.Clone() })
             if ($plan.ChangeOnRerun -ge 0) { $items[$plan.ChangeOnRerun].Body = "{`"item`":$($plan.ChangeOnRerun),`"changed`":true}" }
             $rerun = Invoke-SoakInstance -ModulePath $ModulePath -Items $items -Params $plan.Params -BoundSec $plan.BoundSec -Server $Server
@@ -97,7 +99,7 @@ function Invoke-SoakSeed {
                 Test-SoakOutcomes -Plan $plan -Results $second.Results -Output $rerun.Output -Partial:$rerun.Hung
                 Test-SoakBodies -Plan $plan -Results $second.Results -WorkDirectory $work -Partial:$rerun.Hung
                 Test-SoakSecret -Run $rerun -Results $second.Results -Secret $secret -JournalPath $plan.Params['JournalPath']
-                Test-SoakCounts -Plan $plan -Results $second.Results -Before $middle -After $after -Exact:(-not $rerun.Hung -and -not $plan.Params.Contains('TotalTimeoutSec'))
+                Test-SoakCounts -Plan $plan -Results $second.Results -Before $middle -After $after -Exact:($exact -and -not $rerun.Hung)
                 if (-not $rerun.Hung) { Test-SoakRerun -Plan $plan -First $outcomes.Results -Second $second.Results -Before $before -Middle $middle -After $after }
             )
             $problems.AddRange([string[]]@($found | ForEach-Object { "re-run: $_" }))
@@ -127,7 +129,8 @@ function Invoke-SoakRun {
     $failed = [System.Collections.Generic.List[int]]::new()
     try {
         while ($watch.Elapsed.TotalSeconds -lt $Seconds) {
-            $current = if ($Seed) { if ($ran -ge $Seed.Count) { break }; $Seed[$ran] } else { $next++ }
+            if ($Seed -and $ran -ge $Seed.Count) { break }
+            $current = if ($Seed) { $Seed[$ran] } else { $next + $ran }
             $result = Invoke-SoakSeed -Seed $current -Server $Server -ModulePath $ModulePath
             $ran++
             if ($result.Problems) {

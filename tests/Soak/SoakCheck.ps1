@@ -12,6 +12,11 @@ function Get-PatternHash([long]$Size) {
     $script:PatternHashes[$Size]
 }
 
+function Test-SoakDone($Result) {
+    # Done as a user means it: succeeded, and not a 4xx/5xx let through by -SkipHttpErrorCheck.
+    $Result.Success -and ($Result.FromJournal -or $Result.StatusCode -lt 400)
+}
+
 function Test-SoakOutcomes {
     <#
     .SYNOPSIS
@@ -32,7 +37,7 @@ function Test-SoakOutcomes {
         if ($pages.Count -gt $expect.MaxPages) { "item $index has $($pages.Count) outcomes, at most $($expect.MaxPages) expected" }
         if ($Partial) { continue }
         if (($pages -join ',') -ne ((0..($pages.Count - 1)) -join ',')) { "item $index has page indexes $($pages -join ','), not 0..$($pages.Count - 1)" }
-        $failed = @($group.Group | Where-Object { -not $_.Success })
+        $failed = @($group.Group | Where-Object { -not (Test-SoakDone $_) })
         if (-not $failed -and $null -ne $expect.Pages -and -not ($group.Group | Where-Object FromJournal) -and $pages.Count -ne $expect.Pages) {
             "item $index succeeded with $($pages.Count) pages, $($expect.Pages) expected"
         }
@@ -61,7 +66,7 @@ function Test-SoakBodies {
     # a failed download leaves no file; no temporary file outlives the batch; -Resume partials only for failed items.
     param([psobject]$Plan, [object[]]$Results, [string]$WorkDirectory, [switch]$Partial)
 
-    foreach ($r in $Results | Where-Object Success) {
+    foreach ($r in $Results | Where-Object { Test-SoakDone $_ }) {
         $expect = $Plan.Expect[$r.Index]
         if ($null -eq $expect.Size -or ($expect.Hostile -eq 'codings' -and -not $expect.File) -or ($r.Skipped -and -not $expect.File)) { continue }
         if ($expect.File) {
@@ -75,7 +80,7 @@ function Test-SoakBodies {
     }
 
     if (-not $Partial) {
-        $done = @($Results | Where-Object Success | ForEach-Object Index)
+        $done = @($Results | Where-Object { Test-SoakDone $_ } | ForEach-Object Index)
         foreach ($expect in $Plan.Expect | Where-Object { $_.File -and $_.Index -notin $done }) {
             if (Test-Path -LiteralPath $expect.File) { "item $($expect.Index) failed but left a final file" }
         }
@@ -125,6 +130,7 @@ function Test-SoakCounts {
     if (-not $Exact) { return }
     $sent = 0
     foreach ($name in $After.Arrivals.Keys) { $sent += $After.Arrivals[$name] - [long]$Before.Arrivals[$name] }
-    $attempts = ($Results | Where-Object { -not $_.FromJournal } | Measure-Object Attempts -Sum).Sum
+    $attempts = 0
+    foreach ($r in $Results) { if (-not $r.FromJournal) { $attempts += $r.Attempts } }
     if ($sent -ne $attempts) { "the server received $sent requests, the results count $attempts attempts" }
 }

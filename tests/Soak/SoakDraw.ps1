@@ -134,6 +134,8 @@ function New-SoakPlan {
 
     if ($items.Where({ $_["Method"] -eq "POST" }).Count -and $retries -and (Test-SoakChance $rng 0.5)) { $params.RetryAllMethods = $true }
     $first = if ($cancel -eq 'First') { $rng.Next(1, [Math]::Max(2, $count)) } else { 0 }
+    # Draws added later come last, so the seeds named in reports keep their earlier draws.
+    if ($mode -ne 'Download' -and (Test-SoakChance $rng 0.15)) { $params.SkipHttpErrorCheck = $true }
     # Generous: a hang is what this catches, not slowness. Retry-After and slow bodies add their worst case.
     $bound = 30 + 2 * $retryAfterItems * [Math]::Max(1, $retries) + $slowMs * 40 / 1000
     [pscustomobject]@{
