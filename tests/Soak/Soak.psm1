@@ -10,9 +10,13 @@ Set-StrictMode -Version Latest
 function Test-SoakEnd([psobject]$Plan, [psobject]$Run) {
     # It ends within its bound, Stop returns promptly, nothing is left running, nothing but results and their errors.
     if ($Run.Hung) {
-        $have = @((Get-SoakOutcome $Run).Results | ForEach-Object Index | Select-Object -Unique)
-        $waiting = @(0..($Plan.Items.Count - 1) | Where-Object { $_ -notin $have })
-        "the batch did not end within $($Plan.BoundSec) s (stopped as a hang; no outcome yet for item(s) $($waiting -join ', '))"
+        $results = (Get-SoakOutcome $Run).Results
+        $waiting = foreach ($expect in $Plan.Expect) {
+            $mine = @($results | Where-Object Index -EQ $expect.Index)
+            if (-not $mine) { "#$($expect.Index)" }
+            elseif ($expect.Pages -gt $mine.Count -and -not ($mine | Where-Object { -not (Test-SoakDone $_) })) { "#$($expect.Index) ($($mine.Count) of $($expect.Pages) pages)" }
+        }
+        "the batch did not end within $($Plan.BoundSec) s (stopped as a hang; still waiting for $($waiting -join ', '))"
     }
     if ($Run.StopHung) { 'Stop() did not return within 10 s' }
     elseif ($Run.Stopped -and $Run.StopSec -gt 5) { "Stop() took $([Math]::Round($Run.StopSec, 1)) s" }
