@@ -21,16 +21,21 @@
       Demo   - Build, start the bundled local server, run a 1,000-request batch with a progress
                bar and print its summary.
       Bench  - Build and run the benchmarks in bench/ against curl, aiohttp and PowerShell peers.
+      Soak   - Build, start one test server and run the combination soak (tests/Soak) with new
+               random seeds until -Seconds pass (with -Seed, those seeds only); prints each failing
+               seed with what broke, and how many ran; exits non-zero when one failed.
       Clean  - remove build output.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 .EXAMPLE
     dotnet pwsh ./build.ps1 Package    # out/AsyncWeb.<version>.nupkg
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Soak -Seconds 600    # -Seed 175 replays one seed
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Soak', 'Clean')]
     [string[]] $Task = @('Build'),
 
     # Pester tags to exclude in Test (e.g. Slow) or include (Fault).
@@ -44,7 +49,11 @@ param(
     [switch] $NoBuild,
 
     # Demo: how many requests.
-    [int] $Count = 1000
+    [int] $Count = 1000,
+
+    # Soak: how long to run new seeds, or which seeds to run (a comma list).
+    [ValidateRange(1, 86400)][int] $Seconds = 300,
+    [string[]] $Seed = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -62,8 +71,9 @@ $nugetRoot = $null
 # lookups of a dead host name rely on net8.0's shared DNS lookup, which HttpClientHandler cannot have.
 # Nor Remoting: its far side is a fresh pwsh over SSH, which loads the PowerShell 7 build (Windows
 # PowerShell cannot be an SSH remoting endpoint); the shards and merges it relies on run in both passes.
+# Soak runs there too, with two seeds instead of its full list (its BeforeDiscovery picks them).
 $netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Exactness', 'Memory', 'Resilience', 'Cancellation', 'New-AsyncWebSession', 'ContentObject',
-    'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization', 'Uploads', 'Authentication', 'Tls', 'UnixSocket', 'Timings', 'Pagination', 'IfChanged', 'FlowControl', 'Journal', 'HttpVersion') | ForEach-Object { "$_.Tests.ps1" }
+    'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization', 'Uploads', 'Authentication', 'Tls', 'UnixSocket', 'Timings', 'Pagination', 'IfChanged', 'FlowControl', 'Journal', 'HttpVersion', 'Soak') | ForEach-Object { "$_.Tests.ps1" }
 
 function Invoke-Dotnet {
     # A simple (non-advanced) function, so switches such as -v reach dotnet untouched.
@@ -343,6 +353,25 @@ function Invoke-Bench {
     & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath $moduleOut
 }
 
+function Invoke-Soak {
+    if (-not $NoBuild) { Invoke-Build }
+    Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force
+    Import-Module $moduleOut -Force
+    Import-Module (Join-Path $root 'tests/Soak/Soak.psm1') -Force
+    # From bash (pwsh -File), a comma list arrives as one string.
+    $seeds = [int[]]@($Seed -split ',' | Where-Object { $_ })
+    $server = Start-TestServer
+    try {
+        Write-Host "== Soak: $(if ($seeds) { "seeds $($seeds -join ', ')" } else { "new seeds for $Seconds s" }) (replay one: ./build.ps1 Soak -Seed N, or `$env:ASYNCWEB_SOAK_SEED for tests/Soak.Tests.ps1)" -ForegroundColor Cyan
+        $failed = Invoke-SoakRun -Server $server -ModulePath $moduleOut -Seconds $(if ($seeds) { 86400 } else { $Seconds }) -Seed $seeds
+    }
+    finally {
+        Stop-TestServer
+    }
+
+    if ($failed.Count -gt 0) { exit 1 }
+}
+
 function Invoke-Clean {
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $out
     Get-ChildItem $root -Recurse -Directory -Include bin, obj |
@@ -358,6 +387,7 @@ foreach ($name in $Task) {
         'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
+        'Soak' { Invoke-Soak }
         'Clean' { Invoke-Clean }
     }
 }

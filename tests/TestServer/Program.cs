@@ -120,6 +120,7 @@ builder.WebHost.ConfigureKestrel(k =>
 var app = builder.Build();
 app.Use(IgnoreClientAborts);
 app.Use(stats.CountAsync);
+app.UseSoakFaults();
 app.MapTestEndpoints(stats);
 app.MapProbeEndpoints();
 app.MapEncodedEndpoints();
@@ -128,6 +129,7 @@ app.MapFileEndpoints();
 app.MapFlowEndpoints();
 app.MapUploadEndpoints();
 app.MapAuthEndpoints();
+app.MapSoakEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();
