@@ -266,4 +266,132 @@ public sealed class JournalTests : IDisposable
         using var first = BatchJournal.Open(path, null);
         Assert.Equal(BatchJournal.UnusableId, Assert.Throws<JournalException>(() => BatchJournal.Open(path, null)).ErrorId);
     }
+
+    [Fact]
+    public void A_disk_full_at_a_flush_is_reported_and_the_journal_is_still_closed_and_freed()
+    {
+        var path = NewPath();
+        var disk = new FillingDisk();
+        var journal = BatchJournal.Open(path, null, disk.Over);
+        journal.Append(Result(0, 200));
+        journal.Flush();
+
+        disk.Full = true;
+        journal.Append(Result(1, 200));
+        var failed = Assert.Throws<JournalException>(() => journal.Flush());
+        Assert.Equal(BatchJournal.UnusableId, failed.ErrorId);
+        Assert.Contains(path, failed.Message);
+        Assert.Contains("No space left on device", failed.Message);
+
+        // Reported once: closing after it does not throw again, and releases the file.
+        journal.Close();
+        journal.Dispose();
+        using var again = BatchJournal.Open(path, null);
+        Assert.Equal(1, again.Succeeded);
+    }
+
+    [Fact]
+    public void A_disk_full_first_met_when_closing_is_reported_once_and_the_journal_is_freed()
+    {
+        var path = NewPath();
+        var disk = new FillingDisk();
+        var journal = BatchJournal.Open(path, null, disk.Over);
+        journal.Append(Result(0, 200));
+        disk.Full = true;
+
+        Assert.Equal(BatchJournal.UnusableId, Assert.Throws<JournalException>(() => journal.Close()).ErrorId);
+        journal.Close();
+        journal.Dispose();
+        using var again = BatchJournal.Open(path, null);
+        Assert.Equal(0, again.Succeeded);
+    }
+
+    [Fact]
+    public void A_journal_is_one_journal_whatever_link_it_is_opened_through()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows refuses the second writer by its share mode; links need privileges there.
+        }
+
+        var path = NewPath();
+        var linkedDirectory = Path.Combine(_dir, "linked");
+        Directory.CreateSymbolicLink(linkedDirectory, _dir);
+        var fileLink = Path.Combine(_dir, "file-link.jsonl");
+        File.CreateSymbolicLink(fileLink, Path.GetFileName(path));
+        var chain = Path.Combine(linkedDirectory, "chain.jsonl");
+        File.CreateSymbolicLink(chain, fileLink);
+
+        using (BatchJournal.Open(path, null))
+        {
+            foreach (var alias in new[] { fileLink, chain, Path.Combine(linkedDirectory, Path.GetFileName(path)), Path.Combine(linkedDirectory, "..", Path.GetFileName(_dir), "linked", Path.GetFileName(path)) })
+            {
+                Assert.Equal(BatchJournal.UnusableId, Assert.Throws<JournalException>(() => BatchJournal.Open(alias, null)).ErrorId);
+            }
+        }
+
+        Assert.Equal(FinalPath.Of(path), FinalPath.Of(chain));
+        using var throughLink = BatchJournal.Open(chain, null);
+        Assert.Throws<JournalException>(() => BatchJournal.Open(path, null));
+    }
+
+    /// <summary>A disk that fills up: writes and flushes fail with ENOSPC's message once <see cref="Full"/> is set.</summary>
+    private sealed class FillingDisk
+    {
+        public bool Full { get; set; }
+
+        public Stream Over(Stream file) => new Filling(file, this);
+
+        private sealed class Filling : Stream
+        {
+            private readonly Stream _inner;
+            private readonly FillingDisk _disk;
+
+            public Filling(Stream inner, FillingDisk disk)
+            {
+                _inner = inner;
+                _disk = disk;
+            }
+
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => _inner.Length;
+            public override long Position { get => _inner.Position; set => throw new NotSupportedException(); }
+
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                Check();
+                _inner.Write(buffer, offset, count);
+            }
+
+            public override void Flush()
+            {
+                Check();
+                _inner.Flush();
+            }
+
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    _inner.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
+
+            private void Check()
+            {
+                if (_disk.Full)
+                {
+                    throw new IOException("No space left on device");
+                }
+            }
+        }
+    }
 }

@@ -209,7 +209,7 @@ internal sealed partial class BatchEngine : IDisposable
         WaitForRunningToEnd(TimeSpan.FromSeconds(2));
         _runner.Dispose();
         _flow.Dispose();
-        _options.Journal?.Close();
+        _options.Journal?.Dispose();
         _cancel.Dispose();
     }
 

@@ -8,7 +8,7 @@ namespace AsyncWeb.Files;
 /// <summary>Reading a journal when it opens: the succeeded items by key, a torn last line cut off, the run id kept.</summary>
 internal sealed partial class BatchJournal
 {
-    private static BatchJournal Read(string path, FileStream file, string? runId)
+    private static BatchJournal Read(string path, FileStream file, Stream writes, string? runId)
     {
         var succeeded = new Dictionary<Key128, Done>();
         var unreadable = 0;
@@ -71,7 +71,7 @@ internal sealed partial class BatchJournal
             }
 
             file.Seek(0, SeekOrigin.End);
-            var journal = new BatchJournal(path, file, journalRunId ?? runId ?? ItemKeys.NewRunId(), succeeded, unreadable, torn);
+            var journal = new BatchJournal(path, file, writes, journalRunId ?? runId ?? ItemKeys.NewRunId(), succeeded, unreadable, torn);
             if (journalRunId is null)
             {
                 journal._writer.Write(JournalRecord.Header(journal.RunId, DateTime.UtcNow));
