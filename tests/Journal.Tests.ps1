@@ -104,6 +104,39 @@ Describe 'The journal (-JournalPath)' {
         $posted | ForEach-Object { $_.FromJournal | Should -BeFalse }
     }
 
+    Context 'what counts as done' {
+        It 'sends again an item answered 503 or 404 under -SkipHttpErrorCheck: a Success, but not done' {
+            $key = New-Key
+            $uris = "$base/retry/$key-a`?failures=1&status=503", "$base/retry/$key-b`?failures=1&status=404", "$base/retry/$key-c`?failures=0"
+            $journal = New-JournalPath
+            $first = @($uris | Invoke-AsyncWebBatch -JournalPath $journal -SkipHttpErrorCheck | Sort-Object Index)
+            $first.StatusCode | Should -Be 503, 404, 200
+            $first | ForEach-Object { $_.Success | Should -BeTrue }
+            (Get-JournalLines $journal | Sort-Object index).success | Should -Be $false, $false, $true
+
+            $second = @($uris | Invoke-AsyncWebBatch -JournalPath $journal -SkipHttpErrorCheck | Sort-Object Index)
+            $second.FromJournal | Should -Be $false, $false, $true
+            $second[0..1].StatusCode | Should -Be 200, 200
+            Get-RetryCount "$key-a" | Should -Be 2
+            Get-RetryCount "$key-b" | Should -Be 2
+            Get-RetryCount "$key-c" | Should -Be 1
+        }
+
+        It 'sends again every page of an item of which one page answered 500 under -SkipHttpErrorCheck' {
+            $journal = New-JournalPath
+            $uri = "$base/pages/link?count=3&failAt=2&k=$(New-Key)"
+            $first = @(Invoke-AsyncWebBatch $uri -FollowRelLink -SkipHttpErrorCheck -JournalPath $journal -Ordered)
+            $first.StatusCode | Should -Be 200, 500, 200
+            $line = Get-JournalLines $journal
+            $line | Should -HaveCount 1 -Because 'an item with pages is one line'
+            $line.success | Should -BeFalse
+
+            $second = @(Invoke-AsyncWebBatch $uri -FollowRelLink -SkipHttpErrorCheck -JournalPath $journal -Ordered)
+            $second.FromJournal | Should -Be $false, $false, $false
+            $second.PageIndex | Should -Be 0, 1, 2
+        }
+    }
+
     Context '-JournalKey' {
         It 'finds items by the property it names, whatever their order' {
             $journal = New-JournalPath

@@ -133,6 +133,25 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(2, fourth.Succeeded);
     }
 
+    [Theory]
+    [InlineData(503)]
+    [InlineData(429)]
+    [InlineData(404)]
+    public void An_error_status_without_an_error_is_not_done(int status)
+    {
+        // -SkipHttpErrorCheck: the result is a Success, but the item runs again.
+        var path = NewPath();
+        using (var journal = BatchJournal.Open(path, null))
+        {
+            journal.Append(Result(0, status));
+            journal.Append(Result(1, 304));
+        }
+
+        using var again = BatchJournal.Open(path, null);
+        Assert.False(again.TryGetSucceeded(Result(0, 0).ItemKey!, out _, out _, out _));
+        Assert.True(again.TryGetSucceeded(Result(1, 0).ItemKey!, out _, out _, out _));
+    }
+
     [Fact]
     public void No_secret_of_the_uri_is_written()
     {

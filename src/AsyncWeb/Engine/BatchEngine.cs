@@ -251,7 +251,7 @@ internal sealed partial class BatchEngine : IDisposable
             Interlocked.Increment(ref _completed);
         }
 
-        var page = followUp is null ? null : new PageEnd(spec.Chain!, failure, result.Success && failure is null && !_cancel.IsCancellationRequested);
+        var page = followUp is null ? null : new PageEnd(spec.Chain!, failure, result.Done && failure is null && !_cancel.IsCancellationRequested);
         _events.Enqueue(new EngineEvent(result, null, followUp?.MorePages ?? false, page));
         if (failure is not null)
         {

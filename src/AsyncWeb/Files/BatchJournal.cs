@@ -150,7 +150,7 @@ internal sealed partial class BatchJournal : IResultJournal
             Method = result.Method,
             Uri = result.RedactedUri,
             Status = result.StatusCode,
-            Success = result.PagesSucceeded ?? result.Success,
+            Success = result.PagesSucceeded ?? result.Done,
             ErrorId = result.Error?.ErrorId,
             OutFile = result.OutFile,
             Sha256 = result.Sha256,
