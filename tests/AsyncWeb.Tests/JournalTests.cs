@@ -26,7 +26,7 @@ public sealed class JournalTests : IDisposable
         OutFile = outFile,
         Sha256 = outFile is null ? null : "AB",
         Error = errorId is null ? null : new WebBatchError(errorId, FailureCategory.HttpStatus, "failed"),
-        ItemKey = ItemKeys.Of(index, "POST", new Uri($"http://127.0.0.1/item/{index}?sig=s3cret")),
+        ItemKey = ItemKeys.Of(index, "POST", new Uri($"http://127.0.0.1/item/{index}?sig=s3cret"), "0123456789abcdef0123456789abcdef"),
     };
 
     [Fact]
@@ -75,9 +75,10 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_header_names_the_run()
     {
-        Assert.True(JournalRecord.TryParseHeader(JournalRecord.Header("run-7", DateTime.UtcNow), out var run));
+        Assert.True(JournalRecord.TryParseHeader(JournalRecord.Header("run-7", DateTime.UtcNow), out var version, out var run));
         Assert.Equal("run-7", run);
-        Assert.False(JournalRecord.TryParseHeader("{\"index\":1}", out _));
+        Assert.Equal(JournalRecord.Version, version);
+        Assert.False(JournalRecord.TryParseHeader("{\"index\":1}", out _, out _));
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public sealed class JournalTests : IDisposable
         Assert.Matches("^[0-9a-f]{32}$", run);
         var lines = File.ReadAllLines(path);
         Assert.Single(lines);
-        Assert.True(JournalRecord.TryParseHeader(lines[0], out var written));
+        Assert.True(JournalRecord.TryParseHeader(lines[0], out _, out var written));
         Assert.Equal(run, written);
     }
 
@@ -243,6 +244,24 @@ public sealed class JournalTests : IDisposable
         var refused = Assert.Throws<JournalException>(() => BatchJournal.Open(path, null));
         Assert.Equal(BatchJournal.InvalidId, refused.ErrorId);
         Assert.Equal(content, File.ReadAllText(path));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_journal_of_another_format_is_refused_and_left_alone(int version)
+    {
+        // Format 1 (AsyncWeb 0.2.0) keyed items by position, method and URI only: it cannot tell a changed body.
+        var path = NewPath();
+        var content = "{\"asyncwebJournal\":" + version + ",\"runId\":\"r1\",\"created\":\"2026-11-29T12:00:00.0000000Z\"}\n"
+            + "{\"index\":0,\"key\":\"af7e7a89e04e919ef0dbfde7d18917ce\",\"method\":\"GET\",\"uri\":\"http://127.0.0.1/json\",\"status\":200,\"success\":true}\n";
+        File.WriteAllText(path, content);
+        var refused = Assert.Throws<JournalException>(() => BatchJournal.Open(path, null));
+        Assert.Equal(ErrorIds.UnsupportedJournalVersion, refused.ErrorId);
+        Assert.Contains("format " + version, refused.Message);
+        Assert.Equal(content, File.ReadAllText(path));
+        // Refused again, not left locked.
+        Assert.Equal(ErrorIds.UnsupportedJournalVersion, Assert.Throws<JournalException>(() => BatchJournal.Open(path, null)).ErrorId);
     }
 
     [Fact]

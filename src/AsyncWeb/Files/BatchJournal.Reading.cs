@@ -32,9 +32,16 @@ internal sealed partial class BatchJournal
                 if (first)
                 {
                     first = false;
-                    if (!JournalRecord.TryParseHeader(line, out var id))
+                    if (!JournalRecord.TryParseHeader(line, out var version, out var id))
                     {
                         throw new JournalException(InvalidId, $"'{path}' is not an AsyncWeb journal (its first line is not one); give -JournalPath a new file or an AsyncWeb journal");
+                    }
+
+                    if (version != JournalRecord.Version)
+                    {
+                        throw new JournalException(ErrorIds.UnsupportedJournalVersion, version < JournalRecord.Version
+                            ? $"'{path}' is a journal of format {version} (AsyncWeb 0.2.0), whose item keys do not cover the request body: a changed body would not be sent. Finish that run with AsyncWeb 0.2.0, or give -JournalPath a new file (every item is then sent again, with new Idempotency-Keys)"
+                            : $"'{path}' is a journal of format {version}, written by a newer AsyncWeb; continue it with that version, or give -JournalPath a new file");
                     }
 
                     journalRunId = id;
