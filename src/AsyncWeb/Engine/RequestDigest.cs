@@ -36,7 +36,7 @@ internal static class RequestDigest
     {
         using var digest = new Digest();
         digest.Add("headers");
-        foreach (var header in spec.Headers.Where(h => !MayHoldSecret(h.Key)).OrderBy(h => h.Key.ToLowerInvariant(), StringComparer.Ordinal))
+        foreach (var header in spec.Headers.Where(h => !LeftOut(h.Key)).OrderBy(h => h.Key.ToLowerInvariant(), StringComparer.Ordinal))
         {
             digest.Add(header.Key.ToLowerInvariant());
             digest.Add(header.Value);
@@ -82,10 +82,10 @@ internal static class RequestDigest
     }
 
     /// <summary>
-    /// A header left out of the key: the credentials RequestRules keeps to the origin, and any header whose name
-    /// says it carries a secret (X-Api-Key, X-Auth-Token ...); Idempotency-Key is the item's own name, not a secret.
+    /// A header left out of the key: the credentials RequestRules keeps to the origin, any header whose name says it
+    /// carries a secret (X-Api-Key, X-Auth-Token ...; Idempotency-Key is the item's own name, not a secret), and User-Agent.
     /// </summary>
-    public static bool MayHoldSecret(string name) =>
+    public static bool LeftOut(string name) =>
         RequestRules.IsSensitiveHeader(name)
         || name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase)
         || (!name.Equals("Idempotency-Key", StringComparison.OrdinalIgnoreCase)
