@@ -41,7 +41,7 @@ Describe 'The journal (-JournalPath)' {
 
         It 'records every finished item as one JSON line after a header naming the run' {
             $lines = Get-Content -LiteralPath $journal
-            ($lines[0] | ConvertFrom-Json).asyncwebJournal | Should -Be 1
+            ($lines[0] | ConvertFrom-Json).asyncwebJournal | Should -Be 2
             ($lines[0] | ConvertFrom-Json).runId | Should -Match '^[0-9a-f]{32}$'
             $entries = Get-JournalLines $journal
             $entries | Should -HaveCount 9 -Because 'seven items, then the two that were sent again'
@@ -102,6 +102,97 @@ Describe 'The journal (-JournalPath)' {
         # The method counts too.
         $posted = @(0..2 | ForEach-Object { "$base/retry/$key-a$_`?failures=0" } | Invoke-AsyncWebBatch -Method POST -Body 'x' -JournalPath $journal)
         $posted | ForEach-Object { $_.FromJournal | Should -BeFalse }
+    }
+
+    Context 'changed input' {
+        It 'sends again an order whose body changed, with a new Idempotency-Key, and the others come from the journal (the README recipe)' {
+            $key = New-Key
+            $journal = New-JournalPath
+            $orders = 0..3 | ForEach-Object { [pscustomobject]@{ Uri = "$base/idempotent/$key`?item=$_"; Method = 'POST'; Body = @{ order = $_; amount = 10; currency = 'eur' } } }
+            $first = @($orders | Invoke-AsyncWebBatch -JournalPath $journal -IdempotencyKey -MaximumRetryCount 3)
+            $first | ForEach-Object { $_.StatusCode | Should -Be 200 }
+
+            $orders[2].Body.amount = 20
+            $second = @($orders | Invoke-AsyncWebBatch -JournalPath $journal -IdempotencyKey -MaximumRetryCount 3 | Sort-Object Index)
+            $second.FromJournal | Should -Be $true, $true, $false, $true
+            $second[2].StatusCode | Should -Be 200
+            $second[2].Headers['Idempotent-Replayed'] | Should -BeNullOrEmpty -Because 'a new body goes with a new Idempotency-Key, which the server has not seen'
+            $log = Get-Idempotent $key
+            0..3 | ForEach-Object { $log.arrivals."$_" | Should -Be ($_ -eq 2 ? 2 : 1) }
+            $log.processed.'2' | Should -Be 2
+            $log.replayed | Should -Be 0
+            $log.withoutKey | Should -Be 0
+        }
+
+        It 'derives another Idempotency-Key for another body, and the same for the same body' {
+            $sent = { param($Body) (Invoke-AsyncWebBatch "$base/echo" -Method POST -Body $Body -IdempotencyKey -RunId 'run-a').ContentObject.headers.'Idempotency-Key' }
+            & $sent '{"amount":10}' | Should -Be (& $sent '{"amount":10}')
+            & $sent '{"amount":10}' | Should -Not -Be (& $sent '{"amount":20}')
+        }
+
+        It 'sends again an item whose headers changed, but not one whose credentials changed' {
+            $key = New-Key
+            $journal = New-JournalPath
+            $uris = 0..1 | ForEach-Object { "$base/retry/$key-$_`?failures=0" }
+            $null = $uris | Invoke-AsyncWebBatch -JournalPath $journal -Headers @{ 'X-Tenant' = 'a'; Authorization = 'Bearer one'; 'X-Api-Key' = 'one' }
+            $again = @($uris | Invoke-AsyncWebBatch -JournalPath $journal -Headers @{ 'X-Tenant' = 'a'; Authorization = 'Bearer two'; 'X-Api-Key' = 'two' })
+            $again | ForEach-Object { $_.FromJournal | Should -BeTrue }
+            $other = @($uris | Invoke-AsyncWebBatch -JournalPath $journal -Headers @{ 'X-Tenant' = 'b' })
+            $other | ForEach-Object { $_.FromJournal | Should -BeFalse }
+            0..1 | ForEach-Object { Get-RetryCount "$key-$_" | Should -Be 2 }
+            (Get-Content -LiteralPath $journal -Raw) | Should -Not -Match 'Bearer|one|two'
+        }
+
+        It 'matches hashtable bodies journaled by another process, whose keys come in another order' {
+            $key = New-Key
+            $journal = New-JournalPath
+            $make = "0..5 | ForEach-Object { @{ Uri = '$base/idempotent/$key`?item=' + `$_; Method = 'POST'; Body = @{ order = `$_; amount = 10; currency = 'eur'; customer = 'c1'; note = 'n'; zeta = 1; alpha = 2; nested = @{ b = 1; a = 2; c = 3 } } } }"
+            $null = Invoke-FreshPwsh "Import-Module '$modulePath'; $make | Invoke-AsyncWebBatch -JournalPath '$journal' -IdempotencyKey | Out-Null"
+            $again = @(Invoke-Expression $make | Invoke-AsyncWebBatch -JournalPath $journal -IdempotencyKey)
+            $again | ForEach-Object { $_.FromJournal | Should -BeTrue }
+            (Get-Idempotent $key).arrivals.PSObject.Properties.Value | ForEach-Object { $_ | Should -Be 1 }
+        }
+
+        It 'refuses a journal of AsyncWeb 0.2.0, whose keys cannot tell a changed body, with UnsupportedJournalVersion' {
+            $journal = New-JournalPath
+            $old = '{"asyncwebJournal":1,"runId":"0123456789abcdef0123456789abcdef","created":"2026-11-29T12:00:00.0000000Z"}'
+            Set-Content -LiteralPath $journal -Value $old
+            { Invoke-AsyncWebBatch "$base/json" -JournalPath $journal -ErrorAction Stop } | Should -Throw -ErrorId 'UnsupportedJournalVersion,*'
+            Get-Content -LiteralPath $journal | Should -Be $old
+        }
+    }
+
+    Context 'what counts as done' {
+        It 'sends again an item answered 503 or 404 under -SkipHttpErrorCheck: a Success, but not done' {
+            $key = New-Key
+            $uris = "$base/retry/$key-a`?failures=1&status=503", "$base/retry/$key-b`?failures=1&status=404", "$base/retry/$key-c`?failures=0"
+            $journal = New-JournalPath
+            $first = @($uris | Invoke-AsyncWebBatch -JournalPath $journal -SkipHttpErrorCheck | Sort-Object Index)
+            $first.StatusCode | Should -Be 503, 404, 200
+            $first | ForEach-Object { $_.Success | Should -BeTrue }
+            (Get-JournalLines $journal | Sort-Object index).success | Should -Be $false, $false, $true
+
+            $second = @($uris | Invoke-AsyncWebBatch -JournalPath $journal -SkipHttpErrorCheck | Sort-Object Index)
+            $second.FromJournal | Should -Be $false, $false, $true
+            $second[0..1].StatusCode | Should -Be 200, 200
+            Get-RetryCount "$key-a" | Should -Be 2
+            Get-RetryCount "$key-b" | Should -Be 2
+            Get-RetryCount "$key-c" | Should -Be 1
+        }
+
+        It 'sends again every page of an item of which one page answered 500 under -SkipHttpErrorCheck' {
+            $journal = New-JournalPath
+            $uri = "$base/pages/link?count=3&failAt=2&k=$(New-Key)"
+            $first = @(Invoke-AsyncWebBatch $uri -FollowRelLink -SkipHttpErrorCheck -JournalPath $journal -Ordered)
+            $first.StatusCode | Should -Be 200, 500, 200
+            $line = Get-JournalLines $journal
+            $line | Should -HaveCount 1 -Because 'an item with pages is one line'
+            $line.success | Should -BeFalse
+
+            $second = @(Invoke-AsyncWebBatch $uri -FollowRelLink -SkipHttpErrorCheck -JournalPath $journal -Ordered)
+            $second.FromJournal | Should -Be $false, $false, $false
+            $second.PageIndex | Should -Be 0, 1, 2
+        }
     }
 
     Context '-JournalKey' {
@@ -180,6 +271,26 @@ Describe 'The journal (-JournalPath)' {
 
             # Free again once that batch has ended.
             ("$base/json" | Invoke-AsyncWebBatch -JournalPath $journal).StatusCode | Should -Be 200
+        }
+        It 'keeps apart two batches that use one journal through a symbolic link and through its target' -Skip:$IsWindows {
+            # (On Windows the share mode refuses the second writer whatever name it comes by; links need privileges there.)
+            $journal = New-JournalPath
+            $linkedDirectory = Join-Path $TestDrive "linked-$(New-Key)"
+            $null = New-Item -ItemType SymbolicLink -Path $linkedDirectory -Target $TestDrive
+            $link = Join-Path $linkedDirectory "link-$(New-Key).journal"
+            $null = New-Item -ItemType SymbolicLink -Path $link -Target $journal
+            $job = "$base/hang" | Invoke-AsyncWebBatch -JournalPath $link -AsJob
+            try {
+                { Invoke-AsyncWebBatch "$base/json" -JournalPath $journal -ErrorAction Stop } | Should -Throw -ErrorId 'JournalUnusable,*'
+                { Invoke-AsyncWebBatch "$base/json" -JournalPath (Join-Path $linkedDirectory (Split-Path $journal -Leaf)) -ErrorAction Stop } | Should -Throw -ErrorId 'JournalUnusable,*'
+            }
+            finally {
+                $job | Stop-Job
+                $job | Remove-Job -Force
+            }
+
+            ("$base/json" | Invoke-AsyncWebBatch -JournalPath $journal).StatusCode | Should -Be 200
+            ("$base/json" | Invoke-AsyncWebBatch -JournalPath $link).FromJournal | Should -BeTrue -Because 'the link and its target are one journal'
         }
     }
 

@@ -16,6 +16,9 @@ internal static class ErrorIds
     /// <summary>-JournalKey names a property the item does not have.</summary>
     public const string MissingJournalKey = "MissingJournalKey";
 
+    /// <summary>-JournalPath names a journal of another format (0.2.0's keys did not cover the body): refused before anything is sent.</summary>
+    public const string UnsupportedJournalVersion = "UnsupportedJournalVersion";
+
     // Uploads and authentication (issue 12)
     public const string InvalidInFile = "InvalidInFile";
     public const string UnencryptedAuthentication = "UnencryptedAuthentication";

@@ -1,4 +1,5 @@
 using System;
+using AsyncWeb.Journal;
 
 namespace AsyncWeb;
 
@@ -28,6 +29,13 @@ public sealed partial class WebBatchResult
     /// result of the item (the journal skips them).
     /// </summary>
     internal bool MorePagesOfItem { get; set; }
+
+    /// <summary>
+    /// Whether the journal records the item (or page) as done, not to be sent again: no error and a final status below
+    /// 400 (0 for an item that needed no request, as a -SkipExisting file). Under -SkipHttpErrorCheck a 4xx or 5xx
+    /// answer is a Success but not done: the item runs again, as it would without the switch.
+    /// </summary>
+    internal bool Done => Error is null && StatusCode < 400;
 
     /// <summary>On the result that ends an item with pages: whether every page was fetched and succeeded (the journal's success); null otherwise.</summary>
     internal bool? PagesSucceeded { get; set; }

@@ -214,7 +214,7 @@ internal sealed partial class BatchEngine : IDisposable
         WaitForRunningToEnd(TimeSpan.FromSeconds(2));
         _runner.Dispose();
         _flow.Dispose();
-        _options.Journal?.Close();
+        _options.Journal?.Dispose();
         _cancel.Dispose();
     }
 
@@ -256,7 +256,7 @@ internal sealed partial class BatchEngine : IDisposable
             Interlocked.Increment(ref _completed);
         }
 
-        var page = followUp is null ? null : new PageEnd(spec.Chain!, failure, result.Success && failure is null && !_cancel.IsCancellationRequested);
+        var page = followUp is null ? null : new PageEnd(spec.Chain!, failure, result.Done && failure is null && !_cancel.IsCancellationRequested);
         _events.Enqueue(new EngineEvent(result, null, followUp?.MorePages ?? false, page));
         if (failure is not null)
         {

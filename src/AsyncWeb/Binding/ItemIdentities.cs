@@ -43,15 +43,16 @@ internal sealed class ItemIdentities
     public WebBatchResult? Identify(RequestSpec spec)
     {
         string key;
+        var request = RequestDigest.Of(spec);
         if (_keyProperty is null)
         {
-            key = ItemKeys.Of(spec.Index, spec.Method, spec.Uri);
+            key = ItemKeys.Of(spec.Index, spec.Method, spec.Uri, request);
         }
         else
         {
             var value = RequestSpecBuilder.PropertyText(spec.Input, _keyProperty)
                 ?? throw new InvalidItemException(ErrorIds.MissingJournalKey, $"the item has no '{_keyProperty}' property or key, which -JournalKey names (or it is empty)");
-            key = ItemKeys.Of(value, spec.Method, spec.Uri);
+            key = ItemKeys.Of(value, spec.Method, spec.Uri, request);
         }
 
         spec.ItemKey = key;

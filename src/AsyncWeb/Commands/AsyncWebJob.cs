@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Concurrent;
+using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using AsyncWeb.Batch;
 using AsyncWeb.Binding;
+using AsyncWeb.Journal;
 using AsyncWeb.Requests;
 
 namespace AsyncWeb.Commands;
@@ -149,6 +151,11 @@ public sealed class AsyncWebJob : Job
                 SetJobState(JobState.Stopped);
             }
         }
+        catch (JournalException unwritable)
+        {
+            Error.Add(new ErrorRecord(new IOException(unwritable.Message, unwritable), unwritable.ErrorId, ErrorCategory.WriteError, null));
+            SetJobState(JobState.Failed);
+        }
         catch (Exception ex)
         {
             Error.Add(new ErrorRecord(ex, "AsyncWebJobFailed", ErrorCategory.NotSpecified, null));
@@ -157,7 +164,7 @@ public sealed class AsyncWebJob : Job
         finally
         {
             // -JournalPath: the journal is complete (and unlocked for the next run) when the job ends, not when it is removed.
-            _engine.Journal?.Close();
+            _engine.Journal?.Dispose();
         }
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Management.Automation;
 using AsyncWeb.Hosts;
 using AsyncWeb.Journal;
@@ -83,9 +84,26 @@ public sealed partial class InvokeAsyncWebBatchCommand
         }
         catch (JournalException invalid)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message, invalid), invalid.ErrorId,
-                invalid.ErrorId == BatchJournal.UnusableId ? ErrorCategory.WriteError : ErrorCategory.InvalidArgument, JournalPath));
+            ThrowTerminatingError(JournalError(invalid));
             return null;
         }
     }
+
+    /// <summary>At the end of the batch: the journal synced and freed; a failure to write it is reported (every result was emitted already).</summary>
+    private void CloseJournal()
+    {
+        try
+        {
+            _journal?.Close();
+        }
+        catch (JournalException unwritable)
+        {
+            WriteError(JournalError(unwritable));
+        }
+    }
+
+    private ErrorRecord JournalError(JournalException failure) =>
+        failure.ErrorId == BatchJournal.UnusableId
+            ? new ErrorRecord(new IOException(failure.Message, failure), failure.ErrorId, ErrorCategory.WriteError, JournalPath)
+            : new ErrorRecord(new ArgumentException(failure.Message, failure), failure.ErrorId, ErrorCategory.InvalidArgument, JournalPath);
 }

@@ -202,6 +202,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             _pump!.DrainToEnd();
             _progress?.Complete();
         });
+        CloseJournal();
 
         foreach (var line in _engine!.Flow.FinalLimits())
         {
@@ -287,6 +288,12 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         {
             Abandon(_engine!);
             throw new PipelineStoppedException();
+        }
+        catch (JournalException unwritable)
+        {
+            // -JournalPath could not be written: results not in the journal are never emitted, so the batch ends.
+            Abandon(_engine!);
+            ThrowTerminatingError(JournalError(unwritable));
         }
         catch
         {

@@ -8,7 +8,7 @@ namespace AsyncWeb.Journal;
 /// <summary>Reading a journal when it opens: the succeeded items by key, a torn last line cut off, the run id kept.</summary>
 internal sealed partial class BatchJournal
 {
-    private static BatchJournal Read(string path, FileStream file, string? runId)
+    private static BatchJournal Read(string path, FileStream file, Stream writes, string? runId)
     {
         var succeeded = new Dictionary<Key128, Done>();
         var unreadable = 0;
@@ -32,9 +32,16 @@ internal sealed partial class BatchJournal
                 if (first)
                 {
                     first = false;
-                    if (!JournalRecord.TryParseHeader(line, out var id))
+                    if (!JournalRecord.TryParseHeader(line, out var version, out var id))
                     {
                         throw new JournalException(InvalidId, $"'{path}' is not an AsyncWeb journal (its first line is not one); give -JournalPath a new file or an AsyncWeb journal");
+                    }
+
+                    if (version != JournalRecord.Version)
+                    {
+                        throw new JournalException(ErrorIds.UnsupportedJournalVersion, version < JournalRecord.Version
+                            ? $"'{path}' is a journal of format {version} (AsyncWeb 0.2.0), whose item keys do not cover the request body: a changed body would not be sent. Finish that run with AsyncWeb 0.2.0, or give -JournalPath a new file (every item is then sent again, with new Idempotency-Keys)"
+                            : $"'{path}' is a journal of format {version}, written by a newer AsyncWeb; continue it with that version, or give -JournalPath a new file");
                     }
 
                     journalRunId = id;
@@ -71,7 +78,7 @@ internal sealed partial class BatchJournal
             }
 
             file.Seek(0, SeekOrigin.End);
-            var journal = new BatchJournal(path, file, journalRunId ?? runId ?? ItemKeys.NewRunId(), succeeded, unreadable, torn);
+            var journal = new BatchJournal(path, file, writes, journalRunId ?? runId ?? ItemKeys.NewRunId(), succeeded, unreadable, torn);
             if (journalRunId is null)
             {
                 journal._writer.Write(JournalRecord.Header(journal.RunId, DateTime.UtcNow));

@@ -28,7 +28,10 @@ internal sealed partial class BatchJournal : IResultJournal
     private readonly Dictionary<Key128, Done> _succeeded;
     private bool _closed;
 
-    private BatchJournal(string path, FileStream file, string runId, Dictionary<Key128, Done> succeeded, int unreadable, bool tornTail)
+    // A write failed (a full disk): reported by the call that met it, the batch then ends; never reported again.
+    private bool _failed;
+
+    private BatchJournal(string path, FileStream file, Stream writes, string runId, Dictionary<Key128, Done> succeeded, int unreadable, bool tornTail)
     {
         Path = path;
         _file = file;
@@ -36,7 +39,7 @@ internal sealed partial class BatchJournal : IResultJournal
         _succeeded = succeeded;
         UnreadableLines = unreadable;
         TornTail = tornTail;
-        _writer = new StreamWriter(file, s_utf8, 64 * 1024) { AutoFlush = false, NewLine = "\n" };
+        _writer = new StreamWriter(writes, s_utf8, 64 * 1024) { AutoFlush = false, NewLine = "\n" };
     }
 
     public string Path { get; }
@@ -54,9 +57,14 @@ internal sealed partial class BatchJournal : IResultJournal
     public bool TornTail { get; }
 
     /// <summary>Opens (or creates) the journal at <paramref name="path"/> and reads it; throws <see cref="JournalException"/>.</summary>
-    public static BatchJournal Open(string path, string? runId)
+    public static BatchJournal Open(string path, string? runId) => Open(path, runId, null);
+
+    /// <summary>As <see cref="Open(string, string?)"/>, with the lines written through <paramref name="writeThrough"/>'s stream over the file (a test's failing disk).</summary>
+    internal static BatchJournal Open(string path, string? runId, Func<Stream, Stream>? writeThrough)
     {
-        var full = System.IO.Path.GetFullPath(path);
+        // Batches of this process are kept apart by the file's final path: one through a symbolic link and one
+        // through its target are one journal (and fcntl locks, being per process, cannot tell them apart).
+        var full = FinalPath.Of(System.IO.Path.GetFullPath(path));
         lock (s_open)
         {
             if (!s_open.Add(full))
@@ -90,7 +98,7 @@ internal sealed partial class BatchJournal : IResultJournal
 
         try
         {
-            var journal = Read(path, file, runId);
+            var journal = Read(path, file, writeThrough?.Invoke(file) ?? file, runId);
             journal._fullPath = full;
             return journal;
         }
@@ -141,7 +149,7 @@ internal sealed partial class BatchJournal : IResultJournal
             Method = result.Method,
             Uri = result.RedactedUri,
             Status = result.StatusCode,
-            Success = result.PagesSucceeded ?? result.Success,
+            Success = result.PagesSucceeded ?? result.Done,
             ErrorId = result.Error?.ErrorId,
             OutFile = result.OutFile,
             Sha256 = result.Sha256,
@@ -151,8 +159,11 @@ internal sealed partial class BatchJournal : IResultJournal
         {
             if (!_closed)
             {
-                _writer.Write(line);
-                _writer.Write('\n');
+                Write(() =>
+                {
+                    _writer.Write(line);
+                    _writer.Write('\n');
+                });
             }
         }
     }
@@ -164,14 +175,40 @@ internal sealed partial class BatchJournal : IResultJournal
         {
             if (!_closed)
             {
-                _writer.Flush();
+                Write(_writer.Flush);
             }
         }
     }
 
-    /// <summary>Flushes, syncs the file to disk, and closes it.</summary>
+    /// <summary>A write to the journal; a failure (a full disk) is a <see cref="JournalException"/>: what is not journaled must not be emitted.</summary>
+    private void Write(Action write)
+    {
+        if (_failed)
+        {
+            throw new JournalException(UnusableId, $"the journal '{Path}' could not be written earlier in this batch");
+        }
+
+        try
+        {
+            write();
+        }
+        catch (IOException ex)
+        {
+            _failed = true;
+            throw Unwritable(ex);
+        }
+    }
+
+    private JournalException Unwritable(IOException ex) => new(UnusableId,
+        $"the journal '{Path}' could not be written ({ex.Message}); the items whose lines are missing run again when the batch is run again with it", ex);
+
+    /// <summary>
+    /// Flushes, syncs the file to disk, closes it and frees it for the next batch, whatever fails on the way. A write
+    /// that fails here (and did not fail before) is thrown afterwards, once, as a <see cref="JournalException"/>.
+    /// </summary>
     public void Close()
     {
+        IOException? failure = null;
         lock (_gate)
         {
             if (_closed)
@@ -182,25 +219,64 @@ internal sealed partial class BatchJournal : IResultJournal
             _closed = true;
             try
             {
-                _writer.Flush();
-                _file.Flush(flushToDisk: true);
+                if (!_failed)
+                {
+                    _writer.Flush();
+                    _file.Flush(flushToDisk: true);
+                }
             }
-            catch (IOException)
+            catch (IOException ex)
             {
-                // A full disk at the very end: the lines flushed before are in the file.
+                _failed = true;
+                failure = ex;
             }
             finally
             {
-                _writer.Dispose();
-                if (_fullPath is not null)
+                // After a failed write the writer's buffer still holds the lines and its Dispose tries them again:
+                // that failure is the one above. The lock is released whatever the disposing throws.
+                try
                 {
-                    Release(_fullPath);
+                    Quietly(_writer.Dispose);
+                    Quietly(_file.Dispose);
+                }
+                finally
+                {
+                    if (_fullPath is not null)
+                    {
+                        Release(_fullPath);
+                    }
                 }
             }
         }
+
+        if (failure is not null)
+        {
+            throw Unwritable(failure);
+        }
     }
 
-    public void Dispose() => Close();
+    private static void Quietly(Action dispose)
+    {
+        try
+        {
+            dispose();
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Closes without throwing: for a batch that ends by an error or a stop, whose failure is the one reported.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            Close();
+        }
+        catch (JournalException)
+        {
+        }
+    }
 
     /// <summary>What a skipped item's result says: the journal's status, file and hash.</summary>
     private sealed class Done

@@ -7,19 +7,21 @@ namespace AsyncWeb.Journal;
 
 /// <summary>
 /// Who an input item is, across runs: the key a journal remembers it by, and the Idempotency-Key its requests
-/// carry. Never memory order: the input position (or a property the user names) with the method and the URI, so
-/// a journal of another command (other items at the same positions) matches nothing and reruns everything.
+/// carry. Never memory order: the input position (or a property the user names) with the method, the URI and what
+/// else the request sends (<see cref="RequestDigest"/>: body, upload, headers without secrets), so a journal of
+/// another command, or of the same command with a changed body, matches nothing and that request runs again.
 /// Hashed (SHA-256, 128 bits as 32 hex digits): short, fixed-length, and no URI secret lands in a journal.
+/// These are the keys of journal format 2: a change here is a new journal format.
 /// </summary>
 internal static class ItemKeys
 {
-    /// <summary>The default key: input position, method and URI.</summary>
-    public static string Of(long index, string method, Uri uri) =>
-        Hash("position\n" + index.ToString(CultureInfo.InvariantCulture) + "\n" + method + "\n" + uri.AbsoluteUri);
+    /// <summary>The default key: input position, method, URI and the digest of what else the request sends.</summary>
+    public static string Of(long index, string method, Uri uri, string requestDigest) =>
+        Hash("position\n" + index.ToString(CultureInfo.InvariantCulture) + "\n" + method + "\n" + uri.AbsoluteUri + "\n" + requestDigest);
 
-    /// <summary>With -JournalKey: the value of that property, method and URI (so the input may be reordered between runs).</summary>
-    public static string Of(string userKey, string method, Uri uri) =>
-        Hash("property\n" + userKey + "\n" + method + "\n" + uri.AbsoluteUri);
+    /// <summary>With -JournalKey: the value of that property, method, URI and request digest (so the input may be reordered between runs).</summary>
+    public static string Of(string userKey, string method, Uri uri, string requestDigest) =>
+        Hash("property\n" + userKey + "\n" + method + "\n" + uri.AbsoluteUri + "\n" + requestDigest);
 
     /// <summary>The Idempotency-Key of an item: the same for its every attempt and every run that shares <paramref name="runId"/>.</summary>
     public static string IdempotencyKey(string runId, string itemKey) => Hash("idempotency\n" + runId + "\n" + itemKey);
@@ -34,15 +36,16 @@ internal static class ItemKeys
     private static string Hash(string text)
     {
 #if NET
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(text));
+        return Hex(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 #else
-        byte[] digest;
-        using (var sha = SHA256.Create())
-        {
-            digest = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
-        }
+        using var sha = SHA256.Create();
+        return Hex(sha.ComputeHash(Encoding.UTF8.GetBytes(text)));
 #endif
+    }
 
+    /// <summary>The first 128 bits of a SHA-256 digest as 32 lower-case hex digits.</summary>
+    internal static string Hex(byte[] digest)
+    {
         var hex = new StringBuilder(32);
         for (var i = 0; i < 16; i++)
         {

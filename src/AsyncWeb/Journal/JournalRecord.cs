@@ -12,7 +12,11 @@ namespace AsyncWeb.Journal;
 /// </summary>
 internal static class JournalRecord
 {
-    public const int Version = 1;
+    /// <summary>
+    /// The format: 2 since item keys cover the body and headers (<see cref="Engine.ItemKeys"/>); 1 was AsyncWeb 0.2.0's,
+    /// whose keys (position, method, URI) cannot tell a changed body, so its journals are refused, not misread.
+    /// </summary>
+    public const int Version = 2;
 
     public static string Header(string runId, DateTime createdUtc) =>
         "{\"asyncwebJournal\":" + Version.ToString(CultureInfo.InvariantCulture) + ",\"runId\":" + Quote(runId) +
@@ -35,17 +39,17 @@ internal static class JournalRecord
         return text.ToString();
     }
 
-    /// <summary>The run id of a journal's first line; false when the line is not an AsyncWeb journal header.</summary>
-    public static bool TryParseHeader(string line, out string runId)
+    /// <summary>The format and run id of a journal's first line; false when the line is not an AsyncWeb journal header (of any format).</summary>
+    public static bool TryParseHeader(string line, out long version, out string runId)
     {
-        runId = string.Empty;
-        if (!FlatJson.TryParse(line, out var fields) || fields.TryGetValue("asyncwebJournal", out var version) is false
-            || version is not long v || v != Version || fields.TryGetValue("runId", out var id) is false || id is not string { Length: > 0 } text)
+        (version, runId) = (0, string.Empty);
+        if (!FlatJson.TryParse(line, out var fields) || fields.TryGetValue("asyncwebJournal", out var format) is false
+            || format is not long v || v < 1 || fields.TryGetValue("runId", out var id) is false || id is not string { Length: > 0 } text)
         {
             return false;
         }
 
-        runId = text;
+        (version, runId) = (v, text);
         return true;
     }
 

@@ -25,7 +25,7 @@ public sealed class JournalTests : IDisposable
         OutFile = outFile,
         Sha256 = outFile is null ? null : "AB",
         Error = errorId is null ? null : new WebBatchError(errorId, FailureCategory.HttpStatus, "failed"),
-        ItemKey = ItemKeys.Of(index, "POST", new Uri($"http://127.0.0.1/item/{index}?sig=s3cret")),
+        ItemKey = ItemKeys.Of(index, "POST", new Uri($"http://127.0.0.1/item/{index}?sig=s3cret"), "0123456789abcdef0123456789abcdef"),
     };
 
     [Fact]
@@ -74,9 +74,10 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_header_names_the_run()
     {
-        Assert.True(JournalRecord.TryParseHeader(JournalRecord.Header("run-7", DateTime.UtcNow), out var run));
+        Assert.True(JournalRecord.TryParseHeader(JournalRecord.Header("run-7", DateTime.UtcNow), out var version, out var run));
         Assert.Equal("run-7", run);
-        Assert.False(JournalRecord.TryParseHeader("{\"index\":1}", out _));
+        Assert.Equal(JournalRecord.Version, version);
+        Assert.False(JournalRecord.TryParseHeader("{\"index\":1}", out _, out _));
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public sealed class JournalTests : IDisposable
         Assert.Matches("^[0-9a-f]{32}$", run);
         var lines = File.ReadAllLines(path);
         Assert.Single(lines);
-        Assert.True(JournalRecord.TryParseHeader(lines[0], out var written));
+        Assert.True(JournalRecord.TryParseHeader(lines[0], out _, out var written));
         Assert.Equal(run, written);
     }
 
@@ -130,6 +131,25 @@ public sealed class JournalTests : IDisposable
 
         using var fourth = BatchJournal.Open(path, null);
         Assert.Equal(2, fourth.Succeeded);
+    }
+
+    [Theory]
+    [InlineData(503)]
+    [InlineData(429)]
+    [InlineData(404)]
+    public void An_error_status_without_an_error_is_not_done(int status)
+    {
+        // -SkipHttpErrorCheck: the result is a Success, but the item runs again.
+        var path = NewPath();
+        using (var journal = BatchJournal.Open(path, null))
+        {
+            journal.Append(Result(0, status));
+            journal.Append(Result(1, 304));
+        }
+
+        using var again = BatchJournal.Open(path, null);
+        Assert.False(again.TryGetSucceeded(Result(0, 0).ItemKey!, out _, out _, out _));
+        Assert.True(again.TryGetSucceeded(Result(1, 0).ItemKey!, out _, out _, out _));
     }
 
     [Fact]
@@ -225,6 +245,24 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(content, File.ReadAllText(path));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_journal_of_another_format_is_refused_and_left_alone(int version)
+    {
+        // Format 1 (AsyncWeb 0.2.0) keyed items by position, method and URI only: it cannot tell a changed body.
+        var path = NewPath();
+        var content = "{\"asyncwebJournal\":" + version + ",\"runId\":\"r1\",\"created\":\"2026-11-29T12:00:00.0000000Z\"}\n"
+            + "{\"index\":0,\"key\":\"af7e7a89e04e919ef0dbfde7d18917ce\",\"method\":\"GET\",\"uri\":\"http://127.0.0.1/json\",\"status\":200,\"success\":true}\n";
+        File.WriteAllText(path, content);
+        var refused = Assert.Throws<JournalException>(() => BatchJournal.Open(path, null));
+        Assert.Equal(ErrorIds.UnsupportedJournalVersion, refused.ErrorId);
+        Assert.Contains("format " + version, refused.Message);
+        Assert.Equal(content, File.ReadAllText(path));
+        // Refused again, not left locked.
+        Assert.Equal(ErrorIds.UnsupportedJournalVersion, Assert.Throws<JournalException>(() => BatchJournal.Open(path, null)).ErrorId);
+    }
+
     [Fact]
     public void A_run_id_that_differs_from_the_journal_is_refused()
     {
@@ -264,5 +302,133 @@ public sealed class JournalTests : IDisposable
         var path = NewPath();
         using var first = BatchJournal.Open(path, null);
         Assert.Equal(BatchJournal.UnusableId, Assert.Throws<JournalException>(() => BatchJournal.Open(path, null)).ErrorId);
+    }
+
+    [Fact]
+    public void A_disk_full_at_a_flush_is_reported_and_the_journal_is_still_closed_and_freed()
+    {
+        var path = NewPath();
+        var disk = new FillingDisk();
+        var journal = BatchJournal.Open(path, null, disk.Over);
+        journal.Append(Result(0, 200));
+        journal.Flush();
+
+        disk.Full = true;
+        journal.Append(Result(1, 200));
+        var failed = Assert.Throws<JournalException>(() => journal.Flush());
+        Assert.Equal(BatchJournal.UnusableId, failed.ErrorId);
+        Assert.Contains(path, failed.Message);
+        Assert.Contains("No space left on device", failed.Message);
+
+        // Reported once: closing after it does not throw again, and releases the file.
+        journal.Close();
+        journal.Dispose();
+        using var again = BatchJournal.Open(path, null);
+        Assert.Equal(1, again.Succeeded);
+    }
+
+    [Fact]
+    public void A_disk_full_first_met_when_closing_is_reported_once_and_the_journal_is_freed()
+    {
+        var path = NewPath();
+        var disk = new FillingDisk();
+        var journal = BatchJournal.Open(path, null, disk.Over);
+        journal.Append(Result(0, 200));
+        disk.Full = true;
+
+        Assert.Equal(BatchJournal.UnusableId, Assert.Throws<JournalException>(() => journal.Close()).ErrorId);
+        journal.Close();
+        journal.Dispose();
+        using var again = BatchJournal.Open(path, null);
+        Assert.Equal(0, again.Succeeded);
+    }
+
+    [Fact]
+    public void A_journal_is_one_journal_whatever_link_it_is_opened_through()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows refuses the second writer by its share mode; links need privileges there.
+        }
+
+        var path = NewPath();
+        var linkedDirectory = Path.Combine(_dir, "linked");
+        Directory.CreateSymbolicLink(linkedDirectory, _dir);
+        var fileLink = Path.Combine(_dir, "file-link.jsonl");
+        File.CreateSymbolicLink(fileLink, Path.GetFileName(path));
+        var chain = Path.Combine(linkedDirectory, "chain.jsonl");
+        File.CreateSymbolicLink(chain, fileLink);
+
+        using (BatchJournal.Open(path, null))
+        {
+            foreach (var alias in new[] { fileLink, chain, Path.Combine(linkedDirectory, Path.GetFileName(path)), Path.Combine(linkedDirectory, "..", Path.GetFileName(_dir), "linked", Path.GetFileName(path)) })
+            {
+                Assert.Equal(BatchJournal.UnusableId, Assert.Throws<JournalException>(() => BatchJournal.Open(alias, null)).ErrorId);
+            }
+        }
+
+        Assert.Equal(FinalPath.Of(path), FinalPath.Of(chain));
+        using var throughLink = BatchJournal.Open(chain, null);
+        Assert.Throws<JournalException>(() => BatchJournal.Open(path, null));
+    }
+
+    /// <summary>A disk that fills up: writes and flushes fail with ENOSPC's message once <see cref="Full"/> is set.</summary>
+    private sealed class FillingDisk
+    {
+        public bool Full { get; set; }
+
+        public Stream Over(Stream file) => new Filling(file, this);
+
+        private sealed class Filling : Stream
+        {
+            private readonly Stream _inner;
+            private readonly FillingDisk _disk;
+
+            public Filling(Stream inner, FillingDisk disk)
+            {
+                _inner = inner;
+                _disk = disk;
+            }
+
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => _inner.Length;
+            public override long Position { get => _inner.Position; set => throw new NotSupportedException(); }
+
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                Check();
+                _inner.Write(buffer, offset, count);
+            }
+
+            public override void Flush()
+            {
+                Check();
+                _inner.Flush();
+            }
+
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    _inner.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
+
+            private void Check()
+            {
+                if (_disk.Full)
+                {
+                    throw new IOException("No space left on device");
+                }
+            }
+        }
     }
 }
