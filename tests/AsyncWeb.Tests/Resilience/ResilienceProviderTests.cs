@@ -374,4 +374,38 @@ public class ResilienceProviderTests
         Assert.Equal(ErrorIds.CircuitOpen, refused.ErrorId);
         Assert.Equal(2, run.Attempts);
     }
+
+    // ---- the rate limiter ----
+
+    /// <summary>One permit now and the next in 100 s: a second request to the same limiter waits far beyond any test's patience.</summary>
+    private static BatchOptions SlowRate(bool perHost) => new() { RequestsPerSecond = 0.01, RateLimitPerHost = perHost };
+
+    [Fact]
+    public async Task With_a_per_host_rate_limit_each_host_has_its_own_permits()
+    {
+        var run = new Run();
+        using var provider = run.Provider(SlowRate(perHost: true));
+        await run.SendAsync(provider, Spec(host: "a.example"), s_ok);
+
+        var other = run.SendAsync(provider, Spec(host: "b.example"), s_ok);
+
+        Assert.Same(s_ok, await other.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, run.Attempts);
+    }
+
+    [Fact]
+    public async Task A_request_still_waiting_for_a_permit_when_the_batch_ends_is_refused_unsent_as_RateLimited()
+    {
+        var run = new Run();
+        var provider = run.Provider(SlowRate(perHost: false));
+        await run.SendAsync(provider, Spec(host: "a.example"), s_ok);
+        var waiting = run.SendAsync(provider, Spec(host: "b.example"), s_ok);
+        Assert.False(waiting.IsCompleted);
+
+        provider.Dispose();
+
+        var refused = await Assert.ThrowsAsync<ResilienceRefusedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(ErrorIds.RateLimited, refused.ErrorId);
+        Assert.Equal(1, run.Attempts);
+    }
 }
