@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
@@ -20,17 +19,26 @@ namespace AsyncWeb.Hosts;
 /// </summary>
 internal sealed class HostFlow : IDisposable
 {
-    private static readonly double s_ticksPerSecond = Stopwatch.Frequency;
     private readonly ConcurrentDictionary<string, HostState> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, HostState> _paused = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _fixedLimit;
     private readonly AdaptiveThrottleSettings? _adaptive;
     private readonly TimeSpan _maximumPause;
     private readonly Action<string>? _verbose;
+    private readonly TimeProvider _time;
+    private readonly double _ticksPerSecond;
     private volatile bool _disposed;
 
     public HostFlow(BatchOptions options, Action<string>? verbose)
+        : this(options, verbose, TimeProvider.System)
     {
+    }
+
+    /// <summary>On the clock of <paramref name="time"/> (timestamps, pause timers, rate-limit resets): unit tests pass a fake one.</summary>
+    internal HostFlow(BatchOptions options, Action<string>? verbose, TimeProvider time)
+    {
+        _time = time;
+        _ticksPerSecond = time.TimestampFrequency;
         _fixedLimit = options.ThrottleLimitPerHost;
         _adaptive = options.AdaptiveThrottle;
         _maximumPause = options.Retry.MaximumRetryAfter;
@@ -51,15 +59,15 @@ internal sealed class HostFlow : IDisposable
     /// the dictionary when it is empty (no host paused, the usual case), which profiled as lock contention per request.
     /// </summary>
     public bool IsPaused(string host) =>
-        _paused.TryGetValue(host, out var state) && state.Remaining(Stopwatch.GetTimestamp()) > 0;
+        _paused.TryGetValue(host, out var state) && state.Remaining(_time.GetTimestamp()) > 0;
 
     /// <summary>Time left in the host's pause; zero when it runs.</summary>
     public TimeSpan PauseRemaining(string host) =>
-        _paused.TryGetValue(host, out var state) ? Ticks(state.Remaining(Stopwatch.GetTimestamp())) : TimeSpan.Zero;
+        _paused.TryGetValue(host, out var state) ? Ticks(state.Remaining(_time.GetTimestamp())) : TimeSpan.Zero;
 
     /// <summary>The host's total paused time so far, in Stopwatch ticks: an item's wait for its host is the difference over its wait.</summary>
     public long PauseClock(string host) =>
-        _hosts.TryGetValue(host, out var state) ? state.PausedTime(Stopwatch.GetTimestamp()) : 0;
+        _hosts.TryGetValue(host, out var state) ? state.PausedTime(_time.GetTimestamp()) : 0;
 
     /// <summary>Most requests in flight to the host now: adaptive, or -ThrottleLimitPerHost; 0 for no per-host limit.</summary>
     public int LimitFor(string host) =>
@@ -129,7 +137,7 @@ internal sealed class HostFlow : IDisposable
             return null;
         }
 
-        var now = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
         var paused = _paused.Select(p => (Host: p.Key, Left: p.Value.Remaining(now))).Where(p => p.Left > 0).OrderByDescending(p => p.Left).ToList();
         return paused.Count switch
         {
@@ -159,7 +167,7 @@ internal sealed class HostFlow : IDisposable
             reason = string.Create(CultureInfo.InvariantCulture, $"#{spec.Index} answered {outcome.StatusCode} with Retry-After {retryAfter.TotalSeconds:0.###} s");
         }
 
-        if (outcome.Headers.Count > 0 && RateLimitHeaders.Read(outcome.Headers, DateTimeOffset.UtcNow)?.Pause is { } reset && reset > asked)
+        if (outcome.Headers.Count > 0 && RateLimitHeaders.Read(outcome.Headers, _time.GetUtcNow())?.Pause is { } reset && reset > asked)
         {
             asked = reset;
             reason = string.Create(CultureInfo.InvariantCulture, $"#{spec.Index}'s answer says no requests remain, reset in {reset.TotalSeconds:0.###} s");
@@ -179,8 +187,8 @@ internal sealed class HostFlow : IDisposable
     private void Pause(string host, TimeSpan pause, string reason)
     {
         var state = State(host);
-        var now = Stopwatch.GetTimestamp();
-        var (started, extendedBy, generation) = state.Extend(now, now + (long)(pause.TotalSeconds * s_ticksPerSecond), Resume);
+        var now = _time.GetTimestamp();
+        var (started, extendedBy, generation) = state.Extend(now, now + (long)(pause.TotalSeconds * _ticksPerSecond), Resume);
         if (started)
         {
             _paused[host] = state;
@@ -190,7 +198,7 @@ internal sealed class HostFlow : IDisposable
 
             _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture, $"host {host} paused for {pause.TotalSeconds:0.###} s: {reason}"));
         }
-        else if (extendedBy >= s_ticksPerSecond)
+        else if (extendedBy >= _ticksPerSecond)
         {
             _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture, $"host {host} pause extended to {pause.TotalSeconds:0.###} s from now: {reason}"));
         }
@@ -204,7 +212,7 @@ internal sealed class HostFlow : IDisposable
     /// <summary>A pause timer fired: the host runs again unless its pause was extended meanwhile (the timer was then moved).</summary>
     private void Resume(HostState state)
     {
-        if (_disposed || !state.TryEnd(Stopwatch.GetTimestamp(), out var generation) || !EndPause(state.Host, generation))
+        if (_disposed || !state.TryEnd(_time.GetTimestamp(), out var generation) || !EndPause(state.Host, generation))
         {
             return;
         }
@@ -221,22 +229,24 @@ internal sealed class HostFlow : IDisposable
     /// began since (a Retry-After read between the end and now), which stays listed. False when that happened.
     /// </summary>
     internal bool EndPause(string host, long generation) =>
-        _hosts.TryGetValue(host, out var state) && state.Unlist(generation, Stopwatch.GetTimestamp(), _paused);
+        _hosts.TryGetValue(host, out var state) && state.Unlist(generation, _time.GetTimestamp(), _paused);
 
     private HostState State(string host) =>
-        _hosts.TryGetValue(host, out var state) ? state : _hosts.GetOrAdd(host, static (h, a) => new HostState(h, a), _adaptive);
+        _hosts.TryGetValue(host, out var state) ? state : _hosts.GetOrAdd(host, static (h, self) => new HostState(h, self._adaptive, self._time), this);
 
-    private static TimeSpan Ticks(long stopwatchTicks) => TimeSpan.FromSeconds(stopwatchTicks / s_ticksPerSecond);
+    private TimeSpan Ticks(long stopwatchTicks) => TimeSpan.FromSeconds(stopwatchTicks / _ticksPerSecond);
 
     /// <summary>One host: its pause window and timer, and its adaptive limit.</summary>
     private sealed class HostState
     {
         private readonly PauseWindow _window = new();
-        private Timer? _timer;
+        private readonly TimeProvider _time;
+        private ITimer? _timer;
 
-        public HostState(string host, AdaptiveThrottleSettings? adaptive)
+        public HostState(string host, AdaptiveThrottleSettings? adaptive, TimeProvider time)
         {
             Host = host;
+            _time = time;
             Adaptive = adaptive is null ? null : new AdaptiveLimit(adaptive);
         }
 
@@ -280,8 +290,8 @@ internal sealed class HostFlow : IDisposable
                 var extendedBy = started ? until - now : Math.Max(0, _window.Until - Math.Max(before, now));
                 if (started || extendedBy > 0)
                 {
-                    var due = TimeSpan.FromSeconds((_window.Until - now) / s_ticksPerSecond);
-                    _timer ??= new Timer(static s => ((Action)s!)(), new Action(() => resume(this)), Timeout.Infinite, Timeout.Infinite);
+                    var due = TimeSpan.FromSeconds((_window.Until - now) / (double)_time.TimestampFrequency);
+                    _timer ??= _time.CreateTimer(static s => ((Action)s!)(), new Action(() => resume(this)), Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                     _timer.Change(due, Timeout.InfiniteTimeSpan);
                 }
 
@@ -301,7 +311,7 @@ internal sealed class HostFlow : IDisposable
                     return true;
                 }
 
-                _timer?.Change(TimeSpan.FromSeconds(left / s_ticksPerSecond) + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+                _timer?.Change(TimeSpan.FromSeconds(left / (double)_time.TimestampFrequency) + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
                 return false;
             }
         }
