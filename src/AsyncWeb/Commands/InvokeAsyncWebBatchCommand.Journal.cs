@@ -1,28 +1,13 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using AsyncWeb.Hosts;
 using AsyncWeb.Journal;
 
 namespace AsyncWeb.Commands;
 
-// Host-aware flow control, the journal and idempotency keys (issue 14): the parameters and how they become settings.
+// The journal and idempotency keys: -JournalPath, -JournalKey, -IdempotencyKey, -RunId, and the journal opened and closed.
 public sealed partial class InvokeAsyncWebBatchCommand
 {
-    /// <summary>Adapt each host's concurrency limit to its answers: halved on 429, 503 and timeouts, one more after a clean window (AIMD); starts at -ThrottleLimitPerHost (else the maximum).</summary>
-    [Parameter]
-    public SwitchParameter AdaptiveThrottle { get; set; }
-
-    /// <summary>With -AdaptiveThrottle: the lowest a host's limit goes. Default 1.</summary>
-    [Parameter]
-    [ValidateRange(1, 100000)]
-    public int MinimumThrottleLimitPerHost { get; set; } = 1;
-
-    /// <summary>With -AdaptiveThrottle: the highest a host's limit goes. Default: -ThrottleLimit.</summary>
-    [Parameter]
-    [ValidateRange(1, 100000)]
-    public int MaximumThrottleLimitPerHost { get; set; }
-
     /// <summary>Record every finished item in this file (JSON lines); run again with it, only the items that did not succeed are sent.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -41,29 +26,6 @@ public sealed partial class InvokeAsyncWebBatchCommand
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? RunId { get; set; }
-
-    /// <summary>-AdaptiveThrottle's bounds (null without it); bounds without it, or crossed, end the command before anything is sent.</summary>
-    private AdaptiveThrottleSettings? AdaptiveSettings()
-    {
-        var bounded = MyInvocation.BoundParameters.ContainsKey(nameof(MinimumThrottleLimitPerHost)) || MyInvocation.BoundParameters.ContainsKey(nameof(MaximumThrottleLimitPerHost));
-        if (!AdaptiveThrottle)
-        {
-            if (bounded)
-            {
-                Conflict("-MinimumThrottleLimitPerHost and -MaximumThrottleLimitPerHost bound -AdaptiveThrottle; add -AdaptiveThrottle, or use -ThrottleLimitPerHost for a fixed limit");
-            }
-
-            return null;
-        }
-
-        var maximum = MaximumThrottleLimitPerHost > 0 ? MaximumThrottleLimitPerHost : ThrottleLimit;
-        if (MinimumThrottleLimitPerHost > maximum)
-        {
-            Conflict($"-MinimumThrottleLimitPerHost {MinimumThrottleLimitPerHost} is above the maximum {maximum} (-MaximumThrottleLimitPerHost, else -ThrottleLimit)");
-        }
-
-        return new AdaptiveThrottleSettings(ThrottleLimitPerHost > 0 ? ThrottleLimitPerHost : maximum, MinimumThrottleLimitPerHost, maximum);
-    }
 
     /// <summary>-JournalPath opened and read (null without it); an unusable journal, or -JournalKey/-RunId without a use, end the command.</summary>
     private BatchJournal? OpenJournal()
