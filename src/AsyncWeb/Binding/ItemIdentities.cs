@@ -13,8 +13,6 @@ namespace AsyncWeb.Binding;
 /// </summary>
 internal sealed class ItemIdentities
 {
-    private static readonly HashSet<string> s_safe = new(StringComparer.OrdinalIgnoreCase) { "GET", "HEAD", "OPTIONS", "TRACE" };
-
     private readonly BatchJournal? _journal;
     private readonly string? _keyProperty;
     private readonly bool _idempotencyKeys;
@@ -56,7 +54,7 @@ internal sealed class ItemIdentities
         }
 
         spec.ItemKey = key;
-        if (_idempotencyKeys && !s_safe.Contains(spec.Method))
+        if (_idempotencyKeys && !HttpMethods.IsSafe(spec.Method))
         {
             spec.IdempotencyKey = ItemKeys.IdempotencyKey(RunId, key);
         }

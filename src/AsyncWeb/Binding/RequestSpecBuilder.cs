@@ -80,7 +80,7 @@ internal sealed class RequestSpecBuilder
         var contentType = fields.ContentType ?? _defaults.ContentType;
         var bodyValue = fields.HasBody ? fields.Body : _defaults.Body;
         var upload = _uploads.For(fields.HasBody, fields.InFile, fields.Form, fields.ContentType, method);
-        if (upload is null && QueryString.TakesBody(method) && (bodyValue is PSObject wrapped ? wrapped.BaseObject : bodyValue) is IDictionary query)
+        if (upload is null && HttpMethods.TakesBodyAsQuery(method) && (bodyValue is PSObject wrapped ? wrapped.BaseObject : bodyValue) is IDictionary query)
         {
             // As Invoke-RestMethod: a dictionary body of a GET (or HEAD) is the query string, not a body.
             uri = QueryString.Append(uri, Pairs(query));

@@ -9,9 +9,6 @@ namespace AsyncWeb.Requests;
 /// </summary>
 internal static class QueryString
 {
-    /// <summary>True for the methods whose dictionary body becomes the query string.</summary>
-    public static bool TakesBody(string method) => method is "GET" or "HEAD";
-
     /// <summary><paramref name="uri"/> with <paramref name="pairs"/> added to its query (before any fragment); unchanged when there are none.</summary>
     public static Uri Append(Uri uri, IEnumerable<KeyValuePair<string, string>> pairs)
     {

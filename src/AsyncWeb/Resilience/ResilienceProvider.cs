@@ -27,8 +27,6 @@ internal sealed class ResilienceProvider : IDisposable
     public const int MinimumBreakerThreshold = 2;
 
     private static readonly ResiliencePropertyKey<RequestSpec> s_specKey = new("AsyncWeb.Request");
-    private static readonly HashSet<string> s_idempotent = new(StringComparer.OrdinalIgnoreCase) { "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" };
-
     private readonly BatchOptions _options;
     private readonly Action<string>? _verbose;
     private readonly HostFlow? _flow;
@@ -202,7 +200,7 @@ internal sealed class ResilienceProvider : IDisposable
         }
 
         // An Idempotency-Key makes a POST safe to send again: the server answers a repeat with its first answer.
-        if (!_options.Retry.RetryNonIdempotent && !s_idempotent.Contains(spec.Method) && spec.IdempotencyKey is null)
+        if (!_options.Retry.RetryNonIdempotent && !HttpMethods.IsIdempotent(spec.Method) && spec.IdempotencyKey is null)
         {
             return false;
         }

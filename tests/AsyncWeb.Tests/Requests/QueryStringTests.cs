@@ -23,12 +23,4 @@ public class QueryStringTests
         var uri = new Uri("https://example.com/x?a=1");
         Assert.Same(uri, QueryString.Append(uri, Array.Empty<KeyValuePair<string, string>>()));
     }
-
-    [Theory]
-    [InlineData("GET", true)]
-    [InlineData("HEAD", true)]
-    [InlineData("POST", false)]
-    [InlineData("DELETE", false)]
-    public void Only_GET_and_HEAD_take_a_dictionary_body_as_the_query(string method, bool takes) =>
-        Assert.Equal(takes, QueryString.TakesBody(method));
 }
