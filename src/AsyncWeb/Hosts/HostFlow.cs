@@ -161,7 +161,7 @@ internal sealed class HostFlow : IDisposable
     {
         TimeSpan asked = TimeSpan.Zero;
         string? reason = null;
-        if (outcome.StatusCode is 429 or 503 && outcome.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero)
+        if (outcome.AskedWait is { } retryAfter && retryAfter > TimeSpan.Zero)
         {
             asked = retryAfter;
             reason = string.Create(CultureInfo.InvariantCulture, $"#{spec.Index} answered {outcome.StatusCode} with Retry-After {retryAfter.TotalSeconds:0.###} s");

@@ -228,9 +228,8 @@ internal sealed class ResilienceProvider : IDisposable
     private TimeSpan? RetryDelay(Outcome<AttemptOutcome> outcome) =>
         _flow is not null && ServerDelay(outcome) is not null ? TimeSpan.Zero : ServerDelay(outcome);
 
-    /// <summary>The wait a 429 or 503 asks for with Retry-After (the retry waits exactly that; ShouldRetry refuses waits beyond the maximum).</summary>
-    private static TimeSpan? ServerDelay(Outcome<AttemptOutcome> outcome) =>
-        outcome.Result is { RetryAfter: { } after, StatusCode: 429 or 503 } ? after : null;
+    /// <summary>The wait the server asked for (the retry waits exactly that; ShouldRetry refuses waits beyond the maximum).</summary>
+    private static TimeSpan? ServerDelay(Outcome<AttemptOutcome> outcome) => outcome.Result?.AskedWait;
 
     private void DisposeLimiters()
     {

@@ -41,6 +41,12 @@ internal sealed record AttemptOutcome
     /// <summary>The server's Retry-After, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>
+    /// The wait the server asked for: Retry-After on a 429 or 503 (on other statuses it is not a request to wait).
+    /// The one rule for both who act on it: HostFlow pauses the host that long, and the retry waits exactly that.
+    /// </summary>
+    public TimeSpan? AskedWait => StatusCode is 429 or 503 ? RetryAfter : null;
+
     public string Describe() => Failure is null
         ? $"{StatusCode} {ReasonPhrase}"
         : Failure.ErrorId + (StatusCode > 0 ? $" {StatusCode} {ReasonPhrase}" : string.Empty);
