@@ -7,6 +7,8 @@ using AsyncWeb.Commands;
 using AsyncWeb.Summary;
 using AsyncWeb.Timing;
 
+using static AsyncWeb.Binding.LooseValues;
+
 namespace AsyncWeb.Binding;
 
 /// <summary>
@@ -20,8 +22,7 @@ internal static class BatchRecordReader
     /// <summary>The properties that make an object a result: all of the first two, and one of the third.</summary>
     public const string ResultProperties = "StatusCode, ElapsedMs (or Elapsed) and Success (or ErrorId)";
 
-    private static readonly CultureInfo[] s_cultures = { CultureInfo.CurrentCulture, CultureInfo.InvariantCulture };
-
+    
     /// <summary>False when the input is neither a result nor a summary.</summary>
     public static bool TryRead(object? input, out ResultFacts result, out SummaryFacts? summary)
     {
@@ -66,14 +67,14 @@ internal static class BatchRecordReader
             errorId = "Unknown";
         }
 
-        var attempts = Number(Property(shape, "Attempts"));
+        var attempts = Long(Property(shape, "Attempts"));
         var sent = attempts is null ? elapsed.Value > TimeSpan.Zero : attempts > 0;
         var start = Utc(Property(shape, "StartTimeUtc")) ?? Utc(Property(shape, "StartTime"));
-        result = new ResultFacts(errorId, Flag(Property(shape, "Skipped")) ?? false, (int)(Number(status) ?? 0),
-            Number(Property(shape, "ContentLength")) ?? 0, sent, elapsed.Value, start)
+        result = new ResultFacts(errorId, Flag(Property(shape, "Skipped")) ?? false, (int)(Long(status) ?? 0),
+            Long(Property(shape, "ContentLength")) ?? 0, sent, elapsed.Value, start)
         {
             Phases = PhasesOf(shape),
-            BytesSent = Number(Property(shape, "BytesSent")) ?? 0,
+            BytesSent = Long(Property(shape, "BytesSent")) ?? 0,
         };
         return true;
     }
@@ -102,7 +103,7 @@ internal static class BatchRecordReader
     {
         summary = null;
         if (Property(shape, "LatencySamplesMs") is not IEnumerable samples || samples is string
-            || Number(Property(shape, "Count")) is not { } count || Number(Property(shape, "Succeeded")) is not { } succeeded)
+            || Long(Property(shape, "Count")) is not { } count || Long(Property(shape, "Succeeded")) is not { } succeeded)
         {
             return false;
         }
@@ -125,9 +126,9 @@ internal static class BatchRecordReader
         {
             Count = (int)count,
             Succeeded = (int)succeeded,
-            Skipped = (int)(Number(Property(shape, "Skipped")) ?? 0),
-            Bytes = Number(Property(shape, "Bytes")) ?? 0,
-            BytesSent = Number(Property(shape, "BytesSent")) ?? 0,
+            Skipped = (int)(Long(Property(shape, "Skipped")) ?? 0),
+            Bytes = Long(Property(shape, "Bytes")) ?? 0,
+            BytesSent = Long(Property(shape, "BytesSent")) ?? 0,
             Failures = failures,
             Statuses = statuses,
             SamplesMs = sampleList,
@@ -142,8 +143,8 @@ internal static class BatchRecordReader
                 TimeToFirstByte = Doubles(Property(shape, "TimeToFirstByteSamplesMs")),
                 TimeToFirstByteHosts = Texts(Property(shape, "TimeToFirstByteSampleHosts")),
                 Transfer = Doubles(Property(shape, "TransferSamplesMs")),
-                ConnectionsOpened = (int)(Number(Property(shape, "ConnectionsOpened")) ?? 0),
-                ConnectionsReused = (int)(Number(Property(shape, "ConnectionsReused")) ?? 0),
+                ConnectionsOpened = (int)(Long(Property(shape, "ConnectionsOpened")) ?? 0),
+                ConnectionsReused = (int)(Long(Property(shape, "ConnectionsReused")) ?? 0),
             },
         };
         return true;
@@ -207,88 +208,14 @@ internal static class BatchRecordReader
         {
             foreach (DictionaryEntry entry in dictionary)
             {
-                yield return (Text(entry.Key) ?? string.Empty, (int)(Number(entry.Value) ?? 0));
+                yield return (Text(entry.Key) ?? string.Empty, (int)(Long(entry.Value) ?? 0));
             }
         }
     }
 
-    private static object? Property(PSObject shape, string name)
-    {
-        var value = shape.Properties[name]?.Value;
-        return value is PSObject p && p.BaseObject is not PSCustomObject ? p.BaseObject : value;
-    }
-
-    private static string? Text(object? value) => value switch
-    {
-        null => null,
-        string s => s,
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString(),
-    };
-
-    private static long? Number(object? value) => value switch
-    {
-        null => null,
-        string s => long.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null,
-        IConvertible c when value is not bool => Convert.ToInt64(c, CultureInfo.InvariantCulture),
-        _ => null,
-    };
-
-    private static bool? Flag(object? value) => value switch
-    {
-        bool b => b,
-        string s when bool.TryParse(s.Trim(), out var b) => b,
-        _ => null,
-    };
-
-    private static TimeSpan? Duration(object? value) => value switch
-    {
-        TimeSpan t => t,
-        string s when TimeSpan.TryParse(s.Trim(), CultureInfo.InvariantCulture, out var t) => t,
-        _ => null,
-    };
+    private static object? Property(PSObject shape, string name) => Unwrap(shape.Properties[name]?.Value);
 
     /// <summary>ElapsedMs to ticks exactly (TimeSpan.FromMilliseconds rounds to whole ms on .NET Framework).</summary>
     private static TimeSpan? Milliseconds(object? value) =>
         Double(value) is { } ms ? TimeSpan.FromTicks((long)Math.Round(ms * TimeSpan.TicksPerMillisecond)) : null;
-
-    /// <summary>A number, or text of one in the invariant culture (as Export-Csv writes doubles); null for anything else, "" included.</summary>
-    private static double? Double(object? value) => value switch
-    {
-        null or bool => null,
-        string s => double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
-        IConvertible c => Convert.ToDouble(c, CultureInfo.InvariantCulture),
-        _ => null,
-    };
-
-    /// <summary>
-    /// A point in time as UTC: a DateTime (unspecified counts as UTC: StartTimeUtc written by Export-Csv),
-    /// a DateTimeOffset, a deserialized DateTimeOffset (its UtcTicks), or text in this or the invariant culture.
-    /// </summary>
-    private static DateTime? Utc(object? value)
-    {
-        switch (value)
-        {
-            case null:
-                return null;
-            case DateTime time:
-                return time.Kind == DateTimeKind.Local ? time.ToUniversalTime() : DateTime.SpecifyKind(time, DateTimeKind.Utc);
-            case DateTimeOffset offset:
-                return offset.UtcDateTime;
-            case string text:
-                foreach (var culture in s_cultures)
-                {
-                    if (DateTimeOffset.TryParse(text.Trim(), culture, DateTimeStyles.AssumeUniversal, out var parsed))
-                    {
-                        return parsed.UtcDateTime;
-                    }
-                }
-
-                return null;
-            case PSObject bag when Number(Property(bag, "UtcTicks")) is { } ticks:
-                return new DateTime(ticks, DateTimeKind.Utc);
-            default:
-                return null;
-        }
-    }
 }

@@ -69,30 +69,12 @@ internal static class HostLimitReader
         tally.Add(RequestSpec.KeyOf(uri), (int)hostLimit, start + elapsed);
     }
 
-    private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
+    private static object? Unwrap(object? value) => LooseValues.Unwrap(value);
 
-    private static string? Text(PSObject shape, string name) => Unwrap(shape.Properties[name]?.Value) switch
-    {
-        null => null,
-        string s when s.Length > 0 => s,
-        Uri u => u.OriginalString,
-        string => null,
-        var v => Convert.ToString(v, CultureInfo.InvariantCulture),
-    };
+    private static string? Text(PSObject shape, string name) =>
+        LooseValues.Text(Unwrap(shape.Properties[name]?.Value)) is { Length: > 0 } text ? text : null;
 
-    private static double? Number(PSObject shape, string name) => Unwrap(shape.Properties[name]?.Value) switch
-    {
-        null or bool => null,
-        string s => double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
-        IConvertible c => Convert.ToDouble(c, CultureInfo.InvariantCulture),
-        _ => null,
-    };
+    private static double? Number(PSObject shape, string name) => LooseValues.Double(Unwrap(shape.Properties[name]?.Value));
 
-    private static DateTime? Time(PSObject shape, string name) => Unwrap(shape.Properties[name]?.Value) switch
-    {
-        DateTime t => t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : DateTime.SpecifyKind(t, DateTimeKind.Utc),
-        DateTimeOffset o => o.UtcDateTime,
-        string s when DateTimeOffset.TryParse(s.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) => parsed.UtcDateTime,
-        _ => null,
-    };
+    private static DateTime? Time(PSObject shape, string name) => LooseValues.Utc(shape.Properties[name]?.Value);
 }
