@@ -109,9 +109,7 @@ internal static class FileNameSanitizer
     /// <summary>A stable name for a URL that offers none: host plus a short hash of the URL.</summary>
     public static string Derive(Uri uri)
     {
-        using var sha = SHA256.Create();
-        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(uri.AbsoluteUri));
-        var hex = BitConverter.ToString(hash, 0, 6).Replace("-", string.Empty).ToLowerInvariant();
+        var hex = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(uri.AbsoluteUri)), 0, 6).ToLowerInvariant();
         return (Sanitize(uri.IdnHost) ?? "download") + "-" + hex;
     }
 

@@ -33,25 +33,8 @@ internal static class ItemKeys
     /// <summary>A new run id: random, 128 bits.</summary>
     public static string NewRunId() => Guid.NewGuid().ToString("N");
 
-    private static string Hash(string text)
-    {
-#if NET
-        return Hex(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-#else
-        using var sha = SHA256.Create();
-        return Hex(sha.ComputeHash(Encoding.UTF8.GetBytes(text)));
-#endif
-    }
+    private static string Hash(string text) => Hex(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>The first 128 bits of a SHA-256 digest as 32 lower-case hex digits.</summary>
-    internal static string Hex(byte[] digest)
-    {
-        var hex = new StringBuilder(32);
-        for (var i = 0; i < 16; i++)
-        {
-            hex.Append(digest[i].ToString("x2", CultureInfo.InvariantCulture));
-        }
-
-        return hex.ToString();
-    }
+    internal static string Hex(byte[] digest) => Convert.ToHexString(digest, 0, 16).ToLowerInvariant();
 }
