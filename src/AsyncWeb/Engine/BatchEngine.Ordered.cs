@@ -46,6 +46,8 @@ internal sealed partial class BatchEngine
 
             Hand(inOrder);
         }
+
+        _budget.Next(_admitted.Count > 0 ? (_admitted.Peek(), _nextPage) : null);
     }
 
     /// <summary>A result leaves the engine for the pipeline: its slot and its body's bytes are free again.</summary>
@@ -66,7 +68,7 @@ internal sealed partial class BatchEngine
         }
 
         Interlocked.Decrement(ref _outstanding);
-        _budget.Release(BodyBudget.SizeOf(result.Content, result.RawContent));
+        _budget.Release(BodyBudget.SizeOf(result.Content, result.RawContent), (result.Index, result.PageIndex));
         _ready.Enqueue(new EngineEvent(result, null));
     }
 
@@ -80,6 +82,7 @@ internal sealed partial class BatchEngine
             if (_admitted.Count == 1)
             {
                 Volatile.Write(ref _head, index);
+                _budget.Next((index, 0));
             }
         }
     }

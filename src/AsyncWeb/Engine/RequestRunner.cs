@@ -64,7 +64,7 @@ internal sealed class RequestRunner : IDisposable
         AttemptOutcome outcome;
         int attempts;
         long ended;
-        using (var lease = _budget.Open(spec.Index))
+        using (var lease = _budget.Open(spec.Index, spec.PageIndex))
         {
             (outcome, attempts) = await ExecuteAsync(spec, probe, lease, batchToken).ConfigureAwait(false);
             ended = Stopwatch.GetTimestamp();
