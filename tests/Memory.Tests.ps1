@@ -5,33 +5,12 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../out/AsyncWeb') -Force
     $script:server = Get-TestServer
     $script:base = $server.Http
-    $script:modulePath = (Resolve-Path (Join-Path $PSScriptRoot '../out/AsyncWeb')).ProviderPath
 
-    # Runs a script in another runspace of this process and fails the test (instead of hanging it) when
-    # it does not finish in time: a budget that deadlocked would otherwise stop the whole run.
     # The most bytes of bodies the batch held at once, from its closing verbose line.
     function Get-PeakBuffered([object[]]$Output) {
         $line = $Output | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like 'memory: at most *' } | Select-Object -First 1
         if (-not $line) { throw 'no closing memory line among the verbose output' }
         [long](($line.Message -replace '^memory: at most ([\d,]+) bytes.*$', '$1') -replace ',', '')
-    }
-
-    function Invoke-Bounded([scriptblock]$Script, [object[]]$ArgumentList = @(), [double]$TimeoutSec = 60) {
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript("Import-Module '$modulePath'").AddStatement().AddScript($Script)
-            foreach ($argument in $ArgumentList) { $null = $ps.AddArgument($argument) }
-            $handle = $ps.BeginInvoke()
-            if (-not $handle.AsyncWaitHandle.WaitOne([timespan]::FromSeconds($TimeoutSec))) {
-                $ps.Stop()
-                throw "the batch did not finish within $TimeoutSec s"
-            }
-
-            $ps.EndInvoke($handle)
-        }
-        finally {
-            $ps.Dispose()
-        }
     }
 }
 

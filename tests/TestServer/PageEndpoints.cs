@@ -29,6 +29,25 @@ internal static class PageEndpoints
     {
         app.Map("/pages/link", LinkPages);
         app.Map("/pages/json", JsonPages);
+        app.Map("/pages/hostile/{kind}", HostilePage);
+    }
+
+    /// <summary>
+    /// /pages/hostile/{kind}: a first page whose answer about the next pages cannot be used. surrogate: a JSON
+    /// "next" (and "meta.total") that is a lone UTF-16 surrogate.
+    /// total?value=V: "meta": {"total": V} written as is (1e30, 9223372036854775807, ...).
+    /// </summary>
+    private static Task HostilePage(HttpContext c)
+    {
+        var kind = (string?)c.Request.RouteValues["kind"];
+        var body = kind switch
+        {
+            "surrogate" => "{\"next\": \"\\ud800\", \"meta\": {\"total\": \"\\ud800\"}}",
+            "total" => "{\"meta\": {\"total\": " + c.Request.Query["value"] + "}}",
+            _ => "{}",
+        };
+        c.Response.ContentType = "application/json";
+        return c.Response.WriteAsync(body, c.RequestAborted);
     }
 
     /// <summary>

@@ -65,7 +65,25 @@ internal sealed class PagePlanner
     /// <summary>The item's first request, with its pagination state.</summary>
     public RequestSpec Start(RequestSpec spec) => spec with { Chain = new PageChain(spec.Uri, spec.IdempotencyKey) };
 
+    /// <summary>
+    /// What follows <paramref name="page"/>. Never throws: an answer no rule below foresaw ends the item's pages with
+    /// InvalidNextLink in the next page's place, as an unusable next link does, so the item still ends and the batch goes on.
+    /// </summary>
     public PageFollowUp Plan(RequestSpec page, WebBatchResult result)
+    {
+        try
+        {
+            return PlanNext(page, result);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Fail(page, null, ErrorIds.InvalidNextLink, string.Create(CultureInfo.InvariantCulture,
+                $"the page after page {page.PageIndex} could not be planned from its answer ({ex.GetType().Name}: {_batch.Redactor.RedactText(ex.Message)})"));
+        }
+    }
+
+    // The chain (pages requested, links seen) changes only once nothing after it can fail, so a failure never leaves it counting a page that is not requested.
+    private PageFollowUp PlanNext(RequestSpec page, WebBatchResult result)
     {
         var chain = page.Chain!;
         if (chain.FannedOut && page.PageIndex > 0)
@@ -124,13 +142,14 @@ internal sealed class PagePlanner
                 $"{page.Label}: stopped after {chain.Requested} page(s) (MaximumFollowRelLink); the next would have been {_batch.Redactor.Redact(next)}"));
         }
 
+        var nextPage = NextPage(page, next, page.PageIndex + 1);
         if (!chain.TryAdd(next, page.PageIndex + 1, out var earlier))
         {
             return Fail(page, next, ErrorIds.PaginationLoop, string.Create(CultureInfo.InvariantCulture,
                 $"page {page.PageIndex} links to {_batch.Redactor.Redact(next)} as the next page, which was page {earlier} of this item: the pages loop"));
         }
 
-        return PageFollowUp.Following(NextPage(page, next, page.PageIndex + 1), why);
+        return PageFollowUp.Following(nextPage, why);
     }
 
     /// <summary>
@@ -164,7 +183,15 @@ internal sealed class PagePlanner
             var found = Read(result, totalPath);
             if (found.AsCount() is { } total)
             {
-                range = PageNumbers.FromTotal(pageUri, parameter, total, _options.PageSize);
+                try
+                {
+                    range = PageNumbers.FromTotal(pageUri, parameter, total, _options.PageSize);
+                }
+                catch (UriFormatException ex)
+                {
+                    return (null, Fail(page, null, ErrorIds.InvalidNextLink, $"page 0 announces {total} records, but the next page's URI is not usable ({ex.Message})"), null);
+                }
+
                 if (range is null)
                 {
                     return (PageFollowUp.Last, null, null);
@@ -215,6 +242,18 @@ internal sealed class PagePlanner
         }
 
         var capped = range.Count > room ? range with { Last = range.First + room - 1 } : range;
+        try
+        {
+            // Every page's URI is built as it becomes due: the first and the last (the most digits) are checked now.
+            _ = capped.UriOf(capped.First);
+            _ = capped.UriOf(capped.Last);
+        }
+        catch (UriFormatException ex)
+        {
+            return (null, Fail(page, null, ErrorIds.InvalidNextLink, string.Create(CultureInfo.InvariantCulture,
+                $"page 0 announces pages {capped.First} to {capped.Last} ('{parameter}'), whose URIs are not usable ({ex.Message})")), null);
+        }
+
         page.Chain!.FanOut((int)capped.Count);
         return (PageFollowUp.FanningOut(capped, page, string.Create(CultureInfo.InvariantCulture,
             $"{page.Label}: pages {capped.First} to {capped.Last} ('{parameter}') fetched concurrently{(capped.Count < range.Count ? $" (MaximumFollowRelLink; {range.Count} announced)" : string.Empty)}")), null, null);
