@@ -138,8 +138,10 @@ internal sealed class PagePlanner
 
         if (chain.Requested >= _options.MaximumPages)
         {
-            return PageFollowUp.Ending(string.Create(CultureInfo.InvariantCulture,
-                $"{page.Label}: stopped after {chain.Requested} page(s) (MaximumFollowRelLink); the next would have been {_batch.Redactor.Redact(next)}"));
+            return _options.MaximumGiven
+                ? PageFollowUp.Ending(string.Create(CultureInfo.InvariantCulture,
+                    $"{page.Label}: stopped after {chain.Requested} page(s) (MaximumFollowRelLink); the next would have been {_batch.Redactor.Redact(next)}"))
+                : TooMany(page, next, string.Create(CultureInfo.InvariantCulture, $"page {page.PageIndex} links to page {chain.Requested + 1}"));
         }
 
         var nextPage = NextPage(page, next, page.PageIndex + 1);
@@ -241,6 +243,12 @@ internal sealed class PagePlanner
             return (PageFollowUp.Ending($"{page.Label}: stopped after 1 page (MaximumFollowRelLink); {range.Count} more announced"), null, null);
         }
 
+        if (range.Count > room && !_options.MaximumGiven)
+        {
+            return (null, TooMany(page, null, string.Create(CultureInfo.InvariantCulture,
+                $"page 0 announces {range.Count:N0} more pages ('{parameter}' {range.First:N0} to {range.Last:N0})")), null);
+        }
+
         var capped = range.Count > room ? range with { Last = range.First + room - 1 } : range;
         try
         {
@@ -296,6 +304,10 @@ internal sealed class PagePlanner
 
     private static IEnumerable<string>? Values(WebBatchResult result, string header) =>
         result.Headers.TryGetValue(header, out var values) ? values : null;
+
+    /// <summary>More pages than an item may have without -MaximumFollowRelLink: refused, never planned nor silently cut.</summary>
+    private PageFollowUp TooMany(RequestSpec page, Uri? next, string what) => Fail(page, next, ErrorIds.TooManyPages, string.Create(CultureInfo.InvariantCulture,
+        $"item {page.Index}: {what}, more than the {_options.MaximumPages:N0} pages an item may have by default; give -MaximumFollowRelLink to fetch that many (or only the first ones)"));
 
     /// <summary>The pages end with an error in the next page's place (its PageIndex), never sent.</summary>
     private PageFollowUp Fail(RequestSpec page, Uri? next, string errorId, string message) => PageFollowUp.Failing(new WebBatchResult
