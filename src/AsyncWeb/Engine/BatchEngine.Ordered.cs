@@ -68,7 +68,7 @@ internal sealed partial class BatchEngine
         }
 
         Interlocked.Decrement(ref _outstanding);
-        _budget.Release(BodyBudget.SizeOf(result.Content, result.RawContent), (result.Index, result.PageIndex));
+        _budget.Release(BodyBudget.HeldBy(result), (result.Index, result.PageIndex));
         _ready.Enqueue(new EngineEvent(result, null));
     }
 

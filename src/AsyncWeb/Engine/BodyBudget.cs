@@ -6,8 +6,8 @@ using System.Threading.Tasks;
 namespace AsyncWeb.Engine;
 
 /// <summary>
-/// The batch's budget for bodies held in memory (-MaximumBufferSize). Reading a body reserves its
-/// buffer as it grows; a finished result holds its bytes until the pipeline takes it. Admission waits
+/// The batch's budget for bodies held in memory (-MaximumBufferSize). A response's headers are reserved when
+/// they arrive, then its body's buffer as it grows; a finished result holds its bytes until the pipeline takes it. Admission waits
 /// while the budget is full, and so does a reader that would overflow it. Every request in flight, each page
 /// of an item included, has its own entry. One exception keeps the budget from ever deadlocking: one request
 /// at a time may read past the budget, until the pipeline takes its result: under -Ordered the one whose result
@@ -71,8 +71,9 @@ internal sealed class BodyBudget
         }
     }
 
-    /// <summary>What a result's body occupies: its bytes, or its text (two bytes a character).</summary>
-    public static long SizeOf(string? content, byte[]? rawContent) => rawContent?.LongLength ?? (content?.Length ?? 0) * 2L;
+    /// <summary>What a result holds until the pipeline takes it: its body (bytes, or text at two bytes a character) and its headers.</summary>
+    public static long HeldBy(WebBatchResult result) =>
+        (result.RawContent?.LongLength ?? (result.Content?.Length ?? 0) * 2L) + ResponseHeaders.SizeOf(result.Headers);
 
     /// <summary>Registers page <paramref name="pageIndex"/> of item <paramref name="index"/> as running: its reads reserve through the lease.</summary>
     public BudgetLease Open(long index, int pageIndex = 0)
