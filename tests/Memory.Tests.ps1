@@ -5,26 +5,12 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../out/AsyncWeb') -Force
     $script:server = Get-TestServer
     $script:base = $server.Http
-    $script:modulePath = (Resolve-Path (Join-Path $PSScriptRoot '../out/AsyncWeb')).ProviderPath
 
-    # Runs a script in another runspace of this process and fails the test (instead of hanging it) when
-    # it does not finish in time: a budget that deadlocked would otherwise stop the whole run.
-    function Invoke-Bounded([scriptblock]$Script, [object[]]$ArgumentList = @(), [double]$TimeoutSec = 60) {
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript("Import-Module '$modulePath'").AddStatement().AddScript($Script)
-            foreach ($argument in $ArgumentList) { $null = $ps.AddArgument($argument) }
-            $handle = $ps.BeginInvoke()
-            if (-not $handle.AsyncWaitHandle.WaitOne([timespan]::FromSeconds($TimeoutSec))) {
-                $ps.Stop()
-                throw "the batch did not finish within $TimeoutSec s"
-            }
-
-            $ps.EndInvoke($handle)
-        }
-        finally {
-            $ps.Dispose()
-        }
+    # The most bytes of bodies the batch held at once, from its closing verbose line.
+    function Get-PeakBuffered([object[]]$Output) {
+        $line = $Output | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like 'memory: at most *' } | Select-Object -First 1
+        if (-not $line) { throw 'no closing memory line among the verbose output' }
+        [long](($line.Message -replace '^memory: at most ([\d,]+) bytes.*$', '$1') -replace ',', '')
     }
 }
 
@@ -139,6 +125,51 @@ Describe 'The batch''s buffered bodies (-MaximumBufferSize)' {
         $results | Should -HaveCount 12
         $results | ForEach-Object { $_.Success | Should -BeTrue; $_.ContentLength | Should -Be 200000 }
         if ($Ordered) { $results.Index | Should -Be (0..11) }
+    }
+
+    It 'ends when pages of several items run at once under -Ordered, within the budget plus one response' {
+        # Every page has its own place in the budget: one page of an item that ends must not take its siblings' with it.
+        # The second page of each item is quick and the later ones slow, so they are still being read when it ends.
+        $output = Invoke-Bounded {
+            param($Base)
+            0..1 | ForEach-Object { "$Base/pages/link?count=5&last=1&pad=600000&type=application/octet-stream&slowFrom=3&dripMs=40&i=$_" } |
+                Invoke-AsyncWebBatch -Ordered -FollowRelLink -PageParameter page -MaximumBufferSize 1MB -MaximumResponseSize 1MB -ThrottleLimit 8 -FailuresAsResults -Verbose 4>&1
+        } -ArgumentList $base -TimeoutSec 30
+
+        $results = @($output | Where-Object { $_ -is [AsyncWeb.WebBatchResult] })
+        $results | Should -HaveCount 10
+        $results | ForEach-Object { $_.Success | Should -BeTrue }
+        ($results | ForEach-Object { "$($_.Index).$($_.PageIndex)" }) -join ' ' | Should -Be '0.0 0.1 0.2 0.3 0.4 1.0 1.1 1.2 1.3 1.4'
+        Get-PeakBuffered $output | Should -BeLessOrEqual 2MB
+    }
+
+    It 'holds at most -MaximumBufferSize plus one response of an item''s numbered pages fetched at once<Mode>' -ForEach @(
+        @{ Mode = ''; Ordered = $false }
+        @{ Mode = ', in order'; Ordered = $true }
+    ) {
+        # One item, 16 pages of 1 MiB (bytes, not text) announced by its first page: without a place per page, every
+        # page of the item with the lowest index passes the budget at once.
+        $output = Invoke-Bounded {
+            param($Base, $Ordered)
+            Invoke-AsyncWebBatch "$Base/pages/link?count=16&last=1&pad=1048576&type=application/octet-stream" -FollowRelLink -PageParameter page -Ordered:$Ordered -ThrottleLimit 16 -MaximumBufferSize 2MB -MaximumResponseSize 2MB -Verbose 4>&1
+        } -ArgumentList $base, $Ordered
+
+        @($output | Where-Object { $_ -is [AsyncWeb.WebBatchResult] -and $_.Success }) | Should -HaveCount 16
+        Get-PeakBuffered $output | Should -BeLessOrEqual 4MB
+    }
+
+    It 'counts response headers against it: results with large headers stop admission while an early item is slow (-Ordered)' {
+        $script:startedAtFirst = $null
+        Reset-TestServerStats -Server $server
+        $uris = @("$base/delay/1500") + (1..40 | ForEach-Object { "$base/headers/large?size=400000&i=$_" })
+
+        $uris | Invoke-AsyncWebBatch -Ordered -ThrottleLimit 8 -MaximumBufferSize 2MB | ForEach-Object {
+            if ($null -eq $script:startedAtFirst) { $script:startedAtFirst = (Get-TestServerStats -Server $server).requests }
+        }
+
+        # A 400 KB header is 800 KB held (two bytes a character): the slow item, two or three such results, readers
+        # waiting for room and a few more once the first result leaves. Uncounted, the item-count bound admits 32.
+        $script:startedAtFirst | Should -BeLessOrEqual 20
     }
 
     It 'keeps bad rows from piling up while an early item is slow (-Ordered)' {

@@ -262,6 +262,50 @@ Describe 'Pages of each item' {
             Get-PathCount '/pages/link' | Should -Be 3
         }
 
+        It 'makes an answer the next page cannot be planned from (<Case>) that item''s error in the next page''s place; the batch goes on<Mode>' -ForEach @(
+            @{ Case = 'a JSON next link that is no text'; Path = '/pages/hostile/surrogate'; Parameters = @{ NextLink = 'next' }; ErrorId = 'InvalidNextLink'; Mode = ''; Ordered = $false }
+            @{ Case = 'a JSON next link that is no text'; Path = '/pages/hostile/surrogate'; Parameters = @{ NextLink = 'next' }; ErrorId = 'InvalidNextLink'; Mode = ', in order'; Ordered = $true }
+            @{ Case = 'a record count that is no text'; Path = '/pages/hostile/surrogate'; Parameters = @{ PageParameter = 'page'; TotalCount = 'meta.total'; PageSize = 2 }; ErrorId = 'InvalidTotalCount'; Mode = ''; Ordered = $false }
+            @{ Case = 'a record count of 1e30'; Path = '/pages/hostile/total?value=1e30'; Parameters = @{ PageParameter = 'page'; TotalCount = 'meta.total'; PageSize = 2 }; ErrorId = 'InvalidTotalCount'; Mode = ''; Ordered = $false }
+        ) {
+            $results = Invoke-Bounded {
+                param($Uris, $Parameters, $Ordered)
+                $Uris | Invoke-AsyncWebBatch @Parameters -Ordered:$Ordered -ThrottleLimit 2 -FailuresAsResults
+            } -ArgumentList @("$base$Path", "$base/pages/json?count=2"), $Parameters, $Ordered -TimeoutSec 30
+
+            $hostile = @($results | Where-Object Index -EQ 0)
+            @($hostile | ForEach-Object { "$($_.PageIndex):$($_.ErrorId)" }) | Should -Be @('0:', "1:$ErrorId")
+            $hostile[1].Error.Message | Should -Match 'page 0'
+            $other = @($results | Where-Object Index -EQ 1)
+            $other.Count | Should -BeGreaterThan 0 -Because 'the other item is fetched'
+            $other | ForEach-Object { $_.Success | Should -BeTrue }
+            if ($Ordered) { -join $results.Index | Should -Match '^0+1+$' }
+        }
+
+        It 'refuses an item that announces more than 10,000 pages without -MaximumFollowRelLink (<Case>): TooManyPages, naming the item, after its first page only' -ForEach @(
+            @{ Case = 'a record count'; Path = '/pages/json?count=20000'; Parameters = @{ PageParameter = 'page'; TotalCount = 'meta.total'; PageSize = 2 } }
+            @{ Case = 'a record count of long.MaxValue'; Path = '/pages/hostile/total?value=9223372036854775807'; Parameters = @{ PageParameter = 'page'; TotalCount = 'meta.total'; PageSize = 1 } }
+            @{ Case = 'a rel="last" link'; Path = '/pages/link?count=20000&last=1'; Parameters = @{ FollowRelLink = $true; PageParameter = 'page' } }
+        ) {
+            Reset-TestServerStats -Server $server
+            $results = Invoke-Bounded {
+                param($Uris, $Parameters)
+                $Uris | Invoke-AsyncWebBatch @Parameters -Ordered -FailuresAsResults
+            } -ArgumentList @("$base/pages/json?count=2", "$base$Path"), $Parameters -TimeoutSec 30
+
+            @($results | Where-Object Index -EQ 1 | ForEach-Object { "$($_.PageIndex):$($_.ErrorId)" }) | Should -Be @('0:', '1:TooManyPages')
+            $results[-1].Error.Message | Should -Match 'item 1: page 0 announces .* more pages .* -MaximumFollowRelLink'
+            $results | Where-Object Index -EQ 0 | ForEach-Object { $_.Success | Should -BeTrue }
+            -join $results.Index | Should -Match '^0+11$'
+            (Get-TestServerStats -Server $server).requests | Should -Be ($results.Count - 1) -Because 'every result but the refusal is a request'
+        }
+
+        It 'fetches as many pages as an explicit -MaximumFollowRelLink allows, however many are announced, and ends quietly' {
+            $results = Invoke-AsyncWebBatch "$base/pages/hostile/total?value=9223372036854775807" -PageParameter page -TotalCount meta.total -PageSize 1 -MaximumFollowRelLink 3 -FailuresAsResults
+
+            @($results | ForEach-Object { "$($_.PageIndex):$($_.ErrorId)" }) | Sort-Object | Should -Be @('0:', '1:', '2:')
+        }
+
         It 'makes a failed page that page''s error and follows no further' {
             Reset-TestServerStats -Server $server
             $results = Invoke-AsyncWebBatch "$base/pages/link?count=5&failAt=3" -FollowRelLink -Ordered -FailuresAsResults

@@ -359,4 +359,25 @@ function Get-PatternSha256([long]$Count) {
     }
 }
 
-Export-ModuleMember -Function Get-PatternBytes, Get-PatternSha256, Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild, Invoke-FreshPwsh, Get-ClosedPort
+# Runs a script in another runspace of this process (with the laid-out module imported) and fails the test,
+# instead of hanging it, when it does not finish in time: a batch that never ends would stop the whole run.
+function Invoke-Bounded([scriptblock]$Script, [object[]]$ArgumentList = @(), [double]$TimeoutSec = 60) {
+    $modulePath = (Resolve-Path (Join-Path $script:RepoRoot 'out/AsyncWeb')).ProviderPath
+    $ps = [powershell]::Create()
+    try {
+        $null = $ps.AddScript("Import-Module '$modulePath'").AddStatement().AddScript($Script)
+        foreach ($argument in $ArgumentList) { $null = $ps.AddArgument($argument) }
+        $handle = $ps.BeginInvoke()
+        if (-not $handle.AsyncWaitHandle.WaitOne([timespan]::FromSeconds($TimeoutSec))) {
+            $ps.Stop()
+            throw "the batch did not finish within $TimeoutSec s"
+        }
+
+        $ps.EndInvoke($handle)
+    }
+    finally {
+        $ps.Dispose()
+    }
+}
+
+Export-ModuleMember -Function Invoke-Bounded, Get-PatternBytes, Get-PatternSha256, Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild, Invoke-FreshPwsh, Get-ClosedPort

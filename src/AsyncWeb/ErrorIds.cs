@@ -52,6 +52,9 @@ internal static class ErrorIds
     public const string InvalidNextLink = "InvalidNextLink";
     public const string InvalidTotalCount = "InvalidTotalCount";
 
+    /// <summary>An item has more pages than the default most per item (-MaximumFollowRelLink not given).</summary>
+    public const string TooManyPages = "TooManyPages";
+
     // Files
     public const string FileExists = "FileExists";
     public const string DuplicateOutFile = "DuplicateOutFile";

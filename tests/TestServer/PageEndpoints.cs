@@ -29,6 +29,25 @@ internal static class PageEndpoints
     {
         app.Map("/pages/link", LinkPages);
         app.Map("/pages/json", JsonPages);
+        app.Map("/pages/hostile/{kind}", HostilePage);
+    }
+
+    /// <summary>
+    /// /pages/hostile/{kind}: a first page whose answer about the next pages cannot be used. surrogate: a JSON
+    /// "next" (and "meta.total") that is a lone UTF-16 surrogate.
+    /// total?value=V: "meta": {"total": V} written as is (1e30, 9223372036854775807, ...).
+    /// </summary>
+    private static Task HostilePage(HttpContext c)
+    {
+        var kind = (string?)c.Request.RouteValues["kind"];
+        var body = kind switch
+        {
+            "surrogate" => "{\"next\": \"\\ud800\", \"meta\": {\"total\": \"\\ud800\"}}",
+            "total" => "{\"meta\": {\"total\": " + c.Request.Query["value"] + "}}",
+            _ => "{}",
+        };
+        c.Response.ContentType = "application/json";
+        return c.Response.WriteAsync(body, c.RequestAborted);
     }
 
     /// <summary>
@@ -108,7 +127,8 @@ internal static class PageEndpoints
     /// One page of a paginated answer. Query: count (pages, default 3), page (from 1), size (items a page, default 2),
     /// delayMs (wait first), relative=1 (links relative to the page), loopTo=J (the last page's next link points back
     /// to page J), crossAt=K (the link to page K uses the host name localhost: another origin), failAt=K (page K answers 500, with its
-    /// body and links). Every other query parameter is
+    /// body and links), pad=N (a "pad" property of N characters: big pages), type=T (the Content-Type instead of JSON's), dripMs=N with slowFrom=K (pages K and later send
+    /// their body in 64 KiB pieces N ms apart: pages still being read while others end). Every other query parameter is
     /// carried along by every link, as APIs carry their filters.
     /// </summary>
     private sealed class Page
@@ -180,6 +200,11 @@ internal static class PageEndpoints
         public Task WriteAsync(HttpContext c, Dictionary<string, object?> body)
         {
             var items = Enumerable.Range(1, Size).Select(i => $"p{Number}-{i}").ToArray();
+            if (Query(c, "pad", 0) is > 0 and var pad)
+            {
+                body["pad"] = new string('x', (int)Math.Min(pad, 64L * 1024 * 1024));
+            }
+
             body["page"] = Number;
             body[c.Request.Query["style"] == "odata" ? "value" : "items"] = items;
             body["received"] = new Dictionary<string, string?>
@@ -189,9 +214,27 @@ internal static class PageEndpoints
                 ["host"] = c.Request.Host.Value,
             };
             var bytes = JsonSerializer.SerializeToUtf8Bytes(body, _json);
-            c.Response.ContentType = "application/json; charset=utf-8";
+            c.Response.ContentType = c.Request.Query["type"] is { Count: > 0 } type ? type.ToString() : "application/json; charset=utf-8";
             c.Response.ContentLength = bytes.Length;
-            return HttpMethods.IsHead(c.Request.Method) ? Task.CompletedTask : c.Response.Body.WriteAsync(bytes, c.RequestAborted).AsTask();
+            if (HttpMethods.IsHead(c.Request.Method))
+            {
+                return Task.CompletedTask;
+            }
+
+            return Query(c, "dripMs", 0) is > 0 and var drip && Number >= Query(c, "slowFrom", 1)
+                ? DripAsync(c, bytes, TimeSpan.FromMilliseconds(drip))
+                : c.Response.Body.WriteAsync(bytes, c.RequestAborted).AsTask();
+        }
+
+        /// <summary>The body in 64 KiB pieces with a pause before each: a page that is still being read for a while.</summary>
+        private static async Task DripAsync(HttpContext c, byte[] bytes, TimeSpan pause)
+        {
+            for (var offset = 0; offset < bytes.Length; offset += 65536)
+            {
+                await Task.Delay(pause, c.RequestAborted);
+                await c.Response.Body.WriteAsync(bytes.AsMemory(offset, Math.Min(65536, bytes.Length - offset)), c.RequestAborted);
+                await c.Response.Body.FlushAsync(c.RequestAborted);
+            }
         }
 
         private static long Query(HttpContext c, string name, long fallback) =>

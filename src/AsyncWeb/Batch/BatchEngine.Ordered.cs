@@ -47,6 +47,8 @@ internal sealed partial class BatchEngine
 
             Hand(inOrder);
         }
+
+        _budget.Next(_admitted.Count > 0 ? (_admitted.Peek(), _nextPage) : null);
     }
 
     /// <summary>A result leaves the engine for the pipeline: its slot and its body's bytes are free again.</summary>
@@ -67,7 +69,7 @@ internal sealed partial class BatchEngine
         }
 
         Interlocked.Decrement(ref _outstanding);
-        _budget.Release(BodyBudget.SizeOf(result.Content, result.RawContent));
+        _budget.Release(BodyBudget.HeldBy(result), (result.Index, result.PageIndex));
         _ready.Enqueue(new EngineEvent(result, null));
     }
 
@@ -81,6 +83,7 @@ internal sealed partial class BatchEngine
             if (_admitted.Count == 1)
             {
                 Volatile.Write(ref _head, index);
+                _budget.Next((index, 0));
             }
         }
     }

@@ -94,6 +94,9 @@ internal sealed partial class BatchEngine : IDisposable
     /// <summary>Body bytes held in memory now: being read, or in results not yet taken.</summary>
     public long BufferedBytes => _budget.Used;
 
+    /// <summary>The most body bytes held in memory at once so far (for the closing verbose line).</summary>
+    public long PeakBufferedBytes => _budget.Peak;
+
     /// <summary>
     /// True when another item may be admitted without exceeding the memory bounds: the items waiting (by
     /// count) and their bodies (by bytes, -MaximumBufferSize). With nothing outstanding one always may.

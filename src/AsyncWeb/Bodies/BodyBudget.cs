@@ -1,17 +1,20 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using AsyncWeb.Sending;
 using AsyncWeb.Timeouts;
 
 namespace AsyncWeb.Bodies;
 
 /// <summary>
-/// The batch's budget for bodies held in memory (-MaximumBufferSize). Reading a body reserves its
-/// buffer as it grows; a finished result holds its bytes until the pipeline takes it. Admission waits
-/// while the budget is full, and so does a reader that would overflow it, with one exception that
-/// keeps the budget from ever deadlocking: the running item with the lowest index proceeds when nothing
-/// else can free room (no finished result waits to be taken; under -Ordered always, since the results
-/// waiting there may be waiting for that very item). Body memory stays within the budget plus one
+/// The batch's budget for bodies held in memory (-MaximumBufferSize). A response's headers are reserved when
+/// they arrive, then its body's buffer as it grows; a finished result holds its bytes until the pipeline takes it. Admission waits
+/// while the budget is full, and so does a reader that would overflow it. Every request in flight, each page
+/// of an item included, has its own entry. One exception keeps the budget from ever deadlocking: one request
+/// at a time may read past the budget, until the pipeline takes its result: under -Ordered the one whose result
+/// leaves next (the results waiting may be waiting for it), otherwise the running request with the lowest
+/// (index, page index) when no finished result waits to be taken. Body memory stays within the budget plus one
 /// -MaximumResponseSize.
 /// </summary>
 internal sealed class BodyBudget
@@ -19,9 +22,12 @@ internal sealed class BodyBudget
     private readonly long _limit;
     private readonly bool _ordered;
     private readonly object _gate = new();
-    private readonly SortedSet<long> _running = new();
+    private readonly SortedSet<(long Index, int PageIndex)> _running = new();
+    private (long Index, int PageIndex)? _past;   // the request reading past the budget, until its result is taken
+    private (long Index, int PageIndex)? _next;   // -Ordered: the request whose result leaves next
     private long _reserved;
     private long _results;
+    private long _peak;
     private int _waiting;
     private TaskCompletionSource<bool> _changed = NewSignal();
 
@@ -43,6 +49,18 @@ internal sealed class BodyBudget
         }
     }
 
+    /// <summary>The most bytes reserved and held at once so far: what the batch's bodies took at their peak.</summary>
+    public long Peak
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _peak;
+            }
+        }
+    }
+
     /// <summary>True when admitting more would not help: the budget is spent, or a reader is waiting for it.</summary>
     public bool IsFull
     {
@@ -55,22 +73,46 @@ internal sealed class BodyBudget
         }
     }
 
-    /// <summary>What a result's body occupies: its bytes, or its text (two bytes a character).</summary>
-    public static long SizeOf(string? content, byte[]? rawContent) => rawContent?.LongLength ?? (content?.Length ?? 0) * 2L;
+    /// <summary>What a result holds until the pipeline takes it: its body (bytes, or text at two bytes a character) and its headers.</summary>
+    public static long HeldBy(WebBatchResult result) =>
+        (result.RawContent?.LongLength ?? (result.Content?.Length ?? 0) * 2L) + ResponseHeaders.SizeOf(result.Headers);
 
-    /// <summary>Registers item <paramref name="index"/> as running: its reads reserve through the lease.</summary>
-    public BudgetLease Open(long index)
+    /// <summary>Registers page <paramref name="pageIndex"/> of item <paramref name="index"/> as running: its reads reserve through the lease.</summary>
+    public BudgetLease Open(long index, int pageIndex = 0)
+    {
+        var request = (index, pageIndex);
+        lock (_gate)
+        {
+            _running.Add(request);
+        }
+
+        return new BudgetLease(this, request);
+    }
+
+    /// <summary>-Ordered: the request whose result leaves next, or null when none is admitted.</summary>
+    public void Next((long Index, int PageIndex)? request)
     {
         lock (_gate)
         {
-            _running.Add(index);
+            _next = request;
+            Signal();
         }
-
-        return new BudgetLease(this, index);
     }
 
-    /// <summary>A result the pipeline took: the bytes it held are free again.</summary>
-    public void Release(long bytes) => Change(ref _results, -bytes);
+    /// <summary>The result of <paramref name="request"/> was taken by the pipeline: the bytes it held are free again.</summary>
+    public void Release(long bytes, (long Index, int PageIndex) request)
+    {
+        lock (_gate)
+        {
+            _results -= bytes;
+            if (_past == request)
+            {
+                _past = null;
+            }
+
+            Signal();
+        }
+    }
 
     internal void Unreserve(long bytes) => Change(ref _reserved, -bytes);
 
@@ -81,11 +123,12 @@ internal sealed class BodyBudget
         {
             _reserved -= reserved;
             _results += held;
+            NotePeak();
             Signal();
         }
     }
 
-    internal async ValueTask ReserveAsync(long index, long bytes, AttemptDeadline deadline)
+    internal async ValueTask ReserveAsync((long Index, int PageIndex) request, long bytes, AttemptDeadline deadline)
     {
         var held = false;
         while (true)
@@ -93,9 +136,15 @@ internal sealed class BodyBudget
             Task changed;
             lock (_gate)
             {
-                if (_reserved + _results + bytes <= _limit || (index == _running.Min && (_ordered || _results == 0)))
+                if (MayReserve(request, _reserved + _results + bytes))
                 {
                     _reserved += bytes;
+                    if (_reserved + _results > _limit)
+                    {
+                        _past = request;
+                    }
+
+                    NotePeak();
                     break;
                 }
 
@@ -125,11 +174,29 @@ internal sealed class BodyBudget
         }
     }
 
-    internal void Close(long index)
+    // Under the lock: whether the request may have room that would bring the total to `total` (see the class summary).
+    private bool MayReserve((long Index, int PageIndex) request, long total)
+    {
+        if (total <= _limit || _past == request)
+        {
+            return true;
+        }
+
+        if (_past is not null)
+        {
+            return false;
+        }
+
+        return _ordered
+            ? request == _next
+            : _results == 0 && _running.Count > 0 && request == _running.Min;
+    }
+
+    internal void Close((long Index, int PageIndex) request)
     {
         lock (_gate)
         {
-            _running.Remove(index);
+            _running.Remove(request);
             Signal();
         }
     }
@@ -160,6 +227,9 @@ internal sealed class BodyBudget
             Signal();
         }
     }
+
+    // Under the lock.
+    private void NotePeak() => _peak = Math.Max(_peak, _reserved + _results);
 
     // Under the lock: wakes every waiter to look again (room freed, or a new lowest running item).
     private void Signal()

@@ -5,23 +5,23 @@ using AsyncWeb.Timeouts;
 
 namespace AsyncWeb.Bodies;
 
-/// <summary>One item's share of the <see cref="BodyBudget"/> while it runs, across its attempts.</summary>
+/// <summary>One request's share of the <see cref="BodyBudget"/> while it runs (an item, or one page of it), across its attempts.</summary>
 internal sealed class BudgetLease : IDisposable
 {
     private readonly BodyBudget _budget;
-    private readonly long _index;
+    private readonly (long Index, int PageIndex) _request;
     private long _reserved;
 
-    internal BudgetLease(BodyBudget budget, long index)
+    internal BudgetLease(BodyBudget budget, (long Index, int PageIndex) request)
     {
         _budget = budget;
-        _index = index;
+        _request = request;
     }
 
     /// <summary>Reserves more room for a growing body; waits while the budget is full (see <see cref="BodyBudget"/>).</summary>
     public async ValueTask ReserveAsync(long bytes, AttemptDeadline deadline)
     {
-        await _budget.ReserveAsync(_index, bytes, deadline).ConfigureAwait(false);
+        await _budget.ReserveAsync(_request, bytes, deadline).ConfigureAwait(false);
         _reserved += bytes;
     }
 
@@ -39,6 +39,6 @@ internal sealed class BudgetLease : IDisposable
         _reserved = 0;
     }
 
-    /// <summary>The item no longer runs (after <see cref="HandOver"/>).</summary>
-    public void Dispose() => _budget.Close(_index);
+    /// <summary>The request no longer runs (after <see cref="HandOver"/>).</summary>
+    public void Dispose() => _budget.Close(_request);
 }

@@ -18,11 +18,11 @@ public sealed partial class InvokeAsyncWebBatchCommand
     [Alias("FL")]
     public SwitchParameter FollowRelLink { get; set; }
 
-    /// <summary>Most pages per item, the first included (as Invoke-RestMethod counts). Default: no limit.</summary>
+    /// <summary>Most pages per item, the first included (as Invoke-RestMethod counts); reaching it ends the pages quietly. Default: 10,000, and reaching that is the item's TooManyPages error.</summary>
     [Parameter]
     [Alias("ML")]
     [ValidateRange(1, int.MaxValue)]
-    public int MaximumFollowRelLink { get; set; } = int.MaxValue;
+    public int MaximumFollowRelLink { get; set; } = PaginationOptions.DefaultMaximumPages;
 
     /// <summary>Property path of the next page's link in a JSON body, e.g. 'next', 'links.next' or '@odata.nextLink'.</summary>
     [Parameter]
@@ -53,7 +53,8 @@ public sealed partial class InvokeAsyncWebBatchCommand
         PaginationOptions? options = null;
         try
         {
-            options = PaginationOptions.Create(FollowRelLink, NextLink, PageParameter, TotalCount, PageSize, MaximumFollowRelLink);
+            options = PaginationOptions.Create(FollowRelLink, NextLink, PageParameter, TotalCount, PageSize,
+                MyInvocation.BoundParameters.ContainsKey(nameof(MaximumFollowRelLink)) ? MaximumFollowRelLink : null);
         }
         catch (FormatException invalid)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Globalization;
 using System.Management.Automation;
 using AsyncWeb.Batch;
 using AsyncWeb.Binding;
@@ -207,6 +208,12 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         foreach (var line in _engine!.Flow.FinalLimits())
         {
             WriteVerbose(line);
+        }
+
+        if (_engine.PeakBufferedBytes > 0)
+        {
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture,
+                $"memory: at most {_engine.PeakBufferedBytes:N0} bytes of bodies and headers held at once (-MaximumBufferSize {MaximumBufferSize:N0})"));
         }
 
         if (_identities is { Replayed: > 0 } identities)

@@ -137,13 +137,26 @@ internal sealed class JsonPath
     /// <inheritdoc />
     public override string ToString() => Text;
 
+    /// <summary>A string value; one that is not valid UTF-16 (a lone surrogate escaped as \ud800) is no text.</summary>
+    private static JsonFound StringValue(JsonElement element)
+    {
+        try
+        {
+            return new JsonFound(JsonFoundKind.String, element.GetString());
+        }
+        catch (InvalidOperationException)
+        {
+            return new JsonFound(JsonFoundKind.Other, "a string that is not valid Unicode");
+        }
+    }
+
     private JsonFound Find(JsonElement element, int step)
     {
         if (step == _steps.Length)
         {
             return element.ValueKind switch
             {
-                JsonValueKind.String => new JsonFound(JsonFoundKind.String, element.GetString()),
+                JsonValueKind.String => StringValue(element),
                 JsonValueKind.Number => new JsonFound(JsonFoundKind.Number, element.GetRawText()),
                 JsonValueKind.Null => new JsonFound(JsonFoundKind.Null),
                 JsonValueKind.Object => new JsonFound(JsonFoundKind.Other, "an object"),

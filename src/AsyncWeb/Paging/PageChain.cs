@@ -1,19 +1,29 @@
 using System;
 using System.Collections.Generic;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading;
 using AsyncWeb.Hosts;
 
 namespace AsyncWeb.Paging;
 
 /// <summary>
-/// One item's pages while they are fetched: the URIs already requested (a next link to one of them is a
+/// One item's pages while they are fetched: the URIs recently requested (a next link to one of them is a
 /// loop), how many pages were requested, how many run now, and, once the first page announced numbered
 /// pages, the index of the last of them. Shared by the item's page requests; its methods are thread-safe.
+/// Loop detection has a bounded memory, whatever a server sends: the first page's URI and the last
+/// <see cref="RecentLinks"/> next links, each as a 128-bit digest (a long cursor costs no more than a short
+/// one). A loop back to the first page or to one of the last 1,024 pages is found; a longer cycle is not, and
+/// runs until the most pages per item ends it.
 /// </summary>
 internal sealed class PageChain
 {
+    /// <summary>Next links remembered for loop detection, besides the first page's URI.</summary>
+    public const int RecentLinks = 1024;
+
     private readonly object _gate = new();
-    private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<(ulong, ulong), int> _seen = new();
+    private readonly Queue<(ulong, ulong)> _recent = new();
     private int _inFlight;
     private int _finalPageIndex = -1;
     private int _ended;
@@ -76,6 +86,12 @@ internal sealed class PageChain
             }
 
             _seen.Add(key, pageIndex);
+            _recent.Enqueue(key);
+            if (_recent.Count > RecentLinks)
+            {
+                _seen.Remove(_recent.Dequeue());
+            }
+
             Requested++;
             return true;
         }
@@ -88,10 +104,29 @@ internal sealed class PageChain
         {
             Requested += pages;
             _seen.Clear(); // numbered pages are distinct by construction and never followed further
+            _recent.Clear();
             Volatile.Write(ref _finalPageIndex, pages);
         }
     }
 
-    /// <summary>The request a URI stands for: scheme, host, port, path and query (a fragment is never sent).</summary>
-    private static string Key(Uri uri) => uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
+    /// <summary>How many URIs loop detection remembers now (at most <see cref="RecentLinks"/> + 1).</summary>
+    internal int Remembered
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _seen.Count;
+            }
+        }
+    }
+
+    /// <summary>The request a URI stands for (scheme, host, port, path and query; a fragment is never sent), as a 128-bit SHA-256 prefix.</summary>
+    private static (ulong, ulong) Key(Uri uri)
+    {
+        var text = Encoding.UTF8.GetBytes(uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped));
+        using var sha = SHA256.Create();
+        var digest = sha.ComputeHash(text);
+        return (BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
+    }
 }

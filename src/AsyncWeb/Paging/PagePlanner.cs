@@ -28,7 +28,25 @@ internal sealed class PagePlanner
     /// <summary>The item's first request, with its pagination state.</summary>
     public RequestSpec Start(RequestSpec spec) => spec with { Chain = new PageChain(spec.Uri, spec.IdempotencyKey) };
 
+    /// <summary>
+    /// What follows <paramref name="page"/>. Never throws: an answer no rule below foresaw ends the item's pages with
+    /// InvalidNextLink in the next page's place, as an unusable next link does, so the item still ends and the batch goes on.
+    /// </summary>
     public PageFollowUp Plan(RequestSpec page, WebBatchResult result)
+    {
+        try
+        {
+            return PlanNext(page, result);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Fail(page, null, ErrorIds.InvalidNextLink, string.Create(CultureInfo.InvariantCulture,
+                $"the page after page {page.PageIndex} could not be planned from its answer ({ex.GetType().Name}: {_batch.Redactor.RedactText(ex.Message)})"));
+        }
+    }
+
+    // The chain (pages requested, links seen) changes only once nothing after it can fail, so a failure never leaves it counting a page that is not requested.
+    private PageFollowUp PlanNext(RequestSpec page, WebBatchResult result)
     {
         var chain = page.Chain!;
         if (chain.FannedOut && page.PageIndex > 0)
@@ -83,17 +101,20 @@ internal sealed class PagePlanner
 
         if (chain.Requested >= _options.MaximumPages)
         {
-            return PageFollowUp.Ending(string.Create(CultureInfo.InvariantCulture,
-                $"{page.Label}: stopped after {chain.Requested} page(s) (MaximumFollowRelLink); the next would have been {_batch.Redactor.Redact(next)}"));
+            return _options.MaximumGiven
+                ? PageFollowUp.Ending(string.Create(CultureInfo.InvariantCulture,
+                    $"{page.Label}: stopped after {chain.Requested} page(s) (MaximumFollowRelLink); the next would have been {_batch.Redactor.Redact(next)}"))
+                : TooMany(page, next, string.Create(CultureInfo.InvariantCulture, $"page {page.PageIndex} links to page {chain.Requested + 1}"));
         }
 
+        var nextPage = NextPage(page, next, page.PageIndex + 1);
         if (!chain.TryAdd(next, page.PageIndex + 1, out var earlier))
         {
             return Fail(page, next, ErrorIds.PaginationLoop, string.Create(CultureInfo.InvariantCulture,
                 $"page {page.PageIndex} links to {_batch.Redactor.Redact(next)} as the next page, which was page {earlier} of this item: the pages loop"));
         }
 
-        return PageFollowUp.Following(NextPage(page, next, page.PageIndex + 1), why);
+        return PageFollowUp.Following(nextPage, why);
     }
 
     /// <summary>
@@ -127,7 +148,15 @@ internal sealed class PagePlanner
             var found = Read(result, totalPath);
             if (found.AsCount() is { } total)
             {
-                range = PageNumbers.FromTotal(pageUri, parameter, total, _options.PageSize);
+                try
+                {
+                    range = PageNumbers.FromTotal(pageUri, parameter, total, _options.PageSize);
+                }
+                catch (UriFormatException ex)
+                {
+                    return (null, Fail(page, null, ErrorIds.InvalidNextLink, $"page 0 announces {total} records, but the next page's URI is not usable ({ex.Message})"), null);
+                }
+
                 if (range is null)
                 {
                     return (PageFollowUp.Last, null, null);
@@ -177,7 +206,25 @@ internal sealed class PagePlanner
             return (PageFollowUp.Ending($"{page.Label}: stopped after 1 page (MaximumFollowRelLink); {range.Count} more announced"), null, null);
         }
 
+        if (range.Count > room && !_options.MaximumGiven)
+        {
+            return (null, TooMany(page, null, string.Create(CultureInfo.InvariantCulture,
+                $"page 0 announces {range.Count:N0} more pages ('{parameter}' {range.First:N0} to {range.Last:N0})")), null);
+        }
+
         var capped = range.Count > room ? range with { Last = range.First + room - 1 } : range;
+        try
+        {
+            // Every page's URI is built as it becomes due: the first and the last (the most digits) are checked now.
+            _ = capped.UriOf(capped.First);
+            _ = capped.UriOf(capped.Last);
+        }
+        catch (UriFormatException ex)
+        {
+            return (null, Fail(page, null, ErrorIds.InvalidNextLink, string.Create(CultureInfo.InvariantCulture,
+                $"page 0 announces pages {capped.First} to {capped.Last} ('{parameter}'), whose URIs are not usable ({ex.Message})")), null);
+        }
+
         page.Chain!.FanOut((int)capped.Count);
         return (PageFollowUp.FanningOut(capped, page, string.Create(CultureInfo.InvariantCulture,
             $"{page.Label}: pages {capped.First} to {capped.Last} ('{parameter}') fetched concurrently{(capped.Count < range.Count ? $" (MaximumFollowRelLink; {range.Count} announced)" : string.Empty)}")), null, null);
@@ -220,6 +267,10 @@ internal sealed class PagePlanner
 
     private static IEnumerable<string>? Values(WebBatchResult result, string header) =>
         result.Headers.TryGetValue(header, out var values) ? values : null;
+
+    /// <summary>More pages than an item may have without -MaximumFollowRelLink: refused, never planned nor silently cut.</summary>
+    private PageFollowUp TooMany(RequestSpec page, Uri? next, string what) => Fail(page, next, ErrorIds.TooManyPages, string.Create(CultureInfo.InvariantCulture,
+        $"item {page.Index}: {what}, more than the {_options.MaximumPages:N0} pages an item may have by default; give -MaximumFollowRelLink to fetch that many (or only the first ones)"));
 
     /// <summary>The pages end with an error in the next page's place (its PageIndex), never sent.</summary>
     private PageFollowUp Fail(RequestSpec page, Uri? next, string errorId, string message) => PageFollowUp.Failing(new WebBatchResult

@@ -10,8 +10,15 @@ namespace AsyncWeb.Paging;
 /// </summary>
 internal sealed class PaginationOptions
 {
-    private PaginationOptions(bool followRelLink, JsonPath? nextLink, string? pageParameter, JsonPath? totalCount, int pageSize, int maximumPages)
+    /// <summary>
+    /// Most pages per item when -MaximumFollowRelLink is not given: a bound a server cannot outgrow (unique cursors
+    /// forever, a record count of 10^18). Reaching it is the item's TooManyPages error, never a silent end.
+    /// </summary>
+    public const int DefaultMaximumPages = 10_000;
+
+    private PaginationOptions(bool followRelLink, JsonPath? nextLink, string? pageParameter, JsonPath? totalCount, int pageSize, int maximumPages, bool maximumGiven)
     {
+        MaximumGiven = maximumGiven;
         FollowRelLink = followRelLink;
         NextLink = nextLink;
         PageParameter = pageParameter;
@@ -38,11 +45,14 @@ internal sealed class PaginationOptions
     /// <summary>Most pages per item, the first included.</summary>
     public int MaximumPages { get; }
 
+    /// <summary>True when -MaximumFollowRelLink set <see cref="MaximumPages"/>: reaching it ends the pages quietly, as Invoke-RestMethod does.</summary>
+    public bool MaximumGiven { get; }
+
     /// <summary>
-    /// The options, or null when no pagination was asked for. Throws ArgumentException (the message names the
+    /// The options, or null when no pagination was asked for; <paramref name="maximumPages"/> null for the default. Throws ArgumentException (the message names the
     /// parameters) for combinations that cannot work, and FormatException for a property path that cannot be read.
     /// </summary>
-    public static PaginationOptions? Create(bool followRelLink, string? nextLink, string? pageParameter, string? totalCount, int pageSize, int maximumPages)
+    public static PaginationOptions? Create(bool followRelLink, string? nextLink, string? pageParameter, string? totalCount, int pageSize, int? maximumPages)
     {
         if (totalCount is not null && (pageParameter is null || pageSize <= 0))
         {
@@ -70,6 +80,7 @@ internal sealed class PaginationOptions
             pageParameter,
             totalCount is null ? null : JsonPath.Parse(totalCount),
             pageSize,
-            maximumPages);
+            maximumPages ?? DefaultMaximumPages,
+            maximumPages is not null);
     }
 }

@@ -69,17 +69,17 @@ internal sealed class RequestRunner : IDisposable
 
         AttemptOutcome outcome;
         int attempts;
-        long ended;
-        using (var lease = _budget.Open(spec.Index))
+        WebBatchResult result;
+        using (var lease = _budget.Open(spec.Index, spec.PageIndex))
         {
             (outcome, attempts) = await ExecuteAsync(spec, probe, lease, batchToken).ConfigureAwait(false);
-            ended = Stopwatch.GetTimestamp();
+            var ended = Stopwatch.GetTimestamp();
+            result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started, ended), attempts, _options.Redactor, probe.Snapshot(started, ended));
 
-            // The result holds its body until the pipeline takes it (BatchEngine gives the bytes back then).
-            lease.HandOver(BodyBudget.SizeOf(outcome.Content, outcome.RawContent));
+            // The result holds its body and headers until the pipeline takes it (BatchEngine gives the bytes back then).
+            lease.HandOver(BodyBudget.HeldBy(result));
         }
 
-        var result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started, ended), attempts, _options.Redactor, probe.Snapshot(started, ended));
         FlowFacts(result, spec);
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"{spec.Label} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
@@ -197,6 +197,9 @@ internal sealed class RequestRunner : IDisposable
                 }
             }
 
+            // The headers are in memory already (the handler bounds them at MaxResponseHeadersLength): they count
+            // against -MaximumBufferSize as the first bytes of the response, and the body waits for room after them.
+            await lease.ReserveAsync(ResponseHeaders.SizeOf(ResponseHeaders.Collect(answer.Response)), deadline).ConfigureAwait(false);
             deadline.Restart();
             if (!IsDownload(spec, answer))
             {

@@ -42,6 +42,22 @@ internal static class ResponseHeaders
         return headers;
     }
 
+    /// <summary>What headers occupy in memory, as counted against -MaximumBufferSize: two bytes a character of every name and value.</summary>
+    public static long SizeOf(IReadOnlyDictionary<string, string[]> headers)
+    {
+        long chars = 0;
+        foreach (var header in headers)
+        {
+            chars += header.Key.Length;
+            foreach (var value in header.Value)
+            {
+                chars += value?.Length ?? 0;
+            }
+        }
+
+        return chars * 2;
+    }
+
 #if NET
     private static string[] ToArray(HeaderStringValues values)
     {

@@ -38,7 +38,7 @@ public class BodyBudgetTests
         Assert.False(waiting.IsCompleted);
         Assert.True(budget.IsFull);
 
-        budget.Release(800);   // the pipeline took the first result
+        budget.Release(800, (0, 0));   // the pipeline took the first result
 
         await waiting.WaitAsync(s_patience);
         Assert.Equal(500, budget.Used);
@@ -70,7 +70,7 @@ public class BodyBudgetTests
         await Task.Delay(50);
         Assert.False(waiting.IsCompleted);
 
-        budget.Release(100);
+        budget.Release(100, (1, 0));
         await waiting.WaitAsync(s_patience);
     }
 
@@ -80,9 +80,52 @@ public class BodyBudgetTests
         var budget = new BodyBudget(100, ordered: true);
         using var deadline = Deadline();
         using var first = budget.Open(0);
+        budget.Next((0, 0));
         await HoldResultAsync(budget, 1, 100, deadline);   // waits in the reorder buffer for item 0
 
         await first.ReserveAsync(500, deadline).AsTask().WaitAsync(s_patience);
+    }
+
+    [Fact]
+    public async Task Ordered_the_page_whose_result_leaves_next_goes_past_the_budget_and_its_siblings_wait()
+    {
+        var budget = new BodyBudget(100, ordered: true);
+        using var deadline = Deadline();
+        await HoldResultAsync(budget, 1, 100, deadline);   // a later item's result, waiting for item 0's pages
+        using var third = budget.Open(0, 3);
+        using var second = budget.Open(0, 2);
+        budget.Next((0, 2));
+
+        var sibling = third.ReserveAsync(500, deadline).AsTask();
+        await second.ReserveAsync(500, deadline).AsTask().WaitAsync(s_patience);
+        await Task.Delay(50);
+        Assert.False(sibling.IsCompleted);
+
+        second.HandOver(500);
+        budget.Release(500, (0, 2));   // page 2 left: page 3 is next
+        budget.Next((0, 3));
+        await sibling.WaitAsync(s_patience);
+    }
+
+    [Fact]
+    public async Task One_request_at_a_time_goes_past_the_budget_until_its_result_is_taken()
+    {
+        var budget = new BodyBudget(100, ordered: false);
+        using var deadline = Deadline();
+        using (var first = budget.Open(0, 1))
+        {
+            await first.ReserveAsync(500, deadline).AsTask().WaitAsync(s_patience);
+            first.HandOver(500);
+        }
+
+        using var second = budget.Open(0, 2);
+        var waiting = second.ReserveAsync(500, deadline).AsTask();
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(500, budget.Peak);
+
+        budget.Release(500, (0, 1));
+        await waiting.WaitAsync(s_patience);
     }
 
     [Fact]

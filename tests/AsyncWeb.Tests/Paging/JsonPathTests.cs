@@ -9,6 +9,15 @@ public class JsonPathTests
 {
     private static JsonFound Find(string path, string json) => JsonPath.Parse(path).Find(json);
 
+    [Fact]
+    public void A_string_that_is_not_valid_Unicode_is_no_text_rather_than_an_exception()
+    {
+        var found = Find("next", "{\"next\":\"\\ud800\"}");
+
+        Assert.Equal(JsonFoundKind.Other, found.Kind);
+        Assert.Null(found.AsCount());
+    }
+
     [Theory]
     [InlineData("next", "{\"next\":\"/p2\"}")]
     [InlineData("links.next", "{\"links\":{\"next\":\"/p2\"}}")]

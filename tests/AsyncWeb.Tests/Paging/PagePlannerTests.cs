@@ -13,7 +13,7 @@ public class PagePlannerTests
 {
     private static readonly Uri s_first = new("https://api.example.com/items?per_page=2");
 
-    private static PagePlanner Planner(bool followRelLink = true, string? nextLink = null, string? pageParameter = null, string? totalCount = null, int pageSize = 0, int maximum = int.MaxValue, bool allowInsecure = false) =>
+    private static PagePlanner Planner(bool followRelLink = true, string? nextLink = null, string? pageParameter = null, string? totalCount = null, int pageSize = 0, int? maximum = int.MaxValue, bool allowInsecure = false) =>
         new(PaginationOptions.Create(followRelLink, nextLink, pageParameter, totalCount, pageSize, maximum)!, new BatchOptions { AllowInsecureRedirect = allowInsecure });
 
     private static RequestSpec First(PagePlanner planner) =>
@@ -238,5 +238,66 @@ public class PagePlannerTests
         Assert.Equal(ItemKeys.PageIdempotencyKey("k0", 2), third.IdempotencyKey);
         Assert.NotEqual(second.IdempotencyKey, third.IdempotencyKey);
         Assert.NotSame(first.Flow, second.Flow);
+    }
+
+    [Fact]
+    public void Without_MaximumFollowRelLink_a_next_link_past_the_default_most_pages_is_TooManyPages()
+    {
+        var planner = Planner(maximum: null);
+        var page = First(planner);
+        for (var n = 1; n < PaginationOptions.DefaultMaximumPages; n++)
+        {
+            page = planner.Plan(page, Page(page, "</items?cursor=" + n + ">; rel=next")).Next!;
+        }
+
+        var followUp = planner.Plan(page, Page(page, "</items?cursor=last>; rel=next"));
+
+        Assert.Null(followUp.Next);
+        Assert.Equal(ErrorIds.TooManyPages, followUp.Failure!.Error!.ErrorId);
+        Assert.Equal(PaginationOptions.DefaultMaximumPages, followUp.Failure.PageIndex);
+        Assert.Contains("item 7", followUp.Failure.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_MaximumFollowRelLink_the_pages_end_quietly_at_it()
+    {
+        var planner = Planner(maximum: 2);
+        var first = First(planner);
+        var second = planner.Plan(first, Page(first, "</items?cursor=1>; rel=next")).Next!;
+
+        var followUp = planner.Plan(second, Page(second, "</items?cursor=2>; rel=next"));
+
+        Assert.False(followUp.MorePages);
+        Assert.Null(followUp.Failure);
+    }
+
+    [Theory]
+    [InlineData("9223372036854775807", 1)]
+    [InlineData("1000000000000000000", 1)]
+    [InlineData("20002", 2)]
+    public void Without_MaximumFollowRelLink_a_record_count_of_more_pages_than_the_default_is_refused_not_planned(string total, int pageSize)
+    {
+        var planner = Planner(followRelLink: false, pageParameter: "page", totalCount: "meta.total", pageSize: pageSize, maximum: null);
+        var first = First(planner);
+
+        var followUp = planner.Plan(first, Page(first, content: "{\"meta\":{\"total\":" + total + "}}"));
+
+        Assert.Null(followUp.Range);
+        Assert.Equal(ErrorIds.TooManyPages, followUp.Failure!.Error!.ErrorId);
+        Assert.Equal(1, followUp.Failure.PageIndex);
+        Assert.Contains("item 7", followUp.Failure.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, first.Chain!.Requested);
+    }
+
+    [Fact]
+    public void With_MaximumFollowRelLink_a_huge_record_count_is_capped_to_it()
+    {
+        var planner = Planner(followRelLink: false, pageParameter: "page", totalCount: "meta.total", pageSize: 1, maximum: 5);
+        var first = First(planner);
+
+        var followUp = planner.Plan(first, Page(first, content: "{\"meta\":{\"total\":9223372036854775807}}"));
+
+        Assert.Equal(2, followUp.Range!.First);
+        Assert.Equal(5, followUp.Range.Last);
     }
 }
