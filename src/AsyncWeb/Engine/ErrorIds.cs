@@ -42,6 +42,9 @@ internal static class ErrorIds
     public const string ProtocolError = "ProtocolError";
     public const string ResponseHeadersTooLarge = "ResponseHeadersTooLarge";
     public const string ResponseTooLarge = "ResponseTooLarge";
+
+    /// <summary>An in-memory response lists more content codings than are decoded (ContentCoding.MaximumCodings).</summary>
+    public const string TooManyContentEncodings = "TooManyContentEncodings";
     public const string HttpVersionNotSupported = "HttpVersionNotSupported";
 
     // Pages (-FollowRelLink, -NextLink, -TotalCount)
