@@ -49,9 +49,27 @@ internal static class ConnectionBinding
         }
         catch (InvalidItemException invalid)
         {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message), invalid.ErrorId, ErrorCategory.InvalidArgument, null));
-            throw;
+            throw Stop(cmdlet, invalid);
         }
+    }
+
+    /// <summary>-BaseUri of a batch or a session, by the engine's one rule; a bad one stops the command without quoting it.</summary>
+    public static void CheckBaseUri(PSCmdlet cmdlet, Uri? baseUri)
+    {
+        try
+        {
+            RequestRules.CheckBaseUri(baseUri);
+        }
+        catch (InvalidItemException invalid)
+        {
+            throw Stop(cmdlet, invalid);
+        }
+    }
+
+    private static Exception Stop(PSCmdlet cmdlet, InvalidItemException invalid)
+    {
+        cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message), invalid.ErrorId, ErrorCategory.InvalidArgument, null));
+        return invalid;
     }
 
     private static CertificateKey? Certificate(X509Certificate2? certificate, string? thumbprint)

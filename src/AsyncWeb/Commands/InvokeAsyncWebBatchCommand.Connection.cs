@@ -16,6 +16,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
 
     /// <summary>Proxy server for every request.</summary>
     [Parameter]
+    [UriTransformation]
     public Uri? Proxy { get; set; }
 
     /// <summary>Credential for the proxy.</summary>
@@ -74,6 +75,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
 
     /// <summary>Relative URIs resolve against this (without -Session).</summary>
     [Parameter]
+    [UriTransformation]
     public Uri? BaseUri { get; set; }
 
     private void RejectHandlerSettingsWithSession()
@@ -105,10 +107,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
     /// <summary>Adds the certificate, TLS versions, Unix socket and credentials (issue 12) to the pool's settings; a misfit stops the batch.</summary>
     private HandlerSettings Connection(HandlerSettings settings)
     {
-        if (BaseUri is not null && (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != System.Uri.UriSchemeHttp && BaseUri.Scheme != System.Uri.UriSchemeHttps)))
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BaseUri '{BaseUri}' must be an absolute http:// or https:// URI"), "InvalidBaseUri", ErrorCategory.InvalidArgument, BaseUri));
-        }
+        ConnectionBinding.CheckBaseUri(this, BaseUri);
 
         if (UnixSocket is not null && Proxy is not null)
         {

@@ -15,6 +15,7 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
 {
     /// <summary>Relative -Uri values of Invoke-AsyncWebBatch resolve against this.</summary>
     [Parameter(Position = 0)]
+    [UriTransformation]
     public Uri? BaseUri { get; set; }
 
     /// <summary>Headers sent with every request of the session.</summary>
@@ -40,6 +41,7 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
 
     /// <summary>Proxy for the session's requests.</summary>
     [Parameter]
+    [UriTransformation]
     public Uri? Proxy { get; set; }
 
     /// <summary>Credential for the proxy.</summary>
@@ -100,11 +102,7 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Token and -Credential both set Authorization; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
         }
 
-        if (BaseUri is not null && (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttp && BaseUri.Scheme != Uri.UriSchemeHttps)))
-        {
-            var shown = BaseUri.IsAbsoluteUri ? UriRedaction.Redact(BaseUri) : UriRedactor.Default.RedactText(BaseUri.OriginalString);
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BaseUri '{shown}' must be an absolute http:// or https:// URI"), "InvalidBaseUri", ErrorCategory.InvalidArgument, shown));
-        }
+        ConnectionBinding.CheckBaseUri(this, BaseUri);
 
         RefuseUnsafeCredentials();
 

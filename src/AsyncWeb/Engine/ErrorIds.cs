@@ -13,6 +13,9 @@ internal static class ErrorIds
     public const string InvalidBody = "InvalidBody";
     public const string InvalidOutFile = "InvalidOutFile";
 
+    /// <summary>-BaseUri (of Invoke-AsyncWebBatch or New-AsyncWebSession) is not an absolute http(s) URI.</summary>
+    public const string InvalidBaseUri = "InvalidBaseUri";
+
     /// <summary>-JournalKey names a property the item does not have.</summary>
     public const string MissingJournalKey = "MissingJournalKey";
 
