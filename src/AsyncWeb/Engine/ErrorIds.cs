@@ -13,6 +13,9 @@ internal static class ErrorIds
     public const string InvalidBody = "InvalidBody";
     public const string InvalidOutFile = "InvalidOutFile";
 
+    /// <summary>The request could not be built from the item as given (an exception from its content or headers, not the network); not retried.</summary>
+    public const string InvalidRequest = "InvalidRequest";
+
     /// <summary>-BaseUri (of Invoke-AsyncWebBatch or New-AsyncWebSession) is not an absolute http(s) URI.</summary>
     public const string InvalidBaseUri = "InvalidBaseUri";
 
