@@ -76,7 +76,7 @@ internal static class ConnectionBinding
     {
         if (certificate is not null && thumbprint is not null)
         {
-            throw new InvalidItemException("ConflictingParameters", "-Certificate and -CertificateThumbprint both name the client certificate; choose one");
+            throw new InvalidItemException(ErrorIds.ConflictingParameters, "-Certificate and -CertificateThumbprint both name the client certificate; choose one");
         }
 
         if (thumbprint is not null)
@@ -105,7 +105,7 @@ internal static class ConnectionBinding
             }
         }
 
-        return withoutKey ?? throw new InvalidItemException("CertificateNotFound",
+        return withoutKey ?? throw new InvalidItemException(ErrorIds.CertificateNotFound,
             $"no certificate with the thumbprint {wanted} is in the CurrentUser\\My or LocalMachine\\My certificate store");
     }
 
@@ -129,7 +129,7 @@ internal static class ConnectionBinding
 #if NET
         return path;
 #else
-        return path is null ? null : throw new InvalidItemException("UnixSocketNotSupported",
+        return path is null ? null : throw new InvalidItemException(ErrorIds.UnixSocketNotSupported,
             "-UnixSocket needs PowerShell 7.4 or later: Windows PowerShell's HTTP stack (.NET Framework) cannot connect to a Unix domain socket");
 #endif
     }

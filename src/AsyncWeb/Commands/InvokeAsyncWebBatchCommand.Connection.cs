@@ -93,14 +93,14 @@ public sealed partial class InvokeAsyncWebBatchCommand
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException($"-{name} cannot be combined with -Session: the session owns its connections; set it on New-AsyncWebSession"),
-                    "ParameterConflictsWithSession", ErrorCategory.InvalidArgument, name));
+                    ErrorIds.ParameterConflictsWithSession, ErrorCategory.InvalidArgument, name));
             }
         }
 
         if (Session.IsDisposed)
         {
             ThrowTerminatingError(new ErrorRecord(new ObjectDisposedException("AsyncWebSession", "the session was disposed; create a new one with New-AsyncWebSession"),
-                "SessionDisposed", ErrorCategory.InvalidArgument, Session));
+                ErrorIds.SessionDisposed, ErrorCategory.InvalidArgument, Session));
         }
     }
 
@@ -111,7 +111,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
 
         if (UnixSocket is not null && Proxy is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-UnixSocket and -Proxy both say where to connect; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-UnixSocket and -Proxy both say where to connect; choose one"), ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, null));
         }
 
         (settings, _authentication) = ConnectionBinding.Apply(this, settings);
@@ -145,7 +145,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
 #endif
 
         ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-HttpVersion {version} is not supported; {supported}"),
-            "InvalidHttpVersion", ErrorCategory.InvalidArgument, version));
+            ErrorIds.InvalidHttpVersion, ErrorCategory.InvalidArgument, version));
         return normal;
     }
 }

@@ -99,7 +99,7 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
     {
         if (Token is not null && Credential is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Token and -Credential both set Authorization; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Token and -Credential both set Authorization; choose one"), ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, null));
         }
 
         ConnectionBinding.CheckBaseUri(this, BaseUri);
@@ -141,14 +141,14 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"{which} needs -BaseUri: a session's credentials are sent only to the origin (scheme, host and port) of its base URI"),
-                "CredentialWithoutBaseUri", ErrorCategory.InvalidArgument, which));
+                ErrorIds.CredentialWithoutBaseUri, ErrorCategory.InvalidArgument, which));
         }
 
         if (CredentialPolicy.Check(BaseUri!, BaseUri!, AllowUnencryptedAuthentication) == CredentialVerdict.Unencrypted)
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"{which} would be sent in clear text to the http:// base URI {UriRedaction.Redact(BaseUri!)}; use an https:// base URI, or -AllowUnencryptedAuthentication to send it unencrypted anyway"),
-                "UnencryptedAuthentication", ErrorCategory.InvalidArgument, which));
+                ErrorIds.UnencryptedAuthentication, ErrorCategory.InvalidArgument, which));
         }
     }
 }

@@ -69,4 +69,29 @@ internal static class ErrorIds
     public const string RateLimited = "RateLimited";
 
     public const string Canceled = "Canceled";
+
+    // A call refused as a whole before anything is sent (terminating errors)
+    public const string ConflictingParameters = "ConflictingParameters";
+    public const string ParameterConflictsWithSession = "ParameterConflictsWithSession";
+    public const string SessionDisposed = "SessionDisposed";
+    public const string InvalidHttpVersion = "InvalidHttpVersion";
+    public const string InvalidCircuitBreakerThreshold = "InvalidCircuitBreakerThreshold";
+    public const string InvalidPropertyPath = "InvalidPropertyPath";
+    public const string InvalidPartition = "InvalidPartition";
+    public const string OutDirectoryUnusable = "OutDirectoryUnusable";
+    public const string InvalidJournal = "InvalidJournal";
+    public const string JournalUnusable = "JournalUnusable";
+    public const string CredentialRequired = "CredentialRequired";
+    public const string TokenRequired = "TokenRequired";
+    public const string CredentialWithoutBaseUri = "CredentialWithoutBaseUri";
+    public const string CertificateWithoutPrivateKey = "CertificateWithoutPrivateKey";
+    public const string CertificateNotFound = "CertificateNotFound";
+    public const string UnixSocketNotSupported = "UnixSocketNotSupported";
+
+    /// <summary>Measure-AsyncWebBatch was given something that is not a result (nor one that travelled).</summary>
+    public const string NotAWebBatchResult = "NotAWebBatchResult";
+
+    // -AsJob
+    public const string PipelineInputFailed = "PipelineInputFailed";
+    public const string AsyncWebJobFailed = "AsyncWebJobFailed";
 }
