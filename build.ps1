@@ -6,7 +6,8 @@
     Tasks:
       Build  - compiles the module and lays it out in out/AsyncWeb (Import-Module ./out/AsyncWeb),
                and builds the test server into out/TestServer.
-      Test   - Build, run the C# unit tests of the pure rules (tests/AsyncWeb.Tests, xunit), restore
+      Test   - Build, run the C# unit tests of the pure rules (tests/AsyncWeb.Tests, xunit) on net10.0
+               and on a self-contained net8.0 build (PowerShell 7.4 LTS's runtime, from NuGet), restore
                Pester from NuGet, install OpenSSH for the remoting tests when missing (as root, with
                apt-get), start one test server, run every Pester test, run most of them
                again against the netstandard2.0 build (Windows PowerShell 5.1's) in a child pwsh,
@@ -226,21 +227,32 @@ function Invoke-NetstandardPass([string] $Pester, [string[]] $Selected) {
 }
 
 function Invoke-UnitTests {
-    # The pure rules' xunit tests (no pwsh, no server); counted in the closing line with Pester's.
-    Write-Host '== Test: C# unit tests (tests/AsyncWeb.Tests)' -ForegroundColor Cyan
+    # The pure rules' xunit tests (no pwsh, no server), on net10.0 and on net8.0 (PowerShell 7.4 LTS's runtime,
+    # self-contained: its runtime pack comes from NuGet); counted in the closing line with Pester's.
+    Write-Host '== Test: C# unit tests (tests/AsyncWeb.Tests) on net10.0 and net8.0' -ForegroundColor Cyan
     $resultsDir = Join-Path $out 'unit-tests'
     Remove-Item -Recurse -Force -LiteralPath $resultsDir -ErrorAction SilentlyContinue
     & dotnet test (Join-Path $root 'tests/AsyncWeb.Tests/AsyncWeb.Tests.csproj') -c Release --nologo -v quiet `
-        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $resultsDir | Out-Host
-    $trx = Join-Path $resultsDir 'unit.trx'
-    if (-not (Test-Path -LiteralPath $trx)) {
-        Write-Host "The unit tests did not run (dotnet test exit code $LASTEXITCODE)" -ForegroundColor Red
-        return @{ Passed = 0; Failed = 1; Skipped = 0 }
+        --logger 'trx;LogFilePrefix=unit' --logger 'console;verbosity=minimal' --results-directory $resultsDir | Out-Host
+    $exitCode = $LASTEXITCODE
+    $counts = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($framework in 'net10.0', 'net8.0') {
+        # One results file per framework: unit_<framework>_<time>.trx.
+        $trx = Get-ChildItem -LiteralPath $resultsDir -Filter "unit_$($framework)_*.trx" -File -ErrorAction Ignore | Select-Object -First 1
+        if (-not $trx) {
+            Write-Host "The $framework unit tests did not run (dotnet test exit code $exitCode)" -ForegroundColor Red
+            $counts.Failed++
+            continue
+        }
+
+        $counters = ([xml](Get-Content -Raw -LiteralPath $trx.FullName)).TestRun.ResultSummary.Counters
+        $failed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout
+        Write-Host ("C# unit tests on {0}: {1} passed, {2} failed, {3} skipped" -f $framework, $counters.passed, $failed, $counters.notExecuted)
+        $counts.Passed += [int] $counters.passed
+        $counts.Failed += $failed
+        $counts.Skipped += [int] $counters.notExecuted
     }
 
-    $counters = ([xml](Get-Content -Raw -LiteralPath $trx)).TestRun.ResultSummary.Counters
-    $counts = @{ Passed = [int] $counters.passed; Failed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout; Skipped = [int] $counters.notExecuted }
-    Write-Host ("C# unit tests: {0} passed, {1} failed, {2} skipped" -f $counts.Passed, $counts.Failed, $counts.Skipped)
     return $counts
 }
 
@@ -310,7 +322,7 @@ function Invoke-Test {
     }
 
     if ($unit) {
-        Write-Host ("C# unit tests: {0} passed, {1} failed, {2} skipped (counted below)" -f $unit.Passed, $unit.Failed, $unit.Skipped)
+        Write-Host ("C# unit tests (net10.0 and net8.0): {0} passed, {1} failed, {2} skipped (counted below)" -f $unit.Passed, $unit.Failed, $unit.Skipped)
         $passed += $unit.Passed
         $failed += $unit.Failed
         $skipped += $unit.Skipped

@@ -112,6 +112,41 @@ Describe 'Downloads are the server''s bytes' {
     }
 }
 
+Describe 'A hostile list of content codings' -Tag 'Fault' {
+    It 'fails only that item with TooManyContentEncodings, once, and the process and the rest of the batch carry on' {
+        # In a pwsh of its own: one decoder stacked per listed coding would end that process with a stack overflow.
+        $modulePath = (Resolve-Path (Join-Path $PSScriptRoot '../out/AsyncWeb')).ProviderPath
+        $dir = New-TestDirectory 'codings'
+        $script = @"
+Import-Module '$modulePath'
+`$items = @(
+    [pscustomobject]@{ Uri = '$base/codings/50000' }
+    [pscustomobject]@{ Uri = '$base/codings/5' }
+    [pscustomobject]@{ Uri = '$base/codings/6' }
+    [pscustomobject]@{ Uri = '$base/json' }
+    [pscustomobject]@{ Uri = '$base/codings/50000'; OutFile = '$dir/raw.bin' }
+)
+`$ok = `$items | Invoke-AsyncWebBatch -MaximumRetryCount 2 -RetryIntervalSec 1 -ErrorVariable failed -ErrorAction SilentlyContinue
+@(`$ok) + @(`$failed.TargetObject) |
+    Select-Object Index, StatusCode, Content, OutFile, Attempts, @{ n = 'ErrorId'; e = { `$_.Error.ErrorId } } |
+    ConvertTo-Json -Compress | Write-Output
+exit 0
+"@
+        $results = @(Invoke-FreshPwsh $script | ConvertFrom-Json | Sort-Object Index)
+
+        $results.Index | Should -Be 0, 1, 2, 3, 4
+        $results[0].ErrorId | Should -Be 'TooManyContentEncodings'
+        $results[0].Attempts | Should -Be 1
+        $results[1].Content | Should -Be 'coded 5 times'
+        $results[2].ErrorId | Should -Be 'TooManyContentEncodings'
+        $results[3].StatusCode | Should -Be 200
+        $results[3].ErrorId | Should -BeNullOrEmpty
+        # A download is the server's bytes: nothing is decoded, so the list does no harm there.
+        $results[4].ErrorId | Should -BeNullOrEmpty
+        [Text.Encoding]::UTF8.GetString((Expand-Gzip ([IO.File]::ReadAllBytes("$dir/raw.bin")))) | Should -Be 'coded 50000 times'
+    }
+}
+
 Describe 'Responses without a body' {
     It 'leaves an existing -OutFile untouched (even with -Force) for <Case>, and says so in the result' -ForEach @(
         @{ Case = 'a HEAD'; Uri = '/bytes/1000'; Extra = @{ Method = 'HEAD' }; Status = 200; Content = $null }

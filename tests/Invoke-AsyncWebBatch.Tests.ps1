@@ -180,6 +180,34 @@ Describe 'Invoke-AsyncWebBatch input binding' {
         $result.ContentObject.body | Should -Be 'a=x+y'
     }
 
+    Context 'Content-Type as Invoke-RestMethod sets it' {
+        It 'sends -ContentType over a Content-Type in -Headers, as Invoke-RestMethod does' {
+            $sent = (Invoke-AsyncWebBatch "$base/echo" -Method POST -Body 'x' -ContentType 'text/csv' -Headers @{ 'Content-Type' = 'application/xml' }).ContentObject
+            $sent.headers.'Content-Type' | Should -Be 'text/csv'
+        }
+
+        It 'encodes a string body in the charset of a Content-Type given in -Headers or an item''s Headers' {
+            $results = @(
+                @{ Uri = "$base/echo"; Body = 'é' }
+                @{ Uri = "$base/echo"; Body = 'é'; Headers = @{ 'content-type' = 'text/plain; charset=utf-16' } }
+            ) | Invoke-AsyncWebBatch -Method POST -Headers @{ 'Content-Type' = 'text/plain; charset=iso-8859-1' } -Ordered
+            $results[0].ContentObject.headers.'Content-Type' | Should -Be 'text/plain; charset=iso-8859-1'
+            $results[0].ContentObject.bodyLength | Should -Be 1
+            $results[1].ContentObject.headers.'Content-Type' | Should -Be 'text/plain; charset=utf-16'
+            $results[1].ContentObject.bodyLength | Should -Be 2
+        }
+
+        It 'sends no Content-Type for a blank -ContentType or a blank Content-Type header, and still sends the body' {
+            $results = @(
+                Invoke-AsyncWebBatch "$base/echo" -Method POST -Body 'x' -ContentType ''
+                Invoke-AsyncWebBatch "$base/echo" -Method POST -Body 'x' -Headers @{ 'Content-Type' = ' ' }
+            )
+            $results | Where-Object Error | Should -BeNullOrEmpty
+            $results | ForEach-Object { $_.ContentObject.contentType | Should -BeNullOrEmpty }
+            $results.ContentObject.bodyLength | Should -Be 1, 1
+        }
+    }
+
     It 'puts a dictionary -Body of a GET into the query string, as Invoke-RestMethod does' {
         $result = Invoke-AsyncWebBatch "$base/echo?page=2" -Body ([ordered]@{ q = 'web 01'; tag = 'a&b'; empty = $null })
 

@@ -134,6 +134,37 @@ Describe 'Secrets stay out of output' {
         ($asResults | Where-Object Index -EQ 0).Uri.Query | Should -Be '?sig=S3CRET&x=1'
     }
 
+    It 'keeps the password of <Parameter> ''<Value>'' out of <Command>''s error, its ToString, TargetObject and every stream' -ForEach @(
+        @{ Command = 'Invoke-AsyncWebBatch'; Parameter = 'BaseUri'; Value = 'ftp://user:S3CRET@files.example/' }
+        @{ Command = 'New-AsyncWebSession'; Parameter = 'BaseUri'; Value = 'ftp://user:S3CRET@files.example/' }
+        @{ Command = 'Invoke-AsyncWebBatch'; Parameter = 'BaseUri'; Value = 'user:S3CRET@files.example' }
+        @{ Command = 'New-AsyncWebSession'; Parameter = 'BaseUri'; Value = 'user:S3CRET@files.example' }
+        @{ Command = 'Invoke-AsyncWebBatch'; Parameter = 'BaseUri'; Value = 'http://user:S3CRET@files.example:99999/' }
+        @{ Command = 'New-AsyncWebSession'; Parameter = 'BaseUri'; Value = 'http://user:S3CRET@files.example:99999/' }
+        @{ Command = 'Invoke-AsyncWebBatch'; Parameter = 'Proxy'; Value = 'http://user:S3CRET@proxy.example:99999/' }
+        @{ Command = 'New-AsyncWebSession'; Parameter = 'Proxy'; Value = 'http://user:S3CRET@proxy.example:99999/' }
+    ) {
+        # The value goes in through a variable: the command line an ErrorRecord shows is the caller's own text.
+        $arguments = @{ $Parameter = $Value }
+        if ($Command -eq 'Invoke-AsyncWebBatch') { $arguments.Uri = '/json' }
+        $streams = [Collections.Generic.List[object]]::new()
+        $thrown = $null
+        try { & $Command @arguments -Verbose *>&1 | ForEach-Object { $streams.Add($_) } }
+        catch { $thrown = $_ }
+
+        $thrown | Should -Not -BeNullOrEmpty
+        $text = @(
+            "$thrown"
+            $thrown.Exception.ToString()
+            "$($thrown.TargetObject)"
+            $thrown | Out-String -Width 400
+            $thrown | Format-List * -Force | Out-String -Width 400
+            $streams | ForEach-Object { "$_" }
+        ) -join "`n"
+        $text | Should -Not -Match 'S3CRET'
+        $thrown.FullyQualifiedErrorId | Should -Match '^(InvalidBaseUri|ParameterArgumentTransformationError),'
+    }
+
     It 'hides sensitive query values in the command line a job shows' {
         $job = Invoke-AsyncWebBatch "$base/json?sig=S3CRET" -AsJob
         try {

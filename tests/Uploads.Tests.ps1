@@ -270,6 +270,24 @@ Describe 'Uploads' {
             $results[2].Error.Message | Should -Match "unknown key 'Path'"
             $results[3].Error.Message | Should -Match 'leave out its ContentType'
         }
+
+        It 'fails an item whose form field name holds a quote, a line break or a bad part type before sending it, once, and sends the rest' {
+            Reset-TestServerStats
+            $results = @(
+                @{ Uri = "$base/multipart"; Form = @{ 'a"b' = 'x' } }
+                @{ Uri = "$base/multipart"; Form = @{ note = 'fine' } }
+                @{ Uri = "$base/multipart"; Form = @{ "line`r`nX-Injected: 1" = 'x' } }
+                @{ Uri = "$base/multipart"; Form = @{ note = @{ Value = 'x'; ContentType = 'not a type' } } }
+                @{ Uri = "$base/multipart"; Form = @{ file = @{ File = $report.FullName; FileName = 'a"b.txt' } } }
+            ) | Invoke-AsyncWebBatch -Method POST -FailuresAsResults -Ordered -MaximumRetryCount 3 -RetryIntervalSec 0.1 -RetryAllMethods
+
+            $results.Index | Should -Be 0, 1, 2, 3, 4
+            $results | ForEach-Object { "$($_.ErrorId)" } | Should -Be @('InvalidBody', '', 'InvalidBody', 'InvalidHeader', 'InvalidBody')
+            $results[0].Error.Message | Should -Match 'a"b'
+            $results[0].Attempts | Should -Be 0
+            $results[1].StatusCode | Should -Be 200
+            (Get-TestServerStats).requestsByPath.'/multipart' | Should -Be 1
+        }
     }
 
     Context 'request body bytes' {

@@ -13,6 +13,12 @@ internal static class ErrorIds
     public const string InvalidBody = "InvalidBody";
     public const string InvalidOutFile = "InvalidOutFile";
 
+    /// <summary>The request could not be built from the item as given (an exception from its content or headers, not the network); not retried.</summary>
+    public const string InvalidRequest = "InvalidRequest";
+
+    /// <summary>-BaseUri (of Invoke-AsyncWebBatch or New-AsyncWebSession) is not an absolute http(s) URI.</summary>
+    public const string InvalidBaseUri = "InvalidBaseUri";
+
     /// <summary>-JournalKey names a property the item does not have.</summary>
     public const string MissingJournalKey = "MissingJournalKey";
 
@@ -45,6 +51,9 @@ internal static class ErrorIds
     public const string ProtocolError = "ProtocolError";
     public const string ResponseHeadersTooLarge = "ResponseHeadersTooLarge";
     public const string ResponseTooLarge = "ResponseTooLarge";
+
+    /// <summary>An in-memory response lists more content codings than are decoded (ContentCoding.MaximumCodings).</summary>
+    public const string TooManyContentEncodings = "TooManyContentEncodings";
     public const string HttpVersionNotSupported = "HttpVersionNotSupported";
 
     // Pages (-FollowRelLink, -NextLink, -TotalCount)
@@ -66,4 +75,29 @@ internal static class ErrorIds
     public const string RateLimited = "RateLimited";
 
     public const string Canceled = "Canceled";
+
+    // A call refused as a whole before anything is sent (terminating errors)
+    public const string ConflictingParameters = "ConflictingParameters";
+    public const string ParameterConflictsWithSession = "ParameterConflictsWithSession";
+    public const string SessionDisposed = "SessionDisposed";
+    public const string InvalidHttpVersion = "InvalidHttpVersion";
+    public const string InvalidCircuitBreakerThreshold = "InvalidCircuitBreakerThreshold";
+    public const string InvalidPropertyPath = "InvalidPropertyPath";
+    public const string InvalidPartition = "InvalidPartition";
+    public const string OutDirectoryUnusable = "OutDirectoryUnusable";
+    public const string InvalidJournal = "InvalidJournal";
+    public const string JournalUnusable = "JournalUnusable";
+    public const string CredentialRequired = "CredentialRequired";
+    public const string TokenRequired = "TokenRequired";
+    public const string CredentialWithoutBaseUri = "CredentialWithoutBaseUri";
+    public const string CertificateWithoutPrivateKey = "CertificateWithoutPrivateKey";
+    public const string CertificateNotFound = "CertificateNotFound";
+    public const string UnixSocketNotSupported = "UnixSocketNotSupported";
+
+    /// <summary>Measure-AsyncWebBatch was given something that is not a result (nor one that travelled).</summary>
+    public const string NotAWebBatchResult = "NotAWebBatchResult";
+
+    // -AsJob
+    public const string PipelineInputFailed = "PipelineInputFailed";
+    public const string AsyncWebJobFailed = "AsyncWebJobFailed";
 }

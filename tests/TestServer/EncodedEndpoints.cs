@@ -21,8 +21,35 @@ internal static class EncodedEndpoints
     // Compressed once per (size, zeros) and kept: the 1 GiB bomb is about 1 MiB of gzip.
     private static readonly ConcurrentDictionary<(long Size, bool Zeros), Lazy<Encoded>> _bodies = new();
 
-    public static void MapEncodedEndpoints(this IEndpointRouteBuilder app) =>
+    public static void MapEncodedEndpoints(this IEndpointRouteBuilder app)
+    {
         app.Map("/gzip/{n:long:min(0)}", (HttpContext c, long n) => Gzip(c, n));
+        app.Map("/codings/{n:int:range(1,100000)}", (HttpContext c, int n) => Codings(c, n));
+    }
+
+    /// <summary>
+    /// /codings/{n}: the text "coded n times" with Content-Encoding listing gzip n times, whatever Accept-Encoding
+    /// says. Up to 10 the body really is gzipped n times; beyond, it is gzipped once (a hostile list).
+    /// </summary>
+    private static Task Codings(HttpContext c, int n)
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes($"coded {n} times");
+        for (var i = 0; i < (n <= 10 ? n : 1); i++)
+        {
+            using var output = new MemoryStream();
+            using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(body);
+            }
+
+            body = output.ToArray();
+        }
+
+        c.Response.ContentType = "text/plain; charset=utf-8";
+        c.Response.Headers.ContentEncoding = string.Join(",", System.Linq.Enumerable.Repeat("gzip", n));
+        c.Response.ContentLength = body.Length;
+        return c.Response.Body.WriteAsync(body, c.RequestAborted).AsTask();
+    }
 
     /// <summary>
     /// /gzip/{n}[?zeros=1]: n pattern bytes (or zeros), gzip-compressed, with Content-Encoding: gzip whatever

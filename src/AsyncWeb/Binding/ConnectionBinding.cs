@@ -51,16 +51,34 @@ internal static class ConnectionBinding
         }
         catch (InvalidItemException invalid)
         {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message), invalid.ErrorId, ErrorCategory.InvalidArgument, null));
-            throw;
+            throw Stop(cmdlet, invalid);
         }
+    }
+
+    /// <summary>-BaseUri of a batch or a session, by the engine's one rule; a bad one stops the command without quoting it.</summary>
+    public static void CheckBaseUri(PSCmdlet cmdlet, Uri? baseUri)
+    {
+        try
+        {
+            RequestRules.CheckBaseUri(baseUri);
+        }
+        catch (InvalidItemException invalid)
+        {
+            throw Stop(cmdlet, invalid);
+        }
+    }
+
+    private static Exception Stop(PSCmdlet cmdlet, InvalidItemException invalid)
+    {
+        cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message), invalid.ErrorId, ErrorCategory.InvalidArgument, null));
+        return invalid;
     }
 
     private static CertificateKey? Certificate(X509Certificate2? certificate, string? thumbprint)
     {
         if (certificate is not null && thumbprint is not null)
         {
-            throw new InvalidItemException("ConflictingParameters", "-Certificate and -CertificateThumbprint both name the client certificate; choose one");
+            throw new InvalidItemException(ErrorIds.ConflictingParameters, "-Certificate and -CertificateThumbprint both name the client certificate; choose one");
         }
 
         if (thumbprint is not null)
@@ -89,7 +107,7 @@ internal static class ConnectionBinding
             }
         }
 
-        return withoutKey ?? throw new InvalidItemException("CertificateNotFound",
+        return withoutKey ?? throw new InvalidItemException(ErrorIds.CertificateNotFound,
             $"no certificate with the thumbprint {wanted} is in the CurrentUser\\My or LocalMachine\\My certificate store");
     }
 
@@ -113,7 +131,7 @@ internal static class ConnectionBinding
 #if NET
         return path;
 #else
-        return path is null ? null : throw new InvalidItemException("UnixSocketNotSupported",
+        return path is null ? null : throw new InvalidItemException(ErrorIds.UnixSocketNotSupported,
             "-UnixSocket needs PowerShell 7.4 or later: Windows PowerShell's HTTP stack (.NET Framework) cannot connect to a Unix domain socket");
 #endif
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using AsyncWeb.Requests;
 using AsyncWeb.Security;
@@ -80,6 +81,16 @@ internal sealed class RequestSpecBuilder
         var contentType = fields.ContentType ?? _defaults.ContentType;
         var bodyValue = fields.HasBody ? fields.Body : _defaults.Body;
         var upload = _uploads.For(fields.HasBody, fields.InFile, fields.Form, fields.ContentType, method);
+        var noContentType = false;
+        if (upload is null)
+        {
+            // As Invoke-RestMethod: a Content-Type among the headers is the body's (its charset encodes a text body)
+            // unless -ContentType or the item's ContentType gives one, which wins; a blank one sends none.
+            var fromHeaders = TakeContentType(ref headers);
+            noContentType = string.IsNullOrWhiteSpace(contentType ?? fromHeaders) && (contentType ?? fromHeaders) is not null;
+            contentType = noContentType ? null : contentType ?? fromHeaders;
+        }
+
         if (upload is null && HttpMethods.TakesBodyAsQuery(method) && (bodyValue is PSObject wrapped ? wrapped.BaseObject : bodyValue) is IDictionary query)
         {
             // As Invoke-RestMethod: a dictionary body of a GET (or HEAD) is the query string, not a body.
@@ -88,6 +99,10 @@ internal sealed class RequestSpecBuilder
         }
 
         var body = upload is null ? EncodeBody(bodyValue, ref contentType) : null;
+        if (noContentType)
+        {
+            contentType = null;
+        }
         if (contentType is not null)
         {
             BodyEncoding.ValidateContentType(contentType);
@@ -222,6 +237,20 @@ internal sealed class RequestSpecBuilder
 
         contentType = encoded.ContentType;
         return encoded.Bytes;
+    }
+
+    /// <summary>Removes the Content-Type from the headers (a copy, when there is one) and returns its value.</summary>
+    private static string? TakeContentType(ref List<KeyValuePair<string, string>> headers)
+    {
+        var at = headers.FindLastIndex(h => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase));
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var value = headers[at].Value;
+        headers = headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).ToList();
+        return value;
     }
 
     /// <summary>A dictionary's entries as text pairs, in its own order; a key with an array of values is repeated for each.</summary>

@@ -15,7 +15,7 @@ namespace AsyncWeb.Binding;
 /// </summary>
 internal sealed class UploadBinding
 {
-    private const string ConflictingParameters = "ConflictingParameters";
+    private const string ConflictingParameters = ErrorIds.ConflictingParameters;
     private static readonly string[] s_partKeys = { "File", "Value", "FileName", "ContentType" };
 
     private readonly Func<string, string> _resolvePath;

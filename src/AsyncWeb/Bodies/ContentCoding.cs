@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -26,23 +25,50 @@ internal static class ContentCoding
 #endif
 
     /// <summary>
-    /// The decoded body: the codings of Content-Encoding undone, the last applied first. A coding it does not
-    /// know leaves the body as it is from there on (as .NET's own decompression does).
+    /// The most codings one body may list besides identity (curl stacks at most 5 decoders too). Each is a
+    /// decoder stacked on the last, so a hostile list of thousands would otherwise exhaust the stack.
     /// </summary>
-    public static Stream Decode(Stream body, ICollection<string> contentEncoding)
+    public const int MaximumCodings = 5;
+
+    /// <summary>
+    /// The codings of Content-Encoding in the order they were applied, identity (a no-op) left out; null when
+    /// there are more than <see cref="MaximumCodings"/>. Counting stops at the first coding over the limit.
+    /// </summary>
+    public static IReadOnlyList<string>? Parse(IEnumerable<string> contentEncoding)
     {
-        if (contentEncoding.Count == 0)
+        var codings = new List<string>();
+        foreach (var value in contentEncoding)
         {
-            return body;
+            foreach (var part in value.Split(','))
+            {
+                var coding = part.Trim();
+                if (coding.Length == 0 || coding.Equals(Identity, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (codings.Count == MaximumCodings)
+                {
+                    return null;
+                }
+
+                codings.Add(coding);
+            }
         }
 
-        var codings = contentEncoding.SelectMany(v => v.Split(',')).Select(v => v.Trim()).Where(v => v.Length > 0).ToArray();
-        for (var i = codings.Length - 1; i >= 0; i--)
+        return codings;
+    }
+
+    /// <summary>
+    /// The decoded body: <paramref name="codings"/> (from <see cref="Parse"/>) undone, the last applied first.
+    /// A coding it does not know leaves the body as it is from there on (as .NET's own decompression does).
+    /// </summary>
+    public static Stream Decode(Stream body, IReadOnlyList<string> codings)
+    {
+        for (var i = codings.Count - 1; i >= 0; i--)
         {
             switch (codings[i].ToLowerInvariant())
             {
-                case "identity":
-                    continue;
                 case "gzip" or "x-gzip":
                     body = new GZipStream(body, CompressionMode.Decompress);
                     continue;

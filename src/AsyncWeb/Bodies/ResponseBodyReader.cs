@@ -48,8 +48,14 @@ internal sealed class ResponseBodyReader
             return TooLarge($"the body is {declared:N0} bytes, more than the {_maximum:N0} kept in memory (MaximumResponseSize); use -OutFile or -OutDirectory");
         }
 
+        if (ContentCoding.Parse(response.Content.Headers.ContentEncoding) is not { } codings)
+        {
+            return new BodyContent(0, null, null, new WebBatchError(ErrorIds.TooManyContentEncodings, FailureCategory.Protocol,
+                $"the response lists more than {ContentCoding.MaximumCodings} content codings (Content-Encoding); it is not decoded"));
+        }
+
         using var wire = await ResponseBodyStream.OpenAsync(response, deadline.Token).ConfigureAwait(false);
-        using var body = ContentCoding.Decode(wire, response.Content.Headers.ContentEncoding);
+        using var body = ContentCoding.Decode(wire, codings);
         var exact = ReferenceEquals(body, wire) ? declared : null;
         var (bytes, length) = await ReadAllAsync(body, exact, lease, deadline).ConfigureAwait(false);
         _received.Add(wire.Received);

@@ -158,7 +158,7 @@ public sealed class AsyncWebJob : Job
         }
         catch (Exception ex)
         {
-            Error.Add(new ErrorRecord(ex, "AsyncWebJobFailed", ErrorCategory.NotSpecified, null));
+            Error.Add(new ErrorRecord(ex, ErrorIds.AsyncWebJobFailed, ErrorCategory.NotSpecified, null));
             SetJobState(JobState.Failed);
         }
         finally
@@ -189,7 +189,7 @@ public sealed class AsyncWebJob : Job
     }
 
     private ErrorRecord InputFailedRecord(Exception failure) =>
-        new(failure, "PipelineInputFailed", ErrorCategory.ReadError, null)
+        new(failure, ErrorIds.PipelineInputFailed, ErrorCategory.ReadError, null)
         {
             ErrorDetails = new ErrorDetails($"the input of the job failed after {_received} item(s), which were sent and whose results were delivered; no more input was read: {failure.Message}"),
         };

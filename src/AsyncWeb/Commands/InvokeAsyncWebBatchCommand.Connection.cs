@@ -16,6 +16,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
 
     /// <summary>Proxy server for every request.</summary>
     [Parameter]
+    [UriTransformation]
     public Uri? Proxy { get; set; }
 
     /// <summary>Credential for the proxy.</summary>
@@ -74,6 +75,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
 
     /// <summary>Relative URIs resolve against this (without -Session).</summary>
     [Parameter]
+    [UriTransformation]
     public Uri? BaseUri { get; set; }
 
     private void RejectHandlerSettingsWithSession()
@@ -91,28 +93,25 @@ public sealed partial class InvokeAsyncWebBatchCommand
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException($"-{name} cannot be combined with -Session: the session owns its connections; set it on New-AsyncWebSession"),
-                    "ParameterConflictsWithSession", ErrorCategory.InvalidArgument, name));
+                    ErrorIds.ParameterConflictsWithSession, ErrorCategory.InvalidArgument, name));
             }
         }
 
         if (Session.IsDisposed)
         {
             ThrowTerminatingError(new ErrorRecord(new ObjectDisposedException("AsyncWebSession", "the session was disposed; create a new one with New-AsyncWebSession"),
-                "SessionDisposed", ErrorCategory.InvalidArgument, Session));
+                ErrorIds.SessionDisposed, ErrorCategory.InvalidArgument, Session));
         }
     }
 
     /// <summary>Adds the certificate, TLS versions, Unix socket and credentials (issue 12) to the pool's settings; a misfit stops the batch.</summary>
     private HandlerSettings Connection(HandlerSettings settings)
     {
-        if (BaseUri is not null && (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != System.Uri.UriSchemeHttp && BaseUri.Scheme != System.Uri.UriSchemeHttps)))
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BaseUri '{BaseUri}' must be an absolute http:// or https:// URI"), "InvalidBaseUri", ErrorCategory.InvalidArgument, BaseUri));
-        }
+        ConnectionBinding.CheckBaseUri(this, BaseUri);
 
         if (UnixSocket is not null && Proxy is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-UnixSocket and -Proxy both say where to connect; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-UnixSocket and -Proxy both say where to connect; choose one"), ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, null));
         }
 
         (settings, _authentication) = ConnectionBinding.Apply(this, settings);
@@ -146,7 +145,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
 #endif
 
         ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-HttpVersion {version} is not supported; {supported}"),
-            "InvalidHttpVersion", ErrorCategory.InvalidArgument, version));
+            ErrorIds.InvalidHttpVersion, ErrorCategory.InvalidArgument, version));
         return normal;
     }
 }

@@ -48,7 +48,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, "OutDirectoryUnusable", ErrorCategory.WriteError, path));
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.OutDirectoryUnusable, ErrorCategory.WriteError, path));
         }
 
         return full;

@@ -16,18 +16,18 @@ public sealed partial class InvokeAsyncWebBatchCommand
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"-CircuitBreakerThreshold must be 0 (no breaker) or at least {ResilienceProvider.MinimumBreakerThreshold}: a breaker opens after that many failures in a row"),
-                "InvalidCircuitBreakerThreshold", ErrorCategory.InvalidArgument, CircuitBreakerThreshold));
+                ErrorIds.InvalidCircuitBreakerThreshold, ErrorCategory.InvalidArgument, CircuitBreakerThreshold));
         }
 
         if (Force && SkipExisting)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -SkipExisting contradict each other; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Force and -SkipExisting contradict each other; choose one"), ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, null));
         }
 
         if (IfChanged && SkipExisting)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-IfChanged replaces a file that changed on the server; -SkipExisting never replaces one: choose one"),
-                "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+                ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, null));
         }
 
         var pagination = PaginationParameters();
@@ -86,5 +86,5 @@ public sealed partial class InvokeAsyncWebBatchCommand
     private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(seconds);
 
     private void Conflict(string message) =>
-        ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, null));
 }

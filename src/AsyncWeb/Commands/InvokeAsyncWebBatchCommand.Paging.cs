@@ -58,17 +58,17 @@ public sealed partial class InvokeAsyncWebBatchCommand
         }
         catch (FormatException invalid)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message, invalid), "InvalidPropertyPath", ErrorCategory.InvalidArgument, NextLink ?? TotalCount));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message, invalid), ErrorIds.InvalidPropertyPath, ErrorCategory.InvalidArgument, NextLink ?? TotalCount));
         }
         catch (ArgumentException invalid)
         {
-            ThrowTerminatingError(new ErrorRecord(invalid, "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(invalid, ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, null));
         }
 
         if (options is not null && (OutFile is not null || OutDirectory is not null))
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-FollowRelLink, -NextLink and -TotalCount make every page a result; they cannot be combined with -OutFile or -OutDirectory"),
-                "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+                ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, null));
         }
 
         _paginated = options is not null;

@@ -31,7 +31,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
         }
         catch (ArgumentException invalid)
         {
-            ThrowTerminatingError(new ErrorRecord(invalid, "InvalidPartition", ErrorCategory.InvalidArgument, Partition));
+            ThrowTerminatingError(new ErrorRecord(invalid, ErrorIds.InvalidPartition, ErrorCategory.InvalidArgument, Partition));
             return null;
         }
     }

@@ -36,7 +36,7 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
             var value = InputObject?.BaseObject;
             WriteError(new ErrorRecord(
                 new System.ArgumentException($"Measure-AsyncWebBatch takes the results of Invoke-AsyncWebBatch (live, deserialized or rows of Import-Csv with {BatchRecordReader.ResultProperties}), its error records, or summaries to merge; got {(value is null ? "null" : value.GetType().FullName)}"),
-                "NotAWebBatchResult", ErrorCategory.InvalidArgument, value));
+                ErrorIds.NotAWebBatchResult, ErrorCategory.InvalidArgument, value));
             return;
         }
 

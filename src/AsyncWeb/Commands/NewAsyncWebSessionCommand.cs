@@ -17,6 +17,7 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
 {
     /// <summary>Relative -Uri values of Invoke-AsyncWebBatch resolve against this.</summary>
     [Parameter(Position = 0)]
+    [UriTransformation]
     public Uri? BaseUri { get; set; }
 
     /// <summary>Headers sent with every request of the session.</summary>
@@ -42,6 +43,7 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
 
     /// <summary>Proxy for the session's requests.</summary>
     [Parameter]
+    [UriTransformation]
     public Uri? Proxy { get; set; }
 
     /// <summary>Credential for the proxy.</summary>
@@ -99,14 +101,10 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
     {
         if (Token is not null && Credential is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Token and -Credential both set Authorization; choose one"), "ConflictingParameters", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Token and -Credential both set Authorization; choose one"), ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, null));
         }
 
-        if (BaseUri is not null && (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttp && BaseUri.Scheme != Uri.UriSchemeHttps)))
-        {
-            var shown = BaseUri.IsAbsoluteUri ? UriRedaction.Redact(BaseUri) : UriRedactor.Default.RedactText(BaseUri.OriginalString);
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BaseUri '{shown}' must be an absolute http:// or https:// URI"), "InvalidBaseUri", ErrorCategory.InvalidArgument, shown));
-        }
+        ConnectionBinding.CheckBaseUri(this, BaseUri);
 
         RefuseUnsafeCredentials();
 
@@ -145,14 +143,14 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"{which} needs -BaseUri: a session's credentials are sent only to the origin (scheme, host and port) of its base URI"),
-                "CredentialWithoutBaseUri", ErrorCategory.InvalidArgument, which));
+                ErrorIds.CredentialWithoutBaseUri, ErrorCategory.InvalidArgument, which));
         }
 
         if (CredentialPolicy.Check(BaseUri!, BaseUri!, AllowUnencryptedAuthentication) == CredentialVerdict.Unencrypted)
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"{which} would be sent in clear text to the http:// base URI {UriRedaction.Redact(BaseUri!)}; use an https:// base URI, or -AllowUnencryptedAuthentication to send it unencrypted anyway"),
-                "UnencryptedAuthentication", ErrorCategory.InvalidArgument, which));
+                ErrorIds.UnencryptedAuthentication, ErrorCategory.InvalidArgument, which));
         }
     }
 }

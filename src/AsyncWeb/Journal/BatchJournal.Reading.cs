@@ -65,7 +65,7 @@ internal sealed partial class BatchJournal
         var torn = complete < bytes;
         if (runId is not null && journalRunId is not null && !string.Equals(runId, journalRunId, StringComparison.Ordinal))
         {
-            throw new JournalException("ConflictingParameters",
+            throw new JournalException(ErrorIds.ConflictingParameters,
                 $"-RunId '{runId}' differs from the run id '{journalRunId}' of the journal '{path}'; leave -RunId out to continue that journal's run");
         }
 

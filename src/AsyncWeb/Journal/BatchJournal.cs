@@ -16,8 +16,8 @@ namespace AsyncWeb.Journal;
 /// </summary>
 internal sealed partial class BatchJournal : IResultJournal
 {
-    public const string UnusableId = "JournalUnusable";
-    public const string InvalidId = "InvalidJournal";
+    public const string UnusableId = ErrorIds.JournalUnusable;
+    public const string InvalidId = ErrorIds.InvalidJournal;
 
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly HashSet<string> s_open = new(RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
@@ -15,11 +16,51 @@ internal sealed record FormPart(string Name, string? Value, string? FilePath, st
 {
     public const string TextType = "text/plain; charset=utf-8";
 
-    public static FormPart Text(string name, string value, string? contentType = null) => new(name, value, null, null, contentType ?? TextType);
+    /// <summary>A text field; a name or Content-Type that cannot be sent is <see cref="ErrorIds.InvalidBody"/>.</summary>
+    public static FormPart Text(string name, string value, string? contentType = null) =>
+        Checked(new(name, value, null, null, contentType ?? TextType));
 
+    /// <summary>A file field; a name, file name or Content-Type that cannot be sent is <see cref="ErrorIds.InvalidBody"/>.</summary>
     public static FormPart File(string name, string path, string? fileName = null, string? contentType = null)
     {
         var shownName = fileName ?? System.IO.Path.GetFileName(path);
-        return new FormPart(name, null, path, shownName, contentType ?? MediaTypes.FromFileName(shownName));
+        return Checked(new FormPart(name, null, path, shownName, contentType ?? MediaTypes.FromFileName(shownName)));
+    }
+
+    /// <summary>
+    /// The part's Content-Disposition and Content-Type as <see cref="FormUpload"/> will write them, built once here so
+    /// that a field the multipart writer would refuse (a '"' in a name, a line break, an unparsable type) fails its
+    /// item before anything is sent, not as a send failure.
+    /// </summary>
+    private static FormPart Checked(FormPart part)
+    {
+        foreach (var (what, text) in new[] { ("name", part.Name), ("file name", part.FileName) })
+        {
+            if (text is not null && text.IndexOfAny(new[] { '\r', '\n', '\0' }) >= 0)
+            {
+                throw new InvalidItemException(ErrorIds.InvalidBody, $"a form field's {what} contains a line break or NUL, which a multipart body cannot carry");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(part.Name))
+        {
+            throw new InvalidItemException(ErrorIds.InvalidBody, "a form field has an empty name");
+        }
+
+        try
+        {
+            _ = new ContentDispositionHeaderValue("form-data") { Name = part.Name, FileName = part.FileName };
+        }
+        catch (ArgumentException)
+        {
+            throw new InvalidItemException(ErrorIds.InvalidBody, $"the form field '{part.Name}'{(part.FileName is null ? string.Empty : $" (file name '{part.FileName}')")} cannot be written in a Content-Disposition header: a name may not contain '\"'");
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(part.ContentType, out _))
+        {
+            throw new InvalidItemException(ErrorIds.InvalidBody, $"the Content-Type '{part.ContentType}' of form field '{part.Name}' is not a valid media type");
+        }
+
+        return part;
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using AsyncWeb.Security;
 
 namespace AsyncWeb.Requests;
 
@@ -36,7 +37,7 @@ internal static class RequestRules
         {
             if (!SafeTryCreate(baseUri, text, out uri))
             {
-                throw new InvalidItemException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI relative to the session's base URI {baseUri}");
+                throw new InvalidItemException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI relative to the session's base URI {UriRedaction.Redact(baseUri)}");
             }
         }
         else if (SafeTryCreate(text, UriKind.Relative, out _))
@@ -66,6 +67,33 @@ internal static class RequestRules
         catch (UriFormatException ex)
         {
             throw new InvalidItemException(ErrorIds.InvalidUri, $"the host of '{text}' is not a valid domain name: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// -BaseUri (of a batch or a session): absolute http(s) with a host. The message never quotes the value: a base
+    /// URI may carry user:password, and a string that is not http(s) need not have "//" before it for redaction to find.
+    /// </summary>
+    public static void CheckBaseUri(Uri? baseUri)
+    {
+        if (baseUri is null)
+        {
+            return;
+        }
+
+        if (!baseUri.IsAbsoluteUri)
+        {
+            throw new InvalidItemException(ErrorIds.InvalidBaseUri, "-BaseUri is a relative URI; it must be an absolute http:// or https:// URI");
+        }
+
+        if (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new InvalidItemException(ErrorIds.InvalidBaseUri, $"-BaseUri has the scheme '{baseUri.Scheme}'; it must be an absolute http:// or https:// URI");
+        }
+
+        if (string.IsNullOrEmpty(baseUri.Host))
+        {
+            throw new InvalidItemException(ErrorIds.InvalidBaseUri, "-BaseUri has no host; it must be an absolute http:// or https:// URI");
         }
     }
 

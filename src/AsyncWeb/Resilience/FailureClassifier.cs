@@ -113,7 +113,41 @@ internal static class FailureClassifier
             return (ErrorIds.ConnectionReset, FailureCategory.Connection, "reading the response failed: " + Innermost(io).Message);
         }
 
-        return (ErrorIds.ConnectionFailed, FailureCategory.Connection, Innermost(exception).Message);
+        var innermost = Innermost(exception);
+        if (!IsTransport(exception, innermost))
+        {
+            return (ErrorIds.InvalidRequest, FailureCategory.InvalidInput, $"the request could not be built as given ({innermost.GetType().Name}): {innermost.Message}");
+        }
+
+        return (ErrorIds.ConnectionFailed, FailureCategory.Connection, innermost.Message);
+    }
+
+    /// <summary>
+    /// Whether an exception the rules above did not name came from the network or the HTTP stack, rather than from
+    /// building the request (content, headers, a form part): HttpClient wraps those in HttpRequestException too, so
+    /// the innermost exception decides. Only a transport failure is a ConnectionFailed that may be retried.
+    /// </summary>
+    private static bool IsTransport(Exception exception, Exception innermost)
+    {
+        if (innermost is ObjectDisposedException)
+        {
+            // A connection or stream closed under the request.
+            return true;
+        }
+
+        if (innermost is ArgumentException or FormatException or InvalidOperationException or NotSupportedException
+            or NotImplementedException or InvalidCastException or NullReferenceException or IndexOutOfRangeException)
+        {
+            return false;
+        }
+
+#if NET
+        return Find<HttpRequestException>(exception) is not null || Find<IOException>(exception) is not null || Find<SocketException>(exception) is not null
+            || Find<TimeoutException>(exception) is not null;
+#else
+        return Find<HttpRequestException>(exception) is not null || Find<IOException>(exception) is not null || Find<SocketException>(exception) is not null
+            || Find<TimeoutException>(exception) is not null || Find<WebException>(exception) is not null;
+#endif
     }
 
     /// <summary>

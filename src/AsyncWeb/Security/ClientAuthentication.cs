@@ -13,7 +13,7 @@ namespace AsyncWeb.Security;
 /// </summary>
 internal sealed class ClientAuthentication
 {
-    private const string ConflictingParameters = "ConflictingParameters";
+    private const string ConflictingParameters = ErrorIds.ConflictingParameters;
 
     private ClientAuthentication(WebAuthentication scheme, string? authorization, HandlerCredentials? handler)
     {
@@ -63,19 +63,19 @@ internal sealed class ClientAuthentication
             case WebAuthentication.Bearer or WebAuthentication.OAuth when token is not null:
                 return new ClientAuthentication(WebAuthentication.Bearer, "Bearer " + token, null);
             case WebAuthentication.Bearer or WebAuthentication.OAuth:
-                throw Refuse("TokenRequired", $"-Authentication {requested} needs -Token");
+                throw Refuse(ErrorIds.TokenRequired, $"-Authentication {requested} needs -Token");
             case WebAuthentication.None when credential is not null:
             case WebAuthentication.Basic when credential is not null:
                 var pair = Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Password);
                 return new ClientAuthentication(WebAuthentication.Basic, "Basic " + Convert.ToBase64String(pair), null);
             case WebAuthentication.Basic:
-                throw Refuse("CredentialRequired", "-Authentication Basic needs -Credential");
+                throw Refuse(ErrorIds.CredentialRequired, "-Authentication Basic needs -Credential");
             case WebAuthentication.None when useDefaultCredentials:
                 return new ClientAuthentication(WebAuthentication.Negotiate, null, new HandlerCredentials(null, "Negotiate", "NTLM"));
             case WebAuthentication.Negotiate or WebAuthentication.NTLM when credential is not null || useDefaultCredentials:
                 return new ClientAuthentication(requested, null, new HandlerCredentials(credential, requested.ToString()));
             case WebAuthentication.Negotiate or WebAuthentication.NTLM:
-                throw Refuse("CredentialRequired", $"-Authentication {requested} needs -Credential or -UseDefaultCredentials");
+                throw Refuse(ErrorIds.CredentialRequired, $"-Authentication {requested} needs -Credential or -UseDefaultCredentials");
             default:
                 return null;
         }

@@ -129,12 +129,32 @@ public class ContentCodingTests
     }
 
     [Fact]
+    public void Five_codings_are_undone_and_identity_does_not_count()
+    {
+        var packed = s_text;
+        for (var i = 0; i < ContentCoding.MaximumCodings; i++)
+        {
+            packed = Encode(packed, "gzip");
+        }
+
+        Assert.Equal(s_text, Decode(packed, "identity, gzip, gzip, identity, gzip, gzip, gzip, identity"));
+    }
+
+    [Fact]
+    public void More_than_five_codings_are_refused_without_reading_the_whole_list()
+    {
+        Assert.Null(ContentCoding.Parse(new[] { "gzip, gzip, gzip", "gzip, gzip", "gzip" }));
+        Assert.Null(ContentCoding.Parse(new[] { string.Join(",", Enumerable.Repeat("gzip", 50_000)) }));
+        Assert.Equal(new[] { "gzip", "br" }, ContentCoding.Parse(new[] { " identity ,gzip,, br", "identity" }));
+    }
+
+    [Fact]
     public void Only_decodable_codings_are_offered() =>
         Assert.Equal("gzip, deflate, br", ContentCoding.Offered);
 
     private static byte[] Decode(byte[] bytes, string contentEncoding)
     {
-        using var decoded = ContentCoding.Decode(new MemoryStream(bytes), new[] { contentEncoding });
+        using var decoded = ContentCoding.Decode(new MemoryStream(bytes), ContentCoding.Parse(new[] { contentEncoding })!);
         using var output = new MemoryStream();
         decoded.CopyToAsync(output).GetAwaiter().GetResult();
         return output.ToArray();

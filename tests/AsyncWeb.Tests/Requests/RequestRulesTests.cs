@@ -86,5 +86,24 @@ public class BodyEncodingTests
     public void An_unknown_charset_is_InvalidHeader() =>
         Assert.Equal(ErrorIds.InvalidHeader, Assert.Throws<InvalidItemException>(() => BodyEncoding.FromText("x", "text/plain; charset=nonesuch")).ErrorId);
 
+    [Theory]
+    [InlineData("ftp://user:S3CRET@files.example/")]
+    [InlineData("user:S3CRET@files.example")]
+    [InlineData("file:///S3CRET")]
+    public void A_base_uri_that_is_not_http_is_InvalidBaseUri_and_never_quoted(string text)
+    {
+        var invalid = Assert.Throws<InvalidItemException>(() => RequestRules.CheckBaseUri(new Uri(text, UriKind.RelativeOrAbsolute)));
+        Assert.Equal(ErrorIds.InvalidBaseUri, invalid.ErrorId);
+        Assert.DoesNotContain("S3CRET", invalid.Message);
+    }
+
+    [Fact]
+    public void A_relative_base_uri_is_InvalidBaseUri_and_an_https_one_passes()
+    {
+        Assert.Equal(ErrorIds.InvalidBaseUri, Assert.Throws<InvalidItemException>(() => RequestRules.CheckBaseUri(new Uri("api/S3CRET", UriKind.Relative))).ErrorId);
+        RequestRules.CheckBaseUri(new Uri("https://user:pw@api.example/v1/"));
+        RequestRules.CheckBaseUri(null);
+    }
+
     private static KeyValuePair<string, string> Pair(string key, string value) => new(key, value);
 }

@@ -32,6 +32,22 @@ public class UploadTests
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("a\"b", null)]
+    [InlineData("line\r\nX-Injected: 1", null)]
+    [InlineData(" ", null)]
+    [InlineData("note", "not a type")]
+    public void A_form_field_the_multipart_writer_would_refuse_is_InvalidBody_when_bound(string name, string? contentType) =>
+        Assert.Equal(ErrorIds.InvalidBody, Assert.Throws<InvalidItemException>(() => FormPart.Text(name, "x", contentType)).ErrorId);
+
+    [Fact]
+    public void A_form_file_name_with_a_quote_is_InvalidBody_and_a_quoted_or_non_ascii_name_passes()
+    {
+        Assert.Equal(ErrorIds.InvalidBody, Assert.Throws<InvalidItemException>(() => FormPart.File("file", "/tmp/x.txt", "a\"b.txt")).ErrorId);
+        using var content = new FormUpload(new[] { FormPart.Text("\"quoted\"", "x"), FormPart.Text("größe", "x") }).CreateContent();
+        Assert.NotNull(content);
+    }
+
     [Fact]
     public void A_directory_is_not_a_file_to_upload()
     {

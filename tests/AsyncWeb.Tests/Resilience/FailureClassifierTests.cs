@@ -57,4 +57,41 @@ public class FailureClassifierTests
         Assert.Equal(ErrorIds.DnsResolutionFailed, errorId);
         Assert.False(transient);
     }
+
+    public static TheoryData<Exception> RequestBuildingFailures => new()
+    {
+        new ArgumentException("The format of value 'a\"b' is invalid."),
+        new FormatException("The format of value 'not a type' is invalid."),
+        new InvalidOperationException("Misused header name."),
+        new NotSupportedException("Only the 'http', 'socks4', 'socks4a' and 'socks5' schemes are allowed for proxies."),
+
+        // HttpClient wraps what the content threw while it was sent.
+        new HttpRequestException("An error occurred while sending the request.", new InvalidOperationException("The stream was already consumed.")),
+        new HttpRequestException(HttpRequestError.Unknown, "Error while copying content to a stream.", new IOException("copy", new ArgumentException("bad part"))),
+    };
+
+    [Theory]
+    [MemberData(nameof(RequestBuildingFailures))]
+    public void An_exception_building_the_request_is_InvalidRequest_and_not_retried(Exception exception)
+    {
+        var (errorId, transient) = Classify(exception);
+        Assert.Equal(ErrorIds.InvalidRequest, errorId);
+        Assert.False(transient);
+    }
+
+    public static TheoryData<Exception> TransportFailures => new()
+    {
+        new HttpRequestException("The proxy tunnel request to proxy 'http://proxy.example/' failed with status code '502'."),
+        new HttpRequestException(HttpRequestError.Unknown, "An error occurred while sending the request.", new ObjectDisposedException("SslStream")),
+        new TimeoutException("The operation has timed out."),
+    };
+
+    [Theory]
+    [MemberData(nameof(TransportFailures))]
+    public void A_transport_failure_without_a_more_specific_id_is_ConnectionFailed_and_retried(Exception exception)
+    {
+        var (errorId, transient) = Classify(exception);
+        Assert.Equal(ErrorIds.ConnectionFailed, errorId);
+        Assert.True(transient);
+    }
 }

@@ -124,7 +124,11 @@ public class AuthenticationTests
         using var copy = new X509Certificate2(certificate);
         Assert.Equal(CertificateKey.From(certificate), CertificateKey.From(copy));
 
+#if NET9_0_OR_GREATER
         using var publicOnly = X509CertificateLoader.LoadCertificate(certificate.RawData);
+#else
+        using var publicOnly = new X509Certificate2(certificate.RawData);
+#endif
         Assert.Equal("CertificateWithoutPrivateKey", Assert.Throws<InvalidItemException>(() => CertificateKey.From(publicOnly)).ErrorId);
     }
 }
