@@ -52,7 +52,7 @@ internal static class ErrorIds
     public const string ResponseHeadersTooLarge = "ResponseHeadersTooLarge";
     public const string ResponseTooLarge = "ResponseTooLarge";
 
-    /// <summary>An in-memory response lists more content codings than are decoded (ContentCoding.MaximumCodings).</summary>
+    /// <summary>An in-memory response lists more content codings than are decoded (ContentEncodingDecoder.MaximumCodings).</summary>
     public const string TooManyContentEncodings = "TooManyContentEncodings";
     public const string HttpVersionNotSupported = "HttpVersionNotSupported";
 

@@ -33,7 +33,7 @@ public class ErrorIdsTests
         var patterns = new[]
         {
             new Regex(@"new ErrorRecord\((?:[^;""]|""[^""]*"")*?,\s*""[A-Za-z]+""\s*,\s*ErrorCategory", RegexOptions.Singleline),
-            new Regex(@"(?:InvalidItemException|JournalException|WebBatchError|Refuse)\(\s*""[A-Za-z]+""\s*,"),
+            new Regex(@"(?:InvalidInputException|JournalException|WebBatchError|Refuse)\(\s*""[A-Za-z]+""\s*,"),
         };
         var source = Path.Combine(s_root, "src", "AsyncWeb");
         var found = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)

@@ -49,7 +49,7 @@ internal static class ConnectionBinding
                 Credentials = authentication?.Handler,
             }, authentication);
         }
-        catch (InvalidItemException invalid)
+        catch (InvalidInputException invalid)
         {
             throw Stop(cmdlet, invalid);
         }
@@ -62,13 +62,13 @@ internal static class ConnectionBinding
         {
             RequestRules.CheckBaseUri(baseUri);
         }
-        catch (InvalidItemException invalid)
+        catch (InvalidInputException invalid)
         {
             throw Stop(cmdlet, invalid);
         }
     }
 
-    private static Exception Stop(PSCmdlet cmdlet, InvalidItemException invalid)
+    private static Exception Stop(PSCmdlet cmdlet, InvalidInputException invalid)
     {
         cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message), invalid.ErrorId, ErrorCategory.InvalidArgument, null));
         return invalid;
@@ -78,7 +78,7 @@ internal static class ConnectionBinding
     {
         if (certificate is not null && thumbprint is not null)
         {
-            throw new InvalidItemException(ErrorIds.ConflictingParameters, "-Certificate and -CertificateThumbprint both name the client certificate; choose one");
+            throw new InvalidInputException(ErrorIds.ConflictingParameters, "-Certificate and -CertificateThumbprint both name the client certificate; choose one");
         }
 
         if (thumbprint is not null)
@@ -107,7 +107,7 @@ internal static class ConnectionBinding
             }
         }
 
-        return withoutKey ?? throw new InvalidItemException(ErrorIds.CertificateNotFound,
+        return withoutKey ?? throw new InvalidInputException(ErrorIds.CertificateNotFound,
             $"no certificate with the thumbprint {wanted} is in the CurrentUser\\My or LocalMachine\\My certificate store");
     }
 
@@ -131,7 +131,7 @@ internal static class ConnectionBinding
 #if NET
         return path;
 #else
-        return path is null ? null : throw new InvalidItemException(ErrorIds.UnixSocketNotSupported,
+        return path is null ? null : throw new InvalidInputException(ErrorIds.UnixSocketNotSupported,
             "-UnixSocket needs PowerShell 7.4 or later: Windows PowerShell's HTTP stack (.NET Framework) cannot connect to a Unix domain socket");
 #endif
     }

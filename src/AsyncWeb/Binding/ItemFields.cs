@@ -76,7 +76,7 @@ internal sealed class ItemFields
 
         if (!hasUri)
         {
-            throw new InvalidItemException(ErrorIds.InvalidUri, $"the {kind} has no Uri, Url or Href property");
+            throw new InvalidInputException(ErrorIds.InvalidUri, $"the {kind} has no Uri, Url or Href property");
         }
 
         fields.Method = Text(lookup("Method"));
@@ -84,7 +84,7 @@ internal sealed class ItemFields
         if (headers.Found && headers.Value is not null)
         {
             fields.Headers = (headers.Value is PSObject hp ? hp.BaseObject : headers.Value) as IDictionary
-                ?? throw new InvalidItemException(ErrorIds.InvalidHeader, "the Headers property is not a hashtable or dictionary");
+                ?? throw new InvalidInputException(ErrorIds.InvalidHeader, "the Headers property is not a hashtable or dictionary");
         }
 
         var body = lookup("Body");
@@ -100,7 +100,7 @@ internal sealed class ItemFields
         if (form.Found && form.Value is not null)
         {
             fields.Form = (form.Value is PSObject fp ? fp.BaseObject : form.Value) as IDictionary
-                ?? throw new InvalidItemException(ErrorIds.InvalidBody, "the Form property is not a hashtable or dictionary");
+                ?? throw new InvalidInputException(ErrorIds.InvalidBody, "the Form property is not a hashtable or dictionary");
         }
 
         return fields;

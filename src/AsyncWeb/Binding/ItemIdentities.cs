@@ -35,7 +35,7 @@ internal sealed class ItemIdentities
 
     /// <summary>
     /// Sets the item's key and Idempotency-Key; returns the result that stands for it when the journal says it
-    /// succeeded before (not sent again), else null. Throws <see cref="InvalidItemException"/> when -JournalKey names
+    /// succeeded before (not sent again), else null. Throws <see cref="InvalidInputException"/> when -JournalKey names
     /// a property the item does not have.
     /// </summary>
     public WebBatchResult? Identify(RequestSpec spec)
@@ -49,7 +49,7 @@ internal sealed class ItemIdentities
         else
         {
             var value = RequestSpecBuilder.PropertyText(spec.Input, _keyProperty)
-                ?? throw new InvalidItemException(ErrorIds.MissingJournalKey, $"the item has no '{_keyProperty}' property or key, which -JournalKey names (or it is empty)");
+                ?? throw new InvalidInputException(ErrorIds.MissingJournalKey, $"the item has no '{_keyProperty}' property or key, which -JournalKey names (or it is empty)");
             key = ItemKeys.Of(value, spec.Method, spec.Uri, request);
         }
 

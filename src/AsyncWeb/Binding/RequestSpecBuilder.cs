@@ -52,7 +52,7 @@ internal sealed class RequestSpecBuilder
     public static string DefaultUserAgent { get; } =
         $"AsyncWeb/{typeof(RequestSpecBuilder).Assembly.GetName().Version?.ToString(3)} (PowerShell {Environment.OSVersion.Platform})";
 
-    /// <summary>Builds the request for one item; throws <see cref="InvalidItemException"/> naming what is wrong.</summary>
+    /// <summary>Builds the request for one item; throws <see cref="InvalidInputException"/> naming what is wrong.</summary>
     public RequestSpec Build(long index, object? item)
     {
         var fields = ItemFields.From(item);
@@ -116,9 +116,9 @@ internal sealed class RequestSpecBuilder
             {
                 outFile = _resolvePath(outFileText!);
             }
-            catch (Exception ex) when (ex is not InvalidItemException)
+            catch (Exception ex) when (ex is not InvalidInputException)
             {
-                throw new InvalidItemException(ErrorIds.InvalidOutFile, $"the OutFile '{outFileText}' is not a usable path: {ex.Message}");
+                throw new InvalidInputException(ErrorIds.InvalidOutFile, $"the OutFile '{outFileText}' is not a usable path: {ex.Message}");
             }
         }
 
@@ -146,7 +146,7 @@ internal sealed class RequestSpecBuilder
             var fields = ItemFields.From(item);
             return fields.Uri is null ? "(null)" : "'" + ToText(fields.Uri) + "'";
         }
-        catch (InvalidItemException)
+        catch (InvalidInputException)
         {
             return item is null ? "(null)" : "'" + ToText(item) + "'";
         }
@@ -190,7 +190,7 @@ internal sealed class RequestSpecBuilder
         {
             return ParseItemUri(ItemFields.From(item).Uri).Uri;
         }
-        catch (InvalidItemException)
+        catch (InvalidInputException)
         {
             return null;
         }
@@ -228,7 +228,7 @@ internal sealed class RequestSpecBuilder
                 }
                 catch (Exception ex)
                 {
-                    throw new InvalidItemException(ErrorIds.InvalidBody, "the body could not be converted to JSON: " + ex.Message);
+                    throw new InvalidInputException(ErrorIds.InvalidBody, "the body could not be converted to JSON: " + ex.Message);
                 }
 
                 encoded = BodyEncoding.FromJson(json, contentType);

@@ -31,12 +31,12 @@ internal sealed class UploadBinding
         var sources = (defaults.Body is null ? 0 : 1) + (defaults.InFile is null ? 0 : 1) + (defaults.Form is null ? 0 : 1);
         if (sources > 1)
         {
-            throw new InvalidItemException(ConflictingParameters, "-Body, -InFile and -Form each give the body; use one of them");
+            throw new InvalidInputException(ConflictingParameters, "-Body, -InFile and -Form each give the body; use one of them");
         }
 
         if (defaults.Form is not null && defaults.ContentType is not null)
         {
-            throw new InvalidItemException(ConflictingParameters, "-Form sends multipart/form-data with its own boundary; leave out -ContentType");
+            throw new InvalidInputException(ConflictingParameters, "-Form sends multipart/form-data with its own boundary; leave out -ContentType");
         }
 
         if (defaults.InFile is not null)
@@ -60,12 +60,12 @@ internal sealed class UploadBinding
     {
         if ((hasBody ? 1 : 0) + (inFile is null ? 0 : 1) + (form is null ? 0 : 1) > 1)
         {
-            throw new InvalidItemException(ErrorIds.InvalidBody, "the item has more than one of Body, InFile and Form; give it one body");
+            throw new InvalidInputException(ErrorIds.InvalidBody, "the item has more than one of Body, InFile and Form; give it one body");
         }
 
         if (form is not null && itemContentType is not null)
         {
-            throw new InvalidItemException(ErrorIds.InvalidBody, "the item's Form is sent as multipart/form-data with its own boundary; leave out its ContentType");
+            throw new InvalidInputException(ErrorIds.InvalidBody, "the item's Form is sent as multipart/form-data with its own boundary; leave out its ContentType");
         }
 
         if (hasBody)
@@ -104,7 +104,7 @@ internal sealed class UploadBinding
                 parts.Add(FormPart.File(name, ResolveFile(file.FullName, $"the file of form field '{name}'")));
                 break;
             case DirectoryInfo directory:
-                throw new InvalidItemException(ErrorIds.InvalidInFile, $"form field '{name}' holds the directory '{directory.FullName}'; give files (Get-ChildItem -File)");
+                throw new InvalidInputException(ErrorIds.InvalidInFile, $"form field '{name}' holds the directory '{directory.FullName}'; give files (Get-ChildItem -File)");
             case IDictionary part:
                 parts.Add(Part(name, part));
                 break;
@@ -138,13 +138,13 @@ internal sealed class UploadBinding
                 case 2: fileName = RequestSpecBuilder.ToText(item); break;
                 case 3: contentType = RequestSpecBuilder.ToText(item); break;
                 default:
-                    throw new InvalidItemException(ErrorIds.InvalidBody, $"form field '{name}' has the unknown key '{key}'; a part takes File or Value, and optionally FileName and ContentType");
+                    throw new InvalidInputException(ErrorIds.InvalidBody, $"form field '{name}' has the unknown key '{key}'; a part takes File or Value, and optionally FileName and ContentType");
             }
         }
 
         if (hasFile == hasValue)
         {
-            throw new InvalidItemException(ErrorIds.InvalidBody, $"form field '{name}' needs exactly one of File and Value");
+            throw new InvalidInputException(ErrorIds.InvalidBody, $"form field '{name}' needs exactly one of File and Value");
         }
 
         if (contentType is not null)
@@ -171,9 +171,9 @@ internal sealed class UploadBinding
         {
             full = _resolvePath(path);
         }
-        catch (Exception ex) when (ex is not InvalidItemException)
+        catch (Exception ex) when (ex is not InvalidInputException)
         {
-            throw new InvalidItemException(ErrorIds.InvalidInFile, $"{what} '{path}' is not a usable path: {ex.Message}");
+            throw new InvalidInputException(ErrorIds.InvalidInFile, $"{what} '{path}' is not a usable path: {ex.Message}");
         }
 
         RequestUpload.CheckFile(full, what);

@@ -23,9 +23,9 @@ internal sealed class ResponseBodyReader
     private const int InitialSize = 16 * 1024;
     private const int ChunkSize = 64 * 1024;
     private readonly long _maximum;
-    private readonly ByteCounter _received;
+    private readonly TransferCounter _received;
 
-    public ResponseBodyReader(long maximum, ByteCounter received)
+    public ResponseBodyReader(long maximum, TransferCounter received)
     {
         _maximum = maximum;
         _received = received;
@@ -48,14 +48,14 @@ internal sealed class ResponseBodyReader
             return TooLarge($"the body is {declared:N0} bytes, more than the {_maximum:N0} kept in memory (MaximumResponseSize); use -OutFile or -OutDirectory");
         }
 
-        if (ContentCoding.Parse(response.Content.Headers.ContentEncoding) is not { } codings)
+        if (ContentEncodingDecoder.Parse(response.Content.Headers.ContentEncoding) is not { } codings)
         {
             return new BodyContent(0, null, null, new WebBatchError(ErrorIds.TooManyContentEncodings, FailureCategory.Protocol,
-                $"the response lists more than {ContentCoding.MaximumCodings} content codings (Content-Encoding); it is not decoded"));
+                $"the response lists more than {ContentEncodingDecoder.MaximumCodings} content codings (Content-Encoding); it is not decoded"));
         }
 
         using var wire = await ResponseBodyStream.OpenAsync(response, deadline.Token).ConfigureAwait(false);
-        using var body = ContentCoding.Decode(wire, codings);
+        using var body = ContentEncodingDecoder.Decode(wire, codings);
         var exact = ReferenceEquals(body, wire) ? declared : null;
         var (bytes, length) = await ReadAllAsync(body, exact, lease, deadline).ConfigureAwait(false);
         _received.Add(wire.Received);
@@ -65,8 +65,8 @@ internal sealed class ResponseBodyReader
         }
 
         var mediaType = response.Content.Headers.ContentType;
-        return ContentDecoding.IsText(mediaType?.MediaType)
-            ? new BodyContent(length, ContentDecoding.Decode(bytes, length, mediaType?.CharSet), null)
+        return TextDecoding.IsText(mediaType?.MediaType)
+            ? new BodyContent(length, TextDecoding.Decode(bytes, length, mediaType?.CharSet), null)
             : new BodyContent(length, null, length == bytes.Length ? bytes : bytes.AsSpan(0, length).ToArray());
     }
 

@@ -78,7 +78,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
     /// <summary>An item with pages cannot go to a file (each page would overwrite the last): its error result, or null.</summary>
     private WebBatchResult? PaginatedDownload(long index, object? item, RequestSpec spec) =>
         spec.IsDownload && _paginated
-            ? InvalidItem(index, item, new InvalidItemException(ErrorIds.InvalidOutFile,
+            ? InvalidItem(index, item, new InvalidInputException(ErrorIds.InvalidOutFile,
                 "an item whose pages are followed (-FollowRelLink, -NextLink, -TotalCount) cannot be downloaded: every page is a result; leave out its OutFile"))
             : null;
 }

@@ -125,7 +125,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         {
             _builder = CreateBuilder(outDirectory);
         }
-        catch (InvalidItemException invalid)
+        catch (InvalidInputException invalid)
         {
             // -Headers (or the session's headers) apply to every item: nothing can be sent.
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(invalid.Message), invalid.ErrorId, ErrorCategory.InvalidArgument, null));
@@ -252,7 +252,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         {
             spec = _builder!.Build(index, item);
         }
-        catch (InvalidItemException invalid)
+        catch (InvalidInputException invalid)
         {
             return (null, InvalidItem(index, item, invalid));
         }
@@ -270,14 +270,14 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
                 return (null, done);
             }
         }
-        catch (InvalidItemException invalid)
+        catch (InvalidInputException invalid)
         {
             return (null, InvalidItem(index, item, invalid));
         }
 
         if (spec.OutFile is not null && !_engine!.Claims.TryClaim(spec.OutFile, index, out var owner))
         {
-            return (null, InvalidItem(index, item, new InvalidItemException(ErrorIds.DuplicateOutFile,
+            return (null, InvalidItem(index, item, new InvalidInputException(ErrorIds.DuplicateOutFile,
                 $"'{spec.OutFile}' is already the target of item {owner} in this batch")));
         }
 
@@ -330,7 +330,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         ToJson,
         path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 
-    private WebBatchResult InvalidItem(long index, object? item, InvalidItemException invalid) => new()
+    private WebBatchResult InvalidItem(long index, object? item, InvalidInputException invalid) => new()
     {
         Index = index,
         Input = item,

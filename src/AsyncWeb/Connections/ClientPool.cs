@@ -51,7 +51,7 @@ internal static class ClientPool
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None, // a download is the server's bytes; memory bodies are decoded by ContentCoding
+            AutomaticDecompression = DecompressionMethods.None, // a download is the server's bytes; memory bodies are decoded by ContentEncodingDecoder
             UseCookies = cookies is not null,
             PooledConnectionLifetime = settings.PooledConnectionLifetime,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
@@ -80,7 +80,7 @@ internal static class ClientPool
 
         // Phase timings: how each connection was opened, and which requests used it (ConnectionStream).
         handler.PlaintextStreamFilter = ConnectionTimings.FilterAsync;
-        ConnectionOptions.Apply(handler, settings);
+        HandlerConfigurator.Apply(handler, settings);
         return handler;
     }
 
@@ -128,7 +128,7 @@ internal static class ClientPool
         var handler = new HttpClientHandler
         {
             AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None, // as above: decoding is per request, in ContentCoding
+            AutomaticDecompression = DecompressionMethods.None, // as above: decoding is per request, in ContentEncodingDecoder
             UseCookies = cookies is not null,
             MaxConnectionsPerServer = settings.MaxConnectionsPerServer > 0 ? settings.MaxConnectionsPerServer : int.MaxValue,
             MaxResponseHeadersLength = 1024,
@@ -152,7 +152,7 @@ internal static class ClientPool
             ? static (_, _, _, _) => true
             : static (request, certificate, chain, errors) => CertificateCheck.Validate(request, certificate, chain, errors);
 
-        ConnectionOptions.Apply(handler, settings);
+        HandlerConfigurator.Apply(handler, settings);
         return handler;
     }
 #endif

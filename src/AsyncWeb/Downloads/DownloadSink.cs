@@ -19,10 +19,10 @@ internal sealed class DownloadSink
     private const int CopyBufferSize = 128 * 1024;
     private readonly ExistingFileAction _existing;
     private readonly bool _resume;
-    private readonly ByteCounter _received;
+    private readonly TransferCounter _received;
     private readonly StaleTempFiles _stale = new();
 
-    public DownloadSink(ExistingFileAction existing, bool resume, ByteCounter received)
+    public DownloadSink(ExistingFileAction existing, bool resume, TransferCounter received)
     {
         _existing = existing;
         _resume = resume;

@@ -53,7 +53,7 @@ internal sealed partial class HostAdmission
             var waited = _flow.PauseClock(entry.Spec.HostKey) - entry.PauseClockAtEntry;
             if (waited > 0)
             {
-                entry.Spec.Flow.AddHostWait(waited);
+                entry.Spec.HostWait.Add(waited);
             }
 
             if (entry.Resumed is { } resumed)

@@ -64,7 +64,7 @@ internal static class BodyEncoding
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out _))
         {
-            throw new InvalidItemException(ErrorIds.InvalidHeader, $"the content type '{contentType}' is not a valid media type");
+            throw new InvalidInputException(ErrorIds.InvalidHeader, $"the content type '{contentType}' is not a valid media type");
         }
     }
 
@@ -79,7 +79,7 @@ internal static class BodyEncoding
             }
             catch (ArgumentException)
             {
-                throw new InvalidItemException(ErrorIds.InvalidHeader, $"the charset '{parsed.CharSet}' of the content type is not known");
+                throw new InvalidInputException(ErrorIds.InvalidHeader, $"the charset '{parsed.CharSet}' of the content type is not known");
             }
         }
 

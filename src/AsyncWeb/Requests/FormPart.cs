@@ -38,13 +38,13 @@ internal sealed record FormPart(string Name, string? Value, string? FilePath, st
         {
             if (text is not null && text.IndexOfAny(new[] { '\r', '\n', '\0' }) >= 0)
             {
-                throw new InvalidItemException(ErrorIds.InvalidBody, $"a form field's {what} contains a line break or NUL, which a multipart body cannot carry");
+                throw new InvalidInputException(ErrorIds.InvalidBody, $"a form field's {what} contains a line break or NUL, which a multipart body cannot carry");
             }
         }
 
         if (string.IsNullOrWhiteSpace(part.Name))
         {
-            throw new InvalidItemException(ErrorIds.InvalidBody, "a form field has an empty name");
+            throw new InvalidInputException(ErrorIds.InvalidBody, "a form field has an empty name");
         }
 
         try
@@ -53,12 +53,12 @@ internal sealed record FormPart(string Name, string? Value, string? FilePath, st
         }
         catch (ArgumentException)
         {
-            throw new InvalidItemException(ErrorIds.InvalidBody, $"the form field '{part.Name}'{(part.FileName is null ? string.Empty : $" (file name '{part.FileName}')")} cannot be written in a Content-Disposition header: a name may not contain '\"'");
+            throw new InvalidInputException(ErrorIds.InvalidBody, $"the form field '{part.Name}'{(part.FileName is null ? string.Empty : $" (file name '{part.FileName}')")} cannot be written in a Content-Disposition header: a name may not contain '\"'");
         }
 
         if (!MediaTypeHeaderValue.TryParse(part.ContentType, out _))
         {
-            throw new InvalidItemException(ErrorIds.InvalidBody, $"the Content-Type '{part.ContentType}' of form field '{part.Name}' is not a valid media type");
+            throw new InvalidInputException(ErrorIds.InvalidBody, $"the Content-Type '{part.ContentType}' of form field '{part.Name}' is not a valid media type");
         }
 
         return part;

@@ -10,7 +10,7 @@ namespace AsyncWeb.Requests;
 /// <summary>
 /// The HTTP rules an input item must meet before it is sent: an absolute http(s) URI with a valid
 /// host, a method token, header names and values that cannot inject headers, a SHA-256 in hex.
-/// Each rule throws <see cref="InvalidItemException"/> naming what is wrong.
+/// Each rule throws <see cref="InvalidInputException"/> naming what is wrong.
 /// </summary>
 internal static class RequestRules
 {
@@ -24,7 +24,7 @@ internal static class RequestRules
     {
         if (text.Length == 0)
         {
-            throw new InvalidItemException(ErrorIds.EmptyUri, "the URI is empty");
+            throw new InvalidInputException(ErrorIds.EmptyUri, "the URI is empty");
         }
 
         var looksRelative = text.StartsWith("/", StringComparison.Ordinal) && !text.StartsWith("//", StringComparison.Ordinal);
@@ -37,27 +37,27 @@ internal static class RequestRules
         {
             if (!SafeTryCreate(baseUri, text, out uri))
             {
-                throw new InvalidItemException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI relative to the session's base URI {UriRedaction.Redact(baseUri)}");
+                throw new InvalidInputException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI relative to the session's base URI {UriRedaction.Redact(baseUri)}");
             }
         }
         else if (SafeTryCreate(text, UriKind.Relative, out _))
         {
-            throw new InvalidItemException(ErrorIds.RelativeUriWithoutBase,
+            throw new InvalidInputException(ErrorIds.RelativeUriWithoutBase,
                 $"'{text}' is a relative URI and no base URI is set; give an absolute http:// or https:// URI, or -BaseUri (or -Session with a -BaseUri)");
         }
         else
         {
-            throw new InvalidItemException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI");
+            throw new InvalidInputException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI");
         }
 
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
         {
-            throw new InvalidItemException(ErrorIds.UnsupportedScheme, $"the scheme '{uri.Scheme}' of '{text}' is not supported; use http or https");
+            throw new InvalidInputException(ErrorIds.UnsupportedScheme, $"the scheme '{uri.Scheme}' of '{text}' is not supported; use http or https");
         }
 
         if (string.IsNullOrEmpty(uri.Host))
         {
-            throw new InvalidItemException(ErrorIds.InvalidUri, $"'{text}' has no host");
+            throw new InvalidInputException(ErrorIds.InvalidUri, $"'{text}' has no host");
         }
 
         try
@@ -66,7 +66,7 @@ internal static class RequestRules
         }
         catch (UriFormatException ex)
         {
-            throw new InvalidItemException(ErrorIds.InvalidUri, $"the host of '{text}' is not a valid domain name: {ex.Message}");
+            throw new InvalidInputException(ErrorIds.InvalidUri, $"the host of '{text}' is not a valid domain name: {ex.Message}");
         }
     }
 
@@ -83,17 +83,17 @@ internal static class RequestRules
 
         if (!baseUri.IsAbsoluteUri)
         {
-            throw new InvalidItemException(ErrorIds.InvalidBaseUri, "-BaseUri is a relative URI; it must be an absolute http:// or https:// URI");
+            throw new InvalidInputException(ErrorIds.InvalidBaseUri, "-BaseUri is a relative URI; it must be an absolute http:// or https:// URI");
         }
 
         if (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps)
         {
-            throw new InvalidItemException(ErrorIds.InvalidBaseUri, $"-BaseUri has the scheme '{baseUri.Scheme}'; it must be an absolute http:// or https:// URI");
+            throw new InvalidInputException(ErrorIds.InvalidBaseUri, $"-BaseUri has the scheme '{baseUri.Scheme}'; it must be an absolute http:// or https:// URI");
         }
 
         if (string.IsNullOrEmpty(baseUri.Host))
         {
-            throw new InvalidItemException(ErrorIds.InvalidBaseUri, "-BaseUri has no host; it must be an absolute http:// or https:// URI");
+            throw new InvalidInputException(ErrorIds.InvalidBaseUri, "-BaseUri has no host; it must be an absolute http:// or https:// URI");
         }
     }
 
@@ -103,7 +103,7 @@ internal static class RequestRules
         var trimmed = method.Trim();
         if (trimmed.Length == 0 || !IsToken(trimmed))
         {
-            throw new InvalidItemException(ErrorIds.InvalidMethod, $"'{method}' is not a valid HTTP method (letters, digits and !#$%&'*+-.^_`|~ only)");
+            throw new InvalidInputException(ErrorIds.InvalidMethod, $"'{method}' is not a valid HTTP method (letters, digits and !#$%&'*+-.^_`|~ only)");
         }
 
         return trimmed.ToUpperInvariant();
@@ -114,7 +114,7 @@ internal static class RequestRules
     {
         if (name.Length == 0 || !IsToken(name))
         {
-            throw new InvalidItemException(ErrorIds.InvalidHeader, $"the header name '{Printable(name)}' in {source} is not valid (no spaces, colons or control characters)");
+            throw new InvalidInputException(ErrorIds.InvalidHeader, $"the header name '{Printable(name)}' in {source} is not valid (no spaces, colons or control characters)");
         }
 
         foreach (var c in value)
@@ -122,7 +122,7 @@ internal static class RequestRules
             if (c == '\r' || c == '\n' || c == '\0')
             {
                 var shown = IsSensitiveHeader(name) ? "(hidden)" : "'" + Printable(value) + "'";
-                throw new InvalidItemException(ErrorIds.InvalidHeader, $"the value {shown} of header '{name}' in {source} contains CR, LF or NUL, which could inject headers");
+                throw new InvalidInputException(ErrorIds.InvalidHeader, $"the value {shown} of header '{name}' in {source} contains CR, LF or NUL, which could inject headers");
             }
         }
     }
@@ -132,7 +132,7 @@ internal static class RequestRules
     {
         if (sha.Length != 64 || !IsHex(sha))
         {
-            throw new InvalidItemException(ErrorIds.InvalidBody, $"the Sha256 '{sha}' is not 64 hexadecimal characters");
+            throw new InvalidInputException(ErrorIds.InvalidBody, $"the Sha256 '{sha}' is not 64 hexadecimal characters");
         }
 
         return sha.ToUpperInvariant();

@@ -68,7 +68,7 @@ internal sealed record RequestSpec
     public string? IdempotencyKey { get; internal set; }
 
     /// <summary>What the request went through on its way: the time it waited for its paused host (each page has its own).</summary>
-    public ItemFlow Flow { get; init; } = new();
+    public HostWaitClock HostWait { get; init; } = new();
 
     /// <summary>Host key used by the per-host limits, e.g. "example.com:443" (see <see cref="KeyOf"/>).</summary>
     public string HostKey { get; init; }

@@ -22,14 +22,14 @@ internal abstract class RequestUpload
         using var probe = OpenFile(path, what);
     }
 
-    /// <summary>Opens a file to stream, with the reason it cannot be as an <see cref="InvalidItemException"/>.</summary>
+    /// <summary>Opens a file to stream, with the reason it cannot be as an <see cref="InvalidInputException"/>.</summary>
     protected static StreamContent OpenContent(string path, string what) => new(OpenFile(path, what), FileBufferSize);
 
     private static FileStream OpenFile(string path, string what)
     {
         if (Directory.Exists(path))
         {
-            throw new InvalidItemException(ErrorIds.InvalidInFile, $"{what} '{path}' is a directory, not a file");
+            throw new InvalidInputException(ErrorIds.InvalidInFile, $"{what} '{path}' is a directory, not a file");
         }
 
         try
@@ -39,11 +39,11 @@ internal abstract class RequestUpload
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new InvalidItemException(ErrorIds.InvalidInFile, $"{what} '{path}' does not exist");
+            throw new InvalidInputException(ErrorIds.InvalidInFile, $"{what} '{path}' does not exist");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new InvalidItemException(ErrorIds.InvalidInFile, $"{what} '{path}' cannot be read: {ex.Message}");
+            throw new InvalidInputException(ErrorIds.InvalidInFile, $"{what} '{path}' cannot be read: {ex.Message}");
         }
     }
 }

@@ -38,7 +38,7 @@ internal sealed class CertificateKey : IEquatable<CertificateKey>
 
         if (!hasKey)
         {
-            throw new InvalidItemException(ErrorIds.CertificateWithoutPrivateKey,
+            throw new InvalidInputException(ErrorIds.CertificateWithoutPrivateKey,
                 $"the client certificate '{certificate.Subject}' ({certificate.Thumbprint}) has no private key; mutual TLS needs one (import the .pfx, or use the certificate store's copy)");
         }
 

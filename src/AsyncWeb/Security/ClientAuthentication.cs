@@ -32,7 +32,7 @@ internal sealed class ClientAuthentication
     public HandlerCredentials? Handler { get; }
 
     /// <summary>
-    /// The authentication the parameters ask for, or null for none. Throws <see cref="InvalidItemException"/>
+    /// The authentication the parameters ask for, or null for none. Throws <see cref="InvalidInputException"/>
     /// (ConflictingParameters, CredentialRequired, TokenRequired) when they do not fit together.
     /// </summary>
     public static ClientAuthentication? Create(WebAuthentication requested, NetworkCredential? credential, string? token, bool useDefaultCredentials)
@@ -86,10 +86,10 @@ internal sealed class ClientAuthentication
     {
         if (CredentialPolicy.Check(uri, uri, allowUnencryptedAuthentication) == CredentialVerdict.Unencrypted)
         {
-            throw new InvalidItemException(ErrorIds.UnencryptedAuthentication,
+            throw new InvalidInputException(ErrorIds.UnencryptedAuthentication,
                 "the credentials would travel in clear text over http; use an https:// URI, or -AllowUnencryptedAuthentication to send them anyway");
         }
     }
 
-    private static InvalidItemException Refuse(string errorId, string message) => new(errorId, message);
+    private static InvalidInputException Refuse(string errorId, string message) => new(errorId, message);
 }

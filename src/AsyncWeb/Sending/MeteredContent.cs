@@ -18,9 +18,9 @@ internal sealed class MeteredContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly AttemptDeadline _deadline;
-    private readonly ByteCounter _batchSent;
+    private readonly TransferCounter _batchSent;
 
-    public MeteredContent(HttpContent inner, AttemptDeadline deadline, ByteCounter batchSent)
+    public MeteredContent(HttpContent inner, AttemptDeadline deadline, TransferCounter batchSent)
     {
         _inner = inner;
         _deadline = deadline;

@@ -23,9 +23,9 @@ internal sealed class RequestMessageFactory
     public const string IdempotencyHeader = "Idempotency-Key";
 
     private readonly Version? _pinnedVersion;
-    private readonly ByteCounter _sent;
+    private readonly TransferCounter _sent;
 
-    public RequestMessageFactory(BatchOptions options, ByteCounter sent)
+    public RequestMessageFactory(BatchOptions options, TransferCounter sent)
     {
         _pinnedVersion = options.HttpVersion;
         _sent = sent;
@@ -69,9 +69,9 @@ internal sealed class RequestMessageFactory
         if (!message.Headers.Contains("Accept-Encoding"))
         {
             // Bytes on disk are the server's bytes, resumable by Range in the same unit (as curl -o); bodies
-            // read into memory are decoded (ContentCoding), so they may come compressed. Nothing else is
+            // read into memory are decoded (ContentEncodingDecoder), so they may come compressed. Nothing else is
             // appended: the connection pool decodes nothing. A header the user gave is sent as given.
-            message.Headers.TryAddWithoutValidation("Accept-Encoding", spec.IsDownload ? ContentCoding.Identity : ContentCoding.Offered);
+            message.Headers.TryAddWithoutValidation("Accept-Encoding", spec.IsDownload ? ContentEncodingDecoder.Identity : ContentEncodingDecoder.Offered);
         }
 
         if (resume is not null)

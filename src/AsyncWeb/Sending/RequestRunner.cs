@@ -25,8 +25,8 @@ internal sealed class RequestRunner : IDisposable
     private readonly BatchOptions _options;
     private readonly ResilienceProvider _resilience;
     private readonly Action<string>? _verbose;
-    private readonly ByteCounter _received = new();
-    private readonly ByteCounter _sent = new();
+    private readonly TransferCounter _received = new();
+    private readonly TransferCounter _sent = new();
     private readonly RequestSender _sender;
     private readonly DownloadTargets _targets;
     private readonly DownloadSink _sink;
@@ -152,7 +152,7 @@ internal sealed class RequestRunner : IDisposable
                 return AttemptOutcome.Fail(ErrorIds.FileWriteFailed, FailureCategory.File, write.Message, write.InnerException);
             }
 
-            if (ex is InvalidItemException unreadable)
+            if (ex is InvalidInputException unreadable)
             {
                 // An -InFile or form file that vanished or became unreadable since the item was checked.
                 return AttemptOutcome.Fail(unreadable.ErrorId, FailureCategory.InvalidInput, unreadable.Message);
@@ -225,7 +225,7 @@ internal sealed class RequestRunner : IDisposable
     /// <summary>What the item went through at its host: the time it waited for a paused host, the host's limit, its journal key.</summary>
     private void FlowFacts(WebBatchResult result, RequestSpec spec)
     {
-        result.HostWait = spec.Flow.HostWait;
+        result.HostWait = spec.HostWait.Total;
         result.HostLimit = _flow.LimitsHosts ? _flow.LimitFor(spec.HostKey) : null;
         result.ItemKey = spec.ItemKey;
     }

@@ -20,7 +20,7 @@ internal sealed class RequestSender
     private readonly BatchOptions _options;
     private readonly RequestMessageFactory _messages;
 
-    public RequestSender(HttpClient client, BatchOptions options, ByteCounter sent)
+    public RequestSender(HttpClient client, BatchOptions options, TransferCounter sent)
     {
         _client = client;
         _options = options;

@@ -132,7 +132,7 @@ public class ContentCodingTests
     public void Five_codings_are_undone_and_identity_does_not_count()
     {
         var packed = s_text;
-        for (var i = 0; i < ContentCoding.MaximumCodings; i++)
+        for (var i = 0; i < ContentEncodingDecoder.MaximumCodings; i++)
         {
             packed = Encode(packed, "gzip");
         }
@@ -143,18 +143,18 @@ public class ContentCodingTests
     [Fact]
     public void More_than_five_codings_are_refused_without_reading_the_whole_list()
     {
-        Assert.Null(ContentCoding.Parse(new[] { "gzip, gzip, gzip", "gzip, gzip", "gzip" }));
-        Assert.Null(ContentCoding.Parse(new[] { string.Join(",", Enumerable.Repeat("gzip", 50_000)) }));
-        Assert.Equal(new[] { "gzip", "br" }, ContentCoding.Parse(new[] { " identity ,gzip,, br", "identity" }));
+        Assert.Null(ContentEncodingDecoder.Parse(new[] { "gzip, gzip, gzip", "gzip, gzip", "gzip" }));
+        Assert.Null(ContentEncodingDecoder.Parse(new[] { string.Join(",", Enumerable.Repeat("gzip", 50_000)) }));
+        Assert.Equal(new[] { "gzip", "br" }, ContentEncodingDecoder.Parse(new[] { " identity ,gzip,, br", "identity" }));
     }
 
     [Fact]
     public void Only_decodable_codings_are_offered() =>
-        Assert.Equal("gzip, deflate, br", ContentCoding.Offered);
+        Assert.Equal("gzip, deflate, br", ContentEncodingDecoder.Offered);
 
     private static byte[] Decode(byte[] bytes, string contentEncoding)
     {
-        using var decoded = ContentCoding.Decode(new MemoryStream(bytes), ContentCoding.Parse(new[] { contentEncoding })!);
+        using var decoded = ContentEncodingDecoder.Decode(new MemoryStream(bytes), ContentEncodingDecoder.Parse(new[] { contentEncoding })!);
         using var output = new MemoryStream();
         decoded.CopyToAsync(output).GetAwaiter().GetResult();
         return output.ToArray();

@@ -121,9 +121,9 @@ public sealed class HostAdmissionTests : IDisposable
         WaitFor(() => Launched().Contains(1));
         Assert.False(_flow.IsPaused("a"));
         Assert.Equal(0, admission.Parked);
-        var waited = _launched.Single(s => s.Index == 1).Flow.HostWait;
+        var waited = _launched.Single(s => s.Index == 1).HostWait.Total;
         Assert.InRange(waited.TotalMilliseconds, 200, 5000);
-        Assert.Equal(TimeSpan.Zero, _launched.Single(s => s.Index == 2).Flow.HostWait);
+        Assert.Equal(TimeSpan.Zero, _launched.Single(s => s.Index == 2).HostWait.Total);
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class HostAdmissionTests : IDisposable
         await wait.WaitAsync(s_patience);
         Assert.Equal(new long[] { 0, 2 }, Launched());   // the resumed item holds the slot, ahead of item 1
         Assert.Equal(1, admission.Running);
-        Assert.True(retrying.Flow.HostWait > TimeSpan.FromMilliseconds(200));
+        Assert.True(retrying.HostWait.Total > TimeSpan.FromMilliseconds(200));
         admission.Finished("a");
         Assert.Equal(new long[] { 0, 2, 1 }, Launched());
     }
@@ -269,7 +269,7 @@ public sealed class HostAdmissionTests : IDisposable
         admission.Finished("a");
         await wait.WaitAsync(s_patience);   // 1 in flight: the retry goes
         Assert.Equal(2, admission.Running);
-        Assert.Equal(TimeSpan.Zero, specs[0].Flow.HostWait);   // waiting for a slot is not waiting for a paused host
+        Assert.Equal(TimeSpan.Zero, specs[0].HostWait.Total);   // waiting for a slot is not waiting for a paused host
     }
     [Fact]
     public async Task A_wait_cancelled_after_its_host_could_go_again_starts_what_its_settling_took_from_the_line()

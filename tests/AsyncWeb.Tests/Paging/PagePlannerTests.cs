@@ -237,7 +237,7 @@ public class PagePlannerTests
         Assert.Equal(ItemKeys.PageIdempotencyKey("k0", 1), second.IdempotencyKey);
         Assert.Equal(ItemKeys.PageIdempotencyKey("k0", 2), third.IdempotencyKey);
         Assert.NotEqual(second.IdempotencyKey, third.IdempotencyKey);
-        Assert.NotSame(first.Flow, second.Flow);
+        Assert.NotSame(first.HostWait, second.HostWait);
     }
 
     [Fact]

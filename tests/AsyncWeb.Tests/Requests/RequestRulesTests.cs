@@ -13,7 +13,7 @@ public class RequestRulesTests
     [InlineData("ftp://example.com/x", ErrorIds.UnsupportedScheme)]
     [InlineData("http://", ErrorIds.InvalidUri)]
     public void An_unusable_URI_is_refused_with_its_ErrorId(string text, string errorId) =>
-        Assert.Equal(errorId, Assert.Throws<InvalidItemException>(() => RequestRules.ParseUri(text, null)).ErrorId);
+        Assert.Equal(errorId, Assert.Throws<InvalidInputException>(() => RequestRules.ParseUri(text, null)).ErrorId);
 
     [Fact]
     public void A_relative_URI_resolves_against_the_base_and_gets_its_host_key()
@@ -34,29 +34,29 @@ public class RequestRulesTests
     [InlineData("GE T")]
     [InlineData("GE\nT")]
     public void A_method_that_is_not_a_token_is_InvalidMethod(string given) =>
-        Assert.Equal(ErrorIds.InvalidMethod, Assert.Throws<InvalidItemException>(() => RequestRules.NormaliseMethod(given)).ErrorId);
+        Assert.Equal(ErrorIds.InvalidMethod, Assert.Throws<InvalidInputException>(() => RequestRules.NormaliseMethod(given)).ErrorId);
 
     [Fact]
     public void A_header_value_with_CR_LF_is_refused_and_a_sensitive_one_never_shown()
     {
-        var shown = Assert.Throws<InvalidItemException>(() => RequestRules.ValidateHeader("X-Note", "a\r\nb", "-Headers"));
+        var shown = Assert.Throws<InvalidInputException>(() => RequestRules.ValidateHeader("X-Note", "a\r\nb", "-Headers"));
         Assert.Equal(ErrorIds.InvalidHeader, shown.ErrorId);
         Assert.Contains("a\\r\\nb", shown.Message, StringComparison.Ordinal);
 
-        var hidden = Assert.Throws<InvalidItemException>(() => RequestRules.ValidateHeader("Authorization", "Bearer secret\n", "-Headers"));
+        var hidden = Assert.Throws<InvalidInputException>(() => RequestRules.ValidateHeader("Authorization", "Bearer secret\n", "-Headers"));
         Assert.DoesNotContain("secret", hidden.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_header_name_must_be_a_token() =>
-        Assert.Throws<InvalidItemException>(() => RequestRules.ValidateHeader("Bad Name", "x", "-Headers"));
+        Assert.Throws<InvalidInputException>(() => RequestRules.ValidateHeader("Bad Name", "x", "-Headers"));
 
     [Fact]
     public void A_SHA_256_is_64_hex_characters_in_upper_case()
     {
         Assert.Equal(new string('A', 64), RequestRules.NormaliseSha256(new string('a', 64)));
-        Assert.Throws<InvalidItemException>(() => RequestRules.NormaliseSha256("abc"));
-        Assert.Throws<InvalidItemException>(() => RequestRules.NormaliseSha256(new string('g', 64)));
+        Assert.Throws<InvalidInputException>(() => RequestRules.NormaliseSha256("abc"));
+        Assert.Throws<InvalidInputException>(() => RequestRules.NormaliseSha256(new string('g', 64)));
     }
 }
 
@@ -84,7 +84,7 @@ public class BodyEncodingTests
 
     [Fact]
     public void An_unknown_charset_is_InvalidHeader() =>
-        Assert.Equal(ErrorIds.InvalidHeader, Assert.Throws<InvalidItemException>(() => BodyEncoding.FromText("x", "text/plain; charset=nonesuch")).ErrorId);
+        Assert.Equal(ErrorIds.InvalidHeader, Assert.Throws<InvalidInputException>(() => BodyEncoding.FromText("x", "text/plain; charset=nonesuch")).ErrorId);
 
     [Theory]
     [InlineData("ftp://user:S3CRET@files.example/")]
@@ -92,7 +92,7 @@ public class BodyEncodingTests
     [InlineData("file:///S3CRET")]
     public void A_base_uri_that_is_not_http_is_InvalidBaseUri_and_never_quoted(string text)
     {
-        var invalid = Assert.Throws<InvalidItemException>(() => RequestRules.CheckBaseUri(new Uri(text, UriKind.RelativeOrAbsolute)));
+        var invalid = Assert.Throws<InvalidInputException>(() => RequestRules.CheckBaseUri(new Uri(text, UriKind.RelativeOrAbsolute)));
         Assert.Equal(ErrorIds.InvalidBaseUri, invalid.ErrorId);
         Assert.DoesNotContain("S3CRET", invalid.Message);
     }
@@ -100,7 +100,7 @@ public class BodyEncodingTests
     [Fact]
     public void A_relative_base_uri_is_InvalidBaseUri_and_an_https_one_passes()
     {
-        Assert.Equal(ErrorIds.InvalidBaseUri, Assert.Throws<InvalidItemException>(() => RequestRules.CheckBaseUri(new Uri("api/S3CRET", UriKind.Relative))).ErrorId);
+        Assert.Equal(ErrorIds.InvalidBaseUri, Assert.Throws<InvalidInputException>(() => RequestRules.CheckBaseUri(new Uri("api/S3CRET", UriKind.Relative))).ErrorId);
         RequestRules.CheckBaseUri(new Uri("https://user:pw@api.example/v1/"));
         RequestRules.CheckBaseUri(null);
     }

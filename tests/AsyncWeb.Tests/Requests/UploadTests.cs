@@ -27,7 +27,7 @@ public class UploadTests
     public void A_file_that_is_gone_when_the_request_is_made_is_InvalidInFile_naming_it()
     {
         var missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".bin");
-        var error = Assert.Throws<InvalidItemException>(() => new FileUpload(missing, null).CreateContent());
+        var error = Assert.Throws<InvalidInputException>(() => new FileUpload(missing, null).CreateContent());
         Assert.Equal(ErrorIds.InvalidInFile, error.ErrorId);
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
     }
@@ -38,12 +38,12 @@ public class UploadTests
     [InlineData(" ", null)]
     [InlineData("note", "not a type")]
     public void A_form_field_the_multipart_writer_would_refuse_is_InvalidBody_when_bound(string name, string? contentType) =>
-        Assert.Equal(ErrorIds.InvalidBody, Assert.Throws<InvalidItemException>(() => FormPart.Text(name, "x", contentType)).ErrorId);
+        Assert.Equal(ErrorIds.InvalidBody, Assert.Throws<InvalidInputException>(() => FormPart.Text(name, "x", contentType)).ErrorId);
 
     [Fact]
     public void A_form_file_name_with_a_quote_is_InvalidBody_and_a_quoted_or_non_ascii_name_passes()
     {
-        Assert.Equal(ErrorIds.InvalidBody, Assert.Throws<InvalidItemException>(() => FormPart.File("file", "/tmp/x.txt", "a\"b.txt")).ErrorId);
+        Assert.Equal(ErrorIds.InvalidBody, Assert.Throws<InvalidInputException>(() => FormPart.File("file", "/tmp/x.txt", "a\"b.txt")).ErrorId);
         using var content = new FormUpload(new[] { FormPart.Text("\"quoted\"", "x"), FormPart.Text("größe", "x") }).CreateContent();
         Assert.NotNull(content);
     }
@@ -51,7 +51,7 @@ public class UploadTests
     [Fact]
     public void A_directory_is_not_a_file_to_upload()
     {
-        var error = Assert.Throws<InvalidItemException>(() => RequestUpload.CheckFile(Path.GetTempPath(), "the InFile"));
+        var error = Assert.Throws<InvalidInputException>(() => RequestUpload.CheckFile(Path.GetTempPath(), "the InFile"));
         Assert.Equal(ErrorIds.InvalidInFile, error.ErrorId);
         Assert.Contains("is a directory", error.Message, StringComparison.Ordinal);
     }
@@ -82,7 +82,7 @@ public class UploadTests
         // Silence allowed: 1 s. The body takes about 2 s to send, 64 KiB every 100 ms: never silent for long.
         var options = new BatchOptions { OperationTimeout = TimeSpan.FromSeconds(1) };
         using var deadline = AttemptDeadline.Start(CancellationToken.None, options);
-        var sent = new ByteCounter();
+        var sent = new TransferCounter();
         using var content = new MeteredContent(new ByteArrayContent(new byte[1280 * 1024]), deadline, sent);
         var target = new SlowStream(TimeSpan.FromMilliseconds(100));
 
@@ -100,7 +100,7 @@ public class UploadTests
     {
         var options = new BatchOptions { OperationTimeout = TimeSpan.FromMilliseconds(200) };
         using var deadline = AttemptDeadline.Start(CancellationToken.None, options);
-        using var content = new MeteredContent(new ByteArrayContent(new byte[128 * 1024]), deadline, new ByteCounter());
+        using var content = new MeteredContent(new ByteArrayContent(new byte[128 * 1024]), deadline, new TransferCounter());
 
         await content.CopyToAsync(new SlowStream(TimeSpan.FromMilliseconds(600)));
 

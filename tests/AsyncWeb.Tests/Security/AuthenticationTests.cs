@@ -53,7 +53,7 @@ public class AuthenticationTests
     [InlineData(WebAuthentication.Bearer, false, false, true, "ConflictingParameters")]
     public void Parameters_that_do_not_fit_together_are_refused(WebAuthentication scheme, bool credential, bool token, bool useDefault, string errorId)
     {
-        var error = Assert.Throws<InvalidItemException>(() =>
+        var error = Assert.Throws<InvalidInputException>(() =>
             ClientAuthentication.Create(scheme, credential ? s_alice : null, token ? "t" : null, useDefault));
         Assert.Equal(errorId, error.ErrorId);
     }
@@ -61,7 +61,7 @@ public class AuthenticationTests
     [Fact]
     public void Credentials_over_http_need_the_switch()
     {
-        var error = Assert.Throws<InvalidItemException>(() => ClientAuthentication.CheckEncrypted(new Uri("http://api.example/x"), false));
+        var error = Assert.Throws<InvalidInputException>(() => ClientAuthentication.CheckEncrypted(new Uri("http://api.example/x"), false));
         Assert.Equal(ErrorIds.UnencryptedAuthentication, error.ErrorId);
         ClientAuthentication.CheckEncrypted(new Uri("http://api.example/x"), true);
         ClientAuthentication.CheckEncrypted(new Uri("https://api.example/x"), false);
@@ -129,6 +129,6 @@ public class AuthenticationTests
 #else
         using var publicOnly = new X509Certificate2(certificate.RawData);
 #endif
-        Assert.Equal("CertificateWithoutPrivateKey", Assert.Throws<InvalidItemException>(() => CertificateKey.From(publicOnly)).ErrorId);
+        Assert.Equal("CertificateWithoutPrivateKey", Assert.Throws<InvalidInputException>(() => CertificateKey.From(publicOnly)).ErrorId);
     }
 }

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace AsyncWeb.Tests.Bodies;
 
-public class ContentDecodingTests
+public class TextDecodingTests
 {
     [Theory]
     [InlineData(null, true)]
@@ -15,24 +15,24 @@ public class ContentDecodingTests
     [InlineData("application/octet-stream", false)]
     [InlineData("image/png", false)]
     public void Textual_media_types_become_text(string? mediaType, bool text) =>
-        Assert.Equal(text, ContentDecoding.IsText(mediaType));
+        Assert.Equal(text, TextDecoding.IsText(mediaType));
 
     [Fact]
     public void UTF_8_is_the_default_and_its_BOM_is_dropped()
     {
         var bytes = new byte[] { 0xEF, 0xBB, 0xBF, 0xC3, 0xA9 };
-        Assert.Equal("é", ContentDecoding.Decode(bytes, bytes.Length, null));
+        Assert.Equal("é", TextDecoding.Decode(bytes, bytes.Length, null));
     }
 
     [Fact]
     public void The_charset_parameter_decides_the_encoding() =>
-        Assert.Equal("é", ContentDecoding.Decode(new byte[] { 0xE9 }, 1, "\"ISO-8859-1\""));
+        Assert.Equal("é", TextDecoding.Decode(new byte[] { 0xE9 }, 1, "\"ISO-8859-1\""));
 
     [Fact]
     public void An_unknown_charset_falls_back_to_UTF_8() =>
-        Assert.Equal("é", ContentDecoding.Decode(Encoding.UTF8.GetBytes("é"), 2, "x-unknown"));
+        Assert.Equal("é", TextDecoding.Decode(Encoding.UTF8.GetBytes("é"), 2, "x-unknown"));
 
     [Fact]
     public void Only_the_given_length_is_decoded() =>
-        Assert.Equal("ab", ContentDecoding.Decode(Encoding.ASCII.GetBytes("abcd"), 2, null));
+        Assert.Equal("ab", TextDecoding.Decode(Encoding.ASCII.GetBytes("abcd"), 2, null));
 }

@@ -2,8 +2,8 @@ using System.Threading;
 
 namespace AsyncWeb.Bodies;
 
-/// <summary>Body bytes received by every request of a batch so far (for progress); thread-safe.</summary>
-internal sealed class ByteCounter
+/// <summary>Body bytes moved by the requests of a batch so far, one counter per direction (received, sent): for progress; thread-safe.</summary>
+internal sealed class TransferCounter
 {
     private long _bytes;
 

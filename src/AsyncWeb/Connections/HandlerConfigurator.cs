@@ -9,7 +9,7 @@ namespace AsyncWeb.Connections;
 /// certificate (always offered, whatever CAs the server names), the credentials that answer Negotiate and
 /// NTLM challenges, and no proxy in front of a Unix socket (ClientPool's connect callback connects to it).
 /// </summary>
-internal static class ConnectionOptions
+internal static class HandlerConfigurator
 {
 #if NET
     public static void Apply(SocketsHttpHandler handler, HandlerSettings settings)

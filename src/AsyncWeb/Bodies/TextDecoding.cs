@@ -4,7 +4,7 @@ using System.Text;
 namespace AsyncWeb.Bodies;
 
 /// <summary>Decides which bodies are text and decodes them by charset (UTF-8 when none is given).</summary>
-internal static class ContentDecoding
+internal static class TextDecoding
 {
     /// <summary>Text: text/*, JSON, XML, JavaScript, form data, and bodies without a media type.</summary>
     public static bool IsText(string? mediaType)

@@ -11,7 +11,7 @@ namespace AsyncWeb.Bodies;
 /// Content-Encoding for bodies read into memory. The connection pool decodes nothing (a download is the
 /// server's bytes), so in-memory requests offer the codings this build can undo and undo them here.
 /// </summary>
-internal static class ContentCoding
+internal static class ContentEncodingDecoder
 {
     /// <summary>The Accept-Encoding of a download: the body as stored, as curl -o gets it.</summary>
     public const string Identity = "identity";
