@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using AsyncWeb.Requests;
 
 namespace AsyncWeb.Batch;
 
@@ -91,12 +92,6 @@ internal sealed class ShardPartition
 
         return value;
     }
-
-    /// <summary>
-    /// What an item's host is keyed by: the host name as sent (IDN, punycode for international names),
-    /// without IPv6 brackets or a trailing dot. Not the port or scheme: every port of a host is one shard.
-    /// </summary>
-    public static string HostKeyOf(Uri uri) => uri.IdnHost.Trim('[', ']').TrimEnd('.');
 
     /// <summary>True when an item with this key belongs to this run's shard.</summary>
     public bool Keeps(string? key) => ShardOf(key, Count) == Index;

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using AsyncWeb.Commands;
+using AsyncWeb.Requests;
 using AsyncWeb.Summary;
 using AsyncWeb.Timing;
 
@@ -89,7 +90,7 @@ internal static class BatchRecordReader
         TimeToFirstByteMs = Double(Property(shape, "TimeToFirstByteMs")),
         TransferMs = Double(Property(shape, "TransferMs")),
         ConnectionReused = Flag(Property(shape, "ConnectionReused")),
-        Host = PhaseFacts.HostOf(AbsoluteUri(Property(shape, "FinalUri")) ?? AbsoluteUri(Property(shape, "Uri"))),
+        Host = HostKey.TryOf(AbsoluteUri(Property(shape, "FinalUri")) ?? AbsoluteUri(Property(shape, "Uri"))),
     };
 
     private static Uri? AbsoluteUri(object? value) => value switch

@@ -22,7 +22,7 @@ internal static class HostLimitReader
             case null:
                 return;
             case WebBatchResult { HostLimit: { } limit, Uri: { } uri } live:
-                tally.Add(RequestSpec.KeyOf(uri), limit, live.StartTimeUtc + live.Elapsed);
+                tally.Add(HostKey.Of(uri), limit, live.StartTimeUtc + live.Elapsed);
                 return;
             case WebBatchResult:
                 return;
@@ -66,7 +66,7 @@ internal static class HostLimitReader
 
         var elapsed = shape.Properties["Elapsed"]?.Value is { } e && Unwrap(e) is TimeSpan span ? span
             : Number(shape, "ElapsedMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : TimeSpan.Zero;
-        tally.Add(RequestSpec.KeyOf(uri), (int)hostLimit, start + elapsed);
+        tally.Add(HostKey.Of(uri), (int)hostLimit, start + elapsed);
     }
 
     private static object? Unwrap(object? value) => LooseValues.Unwrap(value);

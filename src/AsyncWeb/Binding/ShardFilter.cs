@@ -1,4 +1,5 @@
 using AsyncWeb.Batch;
+using AsyncWeb.Requests;
 
 namespace AsyncWeb.Binding;
 
@@ -26,7 +27,7 @@ internal sealed class ShardFilter
         string? key;
         if (_keyProperty is null)
         {
-            key = _builder.UriOf(item) is { } uri ? ShardPartition.HostKeyOf(uri) : null;
+            key = _builder.UriOf(item) is { } uri ? HostKey.NameOf(uri) : null;
         }
         else
         {

@@ -125,7 +125,7 @@ internal sealed class PagePlanner
     /// </summary>
     public static RequestSpec NextPage(RequestSpec page, Uri uri, int pageIndex)
     {
-        var next = page with { Uri = uri, HostKey = RequestSpec.KeyOf(uri), PageIndex = pageIndex, Received = System.Diagnostics.Stopwatch.GetTimestamp(), HostWait = new HostWaitClock() };
+        var next = page with { Uri = uri, HostKey = HostKey.Of(uri), PageIndex = pageIndex, Received = System.Diagnostics.Stopwatch.GetTimestamp(), HostWait = new HostWaitClock() };
         next.IdempotencyKey = page.Chain?.IdempotencyKey is { } itemKey ? ItemKeys.PageIdempotencyKey(itemKey, pageIndex) : null;
         return next;
     }

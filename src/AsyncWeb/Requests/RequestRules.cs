@@ -62,7 +62,7 @@ internal static class RequestRules
 
         try
         {
-            return (uri, RequestSpec.KeyOf(uri));
+            return (uri, HostKey.Of(uri));
         }
         catch (UriFormatException ex)
         {

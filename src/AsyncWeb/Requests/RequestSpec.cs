@@ -70,7 +70,7 @@ internal sealed record RequestSpec
     /// <summary>What the request went through on its way: the time it waited for its paused host (each page has its own).</summary>
     public HostWaitClock HostWait { get; init; } = new();
 
-    /// <summary>Host key used by the per-host limits, e.g. "example.com:443" (see <see cref="KeyOf"/>).</summary>
+    /// <summary>Host key used by the per-host limits, e.g. "example.com:443" (see <see cref="HostKey.Of"/>).</summary>
     public string HostKey { get; init; }
 
     // ---- Pagination (issue 13) ----
@@ -93,10 +93,6 @@ internal sealed record RequestSpec
     public override string ToString() => Label + " " + Method + " " + UriRedaction.Redact(Uri);
 
     // ---- end of pagination ----
-
-    /// <summary>host[:port] in IDN form; throws UriFormatException for a host that is not a valid international name.</summary>
-    public static string KeyOf(Uri uri) =>
-        uri.IsDefaultPort ? uri.IdnHost : uri.IdnHost + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Same scheme, host and port: where credentials may go (a session's, or across a redirect).</summary>
     public static bool SameOrigin(Uri a, Uri b) =>

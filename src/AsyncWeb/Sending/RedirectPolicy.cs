@@ -92,7 +92,7 @@ internal static class RedirectPolicy
     public static Uri Resolve(Uri current, Uri link)
     {
         var next = new Uri(current, link);
-        _ = RequestSpec.KeyOf(next);
+        _ = HostKey.Of(next);
         return next;
     }
 

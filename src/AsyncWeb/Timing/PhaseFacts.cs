@@ -25,24 +25,6 @@ internal readonly struct PhaseFacts
         TimeToFirstByteMs = result.TimeToFirstByteMs,
         TransferMs = result.TransferMs,
         ConnectionReused = result.ConnectionReused,
-        Host = HostOf(result.FinalUri ?? result.Uri),
+        Host = HostKey.TryOf(result.FinalUri ?? result.Uri),
     };
-
-    /// <summary>host[:port] as the per-host limits key it; null without a URI.</summary>
-    public static string? HostOf(Uri? uri)
-    {
-        if (uri is not { IsAbsoluteUri: true })
-        {
-            return null;
-        }
-
-        try
-        {
-            return RequestSpec.KeyOf(uri);
-        }
-        catch (UriFormatException)
-        {
-            return uri.Authority;
-        }
-    }
 }

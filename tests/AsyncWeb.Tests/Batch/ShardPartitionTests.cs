@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AsyncWeb.Batch;
+using AsyncWeb.Requests;
 using Xunit;
 
 namespace AsyncWeb.Tests.Batch;
@@ -79,7 +80,7 @@ public class ShardPartitionTests
     [InlineData("http://bücher.de/", "xn--bcher-kva.de")]
     [InlineData("http://127.1/", "127.0.0.1")]
     public void HostKeyOf_is_the_host_as_sent_without_port_brackets_or_trailing_dot(string uri, string key) =>
-        Assert.Equal(key, ShardPartition.HostKeyOf(new Uri(uri)));
+        Assert.Equal(key, HostKey.NameOf(new Uri(uri)));
 
     [Theory]
     [InlineData("0/1", 0, 1)]

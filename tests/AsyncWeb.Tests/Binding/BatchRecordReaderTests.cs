@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using AsyncWeb.Binding;
 using AsyncWeb.Commands;
+using AsyncWeb.Requests;
 using AsyncWeb.Summary;
 using AsyncWeb.Timing;
 using Xunit;
@@ -135,7 +136,7 @@ public class BatchRecordReaderTests
         Assert.Null(phases.ConnectMs);
         Assert.Equal(20.25, phases.TimeToFirstByteMs);
         Assert.True(phases.ConnectionReused);
-        Assert.Equal(PhaseFacts.HostOf(new Uri("https://cdn.example:8443/x")), phases.Host);
+        Assert.Equal(HostKey.TryOf(new Uri("https://cdn.example:8443/x")), phases.Host);
     }
 
     [Theory]

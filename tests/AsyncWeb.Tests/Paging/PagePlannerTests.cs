@@ -17,7 +17,7 @@ public class PagePlannerTests
         new(PaginationOptions.Create(followRelLink, nextLink, pageParameter, totalCount, pageSize, maximum)!, new BatchOptions { AllowInsecureRedirect = allowInsecure });
 
     private static RequestSpec First(PagePlanner planner) =>
-        planner.Start(new RequestSpec(7, s_first, RequestSpec.KeyOf(s_first), "GET", "input") { SensitiveHeaders = new[] { new KeyValuePair<string, string>("Authorization", "Bearer t") } });
+        planner.Start(new RequestSpec(7, s_first, HostKey.Of(s_first), "GET", "input") { SensitiveHeaders = new[] { new KeyValuePair<string, string>("Authorization", "Bearer t") } });
 
     private static WebBatchResult Page(RequestSpec spec, string? link = null, string? content = null) => new()
     {
@@ -227,7 +227,7 @@ public class PagePlannerTests
     public void A_next_page_carries_an_Idempotency_Key_of_its_own_derived_from_the_item_s()
     {
         var planner = Planner();
-        var item = new RequestSpec(7, s_first, RequestSpec.KeyOf(s_first), "POST", "input") { IdempotencyKey = "k0" };
+        var item = new RequestSpec(7, s_first, HostKey.Of(s_first), "POST", "input") { IdempotencyKey = "k0" };
         var first = planner.Start(item);
 
         var second = planner.Plan(first, Page(first, "<?per_page=2&page=2>; rel=\"next\"")).Next!;
