@@ -77,7 +77,7 @@ public sealed class AsyncWebSession : IDisposable
     /// <summary>True after Dispose.</summary>
     public bool IsDisposed => _disposed;
 
-    // Authentication, TLS and Unix sockets (issue 12)
+    // Authentication, TLS and Unix sockets
 
     /// <summary>The scheme in effect: Basic, Bearer, Negotiate or NTLM (None without credentials).</summary>
     public WebAuthentication Authentication { get; internal init; }
@@ -96,7 +96,7 @@ public sealed class AsyncWebSession : IDisposable
 
     internal HandlerSettings Settings { get; }
 
-    /// <summary>Negotiate or NTLM credentials the session's handler answers challenges with (issue 12), or null.</summary>
+    /// <summary>Negotiate or NTLM credentials the session's handler answers challenges with, or null.</summary>
     internal HandlerCredentials? HandlerCredentials => Settings.Credentials;
 
     internal HttpClient Client

@@ -25,7 +25,7 @@ internal static class ErrorIds
     /// <summary>-JournalPath names a journal of another format (0.2.0's keys did not cover the body): refused before anything is sent.</summary>
     public const string UnsupportedJournalVersion = "UnsupportedJournalVersion";
 
-    // Uploads and authentication (issue 12)
+    // Uploads and authentication
     public const string InvalidInFile = "InvalidInFile";
     public const string UnencryptedAuthentication = "UnencryptedAuthentication";
 

@@ -3,7 +3,7 @@ using AsyncWeb.Journal;
 
 namespace AsyncWeb;
 
-/// <summary>What a result says about host-aware flow control and the journal (issue 14).</summary>
+/// <summary>What a result says about host-aware flow control and the journal.</summary>
 public sealed partial class WebBatchResult
 {
     /// <summary>
@@ -25,7 +25,7 @@ public sealed partial class WebBatchResult
     internal string? ItemKey { get; set; }
 
     /// <summary>
-    /// An item with pages (issue 13) is one journal record, written with the result that ends it: true on every other
+    /// An item with pages is one journal record, written with the result that ends it: true on every other
     /// result of the item (the journal skips them).
     /// </summary>
     internal bool MorePagesOfItem { get; set; }

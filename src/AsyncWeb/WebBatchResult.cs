@@ -32,7 +32,7 @@ public sealed partial class WebBatchResult
     /// <summary>Reason phrase of the final response.</summary>
     public string? ReasonPhrase { get; internal set; }
 
-    /// <summary>True when a response arrived and its status is not an error (or -SkipHttpErrorCheck was given), and any download completed.</summary>
+    /// <summary>True when the item has no Error: its response's status is not an error (or -SkipHttpErrorCheck was given) and any download completed, or it was skipped (SkipReason) or came from the journal.</summary>
     public bool Success => Error is null;
 
     /// <summary>True when no file was written because it already existed (-SkipExisting) or had not changed on the server (-IfChanged); see SkipReason.</summary>
@@ -83,7 +83,7 @@ public sealed partial class WebBatchResult
     /// <summary>Protocol version of the final response, e.g. 1.1 or 2.0.</summary>
     public Version? ProtocolVersion { get; internal set; }
 
-    // ---- Pagination and conditional re-fetch (issue 13) ----
+    // ---- Pagination and conditional re-fetch ----
 
     /// <summary>Which page of its item this result is: 0 for the item's own request, 1 for the next page ... (-FollowRelLink, -NextLink, -TotalCount).</summary>
     public int PageIndex { get; internal set; }
@@ -91,9 +91,8 @@ public sealed partial class WebBatchResult
     /// <summary>Why the item was Skipped: FileExists (-SkipExisting) or NotModified (-IfChanged, the server answered 304); null when not skipped.</summary>
     public string? SkipReason { get; internal set; }
 
-    // ---- end of issue 13 ----
 
-    // Uploads (issue 12)
+    // Uploads
 
     /// <summary>Request body bytes sent (-Body, -InFile, -Form) with the request that got the final response, or that failed.</summary>
     public long BytesSent { get; internal set; }

@@ -6,10 +6,10 @@ using AsyncWeb.Requests;
 
 namespace AsyncWeb.Batch;
 
-/// <summary>Pagination (issue 13): a page's follow-up is held, and due pages go to HostAdmission as capacity allows.</summary>
+/// <summary>Pagination: a page's follow-up is held, and due pages go to HostAdmission as capacity allows.</summary>
 internal sealed partial class BatchEngine
 {
-    // ---- Pagination (issue 13): pages due are held by the scheduler until capacity lets them go to HostAdmission ----
+    // ---- Pagination: pages due are held by the scheduler until capacity lets them go to HostAdmission ----
     private readonly object _gate = new();
     private readonly PagePlanner? _planner;
     private readonly PageScheduler _pages = new();

@@ -66,7 +66,7 @@ internal sealed class BatchOptions
     public double RequestsPerSecond { get; init; }
     public bool RateLimitPerHost { get; init; }
 
-    // ---- Pagination and conditional re-fetch (issue 13) ----
+    // ---- Pagination and conditional re-fetch ----
 
     /// <summary>How an item's pages are followed; null when they are not.</summary>
     public PaginationOptions? Pagination { get; init; }
@@ -74,7 +74,7 @@ internal sealed class BatchOptions
     /// <summary>-IfChanged: downloads keep their validators and are asked for again only if changed (If-None-Match / If-Modified-Since).</summary>
     public bool IfChanged { get; init; }
 
-    // Host-aware flow control and the journal (issue 14).
+    // Host-aware flow control and the journal.
 
     /// <summary>-AdaptiveThrottle: each host's limit follows its answers (AIMD) within these bounds; null for the fixed -ThrottleLimitPerHost.</summary>
     public AdaptiveThrottleSettings? AdaptiveThrottle { get; init; }

@@ -13,7 +13,7 @@ using static AsyncWeb.Binding.LooseValues;
 namespace AsyncWeb.Binding;
 
 /// <summary>
-/// Measure-AsyncWebBatch's one adapter: reads what a summary needs from a result in whatever shape it
+/// Measure-AsyncWebBatch's reader of results and summaries (host limits have their own, HostLimitReader): reads what a summary needs from a result in whatever shape it
 /// travels — live, deserialized (remoting, Start-Job, Import-Clixml), a row of Import-Csv, or any
 /// object with the same property names — from an error record that carries one, or from a summary
 /// (live or deserialized) to merge.

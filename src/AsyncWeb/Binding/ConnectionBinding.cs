@@ -11,7 +11,7 @@ using AsyncWeb.Security;
 
 namespace AsyncWeb.Binding;
 
-/// <summary>The parameters of issue 12 that shape a connection pool and its credentials: Invoke-AsyncWebBatch and New-AsyncWebSession both have them.</summary>
+/// <summary>The parameters that shape a connection pool and its credentials: Invoke-AsyncWebBatch and New-AsyncWebSession both have them.</summary>
 internal interface IConnectionParameters
 {
     X509Certificate2? Certificate { get; }

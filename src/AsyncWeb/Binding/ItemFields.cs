@@ -94,7 +94,7 @@ internal sealed class ItemFields
         fields.OutFile = Text(lookup("OutFile"));
         fields.Sha256 = Text(lookup("Sha256"));
 
-        // Uploads (issue 12)
+        // Uploads
         fields.InFile = Text(lookup("InFile"));
         var form = lookup("Form");
         if (form.Found && form.Value is not null)

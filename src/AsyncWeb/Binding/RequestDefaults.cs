@@ -17,7 +17,7 @@ internal sealed class RequestDefaults
     public string? Sha256 { get; init; }
     public AsyncWebSession? Session { get; init; }
 
-    // Uploads and authentication (issue 12)
+    // Uploads and authentication
     public string? InFile { get; init; }
     public IDictionary? Form { get; init; }
 

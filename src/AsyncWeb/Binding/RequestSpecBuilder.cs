@@ -153,7 +153,7 @@ internal sealed class RequestSpecBuilder
     }
 
     /// <summary>
-    /// The cmdlet's credentials (issue 12) go to the item's own origin, over https unless
+    /// The cmdlet's credentials go to the item's own origin, over https unless
     /// -AllowUnencryptedAuthentication: Basic and Bearer as an Authorization header (an item's own header
     /// wins), Negotiate and NTLM by the handler. Returns the origin the handler may answer challenges from.
     /// </summary>

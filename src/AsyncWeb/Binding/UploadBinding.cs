@@ -8,7 +8,7 @@ using AsyncWeb.Requests;
 namespace AsyncWeb.Binding;
 
 /// <summary>
-/// Binds streamed bodies (issue 12): -InFile and -Form, and an item's own InFile or Form. An item's own body
+/// Binds streamed bodies: -InFile and -Form, and an item's own InFile or Form. An item's own body
 /// source (Body, InFile or Form) replaces the cmdlet's; two at once are refused. -Form follows
 /// Invoke-WebRequest 7: FileInfo values are file parts, arrays repeat the field, anything else is text; a
 /// hashtable value describes one part (File or Value, and optionally FileName and ContentType).

@@ -104,7 +104,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
         }
     }
 
-    /// <summary>Adds the certificate, TLS versions, Unix socket and credentials (issue 12) to the pool's settings; a misfit stops the batch.</summary>
+    /// <summary>Adds the certificate, TLS versions, Unix socket and credentials to the pool's settings; a misfit stops the batch.</summary>
     private HandlerSettings Connection(HandlerSettings settings)
     {
         ConnectionBinding.CheckBaseUri(this, BaseUri);

@@ -35,7 +35,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
     [Parameter]
     public SwitchParameter Resume { get; set; }
 
-    /// <summary>Download only what changed (issue 13): keep each file's ETag and Last-Modified, ask with If-None-Match / If-Modified-Since, skip on 304.</summary>
+    /// <summary>Download only what changed: keep each file's ETag and Last-Modified, ask with If-None-Match / If-Modified-Since, skip on 304.</summary>
     [Parameter]
     public SwitchParameter IfChanged { get; set; }
 

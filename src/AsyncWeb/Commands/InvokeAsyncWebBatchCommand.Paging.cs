@@ -5,13 +5,13 @@ using AsyncWeb.Requests;
 
 namespace AsyncWeb.Commands;
 
-// Issue 13: the parameters of pagination, and how they become options. The engine does the work (PagePlanner,
+// The parameters of pagination, and how they become options. The engine does the work (PagePlanner,
 // PageScheduler); this part only binds and refuses what cannot work.
 public sealed partial class InvokeAsyncWebBatchCommand
 {
     private bool _paginated;
 
-    // ---- Pagination (issue 13): every page is a result with the item's Index and its PageIndex ----
+    // ---- Pagination: every page is a result with the item's Index and its PageIndex ----
 
     /// <summary>Follow Link: &lt;…&gt;; rel="next" response headers, as Invoke-RestMethod -FollowRelLink does: each page is a result.</summary>
     [Parameter]
@@ -45,7 +45,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
     public int PageSize { get; set; }
 
     /// <summary>
-    /// The pagination options (issue 13), or null without -FollowRelLink, -NextLink or -TotalCount. Combinations that
+    /// The pagination options, or null without -FollowRelLink, -NextLink or -TotalCount. Combinations that
     /// cannot work (and pages saved to files, which would overwrite one another) stop the command before anything is sent.
     /// </summary>
     private PaginationOptions? PaginationParameters()

@@ -70,7 +70,7 @@ public sealed class NewAsyncWebSessionCommand : PSCmdlet, IConnectionParameters
     [ValidateRange(1.0, 86400.0)]
     public double ConnectionLifetimeSec { get; set; } = 300;
 
-    // Authentication, TLS and Unix sockets (issue 12), as on Invoke-AsyncWebBatch.
+    // Authentication, TLS and Unix sockets, as on Invoke-AsyncWebBatch.
 
     /// <summary>Basic and Bearer (OAuth) send -Credential or -Token with every request; Negotiate and NTLM answer the server's challenge.</summary>
     [Parameter]

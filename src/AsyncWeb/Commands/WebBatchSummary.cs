@@ -18,7 +18,7 @@ public sealed class WebBatchSummary
     public int Succeeded { get; internal set; }
     /// <summary>Results with an error.</summary>
     public int Failed { get; internal set; }
-    /// <summary>Downloads skipped because the file existed.</summary>
+    /// <summary>Items not requested or not written: the file existed (-SkipExisting), had not changed (-IfChanged), or the item succeeded in an earlier run of the journal.</summary>
     public int Skipped { get; internal set; }
     /// <summary>Failure counts by ErrorId.</summary>
     public IReadOnlyDictionary<string, int> FailuresByErrorId { get; internal set; } = new Dictionary<string, int>();

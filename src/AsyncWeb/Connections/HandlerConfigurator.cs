@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace AsyncWeb.Connections;
 
 /// <summary>
-/// Applies the connection settings of issue 12 to a handler ClientPool built: TLS versions, the client
+/// Applies the connection settings to a handler ClientPool built: TLS versions, the client
 /// certificate (always offered, whatever CAs the server names), the credentials that answer Negotiate and
 /// NTLM challenges, and no proxy in front of a Unix socket (ClientPool's connect callback connects to it).
 /// </summary>

@@ -17,7 +17,7 @@ internal sealed record HandlerSettings(
 {
     public static readonly TimeSpan DefaultPooledConnectionLifetime = TimeSpan.FromMinutes(5);
 
-    // Authentication, TLS and Unix sockets (issue 12): each selects a pool of its own too (see HandlerConfigurator).
+    // Authentication, TLS and Unix sockets: each selects a pool of its own too (see HandlerConfigurator).
 
     /// <summary>The client certificate offered in TLS handshakes (mutual TLS), compared by thumbprint.</summary>
     public CertificateKey? ClientCertificate { get; init; }

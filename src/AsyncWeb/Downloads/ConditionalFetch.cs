@@ -15,7 +15,7 @@ internal sealed record Conditional(RequestSpec Spec, string Directory, string? O
 }
 
 /// <summary>
-/// -IfChanged for the runner (issue 13). Before an item's attempts: when the file its last download produced is
+/// -IfChanged for the runner. Before an item's attempts: when the file its last download produced is
 /// still as recorded (<see cref="ValidatorStore"/>), the request asks If-None-Match / If-Modified-Since. After them: a
 /// 304 to that question is the item's result, Skipped (NotModified) with the file untouched; a committed download
 /// keeps its new record. Only GET downloads take part. Decisions: a file deleted or changed locally, one whose

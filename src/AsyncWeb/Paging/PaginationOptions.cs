@@ -3,7 +3,7 @@ using System;
 namespace AsyncWeb.Paging;
 
 /// <summary>
-/// How the pages of an item are found (issue 13): Link headers (-FollowRelLink), a link in the JSON body
+/// How the pages of an item are found: Link headers (-FollowRelLink), a link in the JSON body
 /// (-NextLink), numbered pages (-PageParameter with rel="last", or with -TotalCount and -PageSize), and the
 /// most pages per item (-MaximumFollowRelLink, the first page included, as Invoke-RestMethod counts). Built once
 /// per batch; <see cref="Create"/> refuses combinations that cannot work.

@@ -9,7 +9,7 @@ using AsyncWeb.Security;
 namespace AsyncWeb.Requests;
 
 /// <summary>
-/// One request as the engine sees it: already validated, with the body as bytes. A record, so that a next
+/// One request as the engine sees it: already validated, with its body as bytes or as an upload streamed from disk. A record, so that a next
 /// page is this request with another URI (<c>spec with { ... }</c>) and keeps every other property.
 /// </summary>
 internal sealed record RequestSpec
@@ -59,7 +59,7 @@ internal sealed record RequestSpec
     /// <summary>Stopwatch timestamp of when the cmdlet received the item (for a next page: when the page became due): its queue wait (throttle, per-host limit, rate limit) starts here.</summary>
     public long Received { get; init; } = Stopwatch.GetTimestamp();
 
-    // Issue 14 (host-aware flow control, journal): who the item is across runs, and what it went through.
+    // Host-aware flow control and the journal: who the item is across runs, and what it went through.
 
     /// <summary>The item's stable key (<see cref="ItemKeys"/>), for -JournalPath and -IdempotencyKey; set on the pipeline thread before the engine sees the item.</summary>
     public string? ItemKey { get; internal set; }
@@ -73,7 +73,7 @@ internal sealed record RequestSpec
     /// <summary>Host key used by the per-host limits, e.g. "example.com:443" (see <see cref="HostKey.Of"/>).</summary>
     public string HostKey { get; init; }
 
-    // ---- Pagination (issue 13) ----
+    // ---- Pagination ----
 
     /// <summary>The item's first URI: its credentials (SensitiveHeaders) belong to this origin, on every page and redirect.</summary>
     public Uri Origin { get; init; }
@@ -92,7 +92,6 @@ internal sealed record RequestSpec
     /// <summary>Never the headers (they may hold credentials): what a message may show.</summary>
     public override string ToString() => Label + " " + Method + " " + UriRedaction.Redact(Uri);
 
-    // ---- end of pagination ----
 
     /// <summary>Same scheme, host and port: where credentials may go (a session's, or across a redirect).</summary>
     public static bool SameOrigin(Uri a, Uri b) =>

@@ -15,7 +15,7 @@ internal enum CredentialVerdict
 }
 
 /// <summary>
-/// The one rule for credentials AsyncWeb adds itself (a session's -Token or -Credential): they go only to
+/// The one rule for credentials AsyncWeb adds itself (-Token or -Credential, a session's or the cmdlet's): they go only to
 /// the origin they belong to, and never over plain HTTP unless the user said -AllowUnencryptedAuthentication
 /// (Invoke-WebRequest's name for the same choice).
 /// </summary>

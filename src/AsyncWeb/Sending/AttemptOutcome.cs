@@ -29,7 +29,7 @@ internal sealed record AttemptOutcome
 
     /// <summary>Why nothing was written: FileExists or NotModified (see <see cref="SkipReasons"/>).</summary>
     public string? SkipReason { get; init; }
-    /// <summary>Request body bytes sent with the request that got this outcome (uploads, issue 12).</summary>
+    /// <summary>Request body bytes sent with the request that got this outcome (uploads).</summary>
     public long BytesSent { get; init; }
 
     /// <summary>Set when the attempt failed (transport, timeout, HTTP status, file).</summary>
@@ -80,7 +80,7 @@ internal sealed record AttemptOutcome
         SkipReason = SkipReason,
         Error = redactor.Redact(Failure), // a message may quote a redirect target
 
-        // Uploads (issue 12)
+        // Uploads
         BytesSent = BytesSent,
     };
 

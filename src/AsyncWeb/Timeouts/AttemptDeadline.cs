@@ -47,7 +47,7 @@ internal sealed class AttemptDeadline : IDisposable
     /// <summary>The server said something: the silence deadline starts again.</summary>
     public void Restart() => Arm(_silence);
 
-    // Uploads (issue 12): the request body counts as activity, so a long upload is never server silence.
+    // Uploads: the request body counts as activity, so a long upload is never server silence.
 
     /// <summary>Request body bytes sent with the latest request of this attempt (a redirect or resumed request sends its body again).</summary>
     public long BytesSent => Interlocked.Read(ref _bodySent);
