@@ -1,7 +1,7 @@
 @{
     RootModule           = 'AsyncWeb.psm1'
     # Stamped by build.ps1 from Directory.Build.props (the single version source).
-    ModuleVersion        = '0.2.0'
+    ModuleVersion        = '0.3.0'
     GUID                 = '6f0c3f53-8d0e-4a54-9a3b-2f4f7f6c8a11'
     Author               = 'AsyncWeb maintainers'
     CompanyName          = 'AsyncWeb'
