@@ -110,7 +110,9 @@ Describe 'Documentation stays true to the code' {
         # The table of differences names Invoke-WebRequest's and Invoke-RestMethod's parameters too (and AsyncWeb's aliases).
         $aliases = (Get-Command -Module AsyncWeb).Parameters.Values | ForEach-Object Aliases
         $webCmdlets = (Get-Command Invoke-WebRequest, Invoke-RestMethod).Parameters.Keys
-        $known = (Get-Command -Module AsyncWeb).Parameters.Keys + $aliases + $webCmdlets + [System.Management.Automation.PSCmdlet]::CommonParameters + @('Tag', 'Detached')
+        # build.ps1's own parameters (Test -TestPath, Soak -Seconds/-Seed ...) are named in the set-up and testing sections.
+        $build = (Get-Command (Join-Path $repoRoot 'build.ps1')).Parameters.Keys
+        $known = (Get-Command -Module AsyncWeb).Parameters.Keys + $aliases + $webCmdlets + $build + [System.Management.Automation.PSCmdlet]::CommonParameters + @('Tag', 'Detached')
         $mentioned = [regex]::Matches($readme, '(?<![\w-])-([A-Z][A-Za-z0-9]+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
         $unknown = $mentioned | Where-Object { $_ -notin $known -and $_ -notin 'NoProfile', 'First', 'Full', 'Examples', 'Force', 'AsSecureString', 'Parallel', 'Module', 'ThrottleLimit', 'Wait', 'AutoRemoveJob', 'Trusted', 'Repository', 'File',
             # New-PSSession and Select-Object, in the remoting recipe; Format-Table and Sort-Object, in the slow-endpoints recipe

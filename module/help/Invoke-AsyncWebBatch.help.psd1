@@ -116,13 +116,15 @@ The examples use $base for the server address. They run against AsyncWeb's local
 
     Notes       = @'
 ErrorIds are stable; scripts can match on them with $_.FullyQualifiedErrorId -like 'HttpStatus,*' or, with -FailuresAsResults, on $_.Error.ErrorId.
-The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile, InvalidInFile (a file to upload is missing or unreadable), UnencryptedAuthentication (credentials would go over plain http), MissingJournalKey (the item lacks the property -JournalKey names).
+The input item: EmptyUri, InvalidUri, RelativeUriWithoutBase, UnsupportedScheme, InvalidHeader, InvalidMethod, InvalidBody, InvalidOutFile, InvalidInFile (a file to upload is missing or unreadable), UnencryptedAuthentication (credentials would go over plain http), MissingJournalKey (the item lacks the property -JournalKey names), InvalidRequest (the request could not be built from the item as given: its content or headers threw, not the network; not retried).
 Reaching the server: DnsResolutionFailed, ConnectionRefused, ConnectionReset, ResponseTruncated (the connection closed cleanly before the body reached its Content-Length; retried like a reset), ConnectionFailed, TlsHandshakeFailed (a certificate that failed validation is not retried).
 Time limits: ConnectTimeout, OperationTimeout, RequestTimeout (one attempt), TotalTimeout (the whole item across retries).
-The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported.
+The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported, TooManyContentEncodings (an in-memory response lists more than 5 content codings; not retried).
 Files: FileExists, DuplicateOutFile, FileWriteFailed, HashMismatch.
 Pages (-FollowRelLink, -NextLink, -TotalCount), as the result in the next page's place: PaginationLoop (the next link leads to a page the item already fetched), InvalidNextLink (the next link is not a usable http or https URI, the body is not JSON, or the value at -NextLink is not text), InvalidTotalCount (the first page has no whole number at -TotalCount and there are no links to follow); a next link from HTTPS to HTTP is InsecureRedirect unless -AllowInsecureRedirect. A property path that cannot be read stops the command with InvalidPropertyPath before anything is sent.
 Resilience: CircuitOpen, RateLimited. Cancellation: Canceled.
+Parameters that cannot work together stop the command before anything is sent: ConflictingParameters, ParameterConflictsWithSession, SessionDisposed, InvalidHttpVersion, InvalidCircuitBreakerThreshold, InvalidBaseUri (its message never quotes the value), OutDirectoryUnusable; for authentication CredentialRequired, TokenRequired and, on New-AsyncWebSession, CredentialWithoutBaseUri.
+Elsewhere: -AsJob's job ends Failed with AsyncWebJobFailed (or PipelineInputFailed when its input failed); Measure-AsyncWebBatch skips what is not a result with NotAWebBatchResult; a journal of another format (such as 0.2.0's) stops the command with UnsupportedJournalVersion.
 
 Secrets in URIs are never shown: user:password and the values of sensitive query parameters (see -SensitiveQueryParameter) appear as *** in verbose and error messages, ToString() and the default view; the Uri and FinalUri properties keep the real URIs for scripts.
 
