@@ -143,6 +143,21 @@ Describe 'The batch''s buffered bodies (-MaximumBufferSize)' {
         Get-PeakBuffered $output | Should -BeLessOrEqual 2MB
     }
 
+    It 'ends when the page that leaves next waits for a slot held by readers waiting for room (-Ordered)' {
+        # Soak seed 441: item 0's second page is due behind items 2 and 3 of its host; they take the two slots and
+        # wait for room that item 1's result holds until item 0 ends, so item 0's page must start past the limit.
+        $output = Invoke-Bounded {
+            param($Base)
+            @("$Base/pages/link?count=2&last=1&size=2") + (1..5 | ForEach-Object { "$Base/bytes/700000?i=$_" }) |
+                Invoke-AsyncWebBatch -Ordered -FollowRelLink -PageParameter page -ThrottleLimit 2 -MaximumBufferSize 1MB -MaximumResponseSize 2MB -FailuresAsResults -Verbose 4>&1
+        } -ArgumentList $base -TimeoutSec 30
+
+        $results = @($output | Where-Object { $_ -is [AsyncWeb.WebBatchResult] })
+        ($results | ForEach-Object { "$($_.Index).$($_.PageIndex)" }) -join ' ' | Should -Be '0.0 0.1 1.0 2.0 3.0 4.0 5.0'
+        $results | ForEach-Object { $_.Success | Should -BeTrue }
+        Get-PeakBuffered $output | Should -BeLessOrEqual 3MB
+    }
+
     It 'holds at most -MaximumBufferSize plus one response of an item''s numbered pages fetched at once<Mode>' -ForEach @(
         @{ Mode = ''; Ordered = $false }
         @{ Mode = ', in order'; Ordered = $true }

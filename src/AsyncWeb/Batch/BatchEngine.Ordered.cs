@@ -49,6 +49,7 @@ internal sealed partial class BatchEngine
         }
 
         _budget.Next(_admitted.Count > 0 ? (_admitted.Peek(), _nextPage) : null);
+        _admission.Reconsider();
     }
 
     /// <summary>A result leaves the engine for the pipeline: its slot and its body's bytes are free again.</summary>

@@ -41,6 +41,13 @@ internal sealed partial class BatchEngine : IDisposable
         Action<string>? verbose = options.VerboseEvents ? Post : null;
         _flow = new HostFlow(options, verbose);
         _admission = new HostAdmission(options.ThrottleLimit, _flow, Launch);
+        if (options.Ordered)
+        {
+            // The request whose result leaves next never waits for slots held by requests waiting for room it frees.
+            _admission.Awaited = () => _budget.Awaited;
+            _budget.Waits = _admission.Reconsider;
+        }
+
         _flow.Changed = HostChanged;
         _runner = new RequestRunner(client, options, Claims, _budget, verbose, _flow, _admission);
 

@@ -15,7 +15,9 @@ namespace AsyncWeb.Bodies;
 /// at a time may read past the budget, until the pipeline takes its result: under -Ordered the one whose result
 /// leaves next (the results waiting may be waiting for it), otherwise the running request with the lowest
 /// (index, page index) when no finished result waits to be taken. Body memory stays within the budget plus one
-/// -MaximumResponseSize.
+/// -MaximumResponseSize. Under -Ordered, while the budget is spent the request whose result leaves next may have to
+/// start past the slot limits (<see cref="Awaited"/>): the slots may all be held by requests waiting for room that
+/// only its result frees.
 /// </summary>
 internal sealed class BodyBudget
 {
@@ -72,6 +74,26 @@ internal sealed class BodyBudget
             }
         }
     }
+
+    /// <summary>
+    /// -Ordered: the request whose result leaves next, while the budget is spent; null otherwise. The results and
+    /// readers that fill the budget wait for exactly it, so it must not wait for a slot (HostAdmission).
+    /// </summary>
+    public (long Index, int PageIndex)? Awaited
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ordered && _next is { } next && (_reserved + _results >= _limit || _waiting > 0)
+                    ? next
+                    : null;
+            }
+        }
+    }
+
+    /// <summary>Called (outside the lock) when a reader begins to wait for room: <see cref="Awaited"/> may have become due.</summary>
+    public Action? Waits { get; set; }
 
     /// <summary>What a result holds until the pipeline takes it: its body (bytes, or text at two bytes a character) and its headers.</summary>
     public static long HeldBy(WebBatchResult result) =>
@@ -154,6 +176,11 @@ internal sealed class BodyBudget
 
             // Waiting on the budget is not the server's silence: only the whole-attempt deadline runs meanwhile.
             deadline.Hold();
+            if (!held)
+            {
+                Waits?.Invoke();
+            }
+
             held = true;
             try
             {

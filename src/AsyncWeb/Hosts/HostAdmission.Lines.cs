@@ -36,8 +36,42 @@ internal sealed partial class HostAdmission
             (start ??= new List<Entry>()).Add(entry);
         }
 
+        StartAwaited(ref start);
         Forget(line);
         return start;
+    }
+
+    /// <summary>
+    /// Under the lock: the request <see cref="Awaited"/> names, if it waits in a line, starts now, past the global and
+    /// its host's limits if need be (by one at most), never while its host is paused.
+    /// </summary>
+    private void StartAwaited(ref List<Entry>? start)
+    {
+        if (_aborted || _running > _throttleLimit || Awaited?.Invoke() is not { } awaited)
+        {
+            return;
+        }
+
+        foreach (var line in _hosts.Values)
+        {
+            if (line.Waiting.Count == 0 || _flow.IsPaused(line.Host))
+            {
+                continue;
+            }
+
+            for (var node = line.Waiting.First; node is not null; node = node.Next)
+            {
+                var spec = node.Value.Spec;
+                if (spec.Index == awaited.Index && spec.PageIndex == awaited.PageIndex)
+                {
+                    Leave(line, node);
+                    Started(line);
+                    Count(line);
+                    (start ??= new List<Entry>()).Add(node.Value);
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>Outside the lock: the items that may start, each with the time it waited for its paused host.</summary>

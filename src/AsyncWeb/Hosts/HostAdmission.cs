@@ -18,6 +18,11 @@ namespace AsyncWeb.Hosts;
 /// A running item whose host pauses (it is about to retry) gives its slot back while it waits
 /// (<see cref="WaitForHostAsync"/>), and takes one again, ahead of its host's new items, when the pause ends; so does a
 /// retry while its host has more in flight than its (lowered) adaptive limit.
+/// <para>
+/// One request may start past the global and per-host limits, by one at most and never to a paused host: the one
+/// <see cref="Awaited"/> names (-Ordered, the budget spent, its result leaving next), since the slots may all be held
+/// by requests waiting for room that only its result frees.
+/// </para>
 /// </summary>
 internal sealed partial class HostAdmission
 {
@@ -47,6 +52,9 @@ internal sealed partial class HostAdmission
     public int ParkingLimit { get; }
 
     public int Running => Volatile.Read(ref _running);
+
+    /// <summary>The request (Index, PageIndex) that must not wait for a slot now, or null (see the class summary); looked at under the lock.</summary>
+    public Func<(long Index, int PageIndex)?>? Awaited { get; set; }
 
     /// <summary>
     /// How many waiting items admission may leave out of its count: those waiting for their host (paused, or at its
@@ -118,6 +126,18 @@ internal sealed partial class HostAdmission
             }
 
             start = Settle(line);
+        }
+
+        Go(start);
+    }
+
+    /// <summary>What <see cref="Awaited"/> names may have changed: if it waits in a line, it starts now.</summary>
+    public void Reconsider()
+    {
+        List<Entry>? start = null;
+        lock (_gate)
+        {
+            StartAwaited(ref start);
         }
 
         Go(start);

@@ -158,6 +158,29 @@ public class BodyBudgetTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(s_patience));
     }
 
+    [Fact]
+    public async Task Ordered_once_the_budget_is_spent_it_names_the_request_whose_result_leaves_next_and_tells_when_a_reader_waits()
+    {
+        var budget = new BodyBudget(100, ordered: true);
+        var waits = 0;
+        budget.Waits = () => Interlocked.Increment(ref waits);
+        using var deadline = Deadline();
+        budget.Next((0, 1));   // item 0's second page, not started: it waits for a slot
+        Assert.Null(budget.Awaited);
+
+        await HoldResultAsync(budget, 1, 60, deadline);
+        using var reader = budget.Open(2);
+        var waiting = reader.ReserveAsync(60, deadline).AsTask();   // a later item that holds a slot, waiting for room
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(1, Volatile.Read(ref waits));
+        Assert.Equal((0L, 1), budget.Awaited);
+
+        budget.Release(60, (1, 0));   // room again: nobody needs to go past the slots
+        await waiting.WaitAsync(s_patience);
+        Assert.Null(budget.Awaited);
+    }
+
     /// <summary>Item <paramref name="index"/> read <paramref name="bytes"/> and finished: its result holds them until taken.</summary>
     private static async Task HoldResultAsync(BodyBudget budget, long index, long bytes, AttemptDeadline deadline)
     {
