@@ -126,14 +126,12 @@ public sealed class AsyncWebSession : IDisposable
 
         if (_token is not null)
         {
-            return "Bearer " + Plain(_token);
+            return ClientAuthentication.BearerValue(Plain(_token));
         }
 
         if (_credential is not null)
         {
-            var network = _credential.GetNetworkCredential();
-            var raw = System.Text.Encoding.UTF8.GetBytes(network.UserName + ":" + network.Password);
-            return "Basic " + Convert.ToBase64String(raw);
+            return ClientAuthentication.BasicValue(_credential.GetNetworkCredential());
         }
 
         return null;

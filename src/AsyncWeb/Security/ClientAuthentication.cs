@@ -61,13 +61,12 @@ internal sealed class ClientAuthentication
         {
             case WebAuthentication.None when token is not null:
             case WebAuthentication.Bearer or WebAuthentication.OAuth when token is not null:
-                return new ClientAuthentication(WebAuthentication.Bearer, "Bearer " + token, null);
+                return new ClientAuthentication(WebAuthentication.Bearer, BearerValue(token), null);
             case WebAuthentication.Bearer or WebAuthentication.OAuth:
                 throw Refuse(ErrorIds.TokenRequired, $"-Authentication {requested} needs -Token");
             case WebAuthentication.None when credential is not null:
             case WebAuthentication.Basic when credential is not null:
-                var pair = Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Password);
-                return new ClientAuthentication(WebAuthentication.Basic, "Basic " + Convert.ToBase64String(pair), null);
+                return new ClientAuthentication(WebAuthentication.Basic, BasicValue(credential), null);
             case WebAuthentication.Basic:
                 throw Refuse(ErrorIds.CredentialRequired, "-Authentication Basic needs -Credential");
             case WebAuthentication.None when useDefaultCredentials:
@@ -80,6 +79,13 @@ internal sealed class ClientAuthentication
                 return null;
         }
     }
+
+    /// <summary>The Authorization value of a bearer token: the cmdlet's -Token and a session's.</summary>
+    public static string BearerValue(string token) => "Bearer " + token;
+
+    /// <summary>The Authorization value of Basic authentication (RFC 7617, user-id and password in UTF-8): the cmdlet's -Credential and a session's.</summary>
+    public static string BasicValue(NetworkCredential credential) =>
+        "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Password));
 
     /// <summary>Refuses credentials for an item over plain http unless -AllowUnencryptedAuthentication, as Invoke-WebRequest does.</summary>
     public static void CheckEncrypted(Uri uri, bool allowUnencryptedAuthentication)
