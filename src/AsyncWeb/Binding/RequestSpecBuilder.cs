@@ -132,6 +132,7 @@ internal sealed class RequestSpecBuilder
             ContentType = body is null ? null : contentType,
             Upload = upload,
             CredentialOrigin = credentialOrigin,
+            HandlerCredentials = credentialOrigin is null ? null : _defaults.Authentication?.Handler ?? _defaults.Session?.HandlerCredentials,
             OutFile = outFile,
             OutDirectory = outFile is null ? _defaults.OutDirectory : null,
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),

@@ -44,6 +44,9 @@ internal sealed record RequestSpec
     /// <summary>The origin whose challenges the handler's credentials (Negotiate, NTLM) may answer; null: none for this item.</summary>
     public Uri? CredentialOrigin { get; init; }
 
+    /// <summary>The handler credentials CredentialOrigin is for (the batch's or the session's); null when CredentialOrigin is.</summary>
+    public HandlerCredentials? HandlerCredentials { get; init; }
+
     /// <summary>Full path of the file the body is streamed to, or null to keep the body in memory.</summary>
     public string? OutFile { get; init; }
 

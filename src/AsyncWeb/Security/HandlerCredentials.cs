@@ -11,17 +11,32 @@ namespace AsyncWeb.Security;
 /// asked for, never for Basic or Digest. Compared by value (user, domain, password hash, schemes): the same
 /// credentials select the same pool.
 /// </summary>
+/// <remarks>
+/// The decision is keyed by the URI the runtime asks about: an origin with a same-origin hop of these credentials
+/// in flight (<see cref="CredentialScope.IsAdmitted"/>). Where the runtime asks inside the request's own async flow
+/// (.NET) the flow's origin must match too, as before; .NET Framework asks on a thread without that flow.
+/// </remarks>
 internal sealed class HandlerCredentials : ICredentials, IEquatable<HandlerCredentials>
 {
     private readonly CredentialKey? _credential;
     private readonly string[] _schemes;
+    private readonly bool _askedInFlow;
 
     /// <param name="credential">The user's credential, or null for the process's default credentials.</param>
     /// <param name="schemes">The challenge schemes answered ("Negotiate", "NTLM").</param>
     public HandlerCredentials(NetworkCredential? credential, params string[] schemes)
+        : this(credential, !Connections.FrameworkFacts.Current.IsNetFramework, schemes)
+    {
+    }
+
+    /// <param name="credential">The user's credential, or null for the process's default credentials.</param>
+    /// <param name="askedInFlow">Whether the runtime asks for credentials inside the request's async flow (not on .NET Framework).</param>
+    /// <param name="schemes">The challenge schemes answered ("Negotiate", "NTLM").</param>
+    public HandlerCredentials(NetworkCredential? credential, bool askedInFlow, params string[] schemes)
     {
         _credential = CredentialKey.From(credential);
         _schemes = schemes;
+        _askedInFlow = askedInFlow;
     }
 
     /// <summary>True for the process's own identity (-UseDefaultCredentials).</summary>
@@ -30,8 +45,8 @@ internal sealed class HandlerCredentials : ICredentials, IEquatable<HandlerCrede
     public NetworkCredential? GetCredential(Uri uri, string authType)
     {
         if (Array.FindIndex(_schemes, s => s.Equals(authType, StringComparison.OrdinalIgnoreCase)) < 0
-            || CredentialScope.Current is not { } origin
-            || !RequestSpec.SameOrigin(origin, uri))
+            || !CredentialScope.IsAdmitted(this, uri)
+            || (_askedInFlow && (CredentialScope.Current is not { } origin || !RequestSpec.SameOrigin(origin, uri))))
         {
             return null;
         }

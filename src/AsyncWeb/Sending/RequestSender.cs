@@ -1,3 +1,4 @@
+using System;
 using System.Net.Http;
 using System.Threading.Tasks;
 using AsyncWeb.Batch;
@@ -54,10 +55,12 @@ internal sealed class RequestSender
         while (true)
         {
             var message = _messages.Create(spec, hop, resume, deadline);
+            IDisposable? admission = null;
             if (spec.CredentialOrigin is not null)
             {
                 // Handler credentials (Negotiate, NTLM) answer challenges only while every hop stays on the item's origin.
                 CredentialScope.Enter(hop.SameOrigin ? spec.CredentialOrigin : null);
+                admission = hop.SameOrigin && spec.HandlerCredentials is { } credentials ? CredentialScope.Admit(credentials, spec.CredentialOrigin) : null;
             }
 
             var probe = RequestProbe.Current;
@@ -72,6 +75,10 @@ internal sealed class RequestSender
             {
                 message.Dispose();
                 throw;
+            }
+            finally
+            {
+                admission?.Dispose();
             }
 
             var answer = new Answer(response, hop, followed, resume);

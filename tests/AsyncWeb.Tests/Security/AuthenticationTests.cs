@@ -74,6 +74,7 @@ public class AuthenticationTests
         var origin = new Uri("https://intranet.example/app/");
 
         Assert.Null(credentials.GetCredential(origin, "NTLM"));  // no request in flight says so
+        using var admission = CredentialScope.Admit(credentials, origin);  // as the sender does around each same-origin hop
         await Task.Run(() =>
         {
             CredentialScope.Enter(origin);
@@ -92,6 +93,7 @@ public class AuthenticationTests
     public void Default_credentials_are_the_process_identity()
     {
         var credentials = new HandlerCredentials(null, "Negotiate", "NTLM");
+        using var admission = CredentialScope.Admit(credentials, new Uri("https://intranet.example/"));
         CredentialScope.Enter(new Uri("https://intranet.example/"));
         try
         {
