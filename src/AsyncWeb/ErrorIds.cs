@@ -94,6 +94,9 @@ internal static class ErrorIds
     public const string CertificateNotFound = "CertificateNotFound";
     public const string UnixSocketNotSupported = "UnixSocketNotSupported";
 
+    /// <summary>-SslProtocol names a TLS version the running .NET cannot offer (Tls13 on .NET Framework 4.7.2).</summary>
+    public const string TlsVersionNotSupported = "TlsVersionNotSupported";
+
     /// <summary>Measure-AsyncWebBatch was given something that is not a result (nor one that travelled).</summary>
     public const string NotAWebBatchResult = "NotAWebBatchResult";
 

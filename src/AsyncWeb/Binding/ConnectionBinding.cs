@@ -41,10 +41,12 @@ internal static class ConnectionBinding
                 cmdlet.Credential?.GetNetworkCredential(),
                 cmdlet.Token is null ? null : new NetworkCredential(string.Empty, cmdlet.Token).Password,
                 cmdlet.UseDefaultCredentials);
+            var sslProtocols = (SslProtocols)cmdlet.SslProtocol;
+            FrameworkTls.Check(sslProtocols, FrameworkFacts.Current);
             return (settings with
             {
                 ClientCertificate = Certificate(cmdlet.Certificate, cmdlet.CertificateThumbprint),
-                SslProtocols = (SslProtocols)cmdlet.SslProtocol,
+                SslProtocols = sslProtocols,
                 UnixSocket = UnixSocket(cmdlet.UnixSocket is null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(cmdlet.UnixSocket)),
                 Credentials = authentication?.Handler,
             }, authentication);

@@ -40,9 +40,11 @@ internal static class HandlerConfigurator
 #else
     public static void Apply(HttpClientHandler handler, HandlerSettings settings)
     {
-        if (settings.SslProtocols != SslProtocols.None)
+        // On .NET Framework -SslProtocol Default may still need TLS 1.2 named (FrameworkTls); per request, not process-wide.
+        var sslProtocols = FrameworkTls.ForHandler(settings.SslProtocols, FrameworkFacts.Current);
+        if (sslProtocols != SslProtocols.None)
         {
-            handler.SslProtocols = settings.SslProtocols;
+            handler.SslProtocols = sslProtocols;
         }
 
         if (settings.ClientCertificate is { } key)
