@@ -125,14 +125,20 @@ internal static class ClientPool
     /// </summary>
     public static HttpMessageHandler CreateHandler(HandlerSettings settings, CookieContainer? cookies)
     {
+        var onFramework = FrameworkFacts.Current.IsNetFramework;
         var handler = new HttpClientHandler
         {
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None, // as above: decoding is per request, in ContentEncodingDecoder
             UseCookies = cookies is not null,
-            MaxConnectionsPerServer = settings.MaxConnectionsPerServer > 0 ? settings.MaxConnectionsPerServer : int.MaxValue,
             MaxResponseHeadersLength = 1024,
         };
+        if (!onFramework)
+        {
+            // On .NET Framework this would be written onto the process-wide ServicePoint at every request: ServicePointHandler raises it instead.
+            handler.MaxConnectionsPerServer = settings.MaxConnectionsPerServer > 0 ? settings.MaxConnectionsPerServer : int.MaxValue;
+        }
+
         if (cookies is not null)
         {
             handler.CookieContainer = cookies;
@@ -152,8 +158,14 @@ internal static class ClientPool
             ? static (_, _, _, _) => true
             : static (request, certificate, chain, errors) => CertificateCheck.Validate(request, certificate, chain, errors);
 
+        if (HandlerConfigurator.UsesSystemProxy(settings, onFramework))
+        {
+            // .NET Framework answers an authenticating system proxy (407) only with credentials it is given.
+            handler.DefaultProxyCredentials = CredentialCache.DefaultCredentials;
+        }
+
         HandlerConfigurator.Apply(handler, settings);
-        return handler;
+        return onFramework ? new ServicePointHandler(handler, settings) : handler;
     }
 #endif
 

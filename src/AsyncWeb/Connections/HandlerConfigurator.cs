@@ -11,6 +11,14 @@ namespace AsyncWeb.Connections;
 /// </summary>
 internal static class HandlerConfigurator
 {
+    /// <summary>
+    /// Whether the handler goes through the system's proxy (no -Proxy, no -NoProxy) on .NET Framework, where that
+    /// proxy is answered with the process's own Windows identity when it asks (407), as Windows' own HTTP clients
+    /// do: the proxy is the one the machine is configured with. An explicit -Proxy uses -ProxyCredential only.
+    /// </summary>
+    public static bool UsesSystemProxy(HandlerSettings settings, bool onFramework) =>
+        onFramework && !settings.NoProxy && settings.Proxy is null && settings.UnixSocket is null;
+
 #if NET
     public static void Apply(SocketsHttpHandler handler, HandlerSettings settings)
     {
