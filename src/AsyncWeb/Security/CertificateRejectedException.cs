@@ -1,4 +1,4 @@
-using System.Linq;
+using System;
 using System.Net.Security;
 using System.Security.Authentication;
 
@@ -11,11 +11,15 @@ namespace AsyncWeb.Security;
 /// </summary>
 internal sealed class CertificateRejectedException : AuthenticationException
 {
-    public CertificateRejectedException(SslPolicyErrors errors, string chainStatus)
-        : base("the remote certificate is invalid: " + errors + (chainStatus.Length == 0 ? string.Empty : " (" + chainStatus + ")"))
+    public CertificateRejectedException(SslPolicyErrors errors, string chainStatus, Exception? inner = null)
+        : base("the remote certificate is invalid: " + errors + (chainStatus.Length == 0 ? string.Empty : " (" + chainStatus + ")"), inner)
     {
         Errors = errors;
+        ChainStatus = chainStatus;
     }
 
     public SslPolicyErrors Errors { get; }
+
+    /// <summary>The chain's failed statuses, comma-separated; empty when there is no chain error.</summary>
+    public string ChainStatus { get; }
 }

@@ -71,9 +71,14 @@ internal sealed class RequestSender
                 response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 probe?.HeadersReceived(message, response);
             }
-            catch
+            catch (Exception failure)
             {
                 message.Dispose();
+                if (CertificateCheck.Surface(message, failure) is { } rejected)
+                {
+                    throw rejected;
+                }
+
                 throw;
             }
             finally
