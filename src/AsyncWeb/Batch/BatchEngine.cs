@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using AsyncWeb.Bodies;
+using AsyncWeb.Connections;
 using AsyncWeb.Downloads;
 using AsyncWeb.Hosts;
 using AsyncWeb.Journal;
@@ -36,6 +37,7 @@ internal sealed partial class BatchEngine : IDisposable
     public BatchEngine(HttpClient client, BatchOptions options)
     {
         _options = options;
+        ThreadPoolFloor.Ensure(options.ThrottleLimit);
         Claims = new FileClaims();
         _budget = new BodyBudget(options.MaximumBufferSize, options.Ordered);
         Action<string>? verbose = options.VerboseEvents ? Post : null;

@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using AsyncWeb.Connections;
 
 namespace AsyncWeb.Bodies;
 
@@ -32,9 +33,20 @@ internal sealed class ResponseBodyStream : ReadOnlyStream
     /// <summary>Bytes received so far, as sent (before decoding).</summary>
     public long Received { get; private set; }
 
+    /// <summary>
+    /// What cancellation does to the response: dispose it. On .NET Framework disposing drains the rest of a plain-http
+    /// body synchronously (to reuse the connection), so on a batch's cancel (Ctrl+C) N stalled bodies would be drained
+    /// one after another on the cancelling thread: there each disposal goes to the thread pool and they overlap.
+    /// </summary>
+    internal static Action<object?> Abandoner(bool isNetFramework) => isNetFramework ? s_abandonOnPool : s_abandon;
+
+    private static readonly Action<object?> s_abandon = static r => ((HttpResponseMessage)r!).Dispose();
+
+    private static readonly Action<object?> s_abandonOnPool = static r => ThreadPool.UnsafeQueueUserWorkItem(static d => ((HttpResponseMessage)d!).Dispose(), r);
+
     public static async Task<ResponseBodyStream> OpenAsync(HttpResponseMessage response, CancellationToken token)
     {
-        var abandon = token.Register(static r => ((HttpResponseMessage)r!).Dispose(), response);
+        var abandon = token.Register(Abandoner(FrameworkFacts.Current.IsNetFramework), response);
         try
         {
             var inner = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
