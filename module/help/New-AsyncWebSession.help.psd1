@@ -32,7 +32,7 @@ The examples use $base for the server address. They run against AsyncWeb's local
         UseDefaultCredentials     = 'Answers Negotiate or NTLM challenges from the origin of -BaseUri with the identity of the current user (single sign-on). Needs -BaseUri; with an http:// base URI also -AllowUnencryptedAuthentication. Cannot be combined with -Credential, Basic or Bearer.'
         Certificate               = 'Client certificate, with its private key, for mutual TLS on the session''s connections. Without its private key: ErrorId CertificateWithoutPrivateKey. The session shows only its CertificateThumbprint.'
         CertificateThumbprint     = 'Thumbprint of a client certificate in the CurrentUser\My store, else LocalMachine\My (ErrorId CertificateNotFound when in neither).'
-        SslProtocol               = 'TLS versions the session''s connections allow: Default (the system''s), Tls12, Tls13, or both.'
+        SslProtocol               = 'TLS versions the session''s connections allow: Default (the system''s; on Windows PowerShell 5.1 at least TLS 1.2), Tls12, Tls13, or both. Tls13 on .NET Framework 4.7.2 stops with ErrorId TlsVersionNotSupported.'
         UnixSocket                = 'Path of a Unix domain socket the session''s connections go to instead of TCP (Docker''s /var/run/docker.sock, for example); use -BaseUri http://localhost. PowerShell 7 only (ErrorId UnixSocketNotSupported on Windows PowerShell).'
         ConnectionLifetimeSec     = 'How long, in seconds, a pooled connection is reused before it is replaced with a new one, so that DNS changes and load balancer moves are noticed by long-lived sessions. No effect on Windows PowerShell 5.1, where .NET Framework''s ServicePointManager recycles connections.'
     }
