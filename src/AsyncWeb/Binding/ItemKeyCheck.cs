@@ -11,7 +11,8 @@ namespace AsyncWeb.Binding;
 /// Catches misspelt item keys before a request goes out in a shape nobody meant (a POST sent as a GET). A
 /// hashtable is written for this command, so a key nothing reads is that item's error (UnknownItemKey). A
 /// pscustomobject (a CSV row, Select-Object output) legitimately carries other columns: only a property a slip
-/// away from a known name is reported, as one warning per such name per batch. Objects of other types are
+/// away from a known name is reported, as one warning per such name per batch (of the first
+/// <see cref="ObjectsChecked"/> objects). Objects of other types are
 /// not checked: their property names were not typed by the user.
 /// </summary>
 internal sealed class ItemKeyCheck
@@ -19,6 +20,13 @@ internal sealed class ItemKeyCheck
     private readonly HashSet<string> _fields;
     private readonly HashSet<string> _known;
     private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private int _objectsChecked;
+
+    /// <summary>
+    /// Objects checked per batch: reading an object's properties costs about as much as binding it, and the rows of
+    /// a batch share their columns, so a slip shows in the first ones.
+    /// </summary>
+    public const int ObjectsChecked = 1000;
 
     /// <param name="pipelineNames">Parameters bound from the pipeline by property name: read like the request's fields.</param>
     /// <param name="chosenKeys">
@@ -57,7 +65,7 @@ internal sealed class ItemKeyCheck
     /// <summary>For a pscustomobject: a warning for each property not yet reported that is a slip of a known name; empty otherwise.</summary>
     public IEnumerable<string> Warnings(object? item)
     {
-        if (item is not PSObject { BaseObject: PSCustomObject } shape)
+        if (item is not PSObject { BaseObject: PSCustomObject } shape || ++_objectsChecked > ObjectsChecked)
         {
             return Array.Empty<string>();
         }

@@ -50,6 +50,18 @@ public sealed class ItemKeyCheckTests
     }
 
     [Fact]
+    public void OnlyTheFirstObjectsOfABatchAreChecked()
+    {
+        var check = Check();
+        for (var i = 0; i < ItemKeyCheck.ObjectsChecked; i++)
+        {
+            Assert.Empty(check.Warnings(BatchRecordReaderTests.Row(("Uri", "http://a/"))));
+        }
+
+        Assert.Empty(check.Warnings(BatchRecordReaderTests.Row(("Uri", "http://a/"), ("Metod", "POST"))));
+    }
+
+    [Fact]
     public void StringsAndTypedObjectsAreNotChecked()
     {
         Check().CheckKeys("http://a/");
