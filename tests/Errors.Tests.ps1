@@ -97,6 +97,61 @@ Describe 'Invoke-AsyncWebBatch failure reporting' {
         }
     }
 
+    Context 'each timeout at its boundary' {
+        It 'bounds the wait for the headers on a reused connection by -OperationTimeoutSec alone' {
+            if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'Windows PowerShell''s handler does not tell when a request is on a connection: there the wait for the headers may last ConnectTimeoutSec + OperationTimeoutSec' }
+            $results = "$base/json", "$base/delay/3000" | Invoke-AsyncWebBatch -ThrottleLimit 1 -Ordered -ConnectTimeoutSec 10 -OperationTimeoutSec 1 -FailuresAsResults
+            $results[0].StatusCode | Should -Be 200
+            $results[1].Error.ErrorId | Should -Be 'OperationTimeout'
+            $results[1].Error.Message | Should -Match 'no response headers for 1 s after the request \(OperationTimeoutSec\)'
+        }
+
+        It 'bounds the wait for the headers on a new connection by -OperationTimeoutSec, not ConnectTimeoutSec + OperationTimeoutSec' {
+            if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'Windows PowerShell''s handler does not tell when a request is on a connection' }
+            # A -ConnectTimeoutSec of its own: a connection pool (and a connection) of its own.
+            $result = "$base/delay/3000" | Invoke-AsyncWebBatch -ConnectTimeoutSec 9.25 -OperationTimeoutSec 1 -FailuresAsResults
+            $result.Error.ErrorId | Should -Be 'OperationTimeout'
+            $result.Error.Message | Should -Match 'no response headers for 1 s'
+        }
+
+        It 'allows ConnectTimeoutSec + OperationTimeoutSec for the headers on the Windows PowerShell build, and says so when it ends' {
+            if (-not (Test-NetstandardBuild)) { Set-ItResult -Skipped -Because 'only the netstandard2.0 build cannot tell when a request is on a connection' }
+            $answered = "$base/delay/1500" | Invoke-AsyncWebBatch -ConnectTimeoutSec 9.25 -OperationTimeoutSec 1 -FailuresAsResults
+            $answered.StatusCode | Should -Be 200
+            $silent = "$($server.Raw)/never" | Invoke-AsyncWebBatch -ConnectTimeoutSec 0.5 -OperationTimeoutSec 0.5 -FailuresAsResults
+            $silent.Error.ErrorId | Should -Be 'OperationTimeout'
+            $silent.Error.Message | Should -Match 'ConnectTimeoutSec 0.5 \+ OperationTimeoutSec 0.5'
+        }
+
+        It 'succeeds when the headers come within -OperationTimeoutSec and the body never pauses that long' {
+            $results = "$base/delay/200", "$base/drip?bytes=6&intervalMs=300" | Invoke-AsyncWebBatch -ConnectTimeoutSec 9.25 -OperationTimeoutSec 2 -Ordered -FailuresAsResults
+            $results | ForEach-Object Success | Should -Be $true, $true
+        }
+
+        It 'gives a connect slower than -OperationTimeoutSec its -ConnectTimeoutSec, and reports ConnectTimeout' {
+            if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'Windows PowerShell''s handler has no connect callback' }
+            $hole = New-BlackHolePort
+            try {
+                $result = "http://127.0.0.1:$($hole.Port)/" | Invoke-AsyncWebBatch -ConnectTimeoutSec 1 -OperationTimeoutSec 0.5 -FailuresAsResults
+                $result.Error.ErrorId | Should -Be 'ConnectTimeout'
+            }
+            finally {
+                $hole.Sockets | ForEach-Object Dispose
+            }
+        }
+
+        It 'ends the wait for slow headers at -TimeoutSec when it is the shorter bound, as RequestTimeout' {
+            $result = "$base/delay/3000" | Invoke-AsyncWebBatch -TimeoutSec 1 -OperationTimeoutSec 30 -FailuresAsResults
+            $result.Error.ErrorId | Should -Be 'RequestTimeout'
+        }
+
+        It 'ends slow headers on a reused connection at -OperationTimeoutSec when -TimeoutSec is longer' {
+            if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'Windows PowerShell''s handler does not tell when a request is on a connection' }
+            $results = "$base/json", "$base/delay/3000" | Invoke-AsyncWebBatch -ThrottleLimit 1 -Ordered -TimeoutSec 10 -OperationTimeoutSec 1 -FailuresAsResults
+            $results[1].Error.ErrorId | Should -Be 'OperationTimeout'
+        }
+    }
+
     Context 'certificate checks never wait on the network' {
         # Bounds are loose on purpose (a shared, loaded machine): what they catch is a wait for a download
         # that never comes, which took 15 s per handshake before.
@@ -134,6 +189,57 @@ Describe 'Invoke-AsyncWebBatch failure reporting' {
             $null = "$base/status/404", "$base/status/503" | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
             ($ev | Where-Object { $_.TargetObject.StatusCode -eq 404 }).CategoryInfo.Category | Should -Be 'ObjectNotFound'
             ($ev | Where-Object { $_.TargetObject.StatusCode -eq 503 }).CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        }
+    }
+
+    Context 'the server''s error body in ErrorDetails' {
+        It 'carries an API''s JSON error in ErrorDetails.Message, as Invoke-RestMethod does, and keeps the body in the result' {
+            $null = "$base/problem/422" | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev | Should -HaveCount 1
+            $problem = $ev[0].ErrorDetails.Message | ConvertFrom-Json
+            $problem.error | Should -Be 'name is required'
+            $problem.détail | Should -Be 'café'
+            $ev[0].TargetObject.Content | Should -Be $ev[0].ErrorDetails.Message
+            $ev[0].Exception.Message | Should -BeLike '`[#0`] GET *: the server answered 422*'
+        }
+
+        It 'decodes the body by the charset the response names' {
+            $null = "$base/problem/400?charset=iso-8859-1" | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+            ($ev[0].ErrorDetails.Message | ConvertFrom-Json).détail | Should -Be 'café'
+        }
+
+        It 'hides a token the request sent when the body echoes it' {
+            $secret = 'Bearer s3cr3t-T0KEN-4711'
+            $null = "$base/problem/401?echoAuth=1" | Invoke-AsyncWebBatch -Headers @{ Authorization = $secret } -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev[0].ErrorDetails.Message | Should -Not -Match 's3cr3t-T0KEN-4711'
+            ($ev[0].ErrorDetails.Message | ConvertFrom-Json).seen | Should -Be '***'
+            ($ev[0] | Out-String) | Should -Not -Match 's3cr3t'
+        }
+
+        It 'shows at most 4096 characters of a long body and says how many more there are' {
+            $null = "$base/problem/400?pad=10000" | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev[0].ErrorDetails.Message | Should -BeLike '{"error":"name is required"*… (* more characters: the whole body is in the result''s Content)'
+            $ev[0].ErrorDetails.Message.Length | Should -BeLessThan 4200
+            $ev[0].TargetObject.Content.Length | Should -BeGreaterThan 10000
+        }
+
+        It 'carries the body under -Ordered, on a page, and within a small -MaximumBufferSize' {
+            $null = "$base/json", "$base/problem/422", "$base/problem/409" | Invoke-AsyncWebBatch -Ordered -MaximumBufferSize 4KB -ErrorVariable ordered -ErrorAction SilentlyContinue
+            $ordered | Should -HaveCount 2
+            $ordered | ForEach-Object { ($_.ErrorDetails.Message | ConvertFrom-Json).error | Should -Be 'name is required' }
+            $pages = "$base/problem/422/paged" | Invoke-AsyncWebBatch -FollowRelLink -ErrorVariable paged -ErrorAction SilentlyContinue
+            @($pages).Count | Should -Be 1
+            $paged | Should -HaveCount 1
+            $paged[0].TargetObject.PageIndex | Should -Be 1
+            ($paged[0].ErrorDetails.Message | ConvertFrom-Json).error | Should -Be 'name is required'
+        }
+
+        It 'gives no ErrorDetails to a failure without a body, nor records to -SkipHttpErrorCheck, which keeps the body' {
+            $null = "$base/status/204", "http://127.0.0.1:$(Get-ClosedPort)/" | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev | Should -HaveCount 1
+            $ev[0].ErrorDetails | Should -BeNullOrEmpty
+            $kept = "$base/problem/422" | Invoke-AsyncWebBatch -SkipHttpErrorCheck
+            ($kept.Content | ConvertFrom-Json).error | Should -Be 'name is required'
         }
     }
 

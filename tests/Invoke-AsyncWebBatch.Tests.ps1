@@ -180,6 +180,62 @@ Describe 'Invoke-AsyncWebBatch input binding' {
         $result.ContentObject.body | Should -Be 'a=x+y'
     }
 
+    Context 'misspelt item keys' {
+        It 'fails a hashtable item with an unknown key as UnknownItemKey, naming the nearest key, and runs the others' {
+            $items = @{ Uri = "$base/echo"; Metod = 'POST'; Body = @{ a = 1 } }, @{ Uri = "$base/echo"; Header = @{ 'X-A' = '1' } }, @{ Uri = "$base/echo"; Method = 'POST' }
+            $results = $items | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+            @($results).Count | Should -Be 1
+            $results.Index | Should -Be 2
+            $ev | Should -HaveCount 2
+            $byIndex = @{}
+            $ev | ForEach-Object { $byIndex[[int]$_.TargetObject.Index] = $_ }
+            $byIndex[0].FullyQualifiedErrorId | Should -BeLike 'UnknownItemKey,*'
+            $byIndex[0].Exception.Message | Should -BeLike "``[#0``]*'Metod'*did you mean 'Method'?"
+            $byIndex[1].FullyQualifiedErrorId | Should -BeLike 'UnknownItemKey,*'
+            $byIndex[1].Exception.Message | Should -BeLike "``[#1``]*'Header'*did you mean 'Headers'?"
+        }
+
+        It 'names every item key when an unknown key is like none of them' {
+            $result = @{ Uri = "$base/json"; Verb = 'POST' } | Invoke-AsyncWebBatch -FailuresAsResults
+            $result.Error.ErrorId | Should -Be 'UnknownItemKey'
+            $result.Error.Message | Should -BeLike "*'Verb'*Uri, Url, Href, Method, Headers, Body, ContentType, OutFile, Sha256, InFile, Form*"
+        }
+
+        It 'accepts every key the binder reads, in any case, and the keys -JournalKey and -PartitionKey name' {
+            $file = Join-Path TestDrive: 'up.txt'
+            Set-Content -LiteralPath $file -Value 'x' -NoNewline
+            $items = @(
+                @{ URL = "$base/echo"; method = 'PUT'; HEADERS = @{ 'X-A' = '1' }; body = 'b'; contenttype = 'text/plain' }
+                @{ Href = "$base/echo"; Method = 'POST'; InFile = $file }
+                @{ Uri = "$base/echo"; Method = 'POST'; Form = @{ a = '1' } }
+                @{ Uri = "$base/bytes/10"; OutFile = (Join-Path TestDrive: 'ten.bin'); Sha256 = $null }
+                @{ Uri = "$base/json"; Tenant = 't1' }
+            )
+            $results = $items | Invoke-AsyncWebBatch -Partition 0/1 -PartitionKey Tenant -ErrorVariable ev -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $ev | Should -BeNullOrEmpty
+            $results | Should -HaveCount 5
+            $journalKeyed = @{ Uri = "$base/json"; Id = 'a' } | Invoke-AsyncWebBatch -JournalPath (Join-Path TestDrive: 'j.jsonl') -JournalKey Id -ErrorVariable ev2 -ErrorAction SilentlyContinue
+            $ev2 | Should -BeNullOrEmpty
+            $journalKeyed.StatusCode | Should -Be 200
+        }
+
+        It 'warns once per batch about an object property a slip away from a known name, and sends the objects as given' {
+            $rows = 1..3 | ForEach-Object { [pscustomobject]@{ Uri = "$base/echo"; Metod = 'POST'; Name = "row$_"; Code = 'x' } }
+            $results = $rows | Invoke-AsyncWebBatch -WarningVariable warned -WarningAction SilentlyContinue
+            $results | Should -HaveCount 3
+            $results.ContentObject.method | Sort-Object -Unique | Should -Be 'GET'
+            $warned | Should -HaveCount 1
+            "$($warned[0])" | Should -Be "property 'Metod' of the input objects is not used; did you mean 'Method'?"
+        }
+
+        It 'does not warn about the other columns of CSV rows' {
+            $csv = Join-Path TestDrive: 'plain.csv'
+            1..2 | ForEach-Object { [pscustomobject]@{ Url = "$base/json"; Name = "n$_"; Port = 80; Node = 'a'; Tenant = 't' } } | Export-Csv -LiteralPath $csv -NoTypeInformation
+            $null = Import-Csv $csv | Invoke-AsyncWebBatch -WarningVariable warned -WarningAction SilentlyContinue
+            $warned | Should -BeNullOrEmpty
+        }
+    }
+
     Context 'Content-Type as Invoke-RestMethod sets it' {
         It 'sends -ContentType over a Content-Type in -Headers, as Invoke-RestMethod does' {
             $sent = (Invoke-AsyncWebBatch "$base/echo" -Method POST -Body 'x' -ContentType 'text/csv' -Headers @{ 'Content-Type' = 'application/xml' }).ContentObject

@@ -162,3 +162,92 @@ Describe 'Measure-AsyncWebBatch' {
         }
     }
 }
+
+Describe 'Invoke-AsyncWebBatch -SummaryVariable' {
+    It 'counts the failures written as errors, which a piped Measure-AsyncWebBatch cannot see' {
+        $piped = "$base/json", "$base/status/500", 'nope' | Invoke-AsyncWebBatch -SummaryVariable summary -ErrorAction SilentlyContinue | Measure-AsyncWebBatch
+        $piped.Failed | Should -Be 0
+        $summary | Should -BeOfType ([AsyncWeb.Commands.WebBatchSummary])
+        $summary.Count | Should -Be 3
+        $summary.Succeeded | Should -Be 1
+        $summary.Failed | Should -Be 2
+        $summary.FailuresByErrorId['HttpStatus'] | Should -Be 1
+        $summary.FailuresByErrorId['RelativeUriWithoutBase'] | Should -Be 1
+        $summary.StatusCodes[500] | Should -Be 1
+    }
+
+    It 'is the summary Measure-AsyncWebBatch makes of everything the batch wrote (2>&1)' {
+        $everything = "$base/json", "$base/status/404", "$base/bytes/100" | Invoke-AsyncWebBatch -SummaryVariable summary -Ordered -ErrorAction Continue 2>&1
+        $measured = $everything | Measure-AsyncWebBatch
+        foreach ($name in 'Count', 'Succeeded', 'Failed', 'Skipped', 'Bytes', 'FailureSummary', 'StatusHistogram') {
+            $summary.$name | Should -Be $measured.$name -Because $name
+        }
+        $summary.LatencySamplesMs | Should -Be $measured.LatencySamplesMs
+    }
+
+    It 'counts each page of a paged item, and skipped items' {
+        $null = "$base/pages/link?count=3" | Invoke-AsyncWebBatch -FollowRelLink -SummaryVariable paged
+        $paged.Count | Should -Be 3
+        $target = Join-Path TestDrive: 'existing.bin'
+        Set-Content -LiteralPath $target -Value 'x'
+        $null = "$base/bytes/10" | Invoke-AsyncWebBatch -OutFile $target -SkipExisting -SummaryVariable skipped
+        $skipped.Count | Should -Be 1
+        $skipped.Skipped | Should -Be 1
+    }
+
+    It 'counts the items the journal had already done' {
+        $journal = Join-Path TestDrive: 'summary.jsonl'
+        $null = "$base/json", "$base/status/500" | Invoke-AsyncWebBatch -JournalPath $journal -ErrorAction SilentlyContinue
+        $null = "$base/json", "$base/status/500" | Invoke-AsyncWebBatch -JournalPath $journal -SummaryVariable again -ErrorAction SilentlyContinue
+        $again.Count | Should -Be 2
+        $again.Skipped | Should -Be 1
+        $again.Failed | Should -Be 1
+    }
+
+    It 'is set with what was done when -ErrorAction Stop ends the batch' {
+        try {
+            "$base/json", "$base/status/500", "$base/delay/3000" | Invoke-AsyncWebBatch -ThrottleLimit 1 -Ordered -ErrorAction Stop -SummaryVariable stopped | Out-Null
+        }
+        catch {
+            $caught = $_
+        }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'HttpStatus,*'
+        $stopped.Count | Should -Be 2
+        $stopped.Failed | Should -Be 1
+    }
+
+    It 'is set with what was done when Select-Object -First ends the pipeline' {
+        $null = "$base/json", "$base/delay/3000" | Invoke-AsyncWebBatch -ThrottleLimit 1 -Ordered -SummaryVariable first | Select-Object -First 1
+        $first.Count | Should -Be 1
+        $first.Succeeded | Should -Be 1
+    }
+
+    It 'is set with what was done when the pipeline is stopped (Ctrl+C)' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                param($module, $base)
+                Import-Module $module
+                "$base/json", "$base/status/503", "$base/hang" | Invoke-AsyncWebBatch -ThrottleLimit 1 -Ordered -SummaryVariable stopped
+            }).AddArgument((Join-Path $PSScriptRoot '../out/AsyncWeb')).AddArgument($base)
+            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $async = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+            Wait-Until { $output.Count -ge 1 -and $ps.Streams.Error.Count -ge 1 } -TimeoutSec 20 -Because 'the first two items finish'
+            Wait-Until { (Get-TestServerStats -Server $server).inFlight -ge 1 } -TimeoutSec 20 -Because 'the third item is in flight'
+            $ps.Stop()
+            $stopped = $ps.Runspace.SessionStateProxy.GetVariable('stopped')
+            $stopped.Succeeded | Should -Be 1
+            $stopped.FailuresByErrorId['HttpStatus'] | Should -Be 1
+            # The item in flight may or may not have ended as Canceled before the pipeline stopped; nothing else.
+            $stopped.Count | Should -Be (2 + [int]$stopped.FailuresByErrorId['Canceled'])
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+
+    It 'refuses -AsJob, whose batch ends after the command returns, and a +name' {
+        { "$base/json" | Invoke-AsyncWebBatch -AsJob -SummaryVariable s } | Should -Throw -ErrorId 'ConflictingParameters*'
+        { "$base/json" | Invoke-AsyncWebBatch -SummaryVariable +s } | Should -Throw -ErrorId 'ConflictingParameters*'
+    }
+}

@@ -13,6 +13,9 @@ internal static class ErrorIds
     public const string InvalidBody = "InvalidBody";
     public const string InvalidOutFile = "InvalidOutFile";
 
+    /// <summary>A hashtable item has a key no request field reads (a misspelt Method or Headers): the item is not sent.</summary>
+    public const string UnknownItemKey = "UnknownItemKey";
+
     /// <summary>The request could not be built from the item as given (an exception from its content or headers, not the network); not retried.</summary>
     public const string InvalidRequest = "InvalidRequest";
 

@@ -28,6 +28,9 @@ public sealed class WebBatchError
     /// <summary>The underlying exception, when there was one.</summary>
     public Exception? Exception { get; }
 
+    /// <summary>For an HTTP status failure: the start of the server's text body, secrets hidden (the error record's ErrorDetails).</summary>
+    internal string? Details { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => ErrorId + ": " + Message;
 }

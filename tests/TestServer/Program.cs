@@ -130,6 +130,7 @@ app.MapFlowEndpoints();
 app.MapUploadEndpoints();
 app.MapAuthEndpoints();
 app.MapSoakEndpoints();
+app.MapProblemEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();

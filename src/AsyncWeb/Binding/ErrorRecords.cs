@@ -13,6 +13,12 @@ internal static class ErrorRecords
         var page = result.PageIndex > 0 ? " page " + result.PageIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
         var message = $"[#{result.Index}{page}] {result.Method} {target}: {error.Message}";
         var record = new ErrorRecord(new AsyncWebException(message, result, error.Exception), error.ErrorId, Category(error, result.StatusCode), result);
+        if (error.Details is not null)
+        {
+            // As Invoke-RestMethod: the server's error body, for `$_.ErrorDetails.Message | ConvertFrom-Json`.
+            record.ErrorDetails = new ErrorDetails(error.Details);
+        }
+
         return record;
     }
 

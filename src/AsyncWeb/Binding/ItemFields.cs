@@ -10,6 +10,9 @@ internal sealed class ItemFields
 {
     private static readonly string[] s_uriNames = { "Uri", "Url", "Href" };
 
+    /// <summary>Every property or key name an item's request is built from (the URI's aliases included).</summary>
+    public static readonly string[] Names = { "Uri", "Url", "Href", "Method", "Headers", "Body", "ContentType", "OutFile", "Sha256", "InFile", "Form" };
+
     public object? Uri { get; private set; }
     public string? Method { get; private set; }
     public IDictionary? Headers { get; private set; }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using AsyncWeb.Batch;
 using AsyncWeb.Binding;
@@ -34,6 +36,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
     private ItemIdentities? _identities;
     private BatchJournal? _journal;
     private ClientAuthentication? _authentication;
+    private ItemKeyCheck? _keyCheck;
 
     /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256, InFile, Form) properties or keys.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -107,6 +110,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         _redactor = SensitiveQueryParameter is null ? UriRedactor.Default : new UriRedactor(SensitiveQueryParameter);
         RejectHandlerSettingsWithSession();
         var partition = ParsePartition();
+        StartSummary();
         var options = CreateOptions();
 
         var lease = Session is not null ? null : ClientPool.Rent(Connection(new HandlerSettings(
@@ -132,6 +136,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         }
 
         _shard = partition is null ? null : new ShardFilter(partition, PartitionKey, _builder!);
+        _keyCheck = new ItemKeyCheck(PipelinePropertyNames(), new[] { JournalKey, PartitionKey });
 
         _engine = new BatchEngine(client, options);
         _identities = JournalPath is null && !IdempotencyKey ? null : new ItemIdentities(_journal, JournalKey, IdempotencyKey, RunId, _redactor);
@@ -204,6 +209,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             _progress?.Complete();
         });
         CloseJournal();
+        PublishSummary();
 
         foreach (var line in _engine!.Flow.FinalLimits())
         {
@@ -230,6 +236,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
     {
         if (_job is null)
         {
+            PublishStoppedSummary();
             _engine?.Dispose();
             _clientLease?.Dispose();
             _journal?.Dispose();
@@ -247,9 +254,15 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
     /// <summary>Turns one input object into a request, or into the error result of a bad item.</summary>
     private (RequestSpec? Spec, WebBatchResult? Immediate) Prepare(long index, object? item)
     {
+        foreach (var warning in _keyCheck!.Warnings(item))
+        {
+            WriteWarning(warning);
+        }
+
         RequestSpec spec;
         try
         {
+            _keyCheck.CheckKeys(item);
             spec = _builder!.Build(index, item);
         }
         catch (InvalidInputException invalid)
@@ -309,6 +322,12 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         }
     }
 
+    /// <summary>The names (and aliases) of parameters bound from the pipeline by property name: an item may carry them.</summary>
+    private IEnumerable<string> PipelinePropertyNames() =>
+        MyInvocation.MyCommand.Parameters.Values
+            .Where(p => p.ParameterSets.Values.Any(s => s.ValueFromPipelineByPropertyName))
+            .SelectMany(p => p.Aliases.Prepend(p.Name));
+
     private RequestSpecBuilder CreateBuilder(string? outDirectory) => new(
         new RequestDefaults
         {
@@ -349,6 +368,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         }
 
         var result = next.Result!;
+        CountForSummary(result);
         if (result.Error is null || FailuresAsResults)
         {
             WriteObject(result);

@@ -1,8 +1,5 @@
-using System.Linq;
 using System.Management.Automation;
 using AsyncWeb.Binding;
-using AsyncWeb.Summary;
-using AsyncWeb.Timing;
 
 namespace AsyncWeb.Commands;
 
@@ -15,9 +12,7 @@ namespace AsyncWeb.Commands;
 [OutputType(typeof(WebBatchSummary))]
 public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
 {
-    private readonly BatchTally _tally = new();
-    private readonly HostLimitTally _hostLimits = new();
-    private readonly TimingStatistics _timings = new();
+    private readonly BatchSummaryBuilder _summary = new();
 
     /// <summary>Results of Invoke-AsyncWebBatch (also deserialized, or rows of Import-Csv), ErrorRecords it wrote (2>&amp;1), or summaries to merge.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
@@ -31,7 +26,7 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (!BatchRecordReader.TryRead(InputObject, out var result, out var summary))
+        if (!_summary.TryAdd(InputObject))
         {
             var value = InputObject?.BaseObject;
             WriteError(new ErrorRecord(
@@ -39,25 +34,11 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
                 ErrorIds.NotAWebBatchResult, ErrorCategory.InvalidArgument, value));
             return;
         }
-
-        HostLimitReader.AddTo(_hostLimits, InputObject);
-        if (summary is not null)
-        {
-            _tally.Merge(summary);
-            _timings.Merge(summary.Timings);
-        }
-        else
-        {
-            _tally.Add(result);
-            _timings.Add(result.Phases);
-        }
     }
 
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        var summary = WebBatchSummary.From(_tally, _timings, SlowThresholdSec * 1000);
-        summary.HostLimits = _hostLimits.Final().Select(h => new WebBatchHostLimit(h.Host, h.Limit, h.AtUtc)).ToArray();
-        WriteObject(summary);
+        WriteObject(_summary.Build(SlowThresholdSec * 1000));
     }
 }

@@ -13,7 +13,8 @@ namespace AsyncWeb.Resilience;
 /// <summary>Turns exceptions from sending and reading into stable ErrorIds with readable messages.</summary>
 internal static class FailureClassifier
 {
-    public static (string ErrorId, FailureCategory Category, string Reason) Classify(Exception exception, TimerFired timer, TimeSpan operationTimeout, TimeSpan requestTimeout)
+    /// <param name="silence">What the silence deadline waited for and how long, when it is known (<c>AttemptDeadline.Silence</c>).</param>
+    public static (string ErrorId, FailureCategory Category, string Reason) Classify(Exception exception, TimerFired timer, TimeSpan operationTimeout, TimeSpan requestTimeout, string? silence = null)
     {
         if (Find<ConnectTimeoutException>(exception) is { } connectTimeout)
         {
@@ -30,7 +31,7 @@ internal static class FailureClassifier
             return timer switch
             {
                 TimerFired.Operation => (ErrorIds.OperationTimeout, FailureCategory.Timeout,
-                    $"the server sent nothing for {operationTimeout.TotalSeconds:0.###} s (OperationTimeoutSec)"),
+                    silence ?? $"the server sent nothing for {operationTimeout.TotalSeconds:0.###} s (OperationTimeoutSec)"),
                 TimerFired.Request => (ErrorIds.RequestTimeout, FailureCategory.Timeout,
                     $"the request did not complete within {requestTimeout.TotalSeconds:0.###} s (TimeoutSec)"),
                 _ => (ErrorIds.Canceled, FailureCategory.Canceled, "the batch was cancelled"),

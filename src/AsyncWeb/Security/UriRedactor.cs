@@ -43,7 +43,7 @@ internal sealed class UriRedactor
         }
 
         var message = RedactText(error.Message);
-        return ReferenceEquals(message, error.Message) ? error : new WebBatchError(error.ErrorId, error.Category, message, error.Exception);
+        return ReferenceEquals(message, error.Message) ? error : new WebBatchError(error.ErrorId, error.Category, message, error.Exception) { Details = error.Details };
     }
 
     /// <summary>
@@ -135,7 +135,8 @@ internal sealed class UriRedactor
         copied = end;
     }
 
-    private bool IsSensitive(string name)
+    /// <summary>True for a query parameter name whose value is hidden (the defaults and -SensitiveQueryParameter).</summary>
+    public bool IsSensitive(string name)
     {
         if (_names.Contains(name))
         {

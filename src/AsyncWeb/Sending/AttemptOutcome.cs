@@ -78,11 +78,17 @@ internal sealed record AttemptOutcome
         Resumed = Resumed,
         Skipped = Skipped,
         SkipReason = SkipReason,
-        Error = redactor.Redact(Failure), // a message may quote a redirect target
+        Error = WithBody(redactor.Redact(Failure), spec, redactor), // a message may quote a redirect target
 
         // Uploads
         BytesSent = BytesSent,
     };
+
+    /// <summary>An HTTP status failure carries the start of the server's error body (as Invoke-RestMethod's ErrorDetails), secrets hidden.</summary>
+    private WebBatchError? WithBody(WebBatchError? error, RequestSpec spec, UriRedactor redactor) =>
+        error is { ErrorId: ErrorIds.HttpStatus } && ErrorBodyExcerpt.Of(Content, spec.Uri, spec.SensitiveHeaders, redactor) is { } details
+            ? new WebBatchError(error.ErrorId, error.Category, error.Message, error.Exception) { Details = details }
+            : error;
 
     /// <summary>A failure, with the status of the response that caused it when there was one.</summary>
     public static AttemptOutcome Fail(string errorId, FailureCategory category, string message, Exception? exception = null, HttpResponseMessage? response = null) =>

@@ -68,7 +68,7 @@ internal sealed class MeteredContent : HttpContent
 #else
         await _inner.CopyToAsync(metered, context).ConfigureAwait(false);
 #endif
-        _deadline.Restart();
+        _deadline.ConnectionReady(); // the whole body is sent: the wait for the headers starts now
     }
 
     private void Sent(int bytes)

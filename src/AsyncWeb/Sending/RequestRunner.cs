@@ -158,7 +158,7 @@ internal sealed class RequestRunner : IDisposable
                 return AttemptOutcome.Fail(unreadable.ErrorId, FailureCategory.InvalidInput, unreadable.Message);
             }
 
-            var (errorId, category, reason) = FailureClassifier.Classify(ex, deadline.Fired(), _options.OperationTimeout, _options.Timeout);
+            var (errorId, category, reason) = FailureClassifier.Classify(ex, deadline.Fired(), _options.OperationTimeout, _options.Timeout, deadline.Silence());
             return AttemptOutcome.Fail(errorId, category, reason, ex) with
             {
                 Transient = FailureClassifier.IsTransient(ex, errorId, category),

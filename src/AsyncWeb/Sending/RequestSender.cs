@@ -67,9 +67,12 @@ internal sealed class RequestSender
             HttpResponseMessage response;
             try
             {
-                probe?.RequestStarting();
+                // Until the request is on a connection the wait allows for opening one; from then on silence counts in full.
+                deadline.Connecting();
+                probe?.RequestStarting(deadline.ConnectionReady);
                 response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 probe?.HeadersReceived(message, response);
+                deadline.Answered();
             }
             catch (Exception failure)
             {

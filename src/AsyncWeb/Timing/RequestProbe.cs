@@ -24,6 +24,7 @@ internal sealed class RequestProbe
     private long _headers;
     private ConnectionInfo? _connection;
     private bool? _reused;
+    private Action? _onWire;
 
     private RequestProbe(long received) => _received = received;
 
@@ -49,8 +50,15 @@ internal sealed class RequestProbe
         Reset(0);
     }
 
-    /// <summary>A request (a redirect hop, or a resume's second request) is handed to the handler: the phases are its own from here.</summary>
-    public void RequestStarting() => Reset(Stopwatch.GetTimestamp());
+    /// <summary>
+    /// A request (a redirect hop, or a resume's second request) is handed to the handler: the phases are its own from here.
+    /// <paramref name="onWire"/> is called whenever it writes on a connection until its response headers arrive (HTTP/1.x on net8.0).
+    /// </summary>
+    public void RequestStarting(Action? onWire = null)
+    {
+        Reset(Stopwatch.GetTimestamp());
+        _onWire = onWire;
+    }
 
     /// <summary>The response headers arrived (the handler returned the response).</summary>
     public void HeadersReceived(HttpRequestMessage request, HttpResponseMessage response)
@@ -74,6 +82,11 @@ internal sealed class RequestProbe
             _connection = connection;
             _reused = !connection.ClaimFirstUse();
         }
+
+        if (Volatile.Read(ref _headers) == 0)
+        {
+            _onWire?.Invoke();
+        }
     }
 
     /// <summary>A write of this flow completed: the request is sent up to here (once headers arrived, later writes do not count).</summary>
@@ -82,6 +95,7 @@ internal sealed class RequestProbe
         if (Volatile.Read(ref _headers) == 0)
         {
             _sent = Stopwatch.GetTimestamp();
+            _onWire?.Invoke();
         }
     }
 
@@ -109,6 +123,7 @@ internal sealed class RequestProbe
         _sent = 0;
         _connection = null;
         _reused = null;
+        _onWire = null;
         Volatile.Write(ref _headers, 0);
     }
 }
