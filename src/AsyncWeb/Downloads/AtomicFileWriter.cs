@@ -121,12 +121,15 @@ internal sealed class AtomicFileWriter : IDisposable
         return new AtomicFileWriter(target, temp, stream, sha, stream.Length, keepOnAbort: true);
     }
 
-    /// <summary>Writes a chunk, adding it to the hash when hashing.</summary>
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a chunk, adding it to the hash when hashing. Synchronous, for a caller already on the thread pool:
+    /// the stream's own WriteAsync would queue a second work item per chunk to do the same write.
+    /// </summary>
+    public void Write(byte[] buffer, int count)
     {
-        _hash?.AppendData(data.Span);
-        BytesWritten += data.Length;
-        return _stream.WriteAsync(data, cancellationToken);
+        _hash?.AppendData(buffer, 0, count);
+        _stream.Write(buffer, 0, count);
+        BytesWritten += count;
     }
 
     /// <summary>SHA-256 of everything written, hex upper case, or null when not hashing; ask once the body is complete (it ends the hashing).</summary>

@@ -16,7 +16,7 @@ namespace AsyncWeb.Downloads;
 /// </summary>
 internal sealed class DownloadSink
 {
-    private const int CopyBufferSize = 128 * 1024;
+    private const int CopyBufferSize = 256 * 1024;
     private readonly ExistingFileAction _existing;
     private readonly bool _resume;
     private readonly TransferCounter _received;
@@ -140,11 +140,11 @@ internal sealed class DownloadSink
     }
 
     private static Task WriteChunkAsync(AtomicFileWriter writer, byte[] buffer, int count, string target, CancellationToken token) =>
-        Task.Run(async () =>
+        Task.Run(() =>
         {
             try
             {
-                await writer.WriteAsync(buffer.AsMemory(0, count), token).ConfigureAwait(false);
+                writer.Write(buffer, count);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -11,8 +11,6 @@ namespace AsyncWeb.Requests;
 /// </summary>
 internal abstract class RequestUpload
 {
-    private const int FileBufferSize = 128 * 1024;
-
     /// <summary>A fresh content for one request; a file that can no longer be read is <see cref="ErrorIds.InvalidInFile"/>.</summary>
     public abstract HttpContent CreateContent();
 
@@ -23,7 +21,7 @@ internal abstract class RequestUpload
     }
 
     /// <summary>Opens a file to stream, with the reason it cannot be as an <see cref="InvalidInputException"/>.</summary>
-    protected static StreamContent OpenContent(string path, string what) => new(OpenFile(path, what), FileBufferSize);
+    protected static HttpContent OpenContent(string path, string what) => new FileContent(OpenFile(path, what));
 
     private static FileStream OpenFile(string path, string what)
     {
@@ -34,8 +32,9 @@ internal abstract class RequestUpload
 
         try
         {
-            // No FileStream buffer of its own: StreamContent reads in 128 KiB chunks.
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            // No FileStream buffer of its own (FileContent reads in large chunks), and synchronous reads: FileContent
+            // makes them on the thread pool, ahead of the socket.
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
