@@ -32,7 +32,7 @@ internal static class RequestRules
         {
             var shown = UriRedaction.Redact(meant);
             throw new InvalidInputException(ErrorIds.MissingScheme,
-                $"'{shown.Substring("http://".Length)}' has no scheme: did you mean {shown} or https://{shown.Substring("http://".Length)}? (plain http is never assumed)");
+                $"'{shown.Substring("http://".Length)}' has no scheme (plain http is never assumed): did you mean {shown} or https://{shown.Substring("http://".Length)}");
         }
 
         Uri? uri = null;

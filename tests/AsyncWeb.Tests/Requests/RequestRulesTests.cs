@@ -17,8 +17,8 @@ public class RequestRulesTests
 
     [Theory]
     [InlineData("localhost:8080/x", null, "http://localhost:8080/x")]
-    [InlineData("example.com", null, "http://example.com/")]
-    [InlineData("10.0.0.1:80/a?b=1", null, "http://10.0.0.1/a?b=1")]
+    [InlineData("example.com", null, "http://example.com")]
+    [InlineData("10.0.0.1:80/a?b=1", null, "http://10.0.0.1:80/a?b=1")]
     [InlineData("[::1]:8080/x", null, "http://[::1]:8080/x")]
     [InlineData("localhost:8080/x", "https://api.example.com/", "http://localhost:8080/x")]
     public void A_host_without_its_scheme_is_MissingScheme_naming_the_URI_meant(string text, string? baseUri, string meant)
