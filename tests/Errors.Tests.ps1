@@ -137,6 +137,17 @@ Describe 'Invoke-AsyncWebBatch failure reporting' {
         }
     }
 
+    Context 'an untrusted certificate says what to do' {
+        It 'tells to trust the issuing CA first, and -SkipCertificateCheck for a test server only' {
+            $result = "$($server.Https)/json" | Invoke-AsyncWebBatch -FailuresAsResults
+            $result.ErrorId | Should -Be 'TlsHandshakeFailed'
+            $message = $result.Error.Message
+            $message | Should -BeLike '*trust the CA that issued it*'
+            $message | Should -BeLike '*-SkipCertificateCheck*'
+            $message.IndexOf('trust the CA') | Should -BeLessThan $message.IndexOf('-SkipCertificateCheck')
+        }
+    }
+
     Context 'a host written without its scheme' {
         It 'refuses <Text> with MissingScheme, naming the http:// and https:// URIs meant, and sends nothing' -ForEach @(
             @{ Text = 'localhost:8080/x'; Meant = 'http://localhost:8080/x'; BaseUri = $null }

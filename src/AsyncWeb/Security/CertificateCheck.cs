@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -14,9 +15,9 @@ internal static class CertificateCheck
             return true;
         }
 
-        var chainStatus = chain is null
-            ? string.Empty
-            : string.Join(", ", chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct());
-        throw new CertificateRejectedException(errors, chainStatus);
+        var statuses = chain is null
+            ? new List<X509ChainStatusFlags>()
+            : chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct().ToList();
+        throw new CertificateRejectedException(errors, string.Join(", ", statuses), CertificateAdvice.For(errors, statuses));
     }
 }

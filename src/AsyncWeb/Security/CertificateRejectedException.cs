@@ -11,8 +11,8 @@ namespace AsyncWeb.Security;
 /// </summary>
 internal sealed class CertificateRejectedException : AuthenticationException
 {
-    public CertificateRejectedException(SslPolicyErrors errors, string chainStatus)
-        : base("the remote certificate is invalid: " + errors + (chainStatus.Length == 0 ? string.Empty : " (" + chainStatus + ")"))
+    public CertificateRejectedException(SslPolicyErrors errors, string chainStatus, string advice)
+        : base("the remote certificate is invalid: " + errors + (chainStatus.Length == 0 ? string.Empty : " (" + chainStatus + ")") + "; " + advice)
     {
         Errors = errors;
     }
