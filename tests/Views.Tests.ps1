@@ -50,8 +50,11 @@ Describe 'The views of a batch' {
             $timings | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
             $timings[0] | Should -Match 'Error\s+Uri$'
             ($timings | Where-Object { $_ -match '^\s+0\s' }) | Should -Match 'QUERYEND$'
-            $reused = "$base/json", "$base/json" | Invoke-AsyncWebBatch -ThrottleLimit 1
-            (Get-Rendered $reused 'Timings') -join "`n" | Should -Match 'reused'
+            if (-not (Test-NetstandardBuild)) {
+                # Windows PowerShell's handler cannot tell a reused connection (README, Where the time went).
+                $reused = "$base/json", "$base/json" | Invoke-AsyncWebBatch -ThrottleLimit 1
+                (Get-Rendered $reused 'Timings') -join "`n" | Should -Match 'reused'
+            }
         }
     }
 
