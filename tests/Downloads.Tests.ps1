@@ -296,27 +296,54 @@ Describe 'Downloading to -OutFile' {
     }
 
     Context 'an unusable destination' {
-        It 'fails only the item whose directory is missing or is a file, with a clear error, while the others succeed' {
+        It 'creates the missing folder of an -OutFile before sending, and fails only the item whose folder cannot be made, before sending it' {
             $dir = New-TestDirectory 'unusable'
             $notADirectory = Join-Path $dir 'plain-file'
             Set-Content -LiteralPath $notADirectory -Value 'not a directory'
-            $missing = Join-Path $dir 'missing/x.bin'
+            $missing = Join-Path $dir 'missing/deeper/x.bin'
             $underFile = Join-Path $notADirectory 'x.bin'
             $items = @{ Uri = "$base/bytes/1000"; OutFile = Join-Path $dir 'ok1.bin' },
                      @{ Uri = "$base/bytes/1000"; OutFile = $missing },
                      @{ Uri = "$base/bytes/1000"; OutFile = $underFile },
                      @{ Uri = "$base/bytes/1000"; OutFile = Join-Path $dir 'ok2.bin' }
+            Reset-TestServerStats -Server $server
 
             $results = $items | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
 
-            $results | Should -HaveCount 2
-            $results.OutFile | Sort-Object | Should -Be (Join-Path $dir 'ok1.bin'), (Join-Path $dir 'ok2.bin')
-            $ev | Should -HaveCount 2
-            $ev | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'FileWriteFailed,*' }
-            ($ev | Where-Object { $_.TargetObject.Index -eq 1 }).Exception.Message | Should -BeLike "*$missing*"
-            ($ev | Where-Object { $_.TargetObject.Index -eq 2 }).Exception.Message | Should -BeLike "*$underFile*"
-            Test-Path -LiteralPath (Join-Path $dir 'missing') | Should -BeFalse
-            Get-FileName $dir | Sort-Object | Should -Be 'ok1.bin', 'ok2.bin', 'plain-file'
+            $results | Should -HaveCount 3
+            $results.OutFile | Sort-Object | Should -Be (Join-Path $dir 'missing/deeper/x.bin'), (Join-Path $dir 'ok1.bin'), (Join-Path $dir 'ok2.bin')
+            (Get-FileHash -LiteralPath $missing).Hash | Should -Be (Get-PatternSha256 1000)
+            $ev | Should -HaveCount 1
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'OutDirectoryUnusable,*'
+            $ev[0].Exception.Message | Should -BeLike '`[#2`]*'
+            $ev[0].Exception.Message | Should -BeLike "*'$notADirectory'*"
+            $ev[0].Exception.Message | Should -Not -BeLike '*asyncweb-tmp*'
+            (Get-TestServerStats -Server $server).requests | Should -Be 3
+            Get-FileName $dir | Sort-Object | Should -Be 'ok1.bin', 'ok2.bin', 'plain-file', 'x.bin'
+        }
+    }
+
+    Context 'an -OutFile that names an existing folder' {
+        It 'saves inside it, named as -OutDirectory names (Content-Disposition, else the URL''s last segment)' {
+            $dir = New-TestDirectory 'outfile-folder'
+
+            $results = "$base/bytes/4321?x=1", "$base/content-disposition?name=report.pdf" | Invoke-AsyncWebBatch -OutFile $dir -Ordered
+
+            $results.OutFile | Should -Be (Join-Path $dir '4321'), (Join-Path $dir 'report.pdf')
+            (Get-FileHash -LiteralPath $results[0].OutFile).Hash | Should -Be (Get-PatternSha256 4321)
+            Get-FileName $dir | Sort-Object | Should -Be '4321', 'report.pdf'
+        }
+
+        It 'applies the existing-file rule inside it: FileExists without -Force, Skipped with -SkipExisting' {
+            $dir = New-TestDirectory 'outfile-folder-exists'
+            Set-Content -LiteralPath (Join-Path $dir '1000') -Value 'precious' -NoNewline
+
+            $null = Invoke-AsyncWebBatch "$base/bytes/1000" -OutFile $dir -ErrorVariable ev -ErrorAction SilentlyContinue
+            $skipped = @{ Uri = "$base/bytes/1000"; OutFile = $dir } | Invoke-AsyncWebBatch -SkipExisting
+
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'FileExists,*'
+            $skipped.Skipped | Should -BeTrue
+            Get-Content -LiteralPath (Join-Path $dir '1000') -Raw | Should -Be 'precious'
         }
     }
 

@@ -243,6 +243,38 @@ Describe 'Invoke-AsyncWebBatch failure reporting' {
         }
     }
 
+    Context 'an untrusted certificate says what to do' {
+        It 'tells to trust the issuing CA first, and -SkipCertificateCheck for a test server only' {
+            $result = "$($server.Https)/json" | Invoke-AsyncWebBatch -FailuresAsResults
+            $result.ErrorId | Should -Be 'TlsHandshakeFailed'
+            $message = $result.Error.Message
+            $message | Should -BeLike '*trust the CA that issued it*'
+            $message | Should -BeLike '*-SkipCertificateCheck*'
+            $message.IndexOf('trust the CA') | Should -BeLessThan $message.IndexOf('-SkipCertificateCheck')
+        }
+    }
+
+    Context 'a host written without its scheme' {
+        It 'refuses <Text> with MissingScheme, naming the http:// and https:// URIs meant, and sends nothing' -ForEach @(
+            @{ Text = 'localhost:8080/x'; Meant = 'http://localhost:8080/x'; BaseUri = $null }
+            @{ Text = 'example.com/api?q=1'; Meant = 'http://example.com/api?q=1'; BaseUri = $null }
+            @{ Text = '127.0.0.1:9/json'; Meant = 'http://127.0.0.1:9/json'; BaseUri = $null }
+            @{ Text = 'localhost:8080/x'; Meant = 'http://localhost:8080/x'; BaseUri = 'http://127.0.0.1:9/' }
+        ) {
+            $null = $Text | Invoke-AsyncWebBatch -BaseUri $BaseUri -Token (ConvertTo-SecureString 'secret-token' -AsPlainText -Force) -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev | Should -HaveCount 1
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'MissingScheme,*'
+            $ev[0].Exception.Message | Should -BeLike "*did you mean $Meant or https://*"
+            $ev[0].Exception.Message | Should -Not -BeLike '*secret-token*'
+        }
+
+        It 'keeps a relative path relative to -BaseUri, and a real scheme or a bare word what they were' {
+            $results = 'json', 'mailto:someone@example.com', 'nope' | Invoke-AsyncWebBatch -FailuresAsResults -Ordered
+            $results.ErrorId | Should -Be 'RelativeUriWithoutBase', 'UnsupportedScheme', 'RelativeUriWithoutBase'
+            (Invoke-AsyncWebBatch 'json' -BaseUri "$base/").StatusCode | Should -Be 200
+        }
+    }
+
     Context 'one bad item never loses the others' {
         It 'runs every good item and reports each bad one with its index' {
             $inputs = "$base/json", $null, 'mailto:someone@example.com', "$base/json", @{ Uri = "$base/echo"; Headers = @{ 'X-Bad' = "a`r`nInjected: 1" } }, "$base/status/404", "$base/json"

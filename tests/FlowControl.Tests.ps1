@@ -182,7 +182,7 @@ Describe 'Adaptive per-host concurrency (-AdaptiveThrottle)' -Tag 'Fault' {
             $summary.HostLimits | Should -HaveCount 1
             $summary.HostLimits[0].Host | Should -Be $hostA
             $summary.HostLimits[0].Limit | Should -Be $last.HostLimit
-            ($summary | Out-String) | Should -Match "Host limits\s*:\s*$([regex]::Escape($hostA))=$($last.HostLimit)"
+            ($summary | Out-String) | Should -Match "HostLimits\s*:\s*$([regex]::Escape($hostA))=$($last.HostLimit)"
 
             $path = Join-Path TestDrive: 'adaptive.xml'
             $results | Export-Clixml -LiteralPath $path

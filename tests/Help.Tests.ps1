@@ -42,33 +42,12 @@ BeforeAll {
     }
 
     function Invoke-HelpExample([string] $Code, [string] $Directory, [double] $TimeoutSec = 60) {
-        # A fresh runspace per example: only the module and $base, as a user who pasted it would have.
-        $state = [initialsessionstate]::CreateDefault2()
-        $state.ImportPSModule($modulePath)
-        $runspace = [runspacefactory]::CreateRunspace($state)
-        $runspace.Open()
-        $ps = [powershell]::Create($runspace)
+        # A fresh runspace per example: only the module and the documented server line, as a user who pasted it would have.
+        $runspace = New-DocumentedRunspace -Directory $Directory
         try {
-            $runspace.SessionStateProxy.SetVariable('base', $base)
-            $runspace.SessionStateProxy.Path.SetLocation($Directory) | Out-Null
-            # Out-String renders the output, so a broken Format-Table expression counts too.
-            $null = $ps.AddScript($Code).AddCommand('Out-String').AddParameter('Width', 200)
-            $async = $ps.BeginInvoke()
-            if (-not $async.AsyncWaitHandle.WaitOne([timespan]::FromSeconds($TimeoutSec))) {
-                $ps.Stop()
-                throw "the example did not finish within $TimeoutSec s"
-            }
-
-            $terminating = $null
-            $output = try { $ps.EndInvoke($async) } catch { $terminating = $_.Exception.InnerException ?? $_.Exception; @() }
-            [pscustomobject]@{
-                Output      = (@($output) -join '').Trim()
-                Errors      = @($ps.Streams.Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" })
-                Terminating = if ($terminating) { "$($terminating.GetType().Name): $($terminating.Message)" }
-            }
+            Invoke-DocumentedCode -Runspace $runspace -Code $Code -TimeoutSec $TimeoutSec
         }
         finally {
-            $ps.Dispose()
             $runspace.Dispose()
         }
     }
@@ -93,8 +72,10 @@ Describe 'Help' {
             @($help.examples.example).Count | Should -BeGreaterOrEqual 3
         }
 
-        It '<Name> states the $base convention its examples rely on' {
+        It '<Name> states the $base convention its examples rely on, and the one line that starts the server, as README does' {
             Get-Text $help.description | Should -Match ([regex]::Escape('$base'))
+            Get-Text $help.description | Should -Match ([regex]::Escape((Get-DocumentedServerLine)))
+            Get-Content -Raw (Join-Path $PSScriptRoot '../README.md') | Should -Match ([regex]::Escape((Get-DocumentedServerLine)))
         }
 
         It '<Name> describes every public parameter' {
@@ -120,6 +101,37 @@ Describe 'Help' {
             }
 
             $wrong | Should -BeNullOrEmpty
+        }
+
+        It '<Name> gives every parameter the default the cmdlet really has, within its allowed range' {
+            $command = Get-Command $Name
+            # What a fresh instance holds before binding is the parameter's real default.
+            $instance = [Activator]::CreateInstance($command.ImplementingType)
+            foreach ($parameter in Get-PublicParameter $Name) {
+                $shown = [string](Get-Help $Name -Parameter $parameter.Name).defaultValue
+                $value = $instance.($parameter.Name)
+                $real = if ($value -is [switch]) { [string]$value.IsPresent }
+                    elseif ($value -is [Collections.IEnumerable] -and $value -isnot [string]) { (@($value) | ForEach-Object { [Convert]::ToString($_, [cultureinfo]::InvariantCulture) }) -join ', ' }
+                    else { [Convert]::ToString($value, [cultureinfo]::InvariantCulture) }
+                $unset = [string]::IsNullOrEmpty($real) -or $real -eq '0'
+                $number = 0.0
+                if ([double]::TryParse(($shown -split ' ')[0], [Globalization.NumberStyles]::Float, [cultureinfo]::InvariantCulture, [ref]$number)) {
+                    # A number shown is the instance's own, and one the parameter accepts.
+                    ($shown -split ' ')[0] | Should -Be $real -Because "-$($parameter.Name)'s help default is the cmdlet's"
+                    $range = $parameter.Attributes | Where-Object { $_ -is [Management.Automation.ValidateRangeAttribute] } | Select-Object -First 1
+                    if ($range) {
+                        $number | Should -BeGreaterOrEqual ([double]$range.MinRange) -Because "-$($parameter.Name)'s help default must be in its allowed range"
+                        $number | Should -BeLessOrEqual ([double]$range.MaxRange) -Because "-$($parameter.Name)'s help default must be in its allowed range"
+                    }
+                }
+                elseif (-not $unset) {
+                    $shown | Should -Be $real -Because "-$($parameter.Name)'s help default is the cmdlet's"
+                }
+                else {
+                    # Unset in the instance (null, empty or 0): the help says in words what applies (None, or the rule).
+                    $shown | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) needs its default in words"
+                }
+            }
         }
 
         It '<Name> lists its inputs and outputs, including every declared output type' {

@@ -84,6 +84,16 @@ Describe 'A pinned -HttpVersion' {
         $failed.ErrorId | Should -Be 'HttpVersionNotSupported'
     }
 
+    It '2.0 over plain http (h2c by prior knowledge) fails with HttpVersionNotSupported where the server speaks only HTTP/1.1, saying what to do' {
+        if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'the netstandard2.0 build refuses -HttpVersion 2.0 before sending (Invoke-AsyncWebBatch.Tests)' }
+        $results = "$($server.Http)/json", "$($server.H2c)/json" | Invoke-AsyncWebBatch -HttpVersion 2.0 -FailuresAsResults -Ordered
+        $results[0].ErrorId | Should -Be 'HttpVersionNotSupported'
+        $results[0].Error.Message | Should -BeLike '*does not speak HTTP/2.0*leave out -HttpVersion*'
+        $results[0].Attempts | Should -Be 1
+        $results[1].StatusCode | Should -Be 200
+        $results[1].ProtocolVersion | Should -Be ([version]'2.0')
+    }
+
     It 'offers the versions on Tab, each saying what it pins and what leaving it out does' {
         $line = 'Invoke-AsyncWebBatch -HttpVersion '
         $offered = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches

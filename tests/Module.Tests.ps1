@@ -120,3 +120,15 @@ Describe 'Documentation stays true to the code' {
         $unknown | Should -BeNullOrEmpty
     }
 }
+
+Describe 'build.ps1 Demo' {
+    It 'prints one requests-per-second figure for its run: the summary''s' {
+        $lines = Invoke-FreshPwsh "& '$(Join-Path $repoRoot 'build.ps1')' Demo -NoBuild -Count 40" -WorkingDirectory $repoRoot -Environment @{ ASYNCWEB_TEST_SERVER = $null } -TimeoutSec 180
+        $text = ($lines -join "`n") -replace '\e\[[\d;]*m'   # list labels may come coloured
+        $figures = @([regex]::Matches($text, '(?m)RequestsPerSecond\s*:\s*([\d.,]+)|([\d.,]+) req/s') | ForEach-Object {
+                if ($_.Groups[1].Success) { $_.Groups[1].Value } else { $_.Groups[2].Value }
+            })
+        $figures.Count | Should -Be 2 -Because "the summary and the closing line each state it once: $text"
+        $figures[1] | Should -Be $figures[0]
+    }
+}

@@ -286,6 +286,71 @@ function Invoke-FreshPwsh {
     }
 }
 
+# The one line README ("Recipes") and every cmdlet's help give for starting the bundled server; run from the repository root.
+$script:DocumentedServerLine = 'Import-Module ./tests/TestHelpers.psm1; $base = (Get-TestServer).Http'
+
+function Get-DocumentedServerLine { $script:DocumentedServerLine }
+
+function New-DocumentedRunspace {
+    <#
+    .SYNOPSIS
+    A fresh runspace as a reader of the documentation has it: the laid-out module imported and the documented
+    server line run from the repository root (so $base is set), then the location set to $Directory.
+    #>
+    param([Parameter(Mandatory)][string]$Directory)
+
+    $state = [initialsessionstate]::CreateDefault2()
+    $state.ImportPSModule((Join-Path $script:RepoRoot 'out/AsyncWeb'))
+    $runspace = [runspacefactory]::CreateRunspace($state)
+    $runspace.Open()
+    $runspace.SessionStateProxy.Path.SetLocation($script:RepoRoot) | Out-Null
+    $ps = [powershell]::Create($runspace)
+    try {
+        $null = $ps.AddScript($script:DocumentedServerLine).Invoke()
+        if ($ps.HadErrors) { throw "the documented server line failed: $($ps.Streams.Error | Select-Object -First 1)" }
+    }
+    finally {
+        $ps.Dispose()
+    }
+
+    $runspace.SessionStateProxy.Path.SetLocation($Directory) | Out-Null
+    $runspace
+}
+
+function Invoke-DocumentedCode {
+    <#
+    .SYNOPSIS
+    Runs documented code (a help example, a README recipe) in $Runspace, rendered by Out-String so a broken format
+    expression counts too; returns its Output, its error records and what it threw, if anything.
+    #>
+    param(
+        [Parameter(Mandatory)][runspace]$Runspace,
+        [Parameter(Mandatory)][string]$Code,
+        [double]$TimeoutSec = 60
+    )
+
+    $ps = [powershell]::Create($Runspace)
+    try {
+        $null = $ps.AddScript($Code).AddCommand('Out-String').AddParameter('Width', 200)
+        $async = $ps.BeginInvoke()
+        if (-not $async.AsyncWaitHandle.WaitOne([timespan]::FromSeconds($TimeoutSec))) {
+            $ps.Stop()
+            throw "the code did not finish within $TimeoutSec s"
+        }
+
+        $terminating = $null
+        $output = try { $ps.EndInvoke($async) } catch { $terminating = $_.Exception.InnerException ?? $_.Exception; @() }
+        [pscustomobject]@{
+            Output      = (@($output) -join '').Trim()
+            Errors      = @($ps.Streams.Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" })
+            Terminating = if ($terminating) { "$($terminating.GetType().Name): $($terminating.Message)" }
+        }
+    }
+    finally {
+        $ps.Dispose()
+    }
+}
+
 function Get-ClosedPort {
     <#
     .SYNOPSIS
@@ -380,4 +445,4 @@ function Invoke-Bounded([scriptblock]$Script, [object[]]$ArgumentList = @(), [do
     }
 }
 
-Export-ModuleMember -Function Invoke-Bounded, Get-PatternBytes, Get-PatternSha256, Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild, Invoke-FreshPwsh, Get-ClosedPort
+Export-ModuleMember -Function Get-DocumentedServerLine, New-DocumentedRunspace, Invoke-DocumentedCode, Invoke-Bounded, Get-PatternBytes, Get-PatternSha256, Start-TestServer, Get-TestServer, Stop-TestServer, Get-TestServerStats, Reset-TestServerStats, Wait-Until, Test-NetstandardBuild, Invoke-FreshPwsh, Get-ClosedPort

@@ -20,7 +20,7 @@ Results count in whatever shape they arrive: live, deserialized (through Invoke-
 
 Summaries merge: each summary carries LatencySamplesMs (the ElapsedMs of every request sent, ascending), StartTimeUtc and EndTimeUtc, so Measure-AsyncWebBatch over the summaries of parts of a batch (shards on several hosts, jobs), live or deserialized, even mixed with results, gives exactly the summary of the whole: percentiles of all the samples, never averaged percentiles, and the wall time from the earliest start to the latest end. Anything else is reported as a NotAWebBatchResult error and not counted.
 
-The examples use $base for the server address. They run against AsyncWeb's local test server; from a clone of the repository, `Import-Module ./tests/TestHelpers.psm1; $base = (Start-TestServer).Http` starts one (as `./build.ps1 Demo` does). Or set $base = 'http://127.0.0.1:5000' to a server of your own.
+The examples use $base for the server address and run as written against AsyncWeb's bundled test server, which this one line starts from a clone of the repository (after ./build.ps1 Build; README, Recipes, uses the same line): `Import-Module ./tests/TestHelpers.psm1; $base = (Get-TestServer).Http`. Or set $base to a server of your own, such as 'http://127.0.0.1:5000'.
 '@
 
     Parameters  = @{

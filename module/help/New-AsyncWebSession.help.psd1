@@ -13,7 +13,7 @@ New-AsyncWebSession returns an AsyncWeb.AsyncWebSession to pass to Invoke-AsyncW
 
 A session reused across many Invoke-AsyncWebBatch calls keeps its connections open and warm, so later batches skip the TCP and TLS handshakes. Call $session.Dispose() when done to close its connections.
 
-The examples use $base for the server address. They run against AsyncWeb's local test server; from a clone of the repository, `Import-Module ./tests/TestHelpers.psm1; $base = (Start-TestServer).Http` starts one (as `./build.ps1 Demo` does). Or set $base = 'http://127.0.0.1:5000' to a server of your own.
+The examples use $base for the server address and run as written against AsyncWeb's bundled test server, which this one line starts from a clone of the repository (after ./build.ps1 Build; README, Recipes, uses the same line): `Import-Module ./tests/TestHelpers.psm1; $base = (Get-TestServer).Http`. Or set $base to a server of your own, such as 'http://127.0.0.1:5000'.
 '@
 
     Parameters  = @{

@@ -8,6 +8,9 @@ internal static class ErrorIds
     public const string InvalidUri = "InvalidUri";
     public const string RelativeUriWithoutBase = "RelativeUriWithoutBase";
     public const string UnsupportedScheme = "UnsupportedScheme";
+
+    /// <summary>A host written without its scheme ("example.com/x", "localhost:8080/x"); the message names the http:// and https:// URIs meant.</summary>
+    public const string MissingScheme = "MissingScheme";
     public const string InvalidHeader = "InvalidHeader";
     public const string InvalidMethod = "InvalidMethod";
     public const string InvalidBody = "InvalidBody";

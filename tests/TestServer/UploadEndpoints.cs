@@ -31,6 +31,23 @@ internal static class UploadEndpoints
         app.Map("/retry-body/{key}/attempts", (HttpContext c, string key) => Endpoints.WriteJson(c, new { key, attempts = Attempts(key) }));
         app.Map("/multipart", Multipart);
         app.Map("/read-slowly", ReadSlowly);
+        app.Map("/upload/{name}", Upload);
+    }
+
+    /// <summary>/upload/{name}: takes a body of any method (README's upload recipe PUTs files) and answers with its name, length and SHA-256.</summary>
+    private static async Task Upload(HttpContext c, string name)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long length = 0;
+        int read;
+        while ((read = await c.Request.Body.ReadAsync(buffer, c.RequestAborted)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            length += read;
+        }
+
+        await Endpoints.WriteJson(c, new { name, method = c.Request.Method, length, sha256 = Convert.ToHexString(hash.GetHashAndReset()) });
     }
 
     /// <summary>

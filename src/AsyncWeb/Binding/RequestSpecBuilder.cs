@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using AsyncWeb.Requests;
@@ -122,6 +123,13 @@ internal sealed class RequestSpecBuilder
             }
         }
 
+        // As Invoke-WebRequest 7.4: an OutFile that names an existing folder saves inside it, named as -OutDirectory names.
+        var outDirectory = outFile is not null && Directory.Exists(outFile) ? outFile : null;
+        if (outDirectory is not null)
+        {
+            outFile = null;
+        }
+
         var sha = fields.Sha256 ?? _defaults.Sha256;
 
         return new RequestSpec(index, uri, hostKey, method, item)
@@ -134,7 +142,7 @@ internal sealed class RequestSpecBuilder
             CredentialOrigin = credentialOrigin,
             HandlerCredentials = credentialOrigin is null ? null : _defaults.Authentication?.Handler ?? _defaults.Session?.HandlerCredentials,
             OutFile = outFile,
-            OutDirectory = outFile is null ? _defaults.OutDirectory : null,
+            OutDirectory = outDirectory ?? (outFile is null ? _defaults.OutDirectory : null),
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
         };
     }

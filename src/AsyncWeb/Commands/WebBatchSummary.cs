@@ -38,6 +38,16 @@ public sealed class WebBatchSummary
     public double P99Ms { get; internal set; }
     /// <summary>Slowest request, ms.</summary>
     public double MaxMs { get; internal set; }
+    /// <summary>MinMs to MaxMs as one value, as each phase is (QueueWait, Connect ...): the view's Latency row.</summary>
+    public WebBatchPercentiles Latency => new()
+    {
+        Count = LatencySamplesMs.Length,
+        MinMs = MinMs,
+        P50Ms = P50Ms,
+        P90Ms = P90Ms,
+        P99Ms = P99Ms,
+        MaxMs = MaxMs,
+    };
     /// <summary>From the first request's start to the last one's end.</summary>
     public TimeSpan WallTime { get; internal set; }
     /// <summary>Requests sent per second of wall time.</summary>

@@ -6,8 +6,9 @@ namespace AsyncWeb.Downloads;
 
 /// <summary>
 /// The download targets of one batch: the file name for -OutDirectory (Content-Disposition, else the
-/// URL's last segment, else a derived name; always sanitised and inside the directory), one item per
-/// file, and the existing-file rule (-Force, -SkipExisting, else FileExists).
+/// URL's last segment, else a derived name; always sanitised and inside the directory; also for an -OutFile that
+/// names an existing folder), one item per file, the folder of an -OutFile, and the existing-file rule (-Force,
+/// -SkipExisting, else FileExists).
 /// </summary>
 internal sealed class DownloadTargets
 {
@@ -20,8 +21,30 @@ internal sealed class DownloadTargets
         _existing = existing;
     }
 
-    /// <summary>The -OutFile target (already claimed when the item was admitted), judged against an existing file.</summary>
-    public DownloadTarget ForFile(string path) => Judge(path);
+    /// <summary>
+    /// The -OutFile target (already claimed when the item was admitted), judged against an existing file. Decided
+    /// before anything is sent: a missing folder is created then, as -OutDirectory's is, or fails the item, naming it.
+    /// </summary>
+    public DownloadTarget ForFile(string path)
+    {
+        var target = Judge(path);
+        var folder = Path.GetDirectoryName(path);
+        if (!target.Writes || string.IsNullOrEmpty(folder) || Directory.Exists(folder))
+        {
+            return target;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(folder);
+            return target;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return new DownloadTarget(path, Failure: new WebBatchError(ErrorIds.OutDirectoryUnusable, FailureCategory.File,
+                $"the folder '{folder}' of the OutFile '{path}' cannot be created: {ex.Message}"));
+        }
+    }
 
     /// <summary>The target in <paramref name="directory"/> named by the response, claimed for item <paramref name="index"/>.</summary>
     public DownloadTarget ForDirectory(string directory, Uri uri, ContentDispositionHeaderValue? disposition, long index)

@@ -28,6 +28,13 @@ internal static class RequestRules
         }
 
         var looksRelative = text.StartsWith("/", StringComparison.Ordinal) && !text.StartsWith("//", StringComparison.Ordinal);
+        if (!looksRelative && WithoutScheme(text, portRequired: baseUri is not null) is { } meant)
+        {
+            var shown = UriRedaction.Redact(meant);
+            throw new InvalidInputException(ErrorIds.MissingScheme,
+                $"'{shown.Substring("http://".Length)}' has no scheme (plain http is never assumed): did you mean {shown} or https://{shown.Substring("http://".Length)}");
+        }
+
         Uri? uri = null;
         if (!looksRelative && SafeTryCreate(text, UriKind.Absolute, out var absolute) && text.Contains(':'))
         {
@@ -68,6 +75,56 @@ internal static class RequestRules
         {
             throw new InvalidInputException(ErrorIds.InvalidUri, $"the host of '{text}' is not a valid domain name: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// Text that names a host but no scheme ("example.com/x", "localhost:8080/x", "10.0.0.1:80", "[::1]:8080"), as the
+    /// http:// URI Invoke-WebRequest would make of it; null for anything else. With a base URI only host:port counts
+    /// ("example.com/x" is then a relative path). Text with user-info is left to the other rules, so no password is quoted.
+    /// </summary>
+    private static Uri? WithoutScheme(string text, bool portRequired)
+    {
+        if (text.IndexOf("://", StringComparison.Ordinal) >= 0 || text.StartsWith("/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = text.IndexOfAny(new[] { '/', '?', '#' });
+        var authority = end < 0 ? text : text.Substring(0, end);
+        if (authority.Length == 0 || authority.IndexOf('@') >= 0)
+        {
+            return null;
+        }
+
+        var bracketed = authority[0] == '[';
+        var colon = bracketed ? authority.IndexOf("]:", StringComparison.Ordinal) + 1 : authority.LastIndexOf(':');
+        var host = colon > 0 ? authority.Substring(0, colon) : authority;
+        var port = colon > 0 ? authority.Substring(colon + 1) : null;
+        if (port is not null && (port.Length == 0 || !IsDigits(port)))
+        {
+            return null;
+        }
+
+        var namesHost = port is not null || bracketed || host.IndexOf('.') > 0 || host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+        if (!namesHost || (portRequired && port is null))
+        {
+            return null;
+        }
+
+        return SafeTryCreate("http://" + text, UriKind.Absolute, out var uri) && uri.Host.Length > 0 ? uri : null;
+    }
+
+    private static bool IsDigits(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

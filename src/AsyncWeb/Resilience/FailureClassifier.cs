@@ -156,6 +156,29 @@ internal static class FailureClassifier
     /// and a certificate that failed validation (it is the same certificate next time). A handshake that failed for
     /// another reason (a reset, an alert) stays retriable.
     /// </summary>
+    /// <summary>
+    /// A pinned -HttpVersion 2.0 or 3.0 the server does not speak, told from the failure: the server's HTTP_1_1_REQUIRED,
+    /// or over plain http (h2c by prior knowledge) an answer that is no HTTP/2 at all. Null when that is not the cause.
+    /// </summary>
+    public static string? VersionRefused(Exception exception, string errorId, Version? pinned, Uri uri)
+    {
+        if (pinned is null || pinned.Major < 2)
+        {
+            return null;
+        }
+
+#if NET
+        const long http11Required = 0xd;
+        var required = Find<HttpProtocolException>(exception) is { ErrorCode: http11Required };
+#else
+        var required = false;
+#endif
+        var notH2c = errorId == ErrorIds.ProtocolError && uri.Scheme == Uri.UriSchemeHttp;
+        return required || notH2c
+            ? $"the server does not speak HTTP/{pinned.ToString(2)}{(uri.Scheme == Uri.UriSchemeHttp ? " (h2c by prior knowledge over http)" : string.Empty)}, which -HttpVersion pins; leave out -HttpVersion to negotiate, or pin 1.1"
+            : null;
+    }
+
     public static bool IsTransient(Exception exception, string errorId, FailureCategory category) =>
         category is FailureCategory.Connection or FailureCategory.Timeout
         && errorId != ErrorIds.DnsResolutionFailed

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
 using System.Net.Security;
@@ -22,10 +23,10 @@ internal static class CertificateCheck
             return true;
         }
 
-        var chainStatus = chain is null
-            ? string.Empty
-            : string.Join(", ", chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct());
-        var rejected = new CertificateRejectedException(errors, chainStatus);
+        var statuses = chain is null
+            ? new List<X509ChainStatusFlags>()
+            : chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct().ToList();
+        var rejected = new CertificateRejectedException(errors, string.Join(", ", statuses), CertificateAdvice.For(errors, statuses));
         if (sender is HttpRequestMessage request)
         {
             lock (s_rejections)
@@ -62,6 +63,6 @@ internal static class CertificateCheck
             }
         }
 
-        return new HttpRequestException(rejected.Message, new CertificateRejectedException(rejected.Errors, rejected.ChainStatus, failure));
+        return new HttpRequestException(rejected.Message, new CertificateRejectedException(rejected.Errors, rejected.ChainStatus, rejected.Advice, failure));
     }
 }

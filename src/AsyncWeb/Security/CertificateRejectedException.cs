@@ -11,15 +11,19 @@ namespace AsyncWeb.Security;
 /// </summary>
 internal sealed class CertificateRejectedException : AuthenticationException
 {
-    public CertificateRejectedException(SslPolicyErrors errors, string chainStatus, Exception? inner = null)
-        : base("the remote certificate is invalid: " + errors + (chainStatus.Length == 0 ? string.Empty : " (" + chainStatus + ")"), inner)
+    public CertificateRejectedException(SslPolicyErrors errors, string chainStatus, string advice, Exception? inner = null)
+        : base("the remote certificate is invalid: " + errors + (chainStatus.Length == 0 ? string.Empty : " (" + chainStatus + ")") + "; " + advice, inner)
     {
         Errors = errors;
         ChainStatus = chainStatus;
+        Advice = advice;
     }
 
     public SslPolicyErrors Errors { get; }
 
     /// <summary>The chain's failed statuses, comma-separated; empty when there is no chain error.</summary>
     public string ChainStatus { get; }
+
+    /// <summary>What to do about it, as the message ends.</summary>
+    public string Advice { get; }
 }

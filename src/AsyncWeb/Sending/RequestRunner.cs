@@ -159,6 +159,11 @@ internal sealed class RequestRunner : IDisposable
             }
 
             var (errorId, category, reason) = FailureClassifier.Classify(ex, deadline.Fired(), _options.OperationTimeout, _options.Timeout, deadline.Silence());
+            if (FailureClassifier.VersionRefused(ex, errorId, _options.HttpVersion, spec.Uri) is { } refusedVersion)
+            {
+                (errorId, reason) = (ErrorIds.HttpVersionNotSupported, refusedVersion);
+            }
+
             return AttemptOutcome.Fail(errorId, category, reason, ex) with
             {
                 Transient = FailureClassifier.IsTransient(ex, errorId, category),

@@ -15,6 +15,30 @@ public class RequestRulesTests
     public void An_unusable_URI_is_refused_with_its_ErrorId(string text, string errorId) =>
         Assert.Equal(errorId, Assert.Throws<InvalidInputException>(() => RequestRules.ParseUri(text, null)).ErrorId);
 
+    [Theory]
+    [InlineData("localhost:8080/x", null, "http://localhost:8080/x")]
+    [InlineData("example.com", null, "http://example.com")]
+    [InlineData("10.0.0.1:80/a?b=1", null, "http://10.0.0.1:80/a?b=1")]
+    [InlineData("[::1]:8080/x", null, "http://[::1]:8080/x")]
+    [InlineData("localhost:8080/x", "https://api.example.com/", "http://localhost:8080/x")]
+    public void A_host_without_its_scheme_is_MissingScheme_naming_the_URI_meant(string text, string? baseUri, string meant)
+    {
+        var refused = Assert.Throws<InvalidInputException>(() => RequestRules.ParseUri(text, baseUri is null ? null : new Uri(baseUri)));
+        Assert.Equal(ErrorIds.MissingScheme, refused.ErrorId);
+        Assert.Contains("did you mean " + meant + " or https://", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("api/items", null, ErrorIds.RelativeUriWithoutBase)]
+    [InlineData("mailto:someone@example.com", null, ErrorIds.UnsupportedScheme)]
+    [InlineData("C:\\temp\\x", null, ErrorIds.UnsupportedScheme)]
+    public void Text_that_names_no_host_keeps_its_own_ErrorId(string text, string? baseUri, string errorId) =>
+        Assert.Equal(errorId, Assert.Throws<InvalidInputException>(() => RequestRules.ParseUri(text, baseUri is null ? null : new Uri(baseUri))).ErrorId);
+
+    [Fact]
+    public void A_path_with_a_dot_stays_relative_to_a_base_URI() =>
+        Assert.Equal(new Uri("https://api.example.com/v1/example.com/x"), RequestRules.ParseUri("example.com/x", new Uri("https://api.example.com/v1/")).Uri);
+
     [Fact]
     public void A_relative_URI_resolves_against_the_base_and_gets_its_host_key()
     {

@@ -28,7 +28,7 @@ public class FailureClassifierTests
     [InlineData(SslPolicyErrors.RemoteCertificateNotAvailable)]
     public void A_certificate_that_failed_validation_is_not_retried(SslPolicyErrors errors)
     {
-        var (errorId, transient) = Classify(Handshake(new CertificateRejectedException(errors, "UntrustedRoot")));
+        var (errorId, transient) = Classify(Handshake(new CertificateRejectedException(errors, "UntrustedRoot", "advice")));
         Assert.Equal(ErrorIds.TlsHandshakeFailed, errorId);
         Assert.False(transient);
     }
