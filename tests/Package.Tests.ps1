@@ -92,7 +92,7 @@ Describe 'The AsyncWeb package' {
         }
 
         It 'holds nothing else: no test, bench, build or source files' {
-            $allowed = '^(AsyncWeb\.(psd1|psm1|format\.ps1xml|types\.ps1xml)|LICENSE|bin/AsyncWeb\.LoadContext\.dll|bin/(lib|desktop)/[^/]+\.(dll|pdb)|en-US/AsyncWeb\.dll-Help\.xml)$'
+            $allowed = '^(AsyncWeb\.(psd1|psm1|format\.ps1xml|types\.ps1xml)|LICENSE|bin/AsyncWeb\.LoadContext\.dll|bin/(lib|lib-(linux|win|osx)-(x64|arm64)|desktop)/[^/]+\.(dll|pdb)|en-US/AsyncWeb\.dll-Help\.xml)$'
             (Get-PackageFile $package).Path | Where-Object { $_ -notmatch $allowed } | Should -BeNullOrEmpty
         }
 
