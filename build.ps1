@@ -158,7 +158,7 @@ function Update-ReadyToRun([string] $Lib) {
     try {
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         $sma = [System.Management.Automation.PSObject].Assembly.Location
-        $compiled = @(Invoke-Crossgen2 -Crossgen2 (Get-Crossgen2) -Path $inputs.FullName -Destination $native -Reference "$Lib/*.dll", $sma)
+        $compiled = @(Invoke-Crossgen2 -Crossgen2 (Get-Crossgen2) -Path $inputs.FullName -Destination $native -Reference "$Lib/*.dll", $sma -CoreLibGenerics)
         if ($compiled.Count -ne $inputs.Count) { throw "crossgen2 compiled $($compiled.Count) of $($inputs.Count) assemblies" }
         Copy-Item (Join-Path $Lib '*.pdb') $native
         Write-Host ("ReadyToRun: {0} assemblies in {1} ({2:N0} s)" -f $compiled.Count, $native, $watch.Elapsed.TotalSeconds)

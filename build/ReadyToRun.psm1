@@ -59,7 +59,11 @@ function Invoke-Crossgen2 {
         [Parameter(Mandatory)] [string] $Crossgen2,
         [Parameter(Mandatory)] [string[]] $Path,
         [Parameter(Mandatory)] [string] $Destination,
-        [string[]] $Reference = @()
+        [string[]] $Reference = @(),
+        # Also compile into each image the CoreLib generics instantiated over its own types (async state
+        # machines, collections of its structs), which the runtime otherwise JIT-compiles: the runtime looks
+        # for such an instantiation in the image of its type argument, and checks the CoreLib code it inlines.
+        [switch] $CoreLibGenerics
     )
 
     $platform = Get-ReadyToRunPlatform
@@ -72,6 +76,9 @@ function Invoke-Crossgen2 {
             # One argument a line, in a response file: pwsh on Unix would expand the reference globs itself.
             $arguments = @($file, '-o', $target, '-O', '--targetos', $platform.OS, '--targetarch', $platform.Arch, '-r', "$framework/*.dll")
             foreach ($glob in $Reference) { $arguments += '-r', $glob }
+            if ($CoreLibGenerics) {
+                $arguments += '--opt-cross-module', 'System.Private.CoreLib', '--non-local-generics-module', [System.IO.Path]::GetFileNameWithoutExtension($file)
+            }
             Set-Content -LiteralPath $response $arguments
             $log = & $Crossgen2 "@$response" 2>&1
             if ($LASTEXITCODE -ne 0) { Write-Warning "$([System.IO.Path]::GetFileName($file)) left as IL: $($log -join "`n")"; continue }
