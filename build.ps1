@@ -4,7 +4,8 @@
     Builds, tests, demonstrates and benchmarks AsyncWeb. The one entry point.
 .DESCRIPTION
     Tasks:
-      Build  - compiles the module and lays it out in out/AsyncWeb (Import-Module ./out/AsyncWeb),
+      Build  - compiles the module and lays it out in out/AsyncWeb (Import-Module ./out/AsyncWeb), with
+               ReadyToRun code for this platform in bin/lib-<os>-<arch> (build/ReadyToRun.psm1),
                and builds the test server into out/TestServer.
       Test   - Build, run the C# unit tests of the pure rules (tests/AsyncWeb.Tests, xunit) on net10.0
                and on a self-contained net8.0 build (PowerShell 7.4 LTS's runtime, from NuGet), restore
@@ -121,6 +122,7 @@ function Invoke-Build {
             Where-Object Extension -in '.dll', '.pdb' |
             ForEach-Object { Copy-IfChanged $_.FullName $layout.Directory }
     }
+    Update-ReadyToRun $lib
     Get-ChildItem (Join-Path $root 'module') -File -Include *.ps1xml, *.psm1 -Recurse -Depth 0 |
         ForEach-Object { Copy-IfChanged $_.FullName $moduleOut }
     # MIT asks for the notice in every copy: the module (and so its package) carries LICENSE.
@@ -136,6 +138,35 @@ function Invoke-Build {
         & (Join-Path $helpSource 'Build-Help.ps1') -Destination (Join-Path $moduleOut 'en-US') -ModulePath $moduleOut
     }
     Write-Host "Module laid out in $moduleOut (version $version)"
+}
+
+function Update-ReadyToRun([string] $Lib) {
+    # bin/lib-<os>-<arch>: bin/lib compiled to ReadyToRun code for this machine's platform and .NET major version,
+    # which the loader prefers there (no JIT of the module at import and first call); bin/lib stays the portable IL
+    # every other platform loads (ReadyToRun code of another platform does not load at all). A platform or pack
+    # crossgen2 cannot serve leaves the module IL-only, with a warning.
+    Import-Module (Join-Path $root 'build/ReadyToRun.psm1') -Force
+    $native = "$Lib-$((Get-ReadyToRunPlatform).Rid)"
+    $inputs = @(Get-ChildItem -LiteralPath $Lib -Filter *.dll -File)
+    $current = $inputs | Where-Object {
+        $output = Join-Path $native $_.Name
+        (Test-Path -LiteralPath $output) -and (Get-Item -LiteralPath $output).LastWriteTimeUtc -ge $_.LastWriteTimeUtc
+    }
+    if (@($current).Count -eq $inputs.Count) { return }
+    # Never a stale compiled copy beside a newer bin/lib: the loader would prefer it.
+    Remove-Item -Recurse -Force -LiteralPath $native -ErrorAction SilentlyContinue
+    try {
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $sma = [System.Management.Automation.PSObject].Assembly.Location
+        $compiled = @(Invoke-Crossgen2 -Crossgen2 (Get-Crossgen2) -Path $inputs.FullName -Destination $native -Reference "$Lib/*.dll", $sma -CoreLibGenerics)
+        if ($compiled.Count -ne $inputs.Count) { throw "crossgen2 compiled $($compiled.Count) of $($inputs.Count) assemblies" }
+        Copy-Item (Join-Path $Lib '*.pdb') $native
+        Write-Host ("ReadyToRun: {0} assemblies in {1} ({2:N0} s)" -f $compiled.Count, $native, $watch.Elapsed.TotalSeconds)
+    }
+    catch {
+        Remove-Item -Recurse -Force -LiteralPath $native -ErrorAction SilentlyContinue
+        Write-Warning "No ReadyToRun code for this platform (the module stays IL-only): $_"
+    }
 }
 
 function Invoke-Package {

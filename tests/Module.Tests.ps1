@@ -52,6 +52,36 @@ Import-Module '$modulePath'
         $lines | Should -Contain 'status=200 attempts=2' -Because 'Polly from bin/desktop retries the 503'
     }
 
+    It 'loads the ReadyToRun copy for this platform when the build made one, and its precompiled code runs' {
+        if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'the netstandard2.0 build (Windows PowerShell) is IL only' }
+        $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+        $native = "lib-$os-$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant())"
+        if (-not (Test-Path (Join-Path $modulePath "bin/$native/AsyncWeb.dll"))) { Set-ItResult -Skipped -Because "the build made no $native (no crossgen2 for this platform)" }
+        # Methods the JIT compiles for a first call: with the precompiled copy, none of AsyncWeb's own.
+        $probe = @"
+Import-Module '$modulePath'
+`$assembly = [AsyncWeb.WebBatchResult].Assembly
+'folder=' + (Split-Path -Leaf (Split-Path -Parent `$assembly.Location))
+`$before = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$false)
+`$r = "$base/retry/`$([guid]::NewGuid())?failures=1&status=503" | Invoke-AsyncWebBatch -MaximumRetryCount 2 -RetryIntervalSec 0.05
+'jitted=' + ([System.Runtime.JitInfo]::GetCompiledMethodCount(`$false) - `$before)
+'status=' + `$r.StatusCode + ' attempts=' + `$r.Attempts
+'polly=' + (Split-Path -Leaf (Split-Path -Parent ([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$assembly).Assemblies | Where-Object { `$_.GetName().Name -eq 'Polly.Core' }).Location))
+"@
+        $lines = Invoke-FreshPwsh $probe -Environment @{ ASYNCWEB_NO_READYTORUN = $null }
+        $lines | Should -Contain "folder=$native"
+        $lines | Should -Contain "polly=$native" -Because 'Polly comes from the same folder'
+        $lines | Should -Contain 'status=200 attempts=2'
+        $compiled = [int](($lines | Where-Object { $_ -like 'jitted=*' }) -replace 'jitted=')
+
+        $lines = Invoke-FreshPwsh $probe -Environment @{ ASYNCWEB_NO_READYTORUN = '1' }
+        $lines | Should -Contain 'folder=lib' -Because 'ASYNCWEB_NO_READYTORUN=1 loads the portable IL build'
+        $lines | Should -Contain 'status=200 attempts=2'
+        $interpreted = [int](($lines | Where-Object { $_ -like 'jitted=*' }) -replace 'jitted=')
+        # Counts, not times: the IL build compiles AsyncWeb's own methods on top of what both compile.
+        $compiled | Should -BeLessThan ($interpreted - 100) -Because "the precompiled code is used ($compiled methods jitted against $interpreted from IL)"
+    }
+
     It 'loads its assembly and Polly into its own AssemblyLoadContext' {
         if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'the netstandard2.0 build (Windows PowerShell) has no AssemblyLoadContext' }
         Import-Module $modulePath -Force

@@ -92,7 +92,7 @@ Describe 'The AsyncWeb package' {
         }
 
         It 'holds nothing else: no test, bench, build or source files' {
-            $allowed = '^(AsyncWeb\.(psd1|psm1|format\.ps1xml|types\.ps1xml)|LICENSE|bin/AsyncWeb\.LoadContext\.dll|bin/(lib|desktop)/[^/]+\.(dll|pdb)|en-US/AsyncWeb\.dll-Help\.xml)$'
+            $allowed = '^(AsyncWeb\.(psd1|psm1|format\.ps1xml|types\.ps1xml)|LICENSE|bin/AsyncWeb\.LoadContext\.dll|bin/(lib|lib-(linux|win|osx)-(x64|arm64)|desktop)/[^/]+\.(dll|pdb)|en-US/AsyncWeb\.dll-Help\.xml)$'
             (Get-PackageFile $package).Path | Where-Object { $_ -notmatch $allowed } | Should -BeNullOrEmpty
         }
 
@@ -280,7 +280,10 @@ Import-Module AsyncWeb
             $run.ModuleBase | Should -Be $installed
             $run.Version | Should -Be $version
             $run.Commands | Should -Be @($manifest.CmdletsToExport | Sort-Object)
-            $run.Assembly | Should -Be (Join-Path $installed 'bin' 'lib' 'AsyncWeb.dll')
+            # The ReadyToRun copy for this platform when the package has one (build.ps1 makes it for the building machine's).
+            $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+            $native = Join-Path $installed 'bin' "lib-$os-$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant())" 'AsyncWeb.dll'
+            $run.Assembly | Should -Be $(if (Test-Path $native) { $native } else { Join-Path $installed 'bin' 'lib' 'AsyncWeb.dll' })
             $run.Results.Count | Should -Be 2
             $ok = $run.Results | Where-Object Index -EQ 0
             $ok.StatusCode | Should -Be 200
