@@ -199,15 +199,16 @@ internal sealed class RequestRunner : IDisposable
 
             // The headers are in memory already (the handler bounds them at MaxResponseHeadersLength): they count
             // against -MaximumBufferSize as the first bytes of the response, and the body waits for room after them.
-            await lease.ReserveAsync(ResponseHeaders.SizeOf(ResponseHeaders.Collect(answer.Response)), deadline).ConfigureAwait(false);
+            var headers = ResponseHeaders.Collect(answer.Response);
+            await lease.ReserveAsync(ResponseHeaders.SizeOf(headers), deadline).ConfigureAwait(false);
             deadline.Restart();
             if (!IsDownload(spec, answer))
             {
                 var body = await _bodies.ReadAsync(answer.Response, answer.Hop.Method, lease, deadline).ConfigureAwait(false);
-                return AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, body);
+                return AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, body, headers);
             }
 
-            var head = AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options);
+            var head = AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, headers: headers);
             if (!target!.Writes)
             {
                 return Unwritten(head, target);
