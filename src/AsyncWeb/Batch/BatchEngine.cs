@@ -231,7 +231,12 @@ internal sealed partial class BatchEngine : IDisposable
     /// <summary>HostAdmission starts a request (an item's first, or one of its pages).</summary>
     private void Launch(RequestSpec spec)
     {
+#if NET
+        // On the thread pool as Task.Run would, without its closure, delegate and unwrapping task per request.
+        ThreadPool.QueueUserWorkItem(static state => _ = state.Engine.RunOneAsync(state.Spec), (Engine: this, Spec: spec), preferLocal: false);
+#else
         Task.Run(() => RunOneAsync(spec));
+#endif
     }
 
     private async Task RunOneAsync(RequestSpec spec)
