@@ -143,7 +143,8 @@ internal sealed class RequestRunner : IDisposable
             var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
             var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline).ConfigureAwait(false);
             var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline).ConfigureAwait(false);
-            return outcome with { BytesSent = deadline.BytesSent };
+            var sent = deadline.BytesSent;
+            return sent == outcome.BytesSent ? outcome : outcome with { BytesSent = sent }; // no copy of the outcome for a bodiless request
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !itemToken.IsCancellationRequested)
         {
