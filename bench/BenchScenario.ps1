@@ -62,3 +62,37 @@ function Sync-Disk {
 function New-Row([string] $Scenario, [string] $Tool, [double] $Median, [string] $Unit, [double] $Ratio = [double]::NaN, [string] $Target = '', $Pass = $null, [string] $RatioSuffix = '×') {
     [pscustomobject]@{ Scenario = $Scenario; Tool = $Tool; Median = $Median; Unit = $Unit; Ratio = $Ratio; RatioSuffix = $RatioSuffix; Target = $Target; Pass = $Pass }
 }
+
+# The engine against a bare HttpClient loop in the same pwsh (Invoke-BenchChild.ps1 -InProcessPeer): throughput of
+# both, bytes allocated and lock contention per request. Prefix names the workload ('' in scenario 1).
+function Add-InProcessFigure([string] $Scenario, [string] $Prefix, $Measured, [long] $Count) {
+    $json = $Measured.Json
+    foreach ($who in 'array', 'bare') {
+        $name = if ($who -eq 'array') { 'AsyncWeb -Uri' } else { 'bare loop' }
+        if ($json.PSObject.Properties["$($who)Errors"] -and $json."$($who)Errors" -gt 0) { $notes.Add("$Prefix$name (same pwsh) reported $($json."$($who)Errors") failed request(s)") }
+        Add-Figure $Scenario "$Prefix$name · req/s" ($Count / $json."$($who)Seconds") 'req/s'
+        Add-Figure $Scenario "$Prefix$name · allocated" ($json."$($who)AllocatedBytes" / $Count) 'B/req'
+        Add-Figure $Scenario "$Prefix$name · contentions" ($json."$($who)Contentions" / $Count) 'contentions/req'
+        Add-Figure $Scenario "$Prefix$name · blocked" ($json."$($who)BlockedMs" * 1000 / $Count) 'µs/req'
+    }
+}
+
+function New-InProcessRow([string] $Scenario, [string] $Prefix, [string] $Label, [double] $Pipeline = [double]::NaN) {
+    $bare = Get-Figure $Scenario "$($Prefix)bare loop · req/s"
+    if ([double]::IsNaN($bare)) { return }
+    $array = Get-Figure $Scenario "$($Prefix)AsyncWeb -Uri · req/s"
+    New-Row $Scenario "$Label bare HttpClient loop in the same pwsh (64 tasks, one SocketsHttpHandler), warm" $bare 'req/s'
+    New-Row $Scenario "$Label AsyncWeb -Uri `$uris | Out-Null, warm (ratio: over the bare loop)" $array 'req/s' ($array / $bare) '≥ 1.0×' ($array / $bare -ge 1.0)
+    if (-not [double]::IsNaN($Pipeline)) {
+        New-Row $Scenario "$Label AsyncWeb `$uris | … | Measure-Object, warm (ratio: over the bare loop)" $Pipeline 'req/s' ($Pipeline / $bare) '≥ 1.0×' ($Pipeline / $bare -ge 1.0)
+    }
+    $bareBytes = Get-Figure $Scenario "$($Prefix)bare loop · allocated"
+    $bytes = Get-Figure $Scenario "$($Prefix)AsyncWeb -Uri · allocated"
+    New-Row $Scenario "$Label allocated per request: bare loop" $bareBytes 'B/req'
+    New-Row $Scenario "$Label allocated per request: AsyncWeb -Uri (ratio: over the bare loop)" $bytes 'B/req' ($bytes / $bareBytes) '≤ 1.9×' ($bytes / $bareBytes -le 1.9)
+    foreach ($who in 'bare loop', 'AsyncWeb -Uri') {
+        $blocked = Get-Figure $Scenario "$Prefix$who · blocked"
+        $contentions = Get-Figure $Scenario "$Prefix$who · contentions"
+        New-Row $Scenario "$Label lock contention per request: $who ($(Format-Figure ($contentions * 1000)) contended Monitor entries per 1,000 requests; time blocked)" $blocked 'µs/req'
+    }
+}

@@ -11,7 +11,11 @@
       Gets           $uris | Invoke-AsyncWebBatch -ThrottleLimit T | Measure-Object; -Warm repeats it in the same process;
                      -WarmCount N first runs an unmeasured batch of N requests to the same URL through a throwaway
                      New-AsyncWebSession (its own connection pool): the code is compiled, the measured batch still
-                     opens its own connections; -SkipCertificateCheck and -HttpVersion are passed on
+                     opens its own connections; -SkipCertificateCheck and -HttpVersion are passed on;
+                     -InProcessPeer then measures, in this process and warm, the same batch through -Uri $uris | Out-Null
+                     and a bare HttpClient loop (InProcessPeer.cs: Count GETs, ThrottleLimit tasks, one handler): seconds,
+                     bytes allocated, Monitor lock contentions and time blocked on contended locks (the runtime's
+                     ContentionStop events) of each: array*, bare*
       Stream         1..Count | ForEach-Object { $Uri } | Invoke-AsyncWebBatch ... | Measure-Object (inputs made lazily)
       Download       Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile (-ComputeSha256 passed on)
       Directory      (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -ThrottleLimit T | Measure-Object
@@ -56,7 +60,8 @@ param(
     [string] $PageParameter,
     [switch] $ComputeSha256,
     [int] $ThrottleLimitPerHost,
-    [switch] $AdaptiveThrottle
+    [switch] $AdaptiveThrottle,
+    [switch] $InProcessPeer
 )
 
 $ErrorActionPreference = 'Stop'
@@ -151,6 +156,33 @@ switch ($Mode) {
             $result.warmCpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
             $result.warmAllocatedBytes = [GC]::GetTotalAllocatedBytes($true) - $allocated
             $result.warmErrors = $failedWarm.Count
+        }
+        if ($InProcessPeer) {
+            # Like for like in this process: the engine's warm batch (-Uri, results to Out-Null) against a bare
+            # HttpClient loop, each run once unmeasured first (compiled code, open connections).
+            Add-Type -Path (Join-Path $PSScriptRoot 'InProcessPeer.cs')
+            $http2 = $HttpVersion -eq '2.0' -or ($Uri -like 'https:*' -and -not $HttpVersion)
+            $client = [AsyncWebBench.BareLoop]::CreateClient($SkipCertificateCheck.IsPresent)
+            $meter = [AsyncWebBench.ContentionMeter]::new()
+            $runs = [ordered]@{
+                array = { Invoke-AsyncWebBatch -Uri $uris @settings -ErrorVariable failedArray -ErrorAction SilentlyContinue | Out-Null; $failedArray.Count }
+                bare  = { [AsyncWebBench.BareLoop]::Run($client, $Uri, $Count, $ThrottleLimit, $http2) }
+            }
+            foreach ($run in $runs.GetEnumerator()) {
+                $null = & $run.Value
+                $allocated = [GC]::GetTotalAllocatedBytes($true)
+                $contentions = [System.Threading.Monitor]::LockContentionCount
+                $blocked = $meter.BlockedMilliseconds
+                $watch.Restart()
+                $errors = & $run.Value
+                $result["$($run.Key)Seconds"] = $watch.Elapsed.TotalSeconds
+                $result["$($run.Key)AllocatedBytes"] = [GC]::GetTotalAllocatedBytes($true) - $allocated
+                $result["$($run.Key)Contentions"] = [System.Threading.Monitor]::LockContentionCount - $contentions
+                $result["$($run.Key)BlockedMs"] = $meter.BlockedMilliseconds - $blocked
+                $result["$($run.Key)Errors"] = [int]$errors
+            }
+            $meter.Dispose()
+            $client.Dispose()
         }
     }
 

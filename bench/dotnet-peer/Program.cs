@@ -95,30 +95,7 @@ if (mode == "handshake")
 var url = args[1];
 var count = int.Parse(args[2], CultureInfo.InvariantCulture);
 var concurrency = int.Parse(args[3], CultureInfo.InvariantCulture);
-HttpClient CreateClient() => new(new SocketsHttpHandler
-{
-    AllowAutoRedirect = false,
-    AutomaticDecompression = DecompressionMethods.All,
-    UseCookies = false,
-    PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-    MaxConnectionsPerServer = int.MaxValue,
-    EnableMultipleHttp2Connections = true,
-    SslOptions = Tls(),
-    ConnectCallback = async (context, token) =>
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(context.DnsEndPoint, token);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    },
-}) { Timeout = Timeout.InfiniteTimeSpan };
+HttpClient CreateClient() => AsyncWebBench.BareLoop.CreateClient(Tls());
 var version = http2 ? HttpVersion.Version20 : HttpVersion.Version11;
 
 async Task<(int Errors, long Bytes, double Seconds)> Batch(HttpClient client, string target, int n)

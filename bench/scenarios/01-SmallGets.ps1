@@ -15,10 +15,11 @@
         Write-CurlConfig $cfg ([string[]]::new($n).ForEach({ $url }))
         for ($r = 1; $r -le $Repeat; $r++) {
             Write-Host "== $s, repeat $r/$Repeat ($n requests, concurrency $ThrottleLimit)" -ForegroundColor Cyan
-            $m = Invoke-Child 'AsyncWeb Gets' @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit; Warm = $true }
+            $m = Invoke-Child 'AsyncWeb Gets' @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit; Warm = $true; InProcessPeer = $true }
             Confirm-Clean 'AsyncWeb (scenario 1)' $m $n
             Add-Figure $s 'AsyncWeb (fresh pwsh, first call)' ($n / $m.Json.seconds) 'req/s'
             Add-Figure $s 'AsyncWeb (same session, second call)' ($n / $m.Json.warmSeconds) 'req/s'
+            Add-InProcessFigure $s '' $m $n
 
             $m = Invoke-Measured -Command '/usr/bin/curl', '-s', '--fail', '--parallel', '--parallel-max', $ThrottleLimit, '-K', $cfg -StdoutToNull -Label 'curl --parallel'
             Add-Figure $s 'curl --parallel' ($n / $m.Wall) 'req/s'
@@ -49,8 +50,14 @@
         $warm = Get-Figure $s 'AsyncWeb (same session, second call)'
         $warmVs = foreach ($peer in 'curl --parallel', 'aiohttp') { '{0}× {1}' -f (Format-Figure ($warm / (Get-Figure $s $peer))), $peer }
         New-Row $s "AsyncWeb (same session, second call; info: $($warmVs -join ', '))" $warm 'req/s' ($aw / $warm)
+        # Warm, over curl --parallel: through the pipeline (the second call) and through -Uri (the in-process comparison's run).
+        $curl = Get-Figure $s 'curl --parallel'
+        New-Row $s 'AsyncWeb warm through the pipeline, over curl --parallel' $warm 'req/s' ($warm / $curl) '≥ 1.5×' ($warm / $curl -ge 1.5)
+        $array = Get-Figure $s 'AsyncWeb -Uri · req/s'
+        if (-not [double]::IsNaN($array)) { New-Row $s 'AsyncWeb warm through -Uri $uris, over curl --parallel' $array 'req/s' ($array / $curl) '≥ 1.5×' ($array / $curl -ge 1.5) }
+        New-InProcessRow $s '' 'In the same pwsh:' $warm
         $targets = @{ 'curl --parallel' = 1.2; 'aiohttp' = 5.0 }
-        foreach ($tool in @($figures | Where-Object { $_.Scenario -eq $s -and $_.Tool -notlike 'AsyncWeb*' } | ForEach-Object Tool | Select-Object -Unique)) {
+        foreach ($tool in @($figures | Where-Object { $_.Scenario -eq $s -and $_.Tool -notlike 'AsyncWeb*' -and $_.Tool -notlike '*·*' } | ForEach-Object Tool | Select-Object -Unique)) {
             $value = Get-Figure $s $tool
             $ratio = $aw / $value
             $goal = if ($targets.ContainsKey($tool)) { $targets[$tool] } elseif ($tool -like 'ForEach-Object -Parallel*') { 50.0 } else { $null }

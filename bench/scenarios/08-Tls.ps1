@@ -36,9 +36,13 @@
 
                     $arguments = @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit; WarmCount = $warm; SkipCertificateCheck = (-not $verify) }
                     if ($w.Http2) { $arguments.HttpVersion = '2.0' }
+                    # h2: the engine against a bare HttpClient loop in the same pwsh, allocation and lock contention included.
+                    $inProcess = $w.Http2 -and -not $verify
+                    if ($inProcess) { $arguments.InProcessPeer = $true }
                     $m = Invoke-Child "AsyncWeb https $cell" $arguments -Environment $trust
                     Confirm-Clean "AsyncWeb (scenario 8 $cell)" $m $n
                     Add-Figure $s "$cell · AsyncWeb" ($n / $m.Json.seconds) 'req/s'
+                    if ($inProcess) { Add-InProcessFigure $s "$cell · " $m $n; $arguments.Remove('InProcessPeer') }
                     if ($w.Key -eq 'a') {
                         # AsyncWeb's default negotiates h2 by ALPN (phase 2); pinned to HTTP/1.1, like for like with curl --http1.1.
                         $arguments.HttpVersion = '1.1'
@@ -107,5 +111,6 @@
                 }
             }
         }
+        New-InProcessRow $s 'c skipped · ' "$($labels['c']), certificate skipped, in the same pwsh:"
     }
 }

@@ -49,7 +49,11 @@ internal sealed partial class BatchEngine
         }
 
         _budget.Next(_admitted.Count > 0 ? (_admitted.Peek(), _nextPage) : null);
-        _admission.Reconsider();
+        if (_budget.Awaited is not null)
+        {
+            // Only then may a waiting request have to start past the limits: admission's lock is not taken per result.
+            _admission.Reconsider();
+        }
     }
 
     /// <summary>A result leaves the engine for the pipeline: its slot and its body's bytes are free again.</summary>

@@ -27,6 +27,7 @@ internal sealed partial class BatchEngine : IDisposable
     private readonly CancellationTokenSource _cancel = new();
     private readonly ConcurrentQueue<EngineEvent> _events = new();
     private readonly SemaphoreSlim _signal = new(0);
+    private int _sleeping; // 1 while the pipeline thread may wait on _signal: only then does a posted event release it
     private readonly HostFlow _flow;
     private readonly HostAdmission _admission;
 
@@ -138,7 +139,7 @@ internal sealed partial class BatchEngine : IDisposable
         Admitted(result.Index);
         Interlocked.Increment(ref _completed);
         _events.Enqueue(new EngineEvent(result, null));
-        _signal.Release();
+        Wake();
     }
 
     /// <summary>Takes the next event without blocking (pipeline thread only).</summary>
@@ -178,7 +179,25 @@ internal sealed partial class BatchEngine : IDisposable
         while (true)
         {
             var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || !_signal.Wait(left, _cancel.Token))
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            // Announce the wait, then look once more: a worker that enqueued before seeing the announcement left
+            // its event in the queue, one that saw it releases the semaphore (Wake). Cancel releases it too.
+            Interlocked.Exchange(ref _sleeping, 1);
+            if (TryTake(out next))
+            {
+                Volatile.Write(ref _sleeping, 0);
+                return true;
+            }
+
+            _cancel.Token.ThrowIfCancellationRequested();
+            var woken = _signal.Wait(left);
+            Volatile.Write(ref _sleeping, 0);
+            _cancel.Token.ThrowIfCancellationRequested();
+            if (!woken)
             {
                 return false;
             }
@@ -187,6 +206,18 @@ internal sealed partial class BatchEngine : IDisposable
             {
                 return true;
             }
+        }
+    }
+
+    /// <summary>
+    /// After an event was queued: wakes the pipeline thread if it waits for one. Not a release per event: the
+    /// semaphore's lock is then taken only when the pipeline thread sleeps, not by every finished request.
+    /// </summary>
+    private void Wake()
+    {
+        if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1)
+        {
+            _signal.Release();
         }
     }
 
@@ -200,6 +231,8 @@ internal sealed partial class BatchEngine : IDisposable
         catch (ObjectDisposedException)
         {
         }
+
+        _signal.Release(); // a waiting pipeline thread wakes and sees the cancellation
 
         lock (_gate)
         {
@@ -233,7 +266,12 @@ internal sealed partial class BatchEngine : IDisposable
     /// <summary>HostAdmission starts a request (an item's first, or one of its pages).</summary>
     private void Launch(RequestSpec spec)
     {
+#if NET
+        // On the thread pool as Task.Run would, without its closure, delegate and unwrapping task per request.
+        ThreadPool.QueueUserWorkItem(static state => _ = state.Engine.RunOneAsync(state.Spec), (Engine: this, Spec: spec), preferLocal: false);
+#else
         Task.Run(() => RunOneAsync(spec));
+#endif
     }
 
     private async Task RunOneAsync(RequestSpec spec)
@@ -277,7 +315,7 @@ internal sealed partial class BatchEngine : IDisposable
 
         _admission.Finished(spec.HostKey);
         ReleasePages();
-        _signal.Release();
+        Wake();
     }
 
     /// <summary>A host's pause began or ended, or its limit changed: its waiting requests, and due pages, are looked at again.</summary>
@@ -290,6 +328,6 @@ internal sealed partial class BatchEngine : IDisposable
     private void Post(string message)
     {
         _events.Enqueue(new EngineEvent(null, message));
-        _signal.Release();
+        Wake();
     }
 }

@@ -57,17 +57,28 @@ internal sealed class ResponseBodyReader
         using var wire = await ResponseBodyStream.OpenAsync(response, deadline.Token).ConfigureAwait(false);
         using var body = ContentEncodingDecoder.Decode(wire, codings);
         var exact = ReferenceEquals(body, wire) ? declared : null;
-        var (bytes, length) = await ReadAllAsync(body, exact, lease, deadline).ConfigureAwait(false);
-        _received.Add(wire.Received);
-        if (length < 0)
-        {
-            return TooLarge($"the body is more than the {_maximum:N0} bytes kept in memory (MaximumResponseSize); use -OutFile or -OutDirectory");
-        }
-
         var mediaType = response.Content.Headers.ContentType;
-        return TextDecoding.IsText(mediaType?.MediaType)
-            ? new BodyContent(length, TextDecoding.Decode(bytes, length, mediaType?.CharSet), null)
-            : new BodyContent(length, null, length == bytes.Length ? bytes : bytes.AsSpan(0, length).ToArray());
+        var text = TextDecoding.IsText(mediaType?.MediaType);
+        var (bytes, length, pooled) = await ReadAllAsync(body, exact, text, lease, deadline).ConfigureAwait(false);
+        try
+        {
+            _received.Add(wire.Received);
+            if (length < 0)
+            {
+                return TooLarge($"the body is more than the {_maximum:N0} bytes kept in memory (MaximumResponseSize); use -OutFile or -OutDirectory");
+            }
+
+            return text
+                ? new BodyContent(length, TextDecoding.Decode(bytes, length, mediaType?.CharSet), null)
+                : new BodyContent(length, null, length == bytes.Length ? bytes : bytes.AsSpan(0, length).ToArray());
+        }
+        finally
+        {
+            if (pooled)
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
+        }
     }
 
     /// <summary>
@@ -75,11 +86,16 @@ internal sealed class ResponseBodyReader
     /// beyond <paramref name="exact"/> (a known length) or the limit. Length -1: the body is over the limit.
     /// Reads go through a pooled chunk, never straight into the result: a socket keeps a reference to the
     /// last buffer it filled, and an idle pooled connection would otherwise pin the last body it read.
+    /// A body that becomes text (<paramref name="transient"/>) only passes through its buffer: up to one chunk's
+    /// size that buffer is rented (Pooled: the caller returns it once decoded); larger ones are not kept in the pool.
+    /// The budget counts the size asked for, whatever length the pool's array has.
     /// </summary>
-    private async Task<(byte[] Bytes, int Length)> ReadAllAsync(Stream body, long? exact, BudgetLease lease, AttemptDeadline deadline)
+    private async Task<(byte[] Bytes, int Length, bool Pooled)> ReadAllAsync(Stream body, long? exact, bool transient, BudgetLease lease, AttemptDeadline deadline)
     {
         var cap = Math.Min(Math.Min(exact ?? long.MaxValue, _maximum), Array.MaxLength);
         var buffer = Array.Empty<byte>();
+        var capacity = 0;
+        var pooled = false;
         var length = 0;
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
@@ -95,23 +111,29 @@ internal sealed class ResponseBodyReader
 
                 if (length + (long)n > cap)
                 {
-                    return (buffer, -1);
+                    return (buffer, -1, pooled);
                 }
 
-                if (length + n > buffer.Length)
+                if (length + n > capacity)
                 {
-                    var size = (int)Math.Min(Math.Max(Math.Max(buffer.Length * 2L, InitialSize), length + n), cap);
-                    await lease.ReserveAsync(size - buffer.Length, deadline).ConfigureAwait(false);
-                    var bigger = new byte[size];
+                    var size = (int)Math.Min(Math.Max(Math.Max(capacity * 2L, InitialSize), length + n), cap);
+                    await lease.ReserveAsync(size - capacity, deadline).ConfigureAwait(false);
+                    var rent = transient && size <= ChunkSize;
+                    var bigger = rent ? ArrayPool<byte>.Shared.Rent(size) : new byte[size];
                     buffer.AsSpan(0, length).CopyTo(bigger);
-                    buffer = bigger;
+                    if (pooled)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+
+                    (buffer, capacity, pooled) = (bigger, size, rent);
                 }
 
                 chunk.AsSpan(0, n).CopyTo(buffer.AsSpan(length));
                 length += n;
             }
 
-            return (buffer, length);
+            return (buffer, length, pooled);
         }
         finally
         {

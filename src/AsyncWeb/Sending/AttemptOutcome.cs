@@ -105,7 +105,7 @@ internal sealed record AttemptOutcome
     /// What a final response says: status, headers, the body read into memory if given, and for 4xx/5xx an
     /// HttpStatus failure (unless -SkipHttpErrorCheck) that may be retried; a body's own failure wins.
     /// </summary>
-    public static AttemptOutcome FromResponse(HttpResponseMessage response, Uri finalUri, BatchOptions options, BodyContent? body = null)
+    public static AttemptOutcome FromResponse(HttpResponseMessage response, Uri finalUri, BatchOptions options, BodyContent? body = null, IReadOnlyDictionary<string, string[]>? headers = null)
     {
         var status = (int)response.StatusCode;
         var isError = status >= 400;
@@ -113,7 +113,7 @@ internal sealed record AttemptOutcome
         {
             StatusCode = status,
             ReasonPhrase = response.ReasonPhrase,
-            Headers = ResponseHeaders.Collect(response),
+            Headers = headers ?? ResponseHeaders.Collect(response), // the table the budget counted, when the caller made one
             ContentType = response.Content.Headers.ContentType?.ToString(),
             FinalUri = finalUri,
             ProtocolVersion = response.Version,

@@ -143,7 +143,8 @@ internal sealed class RequestRunner : IDisposable
             var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
             var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline).ConfigureAwait(false);
             var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline).ConfigureAwait(false);
-            return outcome with { BytesSent = deadline.BytesSent };
+            var sent = deadline.BytesSent;
+            return sent == outcome.BytesSent ? outcome : outcome with { BytesSent = sent }; // no copy of the outcome for a bodiless request
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !itemToken.IsCancellationRequested)
         {
@@ -204,15 +205,16 @@ internal sealed class RequestRunner : IDisposable
 
             // The headers are in memory already (the handler bounds them at MaxResponseHeadersLength): they count
             // against -MaximumBufferSize as the first bytes of the response, and the body waits for room after them.
-            await lease.ReserveAsync(ResponseHeaders.SizeOf(ResponseHeaders.Collect(answer.Response)), deadline).ConfigureAwait(false);
+            var headers = ResponseHeaders.Collect(answer.Response);
+            await lease.ReserveAsync(ResponseHeaders.SizeOf(headers), deadline).ConfigureAwait(false);
             deadline.Restart();
             if (!IsDownload(spec, answer))
             {
                 var body = await _bodies.ReadAsync(answer.Response, answer.Hop.Method, lease, deadline).ConfigureAwait(false);
-                return AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, body);
+                return AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, body, headers);
             }
 
-            var head = AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options);
+            var head = AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, headers: headers);
             if (!target!.Writes)
             {
                 return Unwritten(head, target);

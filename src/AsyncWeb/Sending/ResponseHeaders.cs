@@ -15,8 +15,9 @@ internal static class ResponseHeaders
 {
     public static IReadOnlyDictionary<string, string[]> Collect(HttpResponseMessage response)
     {
-        var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
 #if NET
+        // Sized once: growing a table of a response's ~10 headers from the default capacity would copy it three times.
+        var headers = new Dictionary<string, string[]>(response.Headers.NonValidated.Count + response.Content.Headers.NonValidated.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var header in response.Headers.NonValidated)
         {
             headers[header.Key] = ToArray(header.Value);
@@ -27,6 +28,8 @@ internal static class ResponseHeaders
             headers[header.Key] = ToArray(header.Value);
         }
 #else
+        var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+
         // No raw view of the headers before .NET 5: these are the parsed values, which read the same for well-formed headers.
         foreach (var header in response.Headers)
         {
@@ -46,16 +49,34 @@ internal static class ResponseHeaders
     public static long SizeOf(IReadOnlyDictionary<string, string[]> headers)
     {
         long chars = 0;
+        if (headers is Dictionary<string, string[]> table)
+        {
+            // The struct enumerator: through the interface, every count would box one.
+            foreach (var header in table)
+            {
+                chars += CharsOf(header);
+            }
+
+            return chars * 2;
+        }
+
         foreach (var header in headers)
         {
-            chars += header.Key.Length;
-            foreach (var value in header.Value)
-            {
-                chars += value?.Length ?? 0;
-            }
+            chars += CharsOf(header);
         }
 
         return chars * 2;
+    }
+
+    private static long CharsOf(KeyValuePair<string, string[]> header)
+    {
+        long chars = header.Key.Length;
+        foreach (var value in header.Value)
+        {
+            chars += value?.Length ?? 0;
+        }
+
+        return chars;
     }
 
 #if NET

@@ -6,21 +6,25 @@ namespace AsyncWeb.Timeouts;
 /// <summary>The whole item's deadline (TotalTimeoutSec), across attempts, retry delays and rate-limit waits.</summary>
 internal sealed class ItemDeadline : IDisposable
 {
-    private readonly CancellationTokenSource _source;
+    // Null without TotalTimeoutSec: then only the batch cancels the item, and its token serves as it is
+    // (a linked source per item would cost a source and a registration on the batch's token for nothing).
+    private readonly CancellationTokenSource? _source;
 
     public ItemDeadline(CancellationToken batch, TimeSpan total)
     {
-        _source = CancellationTokenSource.CreateLinkedTokenSource(batch);
         if (total > TimeSpan.Zero)
         {
+            _source = CancellationTokenSource.CreateLinkedTokenSource(batch);
             _source.CancelAfter(total);
         }
+
+        Token = _source?.Token ?? batch;
     }
 
-    public CancellationToken Token => _source.Token;
+    public CancellationToken Token { get; }
 
     /// <summary>True when the item's own deadline passed (not the batch's cancellation).</summary>
-    public bool Expired(CancellationToken batch) => _source.IsCancellationRequested && !batch.IsCancellationRequested;
+    public bool Expired(CancellationToken batch) => _source is { IsCancellationRequested: true } && !batch.IsCancellationRequested;
 
-    public void Dispose() => _source.Dispose();
+    public void Dispose() => _source?.Dispose();
 }
