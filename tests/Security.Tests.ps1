@@ -119,6 +119,7 @@ Describe 'Secrets stay out of output' {
                     "$($record.TargetObject)"
                 }
                 if ($record -is [AsyncWeb.WebBatchResult]) {
+                    $record | Format-List | Out-String -Width 400
                     $record.ToString()
                     $record.RedactedUri
                     "$($record.Error)"
@@ -130,7 +131,7 @@ Describe 'Secrets stay out of output' {
         $text | Should -Match 'mytoken=\*\*\*#access_token=\*\*\*'
         $text | Should -Not -Match 'S3CRET'
 
-        # Scripts still get the real URIs: the Uri and FinalUri properties (and Format-List *, which shows them) are not redacted.
+        # Scripts still get the real URIs: the Uri, FinalUri and Input properties (and Format-List *, which shows them) are not redacted.
         ($asResults | Where-Object Index -EQ 0).Uri.Query | Should -Be '?sig=S3CRET&x=1'
     }
 
@@ -163,6 +164,25 @@ Describe 'Secrets stay out of output' {
         ) -join "`n"
         $text | Should -Not -Match 'S3CRET'
         $thrown.FullyQualifiedErrorId | Should -Match '^(InvalidBaseUri|ParameterArgumentTransformationError),'
+    }
+
+    It 'keeps the password of an item''s Uri ''<Given>'' out of its error, result, view and every stream' -ForEach @(
+        @{ Given = 'user:S3CRET@127.0.0.1:9/x' }
+        @{ Given = 'http://user:S3CRET@bad host/x' }
+        @{ Given = 'http://user:S3CRET@/x' }
+    ) {
+        $streams = @(@($Given, @{ Uri = $Given }) | Invoke-AsyncWebBatch -FailuresAsResults -Verbose *>&1)
+        $streams | Should -HaveCount 2 -Because 'each item is a failed result, and nothing else may be written'
+        $failed = @($Given, @{ Uri = $Given }) | Invoke-AsyncWebBatch -ErrorVariable ev -ErrorAction SilentlyContinue
+        $failed | Should -BeNullOrEmpty
+        $ev | Should -HaveCount 2
+        $text = @(
+            # Input (shown by Format-List *) is the caller's own object, kept as given, like the Uri property.
+            $streams | ForEach-Object { "$_"; $_ | Out-String -Width 400; $_ | Format-List | Out-String -Width 400; $_.Error.Message }
+            $ev | ForEach-Object { "$_"; "$($_.TargetObject)"; $_ | Out-String -Width 400; $_ | Format-List * -Force | Out-String -Width 400; $_.Exception.ToString() }
+        ) -join "`n"
+        $text | Should -Not -Match 'S3CRET'
+        $text | Should -Match '\*\*\*@'
     }
 
     It 'hides sensitive query values in the command line a job shows' {

@@ -146,7 +146,10 @@ public sealed partial class WebBatchResult
     /// The URI as messages and tables show it: user:password and the values of sensitive query parameters
     /// as ***. For an item that was not a usable URI, its input as text, redacted the same way.
     /// </summary>
-    public string RedactedUri => Uri is not null ? Redactor.Redact(Uri) : Redactor.RedactText(Input?.ToString());
+    public string RedactedUri => Uri is not null ? Redactor.Redact(Uri) : Redactor.RedactGiven(Input?.ToString());
+
+    /// <summary>The final URI (after redirects) as the list view shows it, redacted as <see cref="RedactedUri"/> is; null without one.</summary>
+    public string? RedactedFinalUri => FinalUri is null ? null : Redactor.Redact(FinalUri);
 
     /// <summary>The batch's redaction rules (its -SensitiveQueryParameter names too), for <see cref="RedactedUri"/>.</summary>
     internal UriRedactor Redactor { get; set; } = UriRedactor.Default;

@@ -153,11 +153,11 @@ internal sealed class RequestSpecBuilder
         try
         {
             var fields = ItemFields.From(item);
-            return fields.Uri is null ? "(null)" : "'" + ToText(fields.Uri) + "'";
+            return fields.Uri is null ? "(null)" : "'" + UriRedactor.Default.RedactGiven(ToText(fields.Uri)) + "'";
         }
         catch (InvalidInputException)
         {
-            return item is null ? "(null)" : "'" + ToText(item) + "'";
+            return item is null ? "(null)" : "'" + UriRedactor.Default.RedactGiven(ToText(item)) + "'";
         }
     }
 

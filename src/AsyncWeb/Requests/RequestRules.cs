@@ -44,27 +44,27 @@ internal static class RequestRules
         {
             if (!SafeTryCreate(baseUri, text, out uri))
             {
-                throw new InvalidInputException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI relative to the session's base URI {UriRedaction.Redact(baseUri)}");
+                throw new InvalidInputException(ErrorIds.InvalidUri, $"'{Given(text)}' is not a valid URI relative to the session's base URI {UriRedaction.Redact(baseUri)}");
             }
         }
         else if (SafeTryCreate(text, UriKind.Relative, out _))
         {
             throw new InvalidInputException(ErrorIds.RelativeUriWithoutBase,
-                $"'{text}' is a relative URI and no base URI is set; give an absolute http:// or https:// URI, or -BaseUri (or -Session with a -BaseUri)");
+                $"'{Given(text)}' is a relative URI and no base URI is set; give an absolute http:// or https:// URI, or -BaseUri (or -Session with a -BaseUri)");
         }
         else
         {
-            throw new InvalidInputException(ErrorIds.InvalidUri, $"'{text}' is not a valid URI");
+            throw new InvalidInputException(ErrorIds.InvalidUri, $"'{Given(text)}' is not a valid URI");
         }
 
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
         {
-            throw new InvalidInputException(ErrorIds.UnsupportedScheme, $"the scheme '{uri.Scheme}' of '{text}' is not supported; use http or https");
+            throw new InvalidInputException(ErrorIds.UnsupportedScheme, $"the scheme '{uri.Scheme}' of '{Given(text)}' is not supported; use http or https");
         }
 
         if (string.IsNullOrEmpty(uri.Host))
         {
-            throw new InvalidInputException(ErrorIds.InvalidUri, $"'{text}' has no host");
+            throw new InvalidInputException(ErrorIds.InvalidUri, $"'{Given(text)}' has no host");
         }
 
         try
@@ -73,9 +73,12 @@ internal static class RequestRules
         }
         catch (UriFormatException ex)
         {
-            throw new InvalidInputException(ErrorIds.InvalidUri, $"the host of '{text}' is not a valid domain name: {ex.Message}");
+            throw new InvalidInputException(ErrorIds.InvalidUri, $"the host of '{Given(text)}' is not a valid domain name: {ex.Message}");
         }
     }
+
+    /// <summary>The item's URI text as an error may quote it: secrets hidden even where it is not a valid URI.</summary>
+    private static string Given(string text) => UriRedactor.Default.RedactGiven(text);
 
     /// <summary>
     /// Text that names a host but no scheme ("example.com/x", "localhost:8080/x", "10.0.0.1:80", "[::1]:8080"), as the

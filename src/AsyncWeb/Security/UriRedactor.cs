@@ -128,6 +128,26 @@ internal sealed class UriRedactor
         return redacted.Append(text, copied, text.Length - copied).ToString();
     }
 
+    /// <summary>
+    /// Hides secrets in text given as one URI (an item's Uri as the user wrote it, valid or not): what
+    /// <see cref="RedactText"/> hides, and user-info written without "//" ("user:secret@host/x", which reads as the
+    /// scheme "user"): everything before an '@' that comes before the first '/', '?' or '#'.
+    /// </summary>
+    public string RedactGiven(string? text)
+    {
+        var redacted = RedactText(text);
+        var at = -1;
+        for (var i = 0; i < redacted.Length && !EndsAuthority(redacted[i]); i++)
+        {
+            if (redacted[i] == '@')
+            {
+                at = i;
+            }
+        }
+
+        return at > 0 ? UriRedaction.Mask + redacted.Substring(at) : redacted;
+    }
+
     private static void Hide(string text, int start, int end, ref StringBuilder? redacted, ref int copied)
     {
         redacted ??= new StringBuilder(text.Length);

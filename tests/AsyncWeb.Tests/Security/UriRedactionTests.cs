@@ -94,4 +94,13 @@ public class UriRedactionTests
         Assert.Equal(ErrorIds.TooManyRedirects, redacted.ErrorId);
         Assert.Same(clean, s_default.Redact(clean));
     }
+
+    [Theory]
+    [InlineData("user:S3CRET@example.com/x", "***@example.com/x")]
+    [InlineData("user:S3CRET@example.com:8080/x?token=T0K", "***@example.com:8080/x?token=***")]
+    [InlineData("http://user:S3CRET@exa mple.com/x", "http://***@exa mple.com/x")]
+    [InlineData("example.com/a@b", "example.com/a@b")]
+    [InlineData("https://example.com/x", "https://example.com/x")]
+    public void Text_given_as_a_uri_hides_user_info_even_without_its_slashes(string given, string expected) =>
+        Assert.Equal(expected, s_default.RedactGiven(given));
 }
