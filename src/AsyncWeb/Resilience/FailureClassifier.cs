@@ -152,11 +152,6 @@ internal static class FailureClassifier
     }
 
     /// <summary>
-    /// Whether another attempt may succeed: connection failures and timeouts may, except a name that did not resolve
-    /// and a certificate that failed validation (it is the same certificate next time). A handshake that failed for
-    /// another reason (a reset, an alert) stays retriable.
-    /// </summary>
-    /// <summary>
     /// A pinned -HttpVersion 2.0 or 3.0 the server does not speak, told from the failure: the server's HTTP_1_1_REQUIRED,
     /// or over plain http (h2c by prior knowledge) an answer that is no HTTP/2 at all. Null when that is not the cause.
     /// </summary>
@@ -179,6 +174,11 @@ internal static class FailureClassifier
             : null;
     }
 
+    /// <summary>
+    /// Whether another attempt may succeed: connection failures and timeouts may, except a name that did not resolve
+    /// and a certificate that failed validation (it is the same certificate next time). A handshake that failed for
+    /// another reason (a reset, an alert) stays retriable.
+    /// </summary>
     public static bool IsTransient(Exception exception, string errorId, FailureCategory category) =>
         category is FailureCategory.Connection or FailureCategory.Timeout
         && errorId != ErrorIds.DnsResolutionFailed
