@@ -212,10 +212,13 @@ internal sealed partial class BatchEngine : IDisposable
     /// <summary>
     /// After an event was queued: wakes the pipeline thread if it waits for one. Not a release per event: the
     /// semaphore's lock is then taken only when the pipeline thread sleeps, not by every finished request.
+    /// The flag is read by an interlocked operation, a full fence: a plain read could be done before the
+    /// queue's last store is visible, and then the pipeline thread, looking at the queue after announcing its
+    /// wait, would find it empty and sleep past the event (until its 200 ms drain wait ends).
     /// </summary>
     private void Wake()
     {
-        if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1)
+        if (Interlocked.CompareExchange(ref _sleeping, 0, 1) == 1)
         {
             _signal.Release();
         }
