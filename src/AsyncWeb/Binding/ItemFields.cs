@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Linq;
 using System.Management.Automation;
 using AsyncWeb.Requests;
 
@@ -11,7 +12,8 @@ internal sealed class ItemFields
     private static readonly string[] s_uriNames = { "Uri", "Url", "Href" };
 
     /// <summary>Every property or key name an item's request is built from (the URI's aliases included).</summary>
-    public static readonly string[] Names = { "Uri", "Url", "Href", "Method", "Headers", "Body", "ContentType", "OutFile", "Sha256", "InFile", "Form" };
+    public static readonly string[] Names =
+        s_uriNames.Concat(new[] { nameof(Method), nameof(Headers), nameof(Body), nameof(ContentType), nameof(OutFile), nameof(Sha256), nameof(InFile), nameof(Form) }).ToArray();
 
     public object? Uri { get; private set; }
     public string? Method { get; private set; }
@@ -82,24 +84,24 @@ internal sealed class ItemFields
             throw new InvalidInputException(ErrorIds.InvalidUri, $"the {kind} has no Uri, Url or Href property");
         }
 
-        fields.Method = Text(lookup("Method"));
-        var headers = lookup("Headers");
+        fields.Method = Text(lookup(nameof(Method)));
+        var headers = lookup(nameof(Headers));
         if (headers.Found && headers.Value is not null)
         {
             fields.Headers = (headers.Value is PSObject hp ? hp.BaseObject : headers.Value) as IDictionary
                 ?? throw new InvalidInputException(ErrorIds.InvalidHeader, "the Headers property is not a hashtable or dictionary");
         }
 
-        var body = lookup("Body");
+        var body = lookup(nameof(Body));
         fields.HasBody = body.Found && body.Value is not null && !(body.Value is string s && s.Length == 0);
         fields.Body = body.Value;
-        fields.ContentType = Text(lookup("ContentType"));
-        fields.OutFile = Text(lookup("OutFile"));
-        fields.Sha256 = Text(lookup("Sha256"));
+        fields.ContentType = Text(lookup(nameof(ContentType)));
+        fields.OutFile = Text(lookup(nameof(OutFile)));
+        fields.Sha256 = Text(lookup(nameof(Sha256)));
 
         // Uploads
-        fields.InFile = Text(lookup("InFile"));
-        var form = lookup("Form");
+        fields.InFile = Text(lookup(nameof(InFile)));
+        var form = lookup(nameof(Form));
         if (form.Found && form.Value is not null)
         {
             fields.Form = (form.Value is PSObject fp ? fp.BaseObject : form.Value) as IDictionary

@@ -50,7 +50,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
         }
 
         _summaryPublished = true;
-        SessionState.PSVariable.Set(SummaryVariable!, _summary.Build(1000));
+        SessionState.PSVariable.Set(SummaryVariable!, _summary.Build(WebBatchSummary.DefaultSlowThresholdSec * 1000));
     }
 
     /// <summary>A batch stopped early (Ctrl+C, -ErrorAction Stop, Select-Object -First) still sets -SummaryVariable with what it did.</summary>

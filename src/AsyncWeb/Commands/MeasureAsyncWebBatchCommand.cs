@@ -21,7 +21,7 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
     /// <summary>A host is listed in SlowHosts when its 99th percentile time to first byte is above this many seconds. Default 1.</summary>
     [Parameter]
     [ValidateRange(0.0, 86400.0)]
-    public double SlowThresholdSec { get; set; } = 1;
+    public double SlowThresholdSec { get; set; } = WebBatchSummary.DefaultSlowThresholdSec;
 
     /// <inheritdoc />
     protected override void ProcessRecord()

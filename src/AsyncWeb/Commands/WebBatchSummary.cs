@@ -107,7 +107,10 @@ public sealed class WebBatchSummary
     /// <summary>Failures as "HttpStatus×2 ConnectionRefused×1".</summary>
     public string FailureSummary => string.Join(" ", FailuresByErrorId.Select(kv => $"{kv.Key}×{kv.Value}"));
 
-    internal static WebBatchSummary From(BatchTally tally, TimingStatistics? timings = null, double slowThresholdMs = 1000)
+    /// <summary>Measure-AsyncWebBatch's default -SlowThresholdSec, also the threshold of -SummaryVariable's summary.</summary>
+    internal const double DefaultSlowThresholdSec = 1;
+
+    internal static WebBatchSummary From(BatchTally tally, TimingStatistics? timings = null, double slowThresholdMs = DefaultSlowThresholdSec * 1000)
     {
         timings ??= new TimingStatistics();
         var samples = tally.SamplesMs.ToArray();
