@@ -494,6 +494,24 @@ $credential = [pscredential]::new('CORP\alice', (ConvertTo-SecureString 'S3cret'
             Remarks = 'The server answers 401 with WWW-Authenticate: NTLM and the runtime''s handler completes the NTLM exchange with the credential, only for this item''s origin. -UseDefaultCredentials instead of -Credential uses the current user''s identity (single sign-on); -Authentication Negotiate prefers Kerberos. -AllowUnencryptedAuthentication only because the test server speaks plain http.'
         }
         @{
+            Title   = 'Count every item, failures kept as errors (-SummaryVariable)'
+            Code    = @'
+$ok = "$base/json", "$base/status/500", "$base/problem/422" |
+    Invoke-AsyncWebBatch -SummaryVariable summary -ErrorAction SilentlyContinue
+"$(@($ok).Count) result(s) in the pipeline"
+$summary | Select-Object Count, Succeeded, Failed, @{ n = 'ByErrorId'; e = { $_.FailuresByErrorId.Keys -join ', ' } }
+'@
+            Remarks = 'The two failures leave by the error stream, so a piped Measure-AsyncWebBatch would count only the success; $summary counts all three (Count 3, Succeeded 1, Failed 2). It is the summary Measure-AsyncWebBatch makes, and it is set also when the batch is stopped early.'
+        }
+        @{
+            Title   = 'Read an API''s error body, as with Invoke-RestMethod'
+            Code    = @'
+$null = "$base/problem/422" | Invoke-AsyncWebBatch -ErrorVariable failed -ErrorAction SilentlyContinue
+$failed | ForEach-Object { ($_.ErrorDetails.Message | ConvertFrom-Json).error }
+'@
+            Remarks = 'The error record of a 4xx/5xx answer carries the server''s body in ErrorDetails.Message (its first 4096 characters, decoded by its charset, the request''s secrets as ***), as Invoke-RestMethod''s does; here "name is required". The record''s TargetObject, the result, keeps the whole body in Content.'
+        }
+        @{
             Title   = 'Where the time went'
             Code    = @'
 $results = "$base/delay/300", "$base/drip?bytes=3&intervalMs=100", "$base/json" |
