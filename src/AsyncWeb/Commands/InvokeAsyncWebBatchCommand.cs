@@ -182,7 +182,8 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             }
             else
             {
-                Guarded(() => _pump!.Admit(spec, immediate));
+                // Without a closure: this runs once per input object.
+                Guarded((Pump: _pump!, Spec: spec, Immediate: immediate), static item => item.Pump.Admit(item.Spec, item.Immediate));
             }
         }
     }
@@ -298,11 +299,13 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
     }
 
     /// <summary>-ErrorAction Stop, a stopped pipeline or Select-Object -First: cancel the rest, let files clean up, rethrow.</summary>
-    private void Guarded(Action action)
+    private void Guarded(Action action) => Guarded(action, static run => run());
+
+    private void Guarded<TState>(TState state, Action<TState> action)
     {
         try
         {
-            action();
+            action(state);
         }
         catch (OperationCanceledException)
         {

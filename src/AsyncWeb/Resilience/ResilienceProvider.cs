@@ -63,6 +63,9 @@ internal sealed class ResilienceProvider : IDisposable
         }
     }
 
+    /// <summary>True when no strategy is configured (no retry, breaker or rate limit): a request is its one attempt, which callers may run directly.</summary>
+    public bool PassesThrough => _passThrough;
+
     /// <summary>Runs the attempts of one request; with no strategy configured it is the attempt itself (no extra async frame).</summary>
     public Task<AttemptOutcome> ExecuteAsync(RequestSpec spec, Func<RequestSpec, CancellationToken, Task<AttemptOutcome>> attempt, CancellationToken token) =>
         _passThrough ? attempt(spec, token) : ExecuteThroughPipelineAsync(spec, attempt, token);

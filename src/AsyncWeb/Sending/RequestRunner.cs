@@ -100,22 +100,40 @@ internal sealed class RequestRunner : IDisposable
 
         var attempts = 0;
         var conditional = _ifChanged?.Prepare(spec); // -IfChanged: asks only if the file changed on the server
+        var sending = conditional?.Spec ?? spec;
         using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
         try
         {
-            var outcome = await _resilience.ExecuteAsync(conditional?.Spec ?? spec, async (s, ct) =>
+            AttemptOutcome outcome;
+            if (_resilience.PassesThrough)
             {
-                // A paused host (Retry-After, rate-limit headers) holds every attempt back, and a host over its lowered
-                // adaptive limit holds retries back; the item's slot goes to others meanwhile.
-                await _hostGate.WaitForHostAsync(s, attempts > 0, ct).ConfigureAwait(false);
-                ct.ThrowIfCancellationRequested();
-                attempts++;
-                lease.Reset();
-                var window = _flow.Starting(s.HostKey);
-                var answered = await AttemptAsync(s, fileTarget, probe, lease, ct).ConfigureAwait(false);
-                _flow.Observe(s, window, answered);
-                return answered;
-            }, item.Token).ConfigureAwait(false);
+                // No retry, breaker or rate limit (the default): the one attempt runs here, without the closure,
+                // delegate and async frame the resilience pipeline's callback costs per item.
+                await WaitForHostAsync(sending, retry: false, item.Token).ConfigureAwait(false);
+                attempts = 1;
+                outcome = await AttemptAsync(sending, fileTarget, probe, lease, item.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                // Captured in this block only, so the pass-through path above allocates no closure.
+                var (target, attemptProbe, attemptLease, counted) = (fileTarget, probe, lease, 0);
+                try
+                {
+                    outcome = await _resilience.ExecuteAsync(sending, async (s, ct) =>
+                    {
+                        // A paused host (Retry-After, rate-limit headers) holds every attempt back, and a host over its lowered
+                        // adaptive limit holds retries back; the item's slot goes to others meanwhile.
+                        await WaitForHostAsync(s, counted > 0, ct).ConfigureAwait(false);
+                        counted++;
+                        return await AttemptAsync(s, target, attemptProbe, attemptLease, ct).ConfigureAwait(false);
+                    }, item.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    attempts = counted;
+                }
+            }
+
             return (conditional is null ? outcome : _ifChanged!.Finish(conditional, outcome), attempts);
         }
         catch (OperationCanceledException) when (item.Expired(batchToken))
@@ -133,44 +151,68 @@ internal sealed class RequestRunner : IDisposable
         }
     }
 
-    /// <summary>One attempt, within its deadlines; every failure becomes an outcome with its ErrorId.</summary>
+    /// <summary>Waits while the item's host is paused (or, for a retry, over its lowered limit); throws when the item is cancelled.</summary>
+    private async Task WaitForHostAsync(RequestSpec spec, bool retry, CancellationToken token)
+    {
+        await _hostGate.WaitForHostAsync(spec, retry, token).ConfigureAwait(false);
+        token.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// One attempt, within its deadlines; every failure becomes an outcome with its ErrorId. The host's flow sees it
+    /// start and what it answered (adaptive limits, rate-limit headers).
+    /// </summary>
     private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, RequestProbe probe, BudgetLease lease, CancellationToken itemToken)
     {
-        using var deadline = AttemptDeadline.Start(itemToken, _options);
-        probe.AttemptStarting();
-        try
+        lease.Reset();
+        var window = _flow.Starting(spec.HostKey);
+        AttemptOutcome answered;
+        using (var deadline = AttemptDeadline.Start(itemToken, _options))
         {
-            var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
-            var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline).ConfigureAwait(false);
-            var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline).ConfigureAwait(false);
-            var sent = deadline.BytesSent;
-            return sent == outcome.BytesSent ? outcome : outcome with { BytesSent = sent }; // no copy of the outcome for a bodiless request
+            probe.AttemptStarting();
+            try
+            {
+                var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
+                var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline).ConfigureAwait(false);
+                var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline).ConfigureAwait(false);
+                var sent = deadline.BytesSent;
+                answered = sent == outcome.BytesSent ? outcome : outcome with { BytesSent = sent }; // no copy of the outcome for a bodiless request
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !itemToken.IsCancellationRequested)
+            {
+                answered = Failed(ex, spec, deadline);
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !itemToken.IsCancellationRequested)
+
+        _flow.Observe(spec, window, answered);
+        return answered;
+    }
+
+    /// <summary>The outcome of an attempt that threw: its ErrorId, category and reason, and whether a retry may help.</summary>
+    private AttemptOutcome Failed(Exception ex, RequestSpec spec, AttemptDeadline deadline)
+    {
+        if (ex is FileWriteException write)
         {
-            if (ex is FileWriteException write)
-            {
-                return AttemptOutcome.Fail(ErrorIds.FileWriteFailed, FailureCategory.File, write.Message, write.InnerException);
-            }
-
-            if (ex is InvalidInputException unreadable)
-            {
-                // An -InFile or form file that vanished or became unreadable since the item was checked.
-                return AttemptOutcome.Fail(unreadable.ErrorId, FailureCategory.InvalidInput, unreadable.Message);
-            }
-
-            var (errorId, category, reason) = FailureClassifier.Classify(ex, deadline.Fired(), _options.OperationTimeout, _options.Timeout, deadline.Silence());
-            if (FailureClassifier.VersionRefused(ex, errorId, _options.HttpVersion, spec.Uri) is { } refusedVersion)
-            {
-                (errorId, reason) = (ErrorIds.HttpVersionNotSupported, refusedVersion);
-            }
-
-            return AttemptOutcome.Fail(errorId, category, reason, ex) with
-            {
-                Transient = FailureClassifier.IsTransient(ex, errorId, category),
-                BytesSent = deadline.BytesSent,
-            };
+            return AttemptOutcome.Fail(ErrorIds.FileWriteFailed, FailureCategory.File, write.Message, write.InnerException);
         }
+
+        if (ex is InvalidInputException unreadable)
+        {
+            // An -InFile or form file that vanished or became unreadable since the item was checked.
+            return AttemptOutcome.Fail(unreadable.ErrorId, FailureCategory.InvalidInput, unreadable.Message);
+        }
+
+        var (errorId, category, reason) = FailureClassifier.Classify(ex, deadline.Fired(), _options.OperationTimeout, _options.Timeout, deadline.Silence());
+        if (FailureClassifier.VersionRefused(ex, errorId, _options.HttpVersion, spec.Uri) is { } refusedVersion)
+        {
+            (errorId, reason) = (ErrorIds.HttpVersionNotSupported, refusedVersion);
+        }
+
+        return AttemptOutcome.Fail(errorId, category, reason, ex) with
+        {
+            Transient = FailureClassifier.IsTransient(ex, errorId, category),
+            BytesSent = deadline.BytesSent,
+        };
     }
 
     /// <summary>
