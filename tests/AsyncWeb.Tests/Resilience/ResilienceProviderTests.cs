@@ -408,4 +408,27 @@ public class ResilienceProviderTests
         Assert.Equal(ErrorIds.RateLimited, refused.ErrorId);
         Assert.Equal(1, run.Attempts);
     }
+
+    [Fact]
+    public void PassesThroughOnlyWithoutRetriesBreakerAndRateLimit()
+    {
+        // The runner then runs the one attempt itself; any strategy needs the pipeline's callback.
+        using (var plain = new ResilienceProvider(new BatchOptions(), verbose: null))
+        {
+            Assert.True(plain.PassesThrough);
+        }
+
+        using (var retried = new ResilienceProvider(WithRetries(1), verbose: null))
+        {
+            Assert.False(retried.PassesThrough);
+        }
+
+        using (var broken = new ResilienceProvider(WithBreaker(), verbose: null))
+        {
+            Assert.False(broken.PassesThrough);
+        }
+
+        using var limited = new ResilienceProvider(new BatchOptions { RequestsPerSecond = 5 }, verbose: null);
+        Assert.False(limited.PassesThrough);
+    }
 }
