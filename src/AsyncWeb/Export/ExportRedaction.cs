@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using AsyncWeb.Requests;
 using AsyncWeb.Security;
 
@@ -16,7 +17,11 @@ internal sealed class ExportRedaction
 {
     private readonly UriRedactor _redactor;
     private readonly Uri? _uri;
+    // The names of sensitive query parameters as header-name endings: "api_key", "token" ...
+    private static readonly string[] s_headerEndings = UriRedaction.DefaultSensitiveNames.Select(n => n.Replace('-', '_')).Where(n => n.Length >= 3).ToArray();
+
     private readonly List<KeyValuePair<string, string>> _secrets = new();
+    private IReadOnlyList<string>? _secretValues;
 
     /// <summary>The record's redaction: its batch's rules (<see cref="ExportRecord.Redactor"/>), else <paramref name="redactor"/>.</summary>
     public ExportRedaction(UriRedactor redactor, ExportRecord record)
@@ -50,7 +55,9 @@ internal sealed class ExportRedaction
         _uri is not null ? _redactor.Redact(_uri) : _redactor.RedactGiven(record.GivenUri);
 
     /// <summary>Free text (a header value, a body, a message) with the request's secrets hidden.</summary>
-    public string Text(string? text) => string.IsNullOrEmpty(text) ? string.Empty : ErrorBodyExcerpt.Hide(text!, _uri, _secrets, _redactor);
+    public string Text(string? text) => string.IsNullOrEmpty(text)
+        ? string.Empty
+        : ErrorBodyExcerpt.Hide(text!, _secretValues ??= ErrorBodyExcerpt.SecretsOf(_uri, _secrets, _redactor), _redactor);
 
     /// <summary>A header's value as the file shows it.</summary>
     public string HeaderValue(string name, string value)
@@ -71,11 +78,10 @@ internal sealed class ExportRedaction
             return true;
         }
 
-        var normalized = name.Replace('-', '_');
-        foreach (var sensitive in UriRedaction.DefaultSensitiveNames)
+        var normalized = name.IndexOf('-') < 0 ? name : name.Replace('-', '_');
+        foreach (var plain in s_headerEndings)
         {
-            var plain = sensitive.Replace('-', '_');
-            if (plain.Length >= 3 && normalized.EndsWith(plain, StringComparison.OrdinalIgnoreCase)
+            if (normalized.EndsWith(plain, StringComparison.OrdinalIgnoreCase)
                 && (normalized.Length == plain.Length || normalized[normalized.Length - plain.Length - 1] == '_'))
             {
                 return true;

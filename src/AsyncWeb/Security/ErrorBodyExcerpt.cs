@@ -42,9 +42,17 @@ internal static class ErrorBodyExcerpt
     /// Text with every secret the request carried hidden (the values of its sensitive headers and their parts, of its
     /// sensitive query parameters) and credentials and signatures in URIs in it; the same text when there was nothing to hide.
     /// </summary>
-    public static string Hide(string text, Uri? uri, IEnumerable<KeyValuePair<string, string>> sensitiveHeaders, UriRedactor redactor)
+    public static string Hide(string text, Uri? uri, IEnumerable<KeyValuePair<string, string>> sensitiveHeaders, UriRedactor redactor) =>
+        Hide(text, SecretsOf(uri, sensitiveHeaders, redactor), redactor);
+
+    /// <summary>The secret values a request carried, longest first, to hide in many texts with <see cref="Hide(string, IReadOnlyList{string}, UriRedactor)"/>.</summary>
+    public static IReadOnlyList<string> SecretsOf(Uri? uri, IEnumerable<KeyValuePair<string, string>> sensitiveHeaders, UriRedactor redactor) =>
+        Secrets(uri, sensitiveHeaders, redactor).Where(s => s.Length >= ShortestSecret).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length).ToList();
+
+    /// <summary>Text with the given secrets (from <see cref="SecretsOf"/>) and credentials and signatures in URIs hidden.</summary>
+    public static string Hide(string text, IReadOnlyList<string> secrets, UriRedactor redactor)
     {
-        foreach (var secret in Secrets(uri, sensitiveHeaders, redactor).Where(s => s.Length >= ShortestSecret).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length))
+        foreach (var secret in secrets)
         {
             if (text.IndexOf(secret, StringComparison.Ordinal) >= 0)
             {
