@@ -231,6 +231,14 @@ Describe 'Export-AsyncWebReport' {
         $html | Should -Match 'Batch &lt;b&gt;review&lt;/b&gt;'
     }
 
+    It 'shows each host''s requests, failures, percentiles and last per-host limit' {
+        $path = Join-Path $TestDrive 'limits.html'
+        1..6 | ForEach-Object { "$base/json?limit=$_" } | Invoke-AsyncWebBatch -ThrottleLimitPerHost 2 | Export-AsyncWebReport $path
+        $page = Get-Content -Raw -LiteralPath $path
+        $page | Should -Match ('<tr><td class="t">{0}</td><td>6</td><td>0</td>(<td>[^<]*</td>){{5}}<td>2</td></tr>' -f [regex]::Escape(([uri]$base).Authority))
+        $page | Should -Match '6 of 6 requests shown'
+    }
+
     It 'leaves no secret on the page' {
         foreach ($secret in $secrets) { $html | Should -Not -Match ([regex]::Escape($secret)) -Because "$secret is a secret" }
     }

@@ -90,42 +90,4 @@ internal sealed class BatchReport
             }
         }
     }
-
-    /// <summary>One host's requests: latencies, time to first byte, failures and its last per-host limit.</summary>
-    internal sealed class HostRow
-    {
-        private DateTime _limitAt = DateTime.MinValue;
-
-        public HostRow(string host) => Host = host;
-
-        public string Host { get; }
-        public int Failed { get; private set; }
-        public SampleSet Elapsed { get; } = new();
-        public SampleSet TimeToFirstByte { get; } = new();
-        public int? Limit { get; private set; }
-
-        public void Add(ExportRecord record)
-        {
-            Elapsed.Add(record.ElapsedMs);
-            TimeToFirstByte.Add(record.Phases.TimeToFirstByteMs);
-            Failed += record.ErrorId is null ? 0 : 1;
-            var end = (record.StartUtc ?? DateTime.MinValue).AddMilliseconds(record.ElapsedMs);
-            if (record.HostLimit is { } limit && end >= _limitAt)
-            {
-                (Limit, _limitAt) = (limit, end);
-            }
-        }
-    }
-
-    /// <summary>Failures of one ErrorId, with the first one's URI and message (redacted).</summary>
-    internal sealed class FailureRow
-    {
-        public FailureRow(string errorId, string exampleUrl, string exampleMessage) =>
-            (ErrorId, ExampleUrl, ExampleMessage) = (errorId, exampleUrl, exampleMessage);
-
-        public string ErrorId { get; }
-        public string ExampleUrl { get; }
-        public string ExampleMessage { get; }
-        public int Count { get; set; }
-    }
 }

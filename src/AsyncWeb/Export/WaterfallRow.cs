@@ -12,6 +12,6 @@ internal sealed class WaterfallRow
     public int Attempts { get; init; }
     public HarTimings Timings { get; init; }
 
-    /// <summary>Milliseconds from the batch's first start to this request's start; null when not known.</summary>
+    /// <summary>When the request's first attempt started (UTC); null when not known.</summary>
     public System.DateTime? StartUtc { get; init; }
 }
