@@ -16,6 +16,8 @@
         'Invoke-AsyncWebBatch'
         'New-AsyncWebSession'
         'Measure-AsyncWebBatch'
+        'Export-AsyncWebHar'
+        'Export-AsyncWebReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

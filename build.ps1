@@ -9,8 +9,8 @@
                and builds the test server into out/TestServer.
       Test   - Build, run the C# unit tests of the pure rules (tests/AsyncWeb.Tests, xunit) on net10.0
                and on a self-contained net8.0 build (PowerShell 7.4 LTS's runtime, from NuGet), restore
-               Pester from NuGet, install OpenSSH for the remoting tests when missing (as root, with
-               apt-get), start one test server, run every Pester test, run most of them
+               Pester from NuGet, install OpenSSH for the remoting tests and Chromium for the HTML
+               report tests when missing (as root, with apt-get), start one test server, run every Pester test, run most of them
                again against the netstandard2.0 build (Windows PowerShell 5.1's) in a child pwsh,
                print "Pester: N passed, N failed, N skipped" over all of them (unit tests
                included), exit non-zero on any failure. With -TestPath or -Tag only the Pester
@@ -75,7 +75,7 @@ $nugetRoot = $null
 # PowerShell cannot be an SSH remoting endpoint); the shards and merges it relies on run in both passes.
 # Soak runs there too, with two seeds instead of its full list (its BeforeDiscovery picks them).
 $netstandardTests = @('Invoke-AsyncWebBatch', 'Errors', 'Downloads', 'Exactness', 'Memory', 'Resilience', 'Cancellation', 'New-AsyncWebSession', 'ContentObject',
-    'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization', 'Uploads', 'Authentication', 'Tls', 'UnixSocket', 'Timings', 'Pagination', 'IfChanged', 'FlowControl', 'Journal', 'HttpVersion', 'Soak', 'Views') | ForEach-Object { "$_.Tests.ps1" }
+    'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization', 'Uploads', 'Authentication', 'Tls', 'UnixSocket', 'Timings', 'Pagination', 'IfChanged', 'FlowControl', 'Journal', 'HttpVersion', 'Soak', 'Views', 'Export') | ForEach-Object { "$_.Tests.ps1" }
 
 function Invoke-Dotnet {
     # A simple (non-advanced) function, so switches such as -v reach dotnet untouched.
@@ -291,6 +291,8 @@ function Install-TestPrerequisite {
     # Remoting.Tests.ps1 runs PowerShell remoting over a private sshd on loopback (tests/TestSshd.psm1):
     # OpenSSH is installed when missing and this is root with apt-get (as in CI); elsewhere those tests
     # say why they skip.
+    # Export.Tests.ps1 renders the HTML report in Debian's chromium (tests/TestChromium.psm1), installed the same way.
+    if ('Browser' -notin ($ExcludeTag -split ',')) { Install-TestChromium }
     if ('Remoting' -in ($ExcludeTag -split ',')) { return }
     Install-TestOpenSsh
 }
@@ -303,6 +305,7 @@ function Invoke-Test {
     Import-Module $pester -Force
     Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force
     Import-Module (Join-Path $root 'tests/TestSshd.psm1') -Force
+    Import-Module (Join-Path $root 'tests/TestChromium.psm1') -Force
     Install-TestPrerequisite
     Write-Host '== Test' -ForegroundColor Cyan
 

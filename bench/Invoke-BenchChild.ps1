@@ -25,6 +25,9 @@
       Upload         Invoke-AsyncWebBatch -Uri $Uri -Method Put -InFile $InFile: bytes = BytesSent, received = the
                      body length the test server's /echo read
       WebRequestUpload Invoke-WebRequest -Uri $Uri -Method Put -InFile $InFile (received as above)
+      Export         $Count GETs of $Uri held as results, then written by -Format Har (Export-AsyncWebHar), Report
+                     (Export-AsyncWebReport) or Json (ConvertTo-Json -Depth 5) to $OutFile: seconds = the export alone,
+                     allocatedMB, heldRssMB (before it) and peakRssMB (VmHWM after it)
       RateLimited    $uris | Invoke-AsyncWebBatch -RequestsPerSecond R -ThrottleLimit T; after the clock stops,
                      endSpan = the seconds from the first result's end (StartTime + Elapsed) to the last's
       PerHost        $uris | Invoke-AsyncWebBatch -ThrottleLimit T -MaximumRetryCount 50 with -ThrottleLimitPerHost P (when
@@ -41,7 +44,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload')]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload', 'Export')]
     [string] $Mode,
     [string] $ModulePath,
     [string] $Uri,
@@ -61,7 +64,9 @@ param(
     [switch] $ComputeSha256,
     [int] $ThrottleLimitPerHost,
     [switch] $AdaptiveThrottle,
-    [switch] $InProcessPeer
+    [switch] $InProcessPeer,
+    [ValidateSet('Har', 'Report', 'Json')]
+    [string] $Format
 )
 
 $ErrorActionPreference = 'Stop'
@@ -102,7 +107,7 @@ if ($Mode -eq 'Bare') {
 # starts, so no measured command pays for its auto-loading.
 if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
 
-$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload'
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload', 'Export'
 if ($needsModule) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Import-Module $ModulePath
@@ -194,6 +199,30 @@ switch ($Mode) {
         $result.seconds = $watch.Elapsed.TotalSeconds
         $result.count = $measured.Count + $failed.Count
         $result.errors = $failed.Count
+    }
+
+    'Export' {
+        # Scenario 17: a real batch's results, held, then written by one exporter; the export alone is timed, and
+        # its allocations and the resident memory it added are counted (the held results are the same for each).
+        $results = [System.Collections.Generic.List[object]]::new($Count)
+        1..$Count | ForEach-Object { $Uri } | Invoke-AsyncWebBatch -ThrottleLimit $ThrottleLimit -FailuresAsResults | ForEach-Object { $results.Add($_) }
+        $result.count = $results.Count
+        $result.errors = @($results | Where-Object { -not $_.Success }).Count
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+        $status = [IO.File]::ReadAllText('/proc/self/status')
+        $result.heldRssMB = [double]([regex]::Match($status, 'VmRSS:\s+(\d+)').Groups[1].Value) / 1024
+        $allocated = [GC]::GetTotalAllocatedBytes($true)
+        $null = Measure-Once {
+            switch ($Format) {
+                'Har' { $results | Export-AsyncWebHar -Path $OutFile }
+                'Report' { $results | Export-AsyncWebReport -Path $OutFile }
+                'Json' { $results | ConvertTo-Json -Depth 5 -WarningAction SilentlyContinue | Set-Content -LiteralPath $OutFile }
+            }
+        }
+        $result.allocatedMB = ([GC]::GetTotalAllocatedBytes($true) - $allocated) / 1MB
+        $status = [IO.File]::ReadAllText('/proc/self/status')
+        $result.peakRssMB = [double]([regex]::Match($status, 'VmHWM:\s+(\d+)').Groups[1].Value) / 1024
+        $result.bytes = [IO.FileInfo]::new($OutFile).Length
     }
 
     'Download' {

@@ -81,7 +81,7 @@ internal static class BatchRecordReader
     }
 
     /// <summary>The phase timings of a result in any shape; absent or empty (a CSV cell) is not seen.</summary>
-    private static PhaseFacts PhasesOf(PSObject shape) => new()
+    internal static PhaseFacts PhasesOf(PSObject shape) => new()
     {
         QueueWaitMs = Double(Property(shape, "QueueWaitMs")),
         DnsLookupMs = Double(Property(shape, "DnsLookupMs")),
@@ -182,7 +182,7 @@ internal static class BatchRecordReader
     }
 
     /// <summary>ErrorId, else Error.ErrorId (an object), else the id before ':' of an Error written as text.</summary>
-    private static string? ErrorIdOf(PSObject shape)
+    internal static string? ErrorIdOf(PSObject shape)
     {
         var id = Text(Property(shape, "ErrorId"));
         if (!string.IsNullOrEmpty(id))
@@ -214,7 +214,7 @@ internal static class BatchRecordReader
         }
     }
 
-    private static object? Property(PSObject shape, string name) => Unwrap(shape.Properties[name]?.Value);
+    internal static object? Property(PSObject shape, string name) => Unwrap(shape.Properties[name]?.Value);
 
     /// <summary>ElapsedMs to ticks exactly (TimeSpan.FromMilliseconds rounds to whole ms on .NET Framework).</summary>
     private static TimeSpan? Milliseconds(object? value) =>

@@ -27,13 +27,7 @@ internal static class ErrorBodyExcerpt
             return null;
         }
 
-        var text = content;
-        foreach (var secret in Secrets(uri, sensitiveHeaders, redactor).Where(s => s.Length >= ShortestSecret).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length))
-        {
-            text = text.Replace(secret, UriRedaction.Mask);
-        }
-
-        text = redactor.RedactText(text);
+        var text = Hide(content, uri, sensitiveHeaders, redactor);
         if (text.Length <= MaximumChars)
         {
             return text;
@@ -44,7 +38,32 @@ internal static class ErrorBodyExcerpt
             $"… ({text.Length - cut:N0} more characters: the whole body is in the result's Content)");
     }
 
-    private static IEnumerable<string> Secrets(Uri uri, IEnumerable<KeyValuePair<string, string>> sensitiveHeaders, UriRedactor redactor)
+    /// <summary>
+    /// Text with every secret the request carried hidden (the values of its sensitive headers and their parts, of its
+    /// sensitive query parameters) and credentials and signatures in URIs in it; the same text when there was nothing to hide.
+    /// </summary>
+    public static string Hide(string text, Uri? uri, IEnumerable<KeyValuePair<string, string>> sensitiveHeaders, UriRedactor redactor) =>
+        Hide(text, SecretsOf(uri, sensitiveHeaders, redactor), redactor);
+
+    /// <summary>The secret values a request carried, longest first, to hide in many texts with <see cref="Hide(string, IReadOnlyList{string}, UriRedactor)"/>.</summary>
+    public static IReadOnlyList<string> SecretsOf(Uri? uri, IEnumerable<KeyValuePair<string, string>> sensitiveHeaders, UriRedactor redactor) =>
+        Secrets(uri, sensitiveHeaders, redactor).Where(s => s.Length >= ShortestSecret).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length).ToList();
+
+    /// <summary>Text with the given secrets (from <see cref="SecretsOf"/>) and credentials and signatures in URIs hidden.</summary>
+    public static string Hide(string text, IReadOnlyList<string> secrets, UriRedactor redactor)
+    {
+        foreach (var secret in secrets)
+        {
+            if (text.IndexOf(secret, StringComparison.Ordinal) >= 0)
+            {
+                text = text.Replace(secret, UriRedaction.Mask);
+            }
+        }
+
+        return redactor.RedactText(text);
+    }
+
+    private static IEnumerable<string> Secrets(Uri? uri, IEnumerable<KeyValuePair<string, string>> sensitiveHeaders, UriRedactor redactor)
     {
         foreach (var header in sensitiveHeaders)
         {
@@ -64,6 +83,11 @@ internal static class ErrorBodyExcerpt
                 // "Bearer <token>", "Basic <base64>": the credentials after the scheme.
                 yield return value.Substring(space + 1).Trim();
             }
+        }
+
+        if (uri is null || !uri.IsAbsoluteUri)
+        {
+            yield break;
         }
 
         foreach (var pair in uri.Query.TrimStart('?').Split('&'))

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace AsyncWeb.Security;
@@ -27,6 +28,10 @@ internal sealed class UriRedactor
             }
         }
     }
+
+    /// <summary>These rules and more sensitive names; the same redactor when there are none.</summary>
+    public UriRedactor With(IReadOnlyCollection<string>? additionalNames) =>
+        additionalNames is null || additionalNames.Count == 0 ? this : new UriRedactor(_names.Concat(additionalNames));
 
     /// <summary>The default names only.</summary>
     public static UriRedactor Default { get; } = new(null);
