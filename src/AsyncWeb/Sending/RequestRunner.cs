@@ -70,7 +70,7 @@ internal sealed class RequestRunner : IDisposable
 
         AttemptOutcome outcome;
         int attempts;
-        AttemptSpan? span;
+        AttemptSpan span;
         WebBatchResult result;
         using (var lease = _budget.Open(spec.Index, spec.PageIndex))
         {
@@ -93,16 +93,16 @@ internal sealed class RequestRunner : IDisposable
     /// The item's attempts, within its total deadline. An -OutFile that must not be written is decided
     /// before anything is sent; a HEAD never writes, so its OutFile is no target at all.
     /// </summary>
-    private async Task<(AttemptOutcome Outcome, int Attempts, AttemptSpan? Span)> ExecuteAsync(RequestSpec spec, RequestProbe probe, BudgetLease lease, CancellationToken batchToken)
+    private async Task<(AttemptOutcome Outcome, int Attempts, AttemptSpan Span)> ExecuteAsync(RequestSpec spec, RequestProbe probe, BudgetLease lease, CancellationToken batchToken)
     {
         var fileTarget = spec.OutFile is null || spec.Method == "HEAD" ? null : _targets.ForFile(spec.OutFile);
         if (fileTarget is { Writes: false })
         {
-            return (Unwritten(new AttemptOutcome(), fileTarget), 0, null);
+            return (Unwritten(new AttemptOutcome(), fileTarget), 0, default);
         }
 
         var attempts = 0;
-        AttemptSpan? span = null;
+        AttemptSpan span = default;
         var traced = _options.Trace is not null && TraceParent.In(spec.Headers) is null; // a traceparent the item gives wins
         var conditional = _ifChanged?.Prepare(spec); // -IfChanged: asks only if the file changed on the server
         using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
@@ -117,8 +117,18 @@ internal sealed class RequestRunner : IDisposable
                 attempts++;
                 lease.Reset();
                 var window = _flow.Starting(s.HostKey);
-                span = traced ? new AttemptSpan(_options.Trace!) : null;
-                var answered = await AttemptAsync(s, fileTarget, probe, lease, span, attempts, ct).ConfigureAwait(false);
+                // One span per attempt, started here: an activity is Activity.Current for this attempt only.
+                span = traced ? AttemptSpan.Start(_options.Trace!, s.Method, s.Uri, _options.Redactor, attempts) : default;
+                AttemptOutcome? answered = null;
+                try
+                {
+                    answered = await AttemptAsync(s, fileTarget, probe, lease, span.Header, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    span.Finish(answered?.StatusCode ?? 0, answered is null ? ErrorIds.Canceled : answered.Failure?.ErrorId, answered?.ProtocolVersion);
+                }
+
                 _flow.Observe(s, window, answered);
                 return answered;
             }, item.Token).ConfigureAwait(false);
@@ -139,16 +149,8 @@ internal sealed class RequestRunner : IDisposable
         }
     }
 
-    /// <summary>One attempt, within its deadlines, as one span; every failure becomes an outcome with its ErrorId.</summary>
-    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, RequestProbe probe, BudgetLease lease, AttemptSpan? span, int attempt, CancellationToken itemToken)
-    {
-        span?.Start(spec.Method, spec.Uri, _options.Redactor.Redact(spec.Uri), attempt);
-        var outcome = await AttemptUntracedAsync(spec, fileTarget, probe, lease, span?.Header, itemToken).ConfigureAwait(false);
-        span?.Finish(outcome.StatusCode, outcome.Failure?.ErrorId, outcome.ProtocolVersion);
-        return outcome;
-    }
-
-    private async Task<AttemptOutcome> AttemptUntracedAsync(RequestSpec spec, DownloadTarget? fileTarget, RequestProbe probe, BudgetLease lease, string? traceParent, CancellationToken itemToken)
+    /// <summary>One attempt, within its deadlines, with its traceparent (null: none); every failure becomes an outcome with its ErrorId.</summary>
+    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, RequestProbe probe, BudgetLease lease, string? traceParent, CancellationToken itemToken)
     {
         using var deadline = AttemptDeadline.Start(itemToken, _options);
         probe.AttemptStarting();
@@ -252,9 +254,9 @@ internal sealed class RequestRunner : IDisposable
     }
 
     /// <summary>The trace the item's last attempt was sent in: its span, or the traceparent its own headers gave; none when nothing was sent.</summary>
-    private static void TraceFacts(WebBatchResult result, RequestSpec spec, AttemptSpan? span, int attempts)
+    private static void TraceFacts(WebBatchResult result, RequestSpec spec, AttemptSpan span, int attempts)
     {
-        if (span is { SpanId: not 0 })
+        if (span.SpanId != 0)
         {
             result.TraceId = span.TraceId;
             result.SpanIdValue = span.SpanId;

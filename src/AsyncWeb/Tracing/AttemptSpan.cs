@@ -1,4 +1,5 @@
 using System;
+using AsyncWeb.Security;
 #if NET
 using System.Diagnostics;
 using System.Globalization;
@@ -11,60 +12,66 @@ namespace AsyncWeb.Tracing;
 /// on PowerShell 7 when someone listens to the "AsyncWeb" ActivitySource, a Client activity with OpenTelemetry's HTTP client
 /// attributes. The URL in it is redacted as everywhere else; no header value is recorded.
 /// </summary>
-internal sealed class AttemptSpan
+internal readonly struct AttemptSpan
 {
-    private readonly BatchTrace _trace;
 #if NET
-    private Activity? _activity;
+    private readonly Activity? _activity;
 #endif
 
-    public AttemptSpan(BatchTrace trace) => _trace = trace;
+    private AttemptSpan(string traceId, ulong spanId, string header)
+    {
+        TraceId = traceId;
+        SpanId = spanId;
+        Header = header;
+#if NET
+        _activity = null;
+#endif
+    }
 
-    /// <summary>This attempt's span id (0 until started).</summary>
-    public ulong SpanId { get; private set; }
+#if NET
+    private AttemptSpan(string traceId, ulong spanId, string header, Activity activity)
+        : this(traceId, spanId, header)
+    {
+        _activity = activity;
+    }
+#endif
+
+    /// <summary>This attempt's span id (0 for none: the default value).</summary>
+    public ulong SpanId { get; }
 
     /// <summary>The trace id the header carries: the batch's, or the activity's when a listener started one outside any trace.</summary>
-    public string TraceId { get; private set; } = string.Empty;
+    public string? TraceId { get; }
 
-    /// <summary>The traceparent header value of this attempt (null until started).</summary>
-    public string? Header { get; private set; }
+    /// <summary>The traceparent header value of this attempt.</summary>
+    public string? Header { get; }
 
     /// <summary>
     /// Starts the span. Call it inside the attempt's async method: the activity becomes Activity.Current for the attempt only,
     /// so HttpClient's own activity (System.Net.Http) is its child, and HttpClient adds no second traceparent.
     /// </summary>
-    public void Start(string method, Uri uri, string redactedUri, int attempt)
+    public static AttemptSpan Start(BatchTrace trace, string method, Uri uri, UriRedactor redactor, int attempt)
     {
-        TraceId = _trace.TraceId;
-        var flags = _trace.Flags;
 #if NET
-        if (BatchTrace.Source.HasListeners())
+        if (BatchTrace.Source.HasListeners() && BatchTrace.Source.StartActivity(method, ActivityKind.Client, trace.Parent) is { } activity)
         {
-            _activity = BatchTrace.Source.StartActivity(method, ActivityKind.Client, _trace.Parent);
-            if (_activity is { } activity)
+            activity.SetTag("http.request.method", method);
+            activity.SetTag("url.full", redactor.Redact(uri));
+            activity.SetTag("server.address", uri.Host);
+            activity.SetTag("server.port", uri.Port);
+            if (attempt > 1)
             {
-                activity.SetTag("http.request.method", method);
-                activity.SetTag("url.full", redactedUri);
-                activity.SetTag("server.address", uri.Host);
-                activity.SetTag("server.port", uri.Port);
-                if (attempt > 1)
-                {
-                    activity.SetTag("http.request.resend_count", attempt - 1);
-                }
-
-                SpanId = BatchTrace.IdOf(activity.SpanId);
-                if (_trace.Parent == default)
-                {
-                    TraceId = activity.TraceId.ToHexString(); // a listener that came after the batch started: a trace of its own
-                }
-
-                Header = TraceParent.Format(TraceId, SpanId, (byte)activity.ActivityTraceFlags);
-                return;
+                activity.SetTag("http.request.resend_count", attempt - 1);
             }
+
+            var spanId = BatchTrace.IdOf(activity.SpanId);
+
+            // A listener that came after the batch started makes a trace of its own.
+            var traceId = trace.Parent == default ? activity.TraceId.ToHexString() : trace.TraceId;
+            return new AttemptSpan(traceId, spanId, TraceParent.Format(traceId, spanId, (byte)activity.ActivityTraceFlags), activity);
         }
 #endif
-        SpanId = SpanIds.Next();
-        Header = TraceParent.Format(TraceId, SpanId, flags);
+        var id = SpanIds.Next();
+        return new AttemptSpan(trace.TraceId, id, TraceParent.Format(trace.TraceId, id, trace.Flags));
     }
 
     /// <summary>Ends the span with the attempt's outcome: its status, its ErrorId as error.type, its HTTP version.</summary>
