@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 
 namespace AsyncWeb.Tracing;
 
@@ -7,9 +6,9 @@ namespace AsyncWeb.Tracing;
 internal static class SpanIds
 {
 #if !NET
+    // A generator per thread, each seeded from a new GUID: seeds derived from a counter or thread id collide across threads.
     [ThreadStatic]
     private static Random? t_random;
-    private static int s_seed = Environment.TickCount ^ Guid.NewGuid().GetHashCode();
 #endif
 
     /// <summary>A random id, never 0 (the all-zero id is invalid).</summary>
@@ -21,7 +20,7 @@ internal static class SpanIds
 #if NET
             id = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
 #else
-            var random = t_random ??= new Random(Interlocked.Increment(ref s_seed) ^ Thread.CurrentThread.ManagedThreadId);
+            var random = t_random ??= new Random(Guid.NewGuid().GetHashCode());
             id = ((ulong)(uint)random.Next() << 33) ^ ((ulong)(uint)random.Next() << 11) ^ (uint)random.Next();
 #endif
         }
