@@ -39,12 +39,16 @@
       Mirror         (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -IfChanged, twice: seconds
                      is the first run (everything downloaded), warmSeconds the second (nothing changed); skipped and
                      warmBodyBytes (the server's body bytes during the second run, from $StatsUri) describe the second
+      Tracing        the warm cost of traces (scenario 18): Invoke-AsyncWebBatch -Uri $uris | Out-Null with tracing on (the
+                     default traceparent), off (-NoTraceParent) and on with an ActivityListener sampling every source
+                     (AllDataAndRecorded), interleaved over 3 rounds of Count/3 each after an unmeasured warm-up of each:
+                     seconds, allocated bytes and errors per variant (on*, off*, listener*), and listenerActivities
     Progress is off ($ProgressPreference = 'SilentlyContinue') for every tool alike.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload', 'Export')]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload', 'Export', 'Tracing')]
     [string] $Mode,
     [string] $ModulePath,
     [string] $Uri,
@@ -107,7 +111,7 @@ if ($Mode -eq 'Bare') {
 # starts, so no measured command pays for its auto-loading.
 if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
 
-$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload', 'Export'
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload', 'Export', 'Tracing'
 if ($needsModule) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Import-Module $ModulePath
@@ -189,6 +193,58 @@ switch ($Mode) {
             $meter.Dispose()
             $client.Dispose()
         }
+    }
+
+    'Tracing' {
+        Add-Type -TypeDefinition @'
+using System.Diagnostics;
+using System.Threading;
+public sealed class BenchActivityListener : System.IDisposable {
+    private readonly ActivityListener _listener;
+    private long _stopped;
+    public long Stopped { get { return Interlocked.Read(ref _stopped); } }
+    public BenchActivityListener() {
+        _listener = new ActivityListener {
+            ShouldListenTo = source => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => Interlocked.Increment(ref _stopped),
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+    public void Dispose() { _listener.Dispose(); }
+}
+'@
+        $part = [Math]::Max(1, [int]($Count / 3))
+        $uris = [string[]]::new($part).ForEach({ $Uri })
+        $warmUris = [string[]]::new([Math]::Max(1, [int]($part / 5))).ForEach({ $Uri })
+        $variants = [ordered]@{ on = @{}; off = @{ NoTraceParent = $true }; listener = @{} }
+        $listener = $null
+        foreach ($name in $variants.Keys) { $result["$($name)Seconds"] = 0.0; $result["$($name)AllocatedBytes"] = 0L; $result["$($name)Errors"] = 0 }
+        for ($round = 0; $round -le 3; $round++) {
+            foreach ($name in $variants.Keys) {
+                $extra = $variants[$name]
+                if ($name -eq 'listener') { $listener = [BenchActivityListener]::new() }
+                try {
+                    if ($round -eq 0) {
+                        # Unmeasured: compiled code and open connections for every variant.
+                        Invoke-AsyncWebBatch -Uri $warmUris -ThrottleLimit $ThrottleLimit @extra -ErrorAction SilentlyContinue | Out-Null
+                        continue
+                    }
+                    $allocated = [GC]::GetTotalAllocatedBytes($true)
+                    $watch = [Diagnostics.Stopwatch]::StartNew()
+                    Invoke-AsyncWebBatch -Uri $uris -ThrottleLimit $ThrottleLimit @extra -ErrorVariable failedRun -ErrorAction SilentlyContinue | Out-Null
+                    $result["$($name)Seconds"] += $watch.Elapsed.TotalSeconds
+                    $result["$($name)AllocatedBytes"] += [GC]::GetTotalAllocatedBytes($true) - $allocated
+                    $result["$($name)Errors"] += $failedRun.Count
+                }
+                finally {
+                    if ($name -eq 'listener') { $result.listenerActivities = $listener.Stopped; $listener.Dispose() }
+                }
+            }
+        }
+        $result.count = $part * 3
+        $result.errors = $result.onErrors + $result.offErrors + $result.listenerErrors
+        $result.seconds = $result.onSeconds + $result.offSeconds + $result.listenerSeconds
     }
 
     'Stream' {

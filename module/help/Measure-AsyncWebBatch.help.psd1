@@ -12,7 +12,8 @@ Measure-AsyncWebBatch reads the results of Invoke-AsyncWebBatch from the pipelin
 - latency MinMs, P50Ms, P90Ms, P99Ms and MaxMs (nearest-rank percentiles of the requests that were sent);
 - WallTime from the first request's start to the last one's end, and RequestsPerSecond over it;
 - where the time went: QueueWait, DnsLookup, Connect, TlsHandshake, TimeToFirstByte and Transfer, each with Count, MinMs, P50Ms, P90Ms, P99Ms and MaxMs (DnsLookup, Connect and TlsHandshake over the requests that opened a connection, as a reused one took none); ConnectionsOpened, ConnectionsReused and ConnectionReuseRatio;
-- SlowHosts: the hosts (host:port) whose 99th percentile time to first byte is above -SlowThresholdSec, slowest first, each with Count, P50Ms, P99Ms and MaxMs, so a sweep's summary says "p99 first byte 2,300 ms, 4 hosts above 1 s".
+- SlowHosts: the hosts (host:port) whose 99th percentile time to first byte is above -SlowThresholdSec, slowest first, each with Count, P50Ms, P99Ms and MaxMs, so a sweep's summary says "p99 first byte 2,300 ms, 4 hosts above 1 s";
+- Thresholds: with -Threshold, each expression judged (Expression, Measured, Host, Limit, Observed, Unit, Held). Every threshold that did not hold is also a ThresholdFailed error, written after the summary, so -ErrorAction Stop fails a CI script and $error says which.
 
 Failed items count only if they reach it: `... | Invoke-AsyncWebBatch | Measure-AsyncWebBatch` sees the successes alone, because failures leave by the error stream. Pass -FailuresAsResults to Invoke-AsyncWebBatch, or merge its error records into the pipeline with 2>&1 (an error record written by Invoke-AsyncWebBatch counts as the failed result it carries). To keep failures as errors and still count everything, use Invoke-AsyncWebBatch -SummaryVariable name instead: it sets $name to this same summary of every item the batch finished. Measure-AsyncWebBatch remains the tool for results kept in a variable or a file, summaries of parts (shards, jobs), and a -SlowThresholdSec of your own.
 
@@ -25,6 +26,14 @@ The examples use $base for the server address and run as written against AsyncWe
 
     Parameters  = @{
         InputObject = 'A result of Invoke-AsyncWebBatch (live, deserialized, or a row of Import-Csv), an error record it wrote (merged with 2>&1), which counts as the failed result it carries, or a summary of part of a batch to merge. Usually given through the pipeline.'
+        Threshold = @'
+Pass/fail criteria in the style of k6: aggregation(Metric){host=name} operator limit[unit], judged over everything measured and listed in the summary's Thresholds. A threshold that does not hold writes a non-terminating ThresholdFailed error (after the summary); an expression that does not parse stops the command with InvalidThreshold, naming it, before any input is read.
+- Metrics with a value per request take an aggregation: Elapsed (or Latency), QueueWait, DnsLookup, Connect, TlsHandshake, TimeToFirstByte, Transfer ("Ms" optional: TimeToFirstByteMs). Aggregations: pNN (any percentile, p95, p99.9; nearest rank, as the summary's), avg, med, min, max, count. Limits are milliseconds, or take a unit: ms, s, m (p99(Elapsed) < 2s).
+- Figures of the batch are compared as they are: Count, Succeeded, Failed, Skipped, FailureRate, SuccessRate (fractions, or percentages: FailureRate < 1%), Bytes, BytesSent, RequestsPerSecond, ConnectionReuseRatio, ConnectionsOpened, ConnectionsReused, WallTime (ms, s, m).
+- Operators: < <= > >= == !=.
+- {host=api.example.com} judges the results of that host only (every port of it; host:port for one port), as results show hosts. A merged summary carries no per-host figures, so it counts only towards thresholds without a host.
+A threshold with nothing to measure (no TLS handshakes, no results of the host, a rate of no results) fails, its Observed empty: a gate that saw nothing does not pass.
+'@
         SlowThresholdSec = 'A host is listed in SlowHosts when its 99th percentile time to first byte (request sent to response headers) is above this many seconds. Requests that got no response (timeouts, refused connections) count under their ErrorId, not here. Default 1.'
     }
 
@@ -36,7 +45,7 @@ The examples use $base for the server address and run as written against AsyncWe
     )
 
     Outputs     = @(
-        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, BytesSent, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond, StartTimeUtc, EndTimeUtc and LatencySamplesMs (what lets summaries merge); QueueWait, DnsLookup, Connect, TlsHandshake, TimeToFirstByte and Transfer (AsyncWeb.WebBatchPercentiles: Count, MinMs, P50Ms, P90Ms, P99Ms, MaxMs), ConnectionsOpened, ConnectionsReused, ConnectionReuseRatio, SlowThresholdMs and SlowHosts (AsyncWeb.WebBatchSlowHost: Host, Count, P50Ms, P99Ms, MaxMs), and the phase samples that let those merge too (QueueWaitSamplesMs, DnsLookupSamplesMs, ConnectSamplesMs, TlsHandshakeSamplesMs, TimeToFirstByteSamplesMs with TimeToFirstByteSampleHosts, TransferSamplesMs); and HostLimits (with -AdaptiveThrottle or -ThrottleLimitPerHost: each host''s last limit, from the result that finished last, as Host, Limit and AtUtc).' }
+        @{ Type = 'AsyncWeb.Commands.WebBatchSummary'; Description = 'One summary: Count, Succeeded, Failed, Skipped, FailuresByErrorId, FailureSummary, StatusCodes, StatusHistogram, Bytes, BytesSent, MinMs, P50Ms, P90Ms, P99Ms, MaxMs, WallTime, RequestsPerSecond, StartTimeUtc, EndTimeUtc and LatencySamplesMs (what lets summaries merge); QueueWait, DnsLookup, Connect, TlsHandshake, TimeToFirstByte and Transfer (AsyncWeb.WebBatchPercentiles: Count, MinMs, P50Ms, P90Ms, P99Ms, MaxMs), ConnectionsOpened, ConnectionsReused, ConnectionReuseRatio, SlowThresholdMs and SlowHosts (AsyncWeb.WebBatchSlowHost: Host, Count, P50Ms, P99Ms, MaxMs), and the phase samples that let those merge too (QueueWaitSamplesMs, DnsLookupSamplesMs, ConnectSamplesMs, TlsHandshakeSamplesMs, TimeToFirstByteSamplesMs with TimeToFirstByteSampleHosts, TransferSamplesMs); Thresholds (with -Threshold: AsyncWeb.WebBatchThreshold, Expression, Measured, Host, Limit, Observed, Unit, Held); and HostLimits (with -AdaptiveThrottle or -ThrottleLimitPerHost: each host''s last limit, from the result that finished last, as Host, Limit and AtUtc).' }
     )
 
     Notes       = @'
@@ -125,6 +134,22 @@ $summary.SlowHosts | Format-Table Host, Count, P50Ms, P99Ms, MaxMs
 $summary | Format-List TimeToFirstByte, Connect, ConnectionReuseRatio
 '@
             Remarks = 'Ten requests to two hosts of the same server (127.0.0.1 and localhost are different hosts): one answers at once, the other after 300 ms. The summary puts the 300 ms in the time to first byte (the server thinking), not in connecting, and lists localhost as the one slow host. Each result carries the same phases (TimeToFirstByteMs, ConnectMs ...) for a closer look: $results | Format-Table -View Timings.'
+        }
+        @{
+            Title   = 'Fail a deployment when the API got slower'
+            Code    = @'
+$port = ([uri]$base).Port
+$uris = @(1..20 | ForEach-Object { "$base/json?n=$_" }) + @(1..4 | ForEach-Object { "http://localhost:$port/delay/300?n=$_" })
+$summary = $uris | Invoke-AsyncWebBatch -FailuresAsResults |
+    Measure-AsyncWebBatch -ErrorAction SilentlyContinue -ErrorVariable failed -Threshold @(
+        'p95(TimeToFirstByteMs) < 500'
+        'FailureRate < 1%'
+        'p99(Elapsed){host=localhost} < 200'
+    )
+$summary.Thresholds | Format-Table Expression, Observed, Unit, Held
+if ($failed) { 'would stop the pipeline: ' + ($failed.Exception.Message -join '; ') }
+'@
+            Remarks = 'Three gates: the batch''s 95th percentile time to first byte, its failure rate, and the 99th percentile of one host, which answers after 300 ms and so fails its gate. Each failed threshold is a ThresholdFailed error; here they are kept in $failed; in CI use -ErrorAction Stop (or $ErrorActionPreference = ''Stop'') and the first failed threshold ends the script, after the summary has been written.'
         }
         @{
             Title   = 'Keep the results and the summary'

@@ -106,6 +106,15 @@ internal static class ErrorIds
     /// <summary>Measure-AsyncWebBatch was given something that is not a result (nor one that travelled).</summary>
     public const string NotAWebBatchResult = "NotAWebBatchResult";
 
+    /// <summary>-TraceParent is not a W3C traceparent value: the command stops before anything is sent.</summary>
+    public const string InvalidTraceParent = "InvalidTraceParent";
+
+    /// <summary>A -Threshold expression of Measure-AsyncWebBatch does not parse: the command stops before reading any input.</summary>
+    public const string InvalidThreshold = "InvalidThreshold";
+
+    /// <summary>A -Threshold of Measure-AsyncWebBatch did not hold (one non-terminating error each, after the summary).</summary>
+    public const string ThresholdFailed = "ThresholdFailed";
+
     // -AsJob
     public const string PipelineInputFailed = "PipelineInputFailed";
     public const string AsyncWebJobFailed = "AsyncWebJobFailed";

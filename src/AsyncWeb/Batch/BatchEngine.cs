@@ -270,6 +270,7 @@ internal sealed partial class BatchEngine : IDisposable
         _runner.Dispose();
         _flow.Dispose();
         _options.Journal?.Dispose();
+        _options.Trace?.Dispose();
         _cancel.Dispose();
     }
 

@@ -8,6 +8,7 @@ using AsyncWeb.Journal;
 using AsyncWeb.Paging;
 using AsyncWeb.Resilience;
 using AsyncWeb.Security;
+using AsyncWeb.Tracing;
 
 namespace AsyncWeb.Batch;
 
@@ -62,6 +63,9 @@ internal sealed class BatchOptions
     public const long DefaultMaximumBufferSize = 512L * 1024 * 1024;
 
     public RetrySettings Retry { get; init; } = RetrySettings.None;
+
+    /// <summary>The trace every request's traceparent header belongs to; null with -NoTraceParent (no header, no activity).</summary>
+    public BatchTrace? Trace { get; init; }
     public CircuitBreakerSettings? CircuitBreaker { get; init; }
     public double RequestsPerSecond { get; init; }
     public bool RateLimitPerHost { get; init; }

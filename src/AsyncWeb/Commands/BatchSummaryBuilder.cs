@@ -1,6 +1,7 @@
 using System.Linq;
 using AsyncWeb.Binding;
 using AsyncWeb.Summary;
+using AsyncWeb.Thresholds;
 using AsyncWeb.Timing;
 
 namespace AsyncWeb.Commands;
@@ -14,6 +15,10 @@ internal sealed class BatchSummaryBuilder
     private readonly BatchTally _tally = new();
     private readonly HostLimitTally _hostLimits = new();
     private readonly TimingStatistics _timings = new();
+    private readonly ThresholdSet? _thresholds;
+
+    /// <param name="thresholds">Measure-AsyncWebBatch's -Threshold, judged in the summary; null for none.</param>
+    public BatchSummaryBuilder(ThresholdSet? thresholds = null) => _thresholds = thresholds;
 
     /// <summary>Counts a result (live, deserialized, a CSV row), an error record of one, or merges a summary; false for anything else.</summary>
     public bool TryAdd(object? input)
@@ -33,6 +38,7 @@ internal sealed class BatchSummaryBuilder
         {
             _tally.Add(result);
             _timings.Add(result.Phases);
+            _thresholds?.Add(result);
         }
 
         return true;
@@ -43,6 +49,7 @@ internal sealed class BatchSummaryBuilder
     {
         var summary = WebBatchSummary.From(_tally, _timings, slowThresholdMs);
         summary.HostLimits = _hostLimits.Final().Select(h => new WebBatchHostLimit(h.Host, h.Limit, h.AtUtc)).ToArray();
+        summary.Thresholds = _thresholds?.Evaluate(_tally, _timings) ?? System.Array.Empty<WebBatchThreshold>();
         return summary;
     }
 }

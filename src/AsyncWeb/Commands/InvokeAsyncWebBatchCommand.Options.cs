@@ -70,6 +70,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
             IfChanged = IfChanged,
             AdaptiveThrottle = adaptive,
             Journal = _journal = OpenJournal(),
+            Trace = StartTrace(),
         };
     }
 

@@ -1,18 +1,20 @@
+using System.Linq;
 using System.Management.Automation;
 using AsyncWeb.Binding;
+using AsyncWeb.Thresholds;
 
 namespace AsyncWeb.Commands;
 
 /// <summary>
 /// Summarises a batch's results: counts, failures by ErrorId, statuses, bytes, latency percentiles and
 /// rate, and where the time went (phase percentiles, connection reuse, slow hosts). Takes results in any shape they travel in (live, deserialized, CSV rows) and merges summaries
-/// of parts of a batch exactly.
+/// of parts of a batch exactly. Judges -Threshold expressions: each that fails is an error, so a CI script can fail on it.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "AsyncWebBatch")]
 [OutputType(typeof(WebBatchSummary))]
 public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
 {
-    private readonly BatchSummaryBuilder _summary = new();
+    private BatchSummaryBuilder _summary = new();
 
     /// <summary>Results of Invoke-AsyncWebBatch (also deserialized, or rows of Import-Csv), ErrorRecords it wrote (2>&amp;1), or summaries to merge.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
@@ -22,6 +24,32 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
     [Parameter]
     [ValidateRange(0.0, 86400.0)]
     public double SlowThresholdSec { get; set; } = WebBatchSummary.DefaultSlowThresholdSec;
+
+    /// <summary>
+    /// k6-style pass/fail criteria, such as 'p95(TimeToFirstByteMs) &lt; 500', 'FailureRate &lt; 1%' or 'p99(Elapsed){host=api.example.com} &lt; 2s':
+    /// judged in the summary's Thresholds; each that fails writes a ThresholdFailed error.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Threshold { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (Threshold is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _summary = new BatchSummaryBuilder(ThresholdSet.Parse(Threshold));
+        }
+        catch (ThresholdSyntaxException bad)
+        {
+            ThrowTerminatingError(new ErrorRecord(bad, ErrorIds.InvalidThreshold, ErrorCategory.InvalidArgument, bad.Expression));
+        }
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -39,6 +67,14 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        WriteObject(_summary.Build(SlowThresholdSec * 1000));
+        var summary = _summary.Build(SlowThresholdSec * 1000);
+        WriteObject(summary);
+        foreach (var failed in summary.Thresholds.Where(t => !t.Held))
+        {
+            // After the summary, so -ErrorAction Stop still leaves it in the output (and -ErrorVariable has every failure).
+            WriteError(new ErrorRecord(
+                new System.InvalidOperationException($"The threshold '{failed.Expression}' failed: {failed.Observation}."),
+                ErrorIds.ThresholdFailed, ErrorCategory.LimitsExceeded, failed));
+        }
     }
 }

@@ -101,6 +101,9 @@ public sealed class WebBatchSummary
     /// <summary>Each host's per-host limit when its last item finished (-AdaptiveThrottle's final limits), by host; empty without per-host limits.</summary>
     public WebBatchHostLimit[] HostLimits { get; internal set; } = Array.Empty<WebBatchHostLimit>();
 
+    /// <summary>Measure-AsyncWebBatch's -Threshold expressions, judged in the order given; empty without -Threshold.</summary>
+    public WebBatchThreshold[] Thresholds { get; internal set; } = Array.Empty<WebBatchThreshold>();
+
     /// <summary>Statuses as "200×998 404×2".</summary>
     public string StatusHistogram => string.Join(" ", StatusCodes.Select(kv => $"{kv.Key}×{kv.Value}"));
 

@@ -8,6 +8,7 @@ using AsyncWeb.Connections;
 using AsyncWeb.Downloads;
 using AsyncWeb.Requests;
 using AsyncWeb.Timeouts;
+using AsyncWeb.Tracing;
 
 namespace AsyncWeb.Sending;
 
@@ -35,7 +36,8 @@ internal sealed class RequestMessageFactory
     /// <param name="hop">Where this request goes, and whether it carries the body and credentials.</param>
     /// <param name="resume">The partial download it continues, if any.</param>
     /// <param name="deadline">The attempt's deadlines: the body's bytes count as activity, and are counted.</param>
-    public HttpRequestMessage Create(RequestSpec spec, Hop hop, ResumePoint? resume, AttemptDeadline deadline)
+    /// <param name="traceParent">The attempt's traceparent header; null when the batch sends none or the item's headers carry their own.</param>
+    public HttpRequestMessage Create(RequestSpec spec, Hop hop, ResumePoint? resume, AttemptDeadline deadline, string? traceParent)
     {
         var version = HttpVersionChoice.For(_pinnedVersion, hop.Uri);
         var message = new HttpRequestMessage(new HttpMethod(hop.Method), hop.Uri)
@@ -64,6 +66,11 @@ internal sealed class RequestMessageFactory
         {
             // -IdempotencyKey: the same value on every attempt and every re-run of the item; a header the user gave wins.
             message.Headers.TryAddWithoutValidation(IdempotencyHeader, spec.IdempotencyKey);
+        }
+
+        if (traceParent is not null)
+        {
+            message.Headers.TryAddWithoutValidation(TraceParent.HeaderName, traceParent);
         }
 
         if (!message.Headers.Contains("Accept-Encoding"))

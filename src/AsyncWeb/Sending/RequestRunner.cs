@@ -12,6 +12,7 @@ using AsyncWeb.Requests;
 using AsyncWeb.Resilience;
 using AsyncWeb.Timeouts;
 using AsyncWeb.Timing;
+using AsyncWeb.Tracing;
 
 namespace AsyncWeb.Sending;
 
@@ -69,10 +70,11 @@ internal sealed class RequestRunner : IDisposable
 
         AttemptOutcome outcome;
         int attempts;
+        AttemptSpan span;
         WebBatchResult result;
         using (var lease = _budget.Open(spec.Index, spec.PageIndex))
         {
-            (outcome, attempts) = await ExecuteAsync(spec, probe, lease, batchToken).ConfigureAwait(false);
+            (outcome, attempts, span) = await ExecuteAsync(spec, probe, lease, batchToken).ConfigureAwait(false);
             var ended = Stopwatch.GetTimestamp();
             result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started, ended), attempts, _options.Redactor, probe.Snapshot(started, ended));
 
@@ -81,6 +83,7 @@ internal sealed class RequestRunner : IDisposable
         }
 
         FlowFacts(result, spec);
+        TraceFacts(result, spec, span, attempts);
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"{spec.Label} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
@@ -90,15 +93,17 @@ internal sealed class RequestRunner : IDisposable
     /// The item's attempts, within its total deadline. An -OutFile that must not be written is decided
     /// before anything is sent; a HEAD never writes, so its OutFile is no target at all.
     /// </summary>
-    private async Task<(AttemptOutcome Outcome, int Attempts)> ExecuteAsync(RequestSpec spec, RequestProbe probe, BudgetLease lease, CancellationToken batchToken)
+    private async Task<(AttemptOutcome Outcome, int Attempts, AttemptSpan Span)> ExecuteAsync(RequestSpec spec, RequestProbe probe, BudgetLease lease, CancellationToken batchToken)
     {
         var fileTarget = spec.OutFile is null || spec.Method == "HEAD" ? null : _targets.ForFile(spec.OutFile);
         if (fileTarget is { Writes: false })
         {
-            return (Unwritten(new AttemptOutcome(), fileTarget), 0);
+            return (Unwritten(new AttemptOutcome(), fileTarget), 0, default);
         }
 
         var attempts = 0;
+        AttemptSpan span = default;
+        var traced = _options.Trace is not null && TraceParent.In(spec.Headers) is null; // a traceparent the item gives wins
         var conditional = _ifChanged?.Prepare(spec); // -IfChanged: asks only if the file changed on the server
         var sending = conditional?.Spec ?? spec;
         using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
@@ -111,12 +116,12 @@ internal sealed class RequestRunner : IDisposable
                 // delegate and async frame the resilience pipeline's callback costs per item.
                 await WaitForHostAsync(sending, retry: false, item.Token).ConfigureAwait(false);
                 attempts = 1;
-                outcome = await AttemptAsync(sending, fileTarget, probe, lease, item.Token).ConfigureAwait(false);
+                (outcome, span) = await AttemptAsync(sending, fileTarget, probe, lease, 1, traced, item.Token).ConfigureAwait(false);
             }
             else
             {
                 // Captured in this block only, so the pass-through path above allocates no closure.
-                var (target, attemptProbe, attemptLease, counted) = (fileTarget, probe, lease, 0);
+                var (target, attemptProbe, attemptLease, tracing, counted, lastSpan) = (fileTarget, probe, lease, traced, 0, default(AttemptSpan));
                 try
                 {
                     outcome = await _resilience.ExecuteAsync(sending, async (s, ct) =>
@@ -125,29 +130,31 @@ internal sealed class RequestRunner : IDisposable
                         // adaptive limit holds retries back; the item's slot goes to others meanwhile.
                         await WaitForHostAsync(s, counted > 0, ct).ConfigureAwait(false);
                         counted++;
-                        return await AttemptAsync(s, target, attemptProbe, attemptLease, ct).ConfigureAwait(false);
+                        var (answered, attemptSpan) = await AttemptAsync(s, target, attemptProbe, attemptLease, counted, tracing, ct).ConfigureAwait(false);
+                        lastSpan = attemptSpan;
+                        return answered;
                     }, item.Token).ConfigureAwait(false);
                 }
                 finally
                 {
-                    attempts = counted;
+                    (attempts, span) = (counted, lastSpan);
                 }
             }
 
-            return (conditional is null ? outcome : _ifChanged!.Finish(conditional, outcome), attempts);
+            return (conditional is null ? outcome : _ifChanged!.Finish(conditional, outcome), attempts, span);
         }
         catch (OperationCanceledException) when (item.Expired(batchToken))
         {
             return (AttemptOutcome.Fail(ErrorIds.TotalTimeout, FailureCategory.Timeout, string.Create(CultureInfo.InvariantCulture,
-                $"the item did not complete within {_options.TotalTimeout.TotalSeconds:0.###} s across {attempts} attempt(s) (TotalTimeoutSec)")), attempts);
+                $"the item did not complete within {_options.TotalTimeout.TotalSeconds:0.###} s across {attempts} attempt(s) (TotalTimeoutSec)")), attempts, span);
         }
         catch (OperationCanceledException)
         {
-            return (AttemptOutcome.Fail(ErrorIds.Canceled, FailureCategory.Canceled, "the batch was cancelled"), attempts);
+            return (AttemptOutcome.Fail(ErrorIds.Canceled, FailureCategory.Canceled, "the batch was cancelled"), attempts, span);
         }
         catch (ResilienceRefusedException refused)
         {
-            return (AttemptOutcome.Fail(refused.ErrorId, FailureCategory.Refused, refused.Message, refused.InnerException), attempts);
+            return (AttemptOutcome.Fail(refused.ErrorId, FailureCategory.Refused, refused.Message, refused.InnerException), attempts, span);
         }
     }
 
@@ -159,22 +166,25 @@ internal sealed class RequestRunner : IDisposable
     }
 
     /// <summary>
-    /// One attempt, within its deadlines; every failure becomes an outcome with its ErrorId. The host's flow sees it
-    /// start and what it answered (adaptive limits, rate-limit headers).
+    /// One attempt, within its deadlines, in its own span (traced: with a traceparent); every failure becomes an
+    /// outcome with its ErrorId. The host's flow sees it start and what it answered (adaptive limits, rate-limit headers).
     /// </summary>
-    private async Task<AttemptOutcome> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, RequestProbe probe, BudgetLease lease, CancellationToken itemToken)
+    private async Task<(AttemptOutcome Outcome, AttemptSpan Span)> AttemptAsync(RequestSpec spec, DownloadTarget? fileTarget, RequestProbe probe, BudgetLease lease, int attempt, bool traced, CancellationToken itemToken)
     {
         lease.Reset();
         var window = _flow.Starting(spec.HostKey);
-        AttemptOutcome answered;
-        using (var deadline = AttemptDeadline.Start(itemToken, _options))
+        // One span per attempt, started here: an activity is Activity.Current for this attempt only.
+        var span = traced ? AttemptSpan.Start(_options.Trace!, spec.Method, spec.Uri, _options.Redactor, attempt) : default;
+        AttemptOutcome? answered = null;
+        try
         {
+            using var deadline = AttemptDeadline.Start(itemToken, _options);
             probe.AttemptStarting();
             try
             {
                 var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
-                var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline).ConfigureAwait(false);
-                var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline).ConfigureAwait(false);
+                var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline, span.Header).ConfigureAwait(false);
+                var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline, span.Header).ConfigureAwait(false);
                 var sent = deadline.BytesSent;
                 answered = sent == outcome.BytesSent ? outcome : outcome with { BytesSent = sent }; // no copy of the outcome for a bodiless request
             }
@@ -183,9 +193,13 @@ internal sealed class RequestRunner : IDisposable
                 answered = Failed(ex, spec, deadline);
             }
         }
+        finally
+        {
+            span.Finish(answered?.StatusCode ?? 0, answered is null ? ErrorIds.Canceled : answered.Failure?.ErrorId, answered?.ProtocolVersion);
+        }
 
         _flow.Observe(spec, window, answered);
-        return answered;
+        return (answered, span);
     }
 
     /// <summary>The outcome of an attempt that threw: its ErrorId, category and reason, and whether a retry may help.</summary>
@@ -219,7 +233,7 @@ internal sealed class RequestRunner : IDisposable
     /// Reads the answer: to its download target (for -OutDirectory decided now, from the response), or into
     /// memory: also a download's 3xx, 4xx/5xx or bodiless answer, which never becomes the file.
     /// </summary>
-    private async Task<AttemptOutcome> ReadAsync(RequestSpec spec, Answer answer, DownloadTarget? fileTarget, BudgetLease lease, AttemptDeadline deadline)
+    private async Task<AttemptOutcome> ReadAsync(RequestSpec spec, Answer answer, DownloadTarget? fileTarget, BudgetLease lease, AttemptDeadline deadline, string? traceParent)
     {
         try
         {
@@ -235,7 +249,7 @@ internal sealed class RequestRunner : IDisposable
                     // second request would otherwise wait for the first to end, which only it could end.
                     var (hop, followed) = (answer.Hop, answer.Followed);
                     answer.Dispose();
-                    var (second, refused) = await _sender.SendResumingAsync(spec, hop, followed, partial, target.Path, deadline).ConfigureAwait(false);
+                    var (second, refused) = await _sender.SendResumingAsync(spec, hop, followed, partial, target.Path, deadline, traceParent).ConfigureAwait(false);
                     if (refused is not null)
                     {
                         return refused;
@@ -277,6 +291,21 @@ internal sealed class RequestRunner : IDisposable
         result.HostWait = spec.HostWait.Total;
         result.HostLimit = _flow.LimitsHosts ? _flow.LimitFor(spec.HostKey) : null;
         result.ItemKey = spec.ItemKey;
+    }
+
+    /// <summary>The trace the item's last attempt was sent in: its span, or the traceparent its own headers gave; none when nothing was sent.</summary>
+    private static void TraceFacts(WebBatchResult result, RequestSpec spec, AttemptSpan span, int attempts)
+    {
+        if (span.SpanId != 0)
+        {
+            result.TraceId = span.TraceId;
+            result.SpanIdValue = span.SpanId;
+        }
+        else if (attempts > 0 && TraceParent.In(spec.Headers) is { } given && TraceParent.TryParse(given, out var parsed, out _))
+        {
+            result.TraceId = parsed.TraceId;
+            result.SpanIdValue = parsed.ParentId;
+        }
     }
 
     /// <summary>A body for the file system: a 2xx answer that has a body, to a request with a download target.</summary>

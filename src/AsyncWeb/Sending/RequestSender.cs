@@ -33,12 +33,12 @@ internal sealed class RequestSender
     /// cannot continue the partial file, it is discarded and the request made again without a range:
     /// an explicit second step, not a redirect.
     /// </summary>
-    public Task<(Answer? Answer, AttemptOutcome? Refused)> SendResumingAsync(RequestSpec spec, Hop hop, int followed, ResumePoint? resume, string? target, AttemptDeadline deadline) =>
-        resume is null ? SendAsync(spec, hop, followed, null, deadline) : SendContinuingAsync(spec, hop, followed, resume, target!, deadline);
+    public Task<(Answer? Answer, AttemptOutcome? Refused)> SendResumingAsync(RequestSpec spec, Hop hop, int followed, ResumePoint? resume, string? target, AttemptDeadline deadline, string? traceParent) =>
+        resume is null ? SendAsync(spec, hop, followed, null, deadline, traceParent) : SendContinuingAsync(spec, hop, followed, resume, target!, deadline, traceParent);
 
-    private async Task<(Answer? Answer, AttemptOutcome? Refused)> SendContinuingAsync(RequestSpec spec, Hop hop, int followed, ResumePoint resume, string target, AttemptDeadline deadline)
+    private async Task<(Answer? Answer, AttemptOutcome? Refused)> SendContinuingAsync(RequestSpec spec, Hop hop, int followed, ResumePoint resume, string target, AttemptDeadline deadline, string? traceParent)
     {
-        var sent = await SendAsync(spec, hop, followed, resume, deadline).ConfigureAwait(false);
+        var sent = await SendAsync(spec, hop, followed, resume, deadline, traceParent).ConfigureAwait(false);
         if (sent.Answer is not { } answer || !ResumeState.MustRestart(answer.Status, answer.Response.Content.Headers.ContentRange, resume))
         {
             return sent;
@@ -46,15 +46,18 @@ internal sealed class RequestSender
 
         answer.Dispose();
         ResumeState.Discard(target);
-        return await SendAsync(spec, answer.Hop, answer.Followed, null, deadline).ConfigureAwait(false);
+        return await SendAsync(spec, answer.Hop, answer.Followed, null, deadline, traceParent).ConfigureAwait(false);
     }
 
-    /// <summary>Sends one request and follows its redirects (an explicit count against MaximumRedirection) to the answer, or a refusal.</summary>
-    public async Task<(Answer? Answer, AttemptOutcome? Refused)> SendAsync(RequestSpec spec, Hop hop, int followed, ResumePoint? resume, AttemptDeadline deadline)
+    /// <summary>
+    /// Sends one request and follows its redirects (an explicit count against MaximumRedirection) to the answer, or a refusal.
+    /// Every hop of the attempt carries its <paramref name="traceParent"/>: one span per attempt.
+    /// </summary>
+    public async Task<(Answer? Answer, AttemptOutcome? Refused)> SendAsync(RequestSpec spec, Hop hop, int followed, ResumePoint? resume, AttemptDeadline deadline, string? traceParent)
     {
         while (true)
         {
-            var message = _messages.Create(spec, hop, resume, deadline);
+            var message = _messages.Create(spec, hop, resume, deadline, traceParent);
             IDisposable? admission = null;
             if (spec.CredentialOrigin is not null)
             {

@@ -36,9 +36,11 @@ internal sealed class SampleSet
     }
 
     /// <summary>The nearest-rank percentile (p in 0..1) of the samples, rounded to 0.1 ms; 0 when there are none.</summary>
-    public double Percentile(double p)
+    public double Percentile(double p) => Percentile(Sorted, p);
+
+    /// <summary>The nearest-rank percentile (p in 0..1) of samples in ascending order, rounded to 0.1 ms; 0 when there are none.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double p)
     {
-        var sorted = Sorted;
         if (sorted.Count == 0)
         {
             return 0;

@@ -35,6 +35,14 @@ internal sealed class TimingStatistics
     public WebBatchPercentiles TimeToFirstByte => _timeToFirstByte.Summarize();
     public WebBatchPercentiles Transfer => _transfer.Summarize();
 
+    // Each phase's samples, for thresholds that aggregate them their own way (avg, any percentile).
+    public SampleSet QueueWaitSamples => _queueWait;
+    public SampleSet DnsLookupSamples => _dnsLookup;
+    public SampleSet ConnectSamples => _connect;
+    public SampleSet TlsHandshakeSamples => _tlsHandshake;
+    public SampleSet TimeToFirstByteSamples => _timeToFirstByte;
+    public SampleSet TransferSamples => _transfer;
+
     public void Add(in PhaseFacts result)
     {
         _queueWait.Add(result.QueueWaitMs);
