@@ -18,6 +18,7 @@ namespace AsyncWeb;
 public sealed class AsyncWebSession : IDisposable
 {
     private readonly Lazy<HttpClient> _client;
+    private readonly LeasePool<ConnectTarget, HttpClient> _pinned;
     private readonly SecureString? _token;
     private readonly PSCredential? _credential;
     private bool _disposed;
@@ -39,6 +40,7 @@ public sealed class AsyncWebSession : IDisposable
         Settings = settings;
         Cookies = new CookieContainer();
         _client = new Lazy<HttpClient>(() => ClientPool.CreateClient(ClientPool.CreateHandler(settings, Cookies)));
+        _pinned = new LeasePool<ConnectTarget, HttpClient>(ClientPool.MaxClients, target => ClientPool.CreateClient(ClientPool.CreateHandler(settings with { ConnectTarget = target }, Cookies)));
     }
 
     /// <summary>Relative -Uri values resolve against this.</summary>
@@ -112,6 +114,14 @@ public sealed class AsyncWebSession : IDisposable
         }
     }
 
+    /// <summary>The session's client for requests pinned to <paramref name="target"/> (-Resolve, -ConnectTo): its settings and cookies, a pool of its own.</summary>
+    internal (HttpClient Client, IDisposable? Lease) PinnedClient(ConnectTarget target)
+    {
+        _ = Client; // refuses a disposed session
+        var lease = _pinned.Rent(target);
+        return (lease.Value, lease);
+    }
+
     /// <summary>True when the session's credentials may go to <paramref name="uri"/>: its base URI's origin only.</summary>
     internal bool CredentialsMayGoTo(Uri uri) =>
         BaseUri is not null && CredentialPolicy.Check(BaseUri, uri, AllowUnencryptedAuthentication) == CredentialVerdict.Send;
@@ -151,6 +161,7 @@ public sealed class AsyncWebSession : IDisposable
             _client.Value.Dispose();
         }
 
+        _pinned.Clear();
         _token?.Dispose();
     }
 

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
@@ -97,7 +99,13 @@ internal static class ClientPool
             return (context, cancellationToken) => UnixSocketConnector.ConnectAsync(path, context.InitialRequestMessage, connectTimeout, cancellationToken);
         }
 
-        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, context.InitialRequestMessage, connectTimeout, cancellationToken);
+        if (settings.ConnectTarget is { } target)
+        {
+            // A pinned pool: whatever host the request names (it keeps its Host header, SNI and certificate check), connect here.
+            return (context, cancellationToken) => ConnectAsync(new DnsEndPoint(target.Host ?? context.DnsEndPoint.Host, target.Port), target.Addresses, context.InitialRequestMessage, connectTimeout, cancellationToken);
+        }
+
+        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, null, context.InitialRequestMessage, connectTimeout, cancellationToken);
     }
 
     /// <summary>
@@ -203,7 +211,8 @@ internal static class ClientPool
         return entry.Lookup.WaitAsync(cancellationToken);
     }
 
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    /// <summary>Connects to <paramref name="endPoint"/>, or to <paramref name="pinned"/> addresses at its port without a lookup.</summary>
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, IReadOnlyList<IPAddress>? pinned, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -215,8 +224,8 @@ internal static class ClientPool
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var addresses = await ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false);
-            var resolved = Stopwatch.GetTimestamp();
+            var addresses = pinned is null ? await ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false) : pinned.ToArray();
+            var resolved = pinned is null ? Stopwatch.GetTimestamp() : started; // a pinned name is not looked up: no DNS phase
             await socket.ConnectAsync(addresses, endPoint.Port, timeout.Token).ConfigureAwait(false);
             return ConnectionTimings.Connected(socket, started, resolved, initialRequest);
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using AsyncWeb.Connections;
 using AsyncWeb.Hosts;
 using AsyncWeb.Journal;
 using AsyncWeb.Paging;
@@ -40,6 +41,9 @@ internal sealed record RequestSpec
 
     /// <summary>A body streamed from disk (-InFile, -Form), made anew for every request; when set, Body is null.</summary>
     public RequestUpload? Upload { get; init; }
+
+    /// <summary>Where the item's requests connect (-Resolve, -ConnectTo: the item's entries, then the batch's); None: as usual.</summary>
+    public ConnectRules Connect { get; init; } = ConnectRules.None;
 
     /// <summary>The origin whose challenges the handler's credentials (Negotiate, NTLM) may answer; null: none for this item.</summary>
     public Uri? CredentialOrigin { get; init; }
