@@ -18,6 +18,7 @@ namespace AsyncWeb;
 public sealed class AsyncWebSession : IDisposable
 {
     private readonly Lazy<HttpClient> _client;
+    private readonly Dictionary<HandlerSettings, HttpClient> _otherRoutes = new();
     private readonly SecureString? _token;
     private readonly PSCredential? _credential;
     private bool _disposed;
@@ -112,6 +113,25 @@ public sealed class AsyncWebSession : IDisposable
         }
     }
 
+    /// <summary>The session's clients for one batch: its own, and one per other proxy route its items name (sharing its cookies).</summary>
+    internal ClientRoutes Routes() => ClientRoutes.Owned(Client, Settings, ClientFor);
+
+    /// <summary>The session's client for other handler settings (an item's own proxy), kept until the session is disposed.</summary>
+    private HttpClient ClientFor(HandlerSettings settings)
+    {
+        lock (_otherRoutes)
+        {
+            _ = Client; // throws once disposed
+            if (!_otherRoutes.TryGetValue(settings, out var client))
+            {
+                client = ClientPool.CreateClient(ClientPool.CreateHandler(settings, Cookies));
+                _otherRoutes.Add(settings, client);
+            }
+
+            return client;
+        }
+    }
+
     /// <summary>True when the session's credentials may go to <paramref name="uri"/>: its base URI's origin only.</summary>
     internal bool CredentialsMayGoTo(Uri uri) =>
         BaseUri is not null && CredentialPolicy.Check(BaseUri, uri, AllowUnencryptedAuthentication) == CredentialVerdict.Send;
@@ -149,6 +169,16 @@ public sealed class AsyncWebSession : IDisposable
         if (_client.IsValueCreated)
         {
             _client.Value.Dispose();
+        }
+
+        lock (_otherRoutes)
+        {
+            foreach (var client in _otherRoutes.Values)
+            {
+                client.Dispose();
+            }
+
+            _otherRoutes.Clear();
         }
 
         _token?.Dispose();

@@ -25,4 +25,7 @@ internal sealed class RequestDefaults
     public ClientAuthentication? Authentication { get; init; }
     public bool AllowUnencryptedAuthentication { get; init; }
     public Uri? BaseUri { get; init; }
+
+    /// <summary>Every connection goes to a Unix socket (-UnixSocket, or the session's): no item can name a proxy.</summary>
+    public bool UnixSocket { get; init; }
 }

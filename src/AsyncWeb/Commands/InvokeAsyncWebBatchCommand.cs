@@ -113,7 +113,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         StartSummary();
         var options = CreateOptions();
 
-        var lease = Session is not null ? null : ClientPool.Rent(Connection(new HandlerSettings(
+        var clients = Session is not null ? Session.Routes() : ClientRoutes.Pooled(Connection(new HandlerSettings(
             SkipCertificateCheck,
             Proxy,
             CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
@@ -121,8 +121,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             Seconds(ConnectTimeoutSec),
             0,
             HandlerSettings.DefaultPooledConnectionLifetime)));
-        _clientLease = lease;
-        var client = lease?.Value ?? Session!.Client;
+        _clientLease = clients;
 
         var outDirectory = OutDirectory is null ? null : PrepareDirectory(OutDirectory);
         try
@@ -138,7 +137,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         _shard = partition is null ? null : new ShardFilter(partition, PartitionKey, _builder!);
         _keyCheck = new ItemKeyCheck(PipelinePropertyNames(), new[] { JournalKey, PartitionKey });
 
-        _engine = new BatchEngine(client, options);
+        _engine = new BatchEngine(clients, options);
         _identities = JournalPath is null && !IdempotencyKey ? null : new ItemIdentities(_journal, JournalKey, IdempotencyKey, RunId, _redactor);
         if (_journal is not null)
         {
@@ -345,6 +344,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             Authentication = _authentication,
             AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
             BaseUri = BaseUri,
+            UnixSocket = UnixSocket is not null || Session?.UnixSocket is not null,
         },
         ToJson,
         path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));

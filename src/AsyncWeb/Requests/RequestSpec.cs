@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using AsyncWeb.Connections;
 using AsyncWeb.Hosts;
 using AsyncWeb.Journal;
 using AsyncWeb.Paging;
@@ -46,6 +47,9 @@ internal sealed record RequestSpec
 
     /// <summary>The handler credentials CredentialOrigin is for (the batch's or the session's); null when CredentialOrigin is.</summary>
     public HandlerCredentials? HandlerCredentials { get; init; }
+
+    /// <summary>The item's own proxy, or none (its Proxy and NoProxy); null: the batch's way out. Redirects and next pages keep it.</summary>
+    public ProxyRoute? Route { get; init; }
 
     /// <summary>Full path of the file the body is streamed to, or null to keep the body in memory.</summary>
     public string? OutFile { get; init; }
