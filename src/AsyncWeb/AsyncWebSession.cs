@@ -18,7 +18,7 @@ namespace AsyncWeb;
 public sealed class AsyncWebSession : IDisposable
 {
     private readonly Lazy<HttpClient> _client;
-    private readonly LeasePool<ConnectTarget, HttpClient> _pinned;
+    private readonly Dictionary<HandlerSettings, HttpClient> _otherRoutes = new();
     private readonly SecureString? _token;
     private readonly PSCredential? _credential;
     private bool _disposed;
@@ -40,7 +40,6 @@ public sealed class AsyncWebSession : IDisposable
         Settings = settings;
         Cookies = new CookieContainer();
         _client = new Lazy<HttpClient>(() => ClientPool.CreateClient(ClientPool.CreateHandler(settings, Cookies)));
-        _pinned = new LeasePool<ConnectTarget, HttpClient>(ClientPool.MaxClients, target => ClientPool.CreateClient(ClientPool.CreateHandler(settings with { ConnectTarget = target }, Cookies)));
     }
 
     /// <summary>Relative -Uri values resolve against this.</summary>
@@ -114,12 +113,23 @@ public sealed class AsyncWebSession : IDisposable
         }
     }
 
-    /// <summary>The session's client for requests pinned to <paramref name="target"/> (-Resolve, -ConnectTo): its settings and cookies, a pool of its own.</summary>
-    internal (HttpClient Client, IDisposable? Lease) PinnedClient(ConnectTarget target)
+    /// <summary>The session's clients for one batch: its own, and one per other proxy route its items name (sharing its cookies).</summary>
+    internal ClientRoutes Routes() => ClientRoutes.Owned(Client, Settings, ClientFor);
+
+    /// <summary>The session's client for other handler settings (an item's own proxy), kept until the session is disposed.</summary>
+    private HttpClient ClientFor(HandlerSettings settings)
     {
-        _ = Client; // refuses a disposed session
-        var lease = _pinned.Rent(target);
-        return (lease.Value, lease);
+        lock (_otherRoutes)
+        {
+            _ = Client; // throws once disposed
+            if (!_otherRoutes.TryGetValue(settings, out var client))
+            {
+                client = ClientPool.CreateClient(ClientPool.CreateHandler(settings, Cookies));
+                _otherRoutes.Add(settings, client);
+            }
+
+            return client;
+        }
     }
 
     /// <summary>True when the session's credentials may go to <paramref name="uri"/>: its base URI's origin only.</summary>
@@ -161,7 +171,16 @@ public sealed class AsyncWebSession : IDisposable
             _client.Value.Dispose();
         }
 
-        _pinned.Clear();
+        lock (_otherRoutes)
+        {
+            foreach (var client in _otherRoutes.Values)
+            {
+                client.Dispose();
+            }
+
+            _otherRoutes.Clear();
+        }
+
         _token?.Dispose();
     }
 

@@ -22,6 +22,9 @@ internal static class ErrorIds
     /// <summary>The request could not be built from the item as given (an exception from its content or headers, not the network); not retried.</summary>
     public const string InvalidRequest = "InvalidRequest";
 
+    /// <summary>An item's Proxy is not an absolute http(s) or socks URI, carries credentials, or its NoProxy is not a boolean: the item is not sent.</summary>
+    public const string InvalidProxy = "InvalidProxy";
+
     /// <summary>-BaseUri (of Invoke-AsyncWebBatch or New-AsyncWebSession) is not an absolute http(s) URI.</summary>
     public const string InvalidBaseUri = "InvalidBaseUri";
 

@@ -131,6 +131,7 @@ app.MapUploadEndpoints();
 app.MapAuthEndpoints();
 app.MapSoakEndpoints();
 app.MapProblemEndpoints();
+app.MapProxyEndpoints();
 app.MapConnectEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 

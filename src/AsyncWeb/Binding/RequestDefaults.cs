@@ -27,6 +27,8 @@ internal sealed class RequestDefaults
     public bool AllowUnencryptedAuthentication { get; init; }
     public Uri? BaseUri { get; init; }
 
+    /// <summary>Every connection goes to a Unix socket (-UnixSocket, or the session's): no item can name a proxy.</summary>
+    public bool UnixSocket { get; init; }
     /// <summary>The batch's -Resolve and -ConnectTo entries; an item's own come first.</summary>
     public ConnectRules Connect { get; init; } = ConnectRules.None;
 

@@ -53,24 +53,4 @@ public sealed partial class InvokeAsyncWebBatchCommand
 
         return rules;
     }
-
-    /// <summary>
-    /// The batch's clients: its own (or the session's) for requests that connect as usual, and one per place pinned
-    /// requests connect to, rented with the batch's settings (or made with the session's, sharing its cookies).
-    /// </summary>
-    private ClientRoutes Routes(HandlerSettings? settings)
-    {
-        if (settings is null)
-        {
-            var session = Session!;
-            return new ClientRoutes(session.Client, null, session.PinnedClient);
-        }
-
-        var lease = ClientPool.Rent(settings);
-        return new ClientRoutes(lease.Value, lease, target =>
-        {
-            var pinned = ClientPool.Rent(settings with { ConnectTarget = target });
-            return (pinned.Value, pinned);
-        });
-    }
 }

@@ -51,6 +51,9 @@ internal sealed record RequestSpec
     /// <summary>The handler credentials CredentialOrigin is for (the batch's or the session's); null when CredentialOrigin is.</summary>
     public HandlerCredentials? HandlerCredentials { get; init; }
 
+    /// <summary>The item's own proxy, or none (its Proxy and NoProxy); null: the batch's way out. Redirects and next pages keep it.</summary>
+    public ProxyRoute? Route { get; init; }
+
     /// <summary>Full path of the file the body is streamed to, or null to keep the body in memory.</summary>
     public string? OutFile { get; init; }
 
