@@ -139,6 +139,49 @@ Describe 'Where a request connects: -Resolve and -ConnectTo' {
         }
     }
 
+    Context '-EveryAddress: one request per address of a name' {
+        It 'sends to each address, tags each result with it, and keeps the Host header on the name' {
+            if (Skip-OnNetstandard) { return }
+            # Nothing listens on 127.0.0.3 at the http port: one backend up, one refused, each said.
+            $results = @("http://api.example.test:$httpPort/arrived" |
+                Invoke-AsyncWebBatch -EveryAddress -Resolve "api.example.test:${httpPort}:127.0.0.1,127.0.0.3" -FailuresAsResults -Ordered)
+            $results.Count | Should -Be 2
+            $results.Index | Should -Be @(0, 1) -Because 'each address is a request of its own, numbered in turn'
+            $results.TargetAddress.IPAddressToString | Should -Be @('127.0.0.1', '127.0.0.3')
+            $results[0].ContentObject.host | Should -Be "api.example.test:$httpPort"
+            $results[0].RemoteAddress | Should -Be ([ipaddress]'127.0.0.1')
+            $results[1].Error.ErrorId | Should -Be 'ConnectionRefused'
+            $results[1].Input | Should -Be "http://api.example.test:$httpPort/arrived"
+        }
+
+        It 'looks the name up (A and AAAA) when nothing pins it, and numbers the next item after its addresses' {
+            if (Skip-OnNetstandard) { return }
+            $expected = @([System.Net.Dns]::GetHostAddresses('localhost') | ForEach-Object IPAddressToString | Select-Object -Unique)
+            $results = @("http://localhost:$httpPort/arrived", "$($server.Http)/arrived" | Invoke-AsyncWebBatch -EveryAddress -FailuresAsResults -ConnectTimeoutSec 5 -Ordered)
+            $results.Count | Should -Be ($expected.Count + 1)
+            @($results | Select-Object -SkipLast 1 | ForEach-Object { $_.TargetAddress.IPAddressToString }) | Sort-Object | Should -Be ($expected | Sort-Object)
+            ($results | Where-Object { $_.TargetAddress -eq [ipaddress]'127.0.0.1' -and $_.Input -like '*localhost*' }).ContentObject.host | Should -Be "localhost:$httpPort"
+            $results[-1].Index | Should -Be $expected.Count
+            $results[-1].TargetAddress.IPAddressToString | Should -Be '127.0.0.1' -Because 'an IP literal is its one address'
+        }
+
+        It 'retries on the same address' {
+            if (Skip-OnNetstandard) { return }
+            $results = @("http://api.example.test:$httpPort/arrived" |
+                Invoke-AsyncWebBatch -EveryAddress -Resolve "api.example.test:${httpPort}:127.0.0.3" -MaximumRetryCount 1 -RetryIntervalSec 0.05 -FailuresAsResults)
+            $results.Attempts | Should -Be 2
+            $results.Error.ErrorId | Should -Be 'ConnectionRefused' -Because 'the retry went to 127.0.0.3 again, not to the name'
+        }
+
+        It 'refuses what cannot work per address' {
+            if (Skip-OnNetstandard) { return }
+            { 'http://api.example.test/' | Invoke-AsyncWebBatch -EveryAddress -OutFile (Join-Path $TestDrive 'x') } |
+                Should -Throw -ErrorId 'ConflictingParameters,AsyncWeb.Commands.InvokeAsyncWebBatchCommand'
+            { 'http://api.example.test/' | Invoke-AsyncWebBatch -EveryAddress -JournalPath (Join-Path $TestDrive 'j.jsonl') } |
+                Should -Throw -ErrorId 'ConflictingParameters,AsyncWeb.Commands.InvokeAsyncWebBatchCommand'
+        }
+    }
+
     Context 'Refusals' {
         It 'refuses a bad -Resolve entry before anything is sent, naming it' {
             if (Skip-OnNetstandard) { return }

@@ -291,6 +291,7 @@ internal sealed partial class BatchEngine : IDisposable
             {
                 Index = spec.Index,
                 PageIndex = spec.PageIndex,
+                TargetAddress = spec.TargetAddress,
                 Uri = spec.Uri,
                 Method = spec.Method,
                 Input = spec.Input,

@@ -158,7 +158,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             return;
         }
 
-        _progress = ProgressReporter.Create(this, _shard is null && MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri.Length : -1);
+        _progress = ProgressReporter.Create(this, _shard is null && !EveryAddress && MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri.Length : -1);
         var engine = _engine;
         _pump = new BatchPump(engine, Emit, _progress is null ? null : () => _progress.Update(engine));
     }
@@ -175,14 +175,16 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
                 continue;
             }
 
-            var (spec, immediate) = Prepare(index, item);
-            if (_job is not null)
+            foreach (var (spec, immediate) in EveryAddress ? PrepareEveryAddress(index, item) : new[] { Prepare(index, item) })
             {
-                _job.Enqueue(spec, immediate);
-            }
-            else
-            {
-                Guarded(() => _pump!.Admit(spec, immediate));
+                if (_job is not null)
+                {
+                    _job.Enqueue(spec, immediate);
+                }
+                else
+                {
+                    Guarded(() => _pump!.Admit(spec, immediate));
+                }
             }
         }
     }
@@ -254,22 +256,32 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
     /// <summary>Turns one input object into a request, or into the error result of a bad item.</summary>
     private (RequestSpec? Spec, WebBatchResult? Immediate) Prepare(long index, object? item)
     {
+        var (spec, invalid) = Build(index, item);
+        return spec is null ? (null, invalid) : Admissible(index, item, spec);
+    }
+
+    /// <summary>Builds the request of one input object, or the error result of a bad item.</summary>
+    private (RequestSpec? Spec, WebBatchResult? Immediate) Build(long index, object? item)
+    {
         foreach (var warning in _keyCheck!.Warnings(item))
         {
             WriteWarning(warning);
         }
 
-        RequestSpec spec;
         try
         {
             _keyCheck.CheckKeys(item);
-            spec = _builder!.Build(index, item);
+            return (_builder!.Build(index, item), null);
         }
         catch (InvalidInputException invalid)
         {
             return (null, InvalidItem(index, item, invalid));
         }
+    }
 
+    /// <summary>The request as it may be sent (a download of pages refused, the journal consulted, its file claimed), or the result in its place.</summary>
+    private (RequestSpec? Spec, WebBatchResult? Immediate) Admissible(long index, object? item, RequestSpec spec)
+    {
         if (PaginatedDownload(index, item, spec) is { } refused)
         {
             return (null, refused);

@@ -96,6 +96,10 @@ internal sealed class ConnectRule
         return new ConnectRule(text, host.Length == 0 ? null : Normalise(host), port, null, toHost.Length == 0 ? null : Normalise(toHost), toPort);
     }
 
+    /// <summary>A -Resolve entry made here, not parsed: <paramref name="host"/>:<paramref name="port"/> to one address (-EveryAddress).</summary>
+    public static ConnectRule Pin(string host, int port, IPAddress address) =>
+        new(host + ":" + port.ToString(CultureInfo.InvariantCulture) + ":" + address, Normalise(host), port, new[] { address }, null, 0);
+
     /// <summary>A host as rules compare it: lower case, no IPv6 brackets, no trailing dot.</summary>
     public static string Normalise(string host) => host.Trim('[', ']').TrimEnd('.').ToLowerInvariant();
 

@@ -47,6 +47,19 @@ internal sealed class ConnectRules
     public ConnectRules Then(ConnectRules fallback) =>
         fallback.IsEmpty ? this : IsEmpty ? fallback : new ConnectRules(Resolve.Concat(fallback.Resolve).ToArray(), ConnectTo.Concat(fallback.ConnectTo).ToArray());
 
+    /// <summary>The host and port a request to <paramref name="uri"/> looks up and connects to once -ConnectTo has moved it.</summary>
+    public (string Host, int Port) EndpointOf(Uri uri)
+    {
+        var host = ConnectRule.Normalise(uri.IdnHost);
+        var port = uri.Port;
+        var moved = First(ConnectTo, host, port);
+        return moved is null ? (host, port) : (moved.ToHost ?? host, moved.ToPort == 0 ? port : moved.ToPort);
+    }
+
+    /// <summary>These rules with <paramref name="host"/>:<paramref name="port"/> pinned to <paramref name="address"/> before any other -Resolve entry (-EveryAddress).</summary>
+    public ConnectRules Pinned(string host, int port, System.Net.IPAddress address) =>
+        new(new[] { ConnectRule.Pin(host, port, address) }.Concat(Resolve).ToArray(), ConnectTo);
+
     /// <summary>Where a request to <paramref name="uri"/> connects; null to connect to its own host as usual.</summary>
     public ConnectTarget? TargetFor(Uri uri)
     {
@@ -55,15 +68,8 @@ internal sealed class ConnectRules
             return null;
         }
 
-        var host = ConnectRule.Normalise(uri.IdnHost);
-        var port = uri.Port;
-        var moved = First(ConnectTo, host, port);
-        if (moved is not null)
-        {
-            host = moved.ToHost ?? host;
-            port = moved.ToPort == 0 ? port : moved.ToPort;
-        }
-
+        var (host, port) = EndpointOf(uri);
+        var moved = First(ConnectTo, ConnectRule.Normalise(uri.IdnHost), uri.Port);
         var pinned = First(Resolve.Where(r => r.Host is not null), host, port) ?? First(Resolve.Where(r => r.Host is null), host, port);
         if (pinned is not null)
         {

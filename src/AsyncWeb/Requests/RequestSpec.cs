@@ -25,7 +25,8 @@ internal sealed record RequestSpec
         Input = input;
     }
 
-    public long Index { get; }
+    /// <summary>Position of the item in the input (with -EveryAddress: of the request, an item's addresses numbered in turn).</summary>
+    public long Index { get; init; }
     public Uri Uri { get; init; }
     public string Method { get; }
     public object? Input { get; }
@@ -41,6 +42,9 @@ internal sealed record RequestSpec
 
     /// <summary>A body streamed from disk (-InFile, -Form), made anew for every request; when set, Body is null.</summary>
     public RequestUpload? Upload { get; init; }
+
+    /// <summary>-EveryAddress: the one address of the name this request is pinned to, reported on its result; null otherwise.</summary>
+    public System.Net.IPAddress? TargetAddress { get; init; }
 
     /// <summary>Where the item's requests connect (-Resolve, -ConnectTo: the item's entries, then the batch's); None: as usual.</summary>
     public ConnectRules Connect { get; init; } = ConnectRules.None;
