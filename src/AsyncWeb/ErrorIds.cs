@@ -34,6 +34,15 @@ internal static class ErrorIds
     /// <summary>-JournalPath names a journal of another format (0.2.0's keys did not cover the body): refused before anything is sent.</summary>
     public const string UnsupportedJournalVersion = "UnsupportedJournalVersion";
 
+    /// <summary>A -Resolve entry (or an item's Resolve) is not host:port:address[,address...]: refused as a whole for the batch's, the item not sent for an item's.</summary>
+    public const string InvalidResolve = "InvalidResolve";
+
+    /// <summary>A -ConnectTo entry (or an item's ConnectTo) is not host:port:tohost:toport.</summary>
+    public const string InvalidConnectTo = "InvalidConnectTo";
+
+    /// <summary>-Resolve, -ConnectTo or -EveryAddress where they cannot work: https on Windows PowerShell 5.1, whose TLS follows the URI's host.</summary>
+    public const string ConnectPinNotSupported = "ConnectPinNotSupported";
+
     // Uploads and authentication
     public const string InvalidInFile = "InvalidInFile";
     public const string UnencryptedAuthentication = "UnencryptedAuthentication";

@@ -113,7 +113,8 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         StartSummary();
         var options = CreateOptions();
 
-        var clients = Session is not null ? Session.Routes() : ClientRoutes.Pooled(Connection(new HandlerSettings(
+        var connect = ConnectRulesOf();
+        var routes = Routes(Session is not null ? null : Connection(new HandlerSettings(
             SkipCertificateCheck,
             Proxy,
             CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
@@ -121,12 +122,12 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             Seconds(ConnectTimeoutSec),
             0,
             HandlerSettings.DefaultPooledConnectionLifetime)));
-        _clientLease = clients;
+        _clientLease = routes;
 
         var outDirectory = OutDirectory is null ? null : PrepareDirectory(OutDirectory);
         try
         {
-            _builder = CreateBuilder(outDirectory);
+            _builder = CreateBuilder(outDirectory, connect);
         }
         catch (InvalidInputException invalid)
         {
@@ -137,7 +138,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         _shard = partition is null ? null : new ShardFilter(partition, PartitionKey, _builder!);
         _keyCheck = new ItemKeyCheck(PipelinePropertyNames(), new[] { JournalKey, PartitionKey });
 
-        _engine = new BatchEngine(clients, options);
+        _engine = new BatchEngine(routes, options);
         _identities = JournalPath is null && !IdempotencyKey ? null : new ItemIdentities(_journal, JournalKey, IdempotencyKey, RunId, _redactor);
         if (_journal is not null)
         {
@@ -327,7 +328,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             .Where(p => p.ParameterSets.Values.Any(s => s.ValueFromPipelineByPropertyName))
             .SelectMany(p => p.Aliases.Prepend(p.Name));
 
-    private RequestSpecBuilder CreateBuilder(string? outDirectory) => new(
+    private RequestSpecBuilder CreateBuilder(string? outDirectory, ConnectRules connect) => new(
         new RequestDefaults
         {
             Method = Method,
@@ -341,6 +342,9 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             Session = Session,
             InFile = InFile,
             Form = Form,
+            Connect = connect,
+            ConnectConflict = UnixSocket is not null || Session?.UnixSocket is not null ? "-UnixSocket says where every request connects"
+                : Proxy is not null || Session?.Proxy is not null ? "-Proxy connects every request (the proxy connects, not AsyncWeb)" : null,
             Authentication = _authentication,
             AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
             BaseUri = BaseUri,

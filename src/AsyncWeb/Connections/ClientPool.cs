@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
@@ -90,7 +91,13 @@ internal static class ClientPool
             return (context, cancellationToken) => UnixSocketConnector.ConnectAsync(path, context.InitialRequestMessage, connectTimeout, cancellationToken);
         }
 
-        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, context.InitialRequestMessage, connectTimeout, cancellationToken);
+        if (settings.ConnectTarget is { } target)
+        {
+            // A pinned pool: whatever host the request names (it keeps its Host header, SNI and certificate check), connect here.
+            return (context, cancellationToken) => ConnectAsync(new DnsEndPoint(target.Host ?? context.DnsEndPoint.Host, target.Port), target.Addresses, context.InitialRequestMessage, connectTimeout, cancellationToken);
+        }
+
+        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, null, context.InitialRequestMessage, connectTimeout, cancellationToken);
     }
 
     /// <summary>
@@ -164,10 +171,11 @@ internal static class ClientPool
 
 #if NET
     /// <summary>
-    /// Opens a TCP connection within ConnectTimeout: the name through the shared <see cref="NameResolver"/>,
-    /// then its addresses by <see cref="HappyEyeballs"/>.
+    /// Opens a TCP connection within ConnectTimeout to <paramref name="endPoint"/>, its name looked up through the shared
+    /// <see cref="NameResolver"/>, or to <paramref name="pinned"/> addresses at its port without a lookup; several
+    /// addresses are tried by <see cref="HappyEyeballs"/>.
     /// </summary>
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, IReadOnlyList<IPAddress>? pinned, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (connectTimeout > TimeSpan.Zero)
@@ -178,8 +186,8 @@ internal static class ClientPool
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var addresses = await NameResolver.Shared.ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false);
-            var resolved = Stopwatch.GetTimestamp();
+            var addresses = pinned ?? await NameResolver.Shared.ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false);
+            var resolved = pinned is null ? Stopwatch.GetTimestamp() : started; // a pinned name is not looked up: no DNS phase
             var socket = await HappyEyeballs.ConnectAsync(addresses, endPoint.Port, HappyEyeballs.DefaultAttemptDelay, timeout.Token).ConfigureAwait(false);
             return ConnectionTimings.Connected(socket, started, resolved, initialRequest);
         }

@@ -42,6 +42,9 @@ internal sealed record RequestSpec
     /// <summary>A body streamed from disk (-InFile, -Form), made anew for every request; when set, Body is null.</summary>
     public RequestUpload? Upload { get; init; }
 
+    /// <summary>Where the item's requests connect (-Resolve, -ConnectTo: the item's entries, then the batch's); None: as usual.</summary>
+    public ConnectRules Connect { get; init; } = ConnectRules.None;
+
     /// <summary>The origin whose challenges the handler's credentials (Negotiate, NTLM) may answer; null: none for this item.</summary>
     public Uri? CredentialOrigin { get; init; }
 

@@ -71,7 +71,9 @@ internal sealed class RequestSender
                 // Until the request is on a connection the wait allows for opening one; from then on silence counts in full.
                 deadline.Connecting();
                 probe?.RequestStarting(deadline.ConnectionReady);
-                response = await _clients.For(spec.Route).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                // A hop goes through the pool of where it connects: a pinned host:port (-Resolve, -ConnectTo), the item's own
+                // proxy route (Proxy, NoProxy), or the batch's own.
+                response = await _clients.For(spec.Connect.TargetFor(hop.Uri), spec.Route).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 probe?.HeadersReceived(message, response);
                 deadline.Answered();
             }
