@@ -377,6 +377,11 @@ function Invoke-Measured {
 
     $rssKb = if ($timeText -match 'Maximum resident set size \(kbytes\): (\d+)') { [long]$Matches[1] } else { 0 }
     $exit = if ($timeText -match 'Exit status: (\d+)') { [int]$Matches[1] } else { -1 }
+    # The whole process's CPU (user + system), which moves less with the machine's load than wall time.
+    $cpu = 0.0
+    foreach ($kind in 'User', 'System') {
+        if ($timeText -match "$kind time \(seconds\): ([\d.]+)") { $cpu += [double]::Parse($Matches[1], [cultureinfo]::InvariantCulture) }
+    }
     $json = $null
     foreach ($line in $stdout.Result -split "`n") {
         if ($line -match '^BENCH-RESULT (\{.*\})\s*$') { $json = $Matches[1] | ConvertFrom-Json; break }
@@ -392,6 +397,7 @@ function Invoke-Measured {
     [pscustomobject]@{
         Wall   = $wall
         RssMB  = $rssKb / 1024
+        CpuSeconds = $cpu
         Json   = $json
         Stdout = $stdout.Result
         Stderr = $stderr.Result

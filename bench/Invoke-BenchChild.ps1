@@ -38,7 +38,9 @@
                      warmBodyBytes (the server's body bytes during the second run, from $StatsUri) describe the second
       Sweep          (lines of $ListFile) | Invoke-AsyncWebBatch -Resolve (lines of $ResolveFile) -ThrottleLimit T: one GET per
                      distinct name, each pinned like curl --resolve; after the clock stops, phased = the results that
-                     carry their DNS and connect phases (and the TLS phase over https)
+                     carry their DNS and connect phases (and the TLS phase over https); -WarmCount N first runs an
+                     unmeasured batch of the first N names renamed warm-h… (compiled code; no connection or TLS
+                     session of the measured names)
     Progress is off ($ProgressPreference = 'SilentlyContinue') for every tool alike.
 #>
 [CmdletBinding()]
@@ -119,6 +121,11 @@ switch ($Mode) {
     'Sweep' {
         $uris = [System.IO.File]::ReadAllLines($ListFile)
         $pins = [System.IO.File]::ReadAllLines($ResolveFile)
+        if ($WarmCount -gt 0) {
+            $last = [Math]::Min($WarmCount, $uris.Count) - 1
+            $null = $uris[0..$last] -replace '://', '://warm-' | Invoke-AsyncWebBatch -Resolve ($pins[0..$last] -replace '^', 'warm-') -ThrottleLimit $ThrottleLimit -ErrorVariable failedWarmUp -ErrorAction SilentlyContinue | Measure-Object
+            if ($failedWarmUp.Count -gt 0) { $result.error = "warm-up: $($failedWarmUp[0])" }
+        }
         $results = Measure-Once { $uris | Invoke-AsyncWebBatch -Resolve $pins -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue }
         $tls = $uris[0] -like 'https:*'
         $result.count = @($results).Count + $failed.Count
