@@ -36,12 +36,17 @@
       Mirror         (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -IfChanged, twice: seconds
                      is the first run (everything downloaded), warmSeconds the second (nothing changed); skipped and
                      warmBodyBytes (the server's body bytes during the second run, from $StatsUri) describe the second
+      Sweep          (lines of $ListFile) | Invoke-AsyncWebBatch -Resolve (lines of $ResolveFile) -ThrottleLimit T: one GET per
+                     distinct name, each pinned like curl --resolve; after the clock stops, phased = the results that
+                     carry their DNS and connect phases (and the TLS phase over https); -WarmCount N first runs an
+                     unmeasured batch of the first N names renamed warm-h… (compiled code; no connection or TLS
+                     session of the measured names)
     Progress is off ($ProgressPreference = 'SilentlyContinue') for every tool alike.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload')]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload', 'Sweep')]
     [string] $Mode,
     [string] $ModulePath,
     [string] $Uri,
@@ -51,6 +56,7 @@ param(
     [string] $InFile,
     [string] $OutDirectory,
     [string] $ListFile,
+    [string] $ResolveFile,
     [double] $RequestsPerSecond,
     [switch] $Warm,
     [int] $WarmCount,
@@ -102,7 +108,7 @@ if ($Mode -eq 'Bare') {
 # starts, so no measured command pays for its auto-loading.
 if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
 
-$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload'
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload', 'Sweep'
 if ($needsModule) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Import-Module $ModulePath
@@ -111,6 +117,23 @@ if ($needsModule) {
 
 switch ($Mode) {
     'Import' { }
+
+    'Sweep' {
+        $uris = [System.IO.File]::ReadAllLines($ListFile)
+        $pins = [System.IO.File]::ReadAllLines($ResolveFile)
+        if ($WarmCount -gt 0) {
+            $last = [Math]::Min($WarmCount, $uris.Count) - 1
+            $null = $uris[0..$last] -replace '://', '://warm-' | Invoke-AsyncWebBatch -Resolve ($pins[0..$last] -replace '^', 'warm-') -ThrottleLimit $ThrottleLimit -ErrorVariable failedWarmUp -ErrorAction SilentlyContinue | Measure-Object
+            if ($failedWarmUp.Count -gt 0) { $result.error = "warm-up: $($failedWarmUp[0])" }
+        }
+        $results = Measure-Once { $uris | Invoke-AsyncWebBatch -Resolve $pins -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue }
+        $tls = $uris[0] -like 'https:*'
+        $result.count = @($results).Count + $failed.Count
+        $result.errors = $failed.Count
+        if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
+        $result.phased = @($results | Where-Object { $null -ne $_.DnsLookupMs -and $null -ne $_.ConnectMs -and (-not $tls -or $null -ne $_.TlsHandshakeMs) }).Count
+        $result.reused = @($results | Where-Object ConnectionReused).Count
+    }
 
     'Gets' {
         $uris = [string[]]::new($Count)

@@ -99,6 +99,15 @@ http://row-b.invalid:$port/echo,$proxyB,false
         (Get-ProxyLog 0) + (Get-ProxyLog 1) | Should -BeNullOrEmpty
     }
 
+    It 'refuses an item''s Proxy where -Resolve pins where it connects (the proxy would connect, not AsyncWeb)' {
+        if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'the netstandard2.0 build refuses -Resolve itself'; return }
+        $results = @(@{ Uri = "$base/json"; Proxy = $proxyA }, @{ Uri = "$base/json"; NoProxy = $true }) |
+            Invoke-AsyncWebBatch -Resolve "127.0.0.1:$($port):127.0.0.1" -FailuresAsResults -Ordered
+        $results[0].ErrorId | Should -Be 'ConflictingParameters'
+        $results[1].StatusCode | Should -Be 200
+        Get-ProxyLog 0 | Should -BeNullOrEmpty
+    }
+
     It 'refuses an item''s Proxy when every connection goes to a Unix socket' {
         if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'the netstandard2.0 build refuses -UnixSocket itself'; return }
         $results = @(@{ Uri = '/json'; Proxy = $proxyA }, @{ Uri = '/json'; NoProxy = $true }) |

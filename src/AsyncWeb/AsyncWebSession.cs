@@ -18,7 +18,7 @@ namespace AsyncWeb;
 public sealed class AsyncWebSession : IDisposable
 {
     private readonly Lazy<HttpClient> _client;
-    private readonly Dictionary<HandlerSettings, HttpClient> _otherRoutes = new();
+    private readonly LeasePool<HandlerSettings, HttpClient> _routes;
     private readonly SecureString? _token;
     private readonly PSCredential? _credential;
     private bool _disposed;
@@ -40,6 +40,7 @@ public sealed class AsyncWebSession : IDisposable
         Settings = settings;
         Cookies = new CookieContainer();
         _client = new Lazy<HttpClient>(() => ClientPool.CreateClient(ClientPool.CreateHandler(settings, Cookies)));
+        _routes = new LeasePool<HandlerSettings, HttpClient>(ClientPool.MaxClients, s => ClientPool.CreateClient(ClientPool.CreateHandler(s, Cookies)));
     }
 
     /// <summary>Relative -Uri values resolve against this.</summary>
@@ -113,23 +114,15 @@ public sealed class AsyncWebSession : IDisposable
         }
     }
 
-    /// <summary>The session's clients for one batch: its own, and one per other proxy route its items name (sharing its cookies).</summary>
-    internal ClientRoutes Routes() => ClientRoutes.Owned(Client, Settings, ClientFor);
-
-    /// <summary>The session's client for other handler settings (an item's own proxy), kept until the session is disposed.</summary>
-    private HttpClient ClientFor(HandlerSettings settings)
+    /// <summary>
+    /// The session's client for other handler settings: a pinned target (-Resolve, -ConnectTo) or an item's own proxy
+    /// route; its settings otherwise, its cookies, a pool of its own (at most ClientPool.MaxClients kept idle).
+    /// </summary>
+    internal (HttpClient Client, IDisposable? Lease) RouteClient(HandlerSettings settings)
     {
-        lock (_otherRoutes)
-        {
-            _ = Client; // throws once disposed
-            if (!_otherRoutes.TryGetValue(settings, out var client))
-            {
-                client = ClientPool.CreateClient(ClientPool.CreateHandler(settings, Cookies));
-                _otherRoutes.Add(settings, client);
-            }
-
-            return client;
-        }
+        _ = Client; // refuses a disposed session
+        var lease = _routes.Rent(settings);
+        return (lease.Value, lease);
     }
 
     /// <summary>True when the session's credentials may go to <paramref name="uri"/>: its base URI's origin only.</summary>
@@ -171,16 +164,7 @@ public sealed class AsyncWebSession : IDisposable
             _client.Value.Dispose();
         }
 
-        lock (_otherRoutes)
-        {
-            foreach (var client in _otherRoutes.Values)
-            {
-                client.Dispose();
-            }
-
-            _otherRoutes.Clear();
-        }
-
+        _routes.Clear();
         _token?.Dispose();
     }
 

@@ -131,8 +131,8 @@ app.MapUploadEndpoints();
 app.MapAuthEndpoints();
 app.MapSoakEndpoints();
 app.MapProblemEndpoints();
-app.MapProxyEndpoints();
 app.MapConnectEndpoints();
+app.MapProxyEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();

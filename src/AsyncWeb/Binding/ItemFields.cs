@@ -13,7 +13,7 @@ internal sealed class ItemFields
 
     /// <summary>Every property or key name an item's request is built from (the URI's aliases included).</summary>
     public static readonly string[] Names =
-        s_uriNames.Concat(new[] { nameof(Method), nameof(Headers), nameof(Body), nameof(ContentType), nameof(OutFile), nameof(Sha256), nameof(InFile), nameof(Form), nameof(Proxy), nameof(NoProxy), nameof(Resolve), nameof(ConnectTo) }).ToArray();
+        s_uriNames.Concat(new[] { nameof(Method), nameof(Headers), nameof(Body), nameof(ContentType), nameof(OutFile), nameof(Sha256), nameof(InFile), nameof(Form), nameof(Resolve), nameof(ConnectTo), nameof(Proxy), nameof(NoProxy) }).ToArray();
 
     public object? Uri { get; private set; }
     public string? Method { get; private set; }
@@ -26,12 +26,13 @@ internal sealed class ItemFields
     public string? InFile { get; private set; }
     public IDictionary? Form { get; private set; }
 
-    /// <summary>The item's own proxy (a URI) and its NoProxy flag, as given: <see cref="ItemProxy"/> reads them.</summary>
-    public object? Proxy { get; private set; }
-    public object? NoProxy { get; private set; }
     /// <summary>The item's own -Resolve and -ConnectTo entries (a string or several), or null.</summary>
     public string?[]? Resolve { get; private set; }
     public string?[]? ConnectTo { get; private set; }
+
+    /// <summary>The item's own proxy (a URI) and its NoProxy flag, as given: <see cref="ItemProxy"/> reads them.</summary>
+    public object? Proxy { get; private set; }
+    public object? NoProxy { get; private set; }
 
     public static ItemFields From(object? item) =>
         LookupOf(item, out var kind) is { } lookup
@@ -115,10 +116,10 @@ internal sealed class ItemFields
                 ?? throw new InvalidInputException(ErrorIds.InvalidBody, "the Form property is not a hashtable or dictionary");
         }
 
-        fields.Proxy = lookup(nameof(Proxy)).Value;
-        fields.NoProxy = lookup(nameof(NoProxy)).Value;
         fields.Resolve = Texts(lookup(nameof(Resolve)));
         fields.ConnectTo = Texts(lookup(nameof(ConnectTo)));
+        fields.Proxy = lookup(nameof(Proxy)).Value;
+        fields.NoProxy = lookup(nameof(NoProxy)).Value;
         return fields;
     }
 

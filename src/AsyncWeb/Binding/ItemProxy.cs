@@ -19,7 +19,9 @@ internal static class ItemProxy
     private static readonly string[] s_schemes = { "http" }; // .NET Framework's HttpClientHandler speaks to HTTP proxies only
 #endif
 
-    public static ProxyRoute? Read(object? proxy, object? noProxy, bool unixSocket)
+    /// <param name="unixSocket">Every connection goes to a Unix socket: a Proxy cannot be followed.</param>
+    /// <param name="pinned">The item's requests may be pinned (-Resolve, -ConnectTo): a Proxy cannot be followed, the proxy would connect.</param>
+    public static ProxyRoute? Read(object? proxy, object? noProxy, bool unixSocket, bool pinned)
     {
         var uri = Proxy(proxy);
         var bypass = Flag(noProxy);
@@ -36,6 +38,11 @@ internal static class ItemProxy
         if (uri is not null && unixSocket)
         {
             throw new InvalidInputException(ErrorIds.ConflictingParameters, "the item names a Proxy, but every connection goes to the Unix socket (-UnixSocket)");
+        }
+
+        if (uri is not null && pinned)
+        {
+            throw new InvalidInputException(ErrorIds.ConflictingParameters, "the item names a Proxy, and Resolve or ConnectTo (its own or the batch's) say where it connects; the proxy would connect, not AsyncWeb: choose one");
         }
 
         return new ProxyRoute(uri, bypass);

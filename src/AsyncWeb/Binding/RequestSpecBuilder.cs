@@ -132,14 +132,7 @@ internal sealed class RequestSpecBuilder
         }
 
         var sha = fields.Sha256 ?? _defaults.Sha256;
-
-        var route = ItemProxy.Read(fields.Proxy, fields.NoProxy, _defaults.UnixSocket);
         var connect = ItemConnect(fields);
-        if (route?.Proxy is not null && !connect.IsEmpty)
-        {
-            // A pinned connection goes straight to its target; the proxy would be silently passed by.
-            throw new InvalidInputException(ErrorIds.ConflictingParameters, "the item's Proxy and -Resolve or -ConnectTo (the batch's or the item's) both say where to connect; choose one");
-        }
 
         return new RequestSpec(index, uri, hostKey, method, item)
         {
@@ -153,8 +146,8 @@ internal sealed class RequestSpecBuilder
             OutFile = outFile,
             OutDirectory = outDirectory ?? (outFile is null ? _defaults.OutDirectory : null),
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
-            Route = route,
             Connect = connect,
+            Route = ItemProxy.Read(fields.Proxy, fields.NoProxy, _defaults.UnixSocket, pinned: !connect.IsEmpty),
         };
     }
 

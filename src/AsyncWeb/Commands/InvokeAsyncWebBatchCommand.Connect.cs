@@ -69,6 +69,22 @@ public sealed partial class InvokeAsyncWebBatchCommand
         return rules;
     }
 
+    /// <summary>
+    /// The batch's clients: its own (or the session's) for requests that connect as usual, and one per place pinned
+    /// requests connect to or per proxy route items name, rented with the batch's settings (or made with the
+    /// session's, sharing its cookies).
+    /// </summary>
+    private ClientRoutes Routes(HandlerSettings? settings)
+    {
+        if (settings is null)
+        {
+            var session = Session!;
+            return new ClientRoutes(session.Settings, session.Client, null, session.RouteClient);
+        }
+
+        return ClientRoutes.Pooled(settings);
+    }
+
     /// <summary>-EveryAddress with what cannot work per address: one file, a journal or shard keyed by input position, a socket or proxy that connects instead.</summary>
     private void RefuseWithEveryAddress()
     {

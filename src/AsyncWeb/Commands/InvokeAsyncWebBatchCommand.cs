@@ -114,7 +114,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         var options = CreateOptions();
 
         var connect = ConnectRulesOf();
-        var clients = Session is not null ? Session.Routes() : ClientRoutes.Pooled(Connection(new HandlerSettings(
+        var routes = Routes(Session is not null ? null : Connection(new HandlerSettings(
             SkipCertificateCheck,
             Proxy,
             CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
@@ -122,7 +122,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             Seconds(ConnectTimeoutSec),
             0,
             HandlerSettings.DefaultPooledConnectionLifetime)));
-        _clientLease = clients;
+        _clientLease = routes;
 
         var outDirectory = OutDirectory is null ? null : PrepareDirectory(OutDirectory);
         try
@@ -138,7 +138,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         _shard = partition is null ? null : new ShardFilter(partition, PartitionKey, _builder!);
         _keyCheck = new ItemKeyCheck(PipelinePropertyNames(), new[] { JournalKey, PartitionKey });
 
-        _engine = new BatchEngine(clients, options);
+        _engine = new BatchEngine(routes, options);
         _identities = JournalPath is null && !IdempotencyKey ? null : new ItemIdentities(_journal, JournalKey, IdempotencyKey, RunId, _redactor);
         if (_journal is not null)
         {

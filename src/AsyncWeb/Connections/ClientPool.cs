@@ -171,10 +171,10 @@ internal static class ClientPool
 
 #if NET
     /// <summary>
-    /// Opens a TCP connection within ConnectTimeout: the name through the shared <see cref="NameResolver"/>,
-    /// then its addresses by <see cref="HappyEyeballs"/>.
+    /// Opens a TCP connection within ConnectTimeout to <paramref name="endPoint"/>, its name looked up through the shared
+    /// <see cref="NameResolver"/>, or to <paramref name="pinned"/> addresses at its port without a lookup; several
+    /// addresses are tried by <see cref="HappyEyeballs"/>.
     /// </summary>
-    /// <remarks>With <paramref name="pinned"/> addresses (-Resolve) the name is not looked up: no DNS phase.</remarks>
     private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, IReadOnlyList<IPAddress>? pinned, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -187,7 +187,7 @@ internal static class ClientPool
         {
             var started = Stopwatch.GetTimestamp();
             var addresses = pinned ?? await NameResolver.Shared.ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false);
-            var resolved = pinned is null ? Stopwatch.GetTimestamp() : started;
+            var resolved = pinned is null ? Stopwatch.GetTimestamp() : started; // a pinned name is not looked up: no DNS phase
             var socket = await HappyEyeballs.ConnectAsync(addresses, endPoint.Port, HappyEyeballs.DefaultAttemptDelay, timeout.Token).ConfigureAwait(false);
             return ConnectionTimings.Connected(socket, started, resolved, initialRequest);
         }

@@ -1,100 +1,96 @@
 using System;
-using System.Collections.Generic;
+using System.Collections.Concurrent;
 using System.Net.Http;
 
 namespace AsyncWeb.Connections;
 
 /// <summary>
-/// The clients one batch sends through: its own (the pool of its settings, or its session's), and for hops that
-/// go another way one client per distinct route, opened on first use and kept until the batch ends: an item's
-/// other proxy or none (<see cref="ProxyRoute"/>), or a pinned host:port's <see cref="ConnectTarget"/> (-Resolve,
-/// -ConnectTo). A pool per place connected to, not per name: the handler pools connections by scheme, host and
-/// port, so two pins of one host:port to different addresses must never meet in one handler; the request itself
-/// keeps its URI, Host header, SNI, certificate check, cookies and credentials. Pooled routes are leased from
-/// <see cref="ClientPool"/> (so a later batch with the same route finds its connections warm); a session's come
-/// from the session, which owns them.
+/// The clients of one batch by where a hop connects: the batch's own client for a hop that connects as usual, and a
+/// client of its own for each other place, made on first use and kept until the batch ends: each
+/// <see cref="ConnectTarget"/> (-Resolve, -ConnectTo, -EveryAddress) and each item's own <see cref="ProxyRoute"/>
+/// (Proxy, NoProxy). A pool per place, not per host: the handler pools connections by scheme, host and port (and
+/// its one proxy), so two pins of one host:port to different addresses, or one host through two proxies, must not meet
+/// in one handler; requests that go one way share its connections. The request itself is untouched: its URI, Host
+/// header, SNI, certificate check, cookies and credentials stay on the name.
 /// </summary>
 internal sealed class ClientRoutes : IDisposable
 {
-    private readonly HttpClient _default;
     private readonly HandlerSettings _settings;
-    private readonly IDisposable? _lease;
-    private readonly Func<HandlerSettings, (HttpClient Client, IDisposable? Lease)> _open;
-    private readonly Dictionary<HandlerSettings, (HttpClient Client, IDisposable? Lease)> _routes = new();
+    private readonly HttpClient _direct;
+    private readonly IDisposable? _directLease;
+    private readonly Func<HandlerSettings, (HttpClient Client, IDisposable? Lease)> _create;
+    private readonly ConcurrentDictionary<(ConnectTarget? Target, ProxyRoute? Proxy), Lazy<(HttpClient Client, IDisposable? Lease)>> _routes = new();
     private bool _disposed;
 
-    private ClientRoutes(HttpClient client, HandlerSettings settings, IDisposable? lease, Func<HandlerSettings, (HttpClient, IDisposable?)> open)
+    /// <param name="settings">The settings of <paramref name="direct"/> (the batch's or the session's); other routes change them.</param>
+    /// <param name="direct">The client of hops that connect as usual.</param>
+    /// <param name="directLease">The lease of <paramref name="direct"/> (null: a session's), returned when the batch ends.</param>
+    /// <param name="create">Makes (or rents) the client of other settings; the lease, if any, is returned when the batch ends.</param>
+    public ClientRoutes(HandlerSettings settings, HttpClient direct, IDisposable? directLease, Func<HandlerSettings, (HttpClient Client, IDisposable? Lease)> create)
     {
-        _default = client;
         _settings = settings;
-        _lease = lease;
-        _open = open;
+        _direct = direct;
+        _directLease = directLease;
+        _create = create;
     }
 
-    /// <summary>Routes over the module's shared pools, starting with the one of <paramref name="settings"/>.</summary>
+    /// <summary>Routes over the module's shared pools (ClientPool), starting with the one of <paramref name="settings"/>.</summary>
     public static ClientRoutes Pooled(HandlerSettings settings)
     {
-        static (HttpClient, IDisposable?) Rent(HandlerSettings s)
+        var lease = ClientPool.Rent(settings);
+        return new ClientRoutes(settings, lease.Value, lease, static s =>
         {
-            var lease = ClientPool.Rent(s);
-            return (lease.Value, lease);
-        }
-
-        var (client, lease) = Rent(settings);
-        return new ClientRoutes(client, settings, lease, Rent);
+            var other = ClientPool.Rent(s);
+            return (other.Value, other);
+        });
     }
 
-    /// <summary>Routes of a session: its own client, and the ones it opens (and closes with itself) for other routes.</summary>
-    public static ClientRoutes Owned(HttpClient client, HandlerSettings settings, Func<HandlerSettings, HttpClient> open) =>
-        new(client, settings, null, s => (open(s), null));
-
-    /// <summary>The client for a hop: the item's route (null: the batch's) and where the hop connects (null: its own host).</summary>
-    public HttpClient For(ProxyRoute? route, ConnectTarget? target)
+    /// <summary>
+    /// The client a hop goes through: pinned to <paramref name="target"/> (null: not pinned), by the item's own
+    /// <paramref name="proxy"/> route (null, or the batch's own choice: the batch's).
+    /// </summary>
+    public HttpClient For(ConnectTarget? target, ProxyRoute? proxy = null)
     {
-        var sameRoute = route is null || route.IsSameAs(_settings);
-        if (sameRoute && target is null)
+        if (proxy is not null && proxy.IsSameAs(_settings))
         {
-            return _default;
+            proxy = null;
         }
 
-        var settings = (sameRoute ? _settings : route!.Apply(_settings)) with { ConnectTarget = target };
-
-        lock (_routes)
+        if (target is null && proxy is null)
         {
-            if (_disposed)
-            {
-                throw new ObjectDisposedException(nameof(ClientRoutes), "the batch has ended");
-            }
-
-            if (!_routes.TryGetValue(settings, out var opened))
-            {
-                opened = _open(settings);
-                _routes.Add(settings, opened);
-            }
-
-            return opened.Client;
+            return _direct;
         }
+
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(nameof(ClientRoutes));
+        }
+
+        return _routes.GetOrAdd((target, proxy), key => new Lazy<(HttpClient, IDisposable?)>(() => _create(SettingsOf(key.Target, key.Proxy)))).Value.Client;
     }
 
-    /// <summary>Returns every lease (the pooled clients stay open for later batches, within ClientPool's bound).</summary>
+    /// <summary>Places used so far besides the batch's own (a pool each).</summary>
+    public int PinnedCount => _routes.Count;
+
+    /// <summary>Returns every client the batch used (it is over).</summary>
     public void Dispose()
     {
-        lock (_routes)
+        _disposed = true;
+        foreach (var entry in _routes.Values)
         {
-            if (_disposed)
+            if (entry.IsValueCreated)
             {
-                return;
+                entry.Value.Lease?.Dispose();
             }
-
-            _disposed = true;
-            foreach (var opened in _routes.Values)
-            {
-                opened.Lease?.Dispose();
-            }
-
-            _routes.Clear();
         }
 
-        _lease?.Dispose();
+        _routes.Clear();
+        _directLease?.Dispose();
+    }
+
+    private HandlerSettings SettingsOf(ConnectTarget? target, ProxyRoute? proxy)
+    {
+        var settings = proxy?.Apply(_settings) ?? _settings;
+        return target is null ? settings : settings with { ConnectTarget = target };
     }
 }

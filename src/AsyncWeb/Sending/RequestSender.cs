@@ -71,8 +71,9 @@ internal sealed class RequestSender
                 // Until the request is on a connection the wait allows for opening one; from then on silence counts in full.
                 deadline.Connecting();
                 probe?.RequestStarting(deadline.ConnectionReady);
-                // The item's route (its own proxy), and a hop to a pinned host:port (-Resolve, -ConnectTo) through its target's pool.
-                response = await _clients.For(spec.Route, spec.Connect.TargetFor(hop.Uri)).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                // A hop goes through the pool of where it connects: a pinned host:port (-Resolve, -ConnectTo), the item's own
+                // proxy route (Proxy, NoProxy), or the batch's own.
+                response = await _clients.For(spec.Connect.TargetFor(hop.Uri), spec.Route).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 probe?.HeadersReceived(message, response);
                 deadline.Answered();
             }
