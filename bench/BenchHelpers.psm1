@@ -137,7 +137,8 @@ function Start-BenchNginx {
 function New-BenchCertificate {
     <#
     .SYNOPSIS
-    A local CA and a server certificate it signs (CN=localhost, SAN localhost and 127.0.0.1), for scenario 8.
+    A local CA and a server certificate it signs (CN=localhost, SAN localhost, *.sweep.test and 127.0.0.1), for
+    scenarios 8 and 16 (one wildcard certificate for the sweep's 1,000 names).
     .DESCRIPTION
     Made with .NET's CertificateRequest (RSA 2048, SHA-256, as a typical public server), written as PEM
     under Directory: ca.pem (the CA alone: curl --cacert, SSL_CERT_FILE), chain.pem (server
@@ -167,6 +168,7 @@ function New-BenchCertificate {
         $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($serverAuth, $false))
         $names = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
         $names.AddDnsName('localhost')
+        $names.AddDnsName('*.sweep.test')
         $names.AddIpAddress([System.Net.IPAddress]::Loopback)
         $request.CertificateExtensions.Add($names.Build())
         $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509AuthorityKeyIdentifierExtension]::CreateFromCertificate($ca, $true, $false))
@@ -375,6 +377,11 @@ function Invoke-Measured {
 
     $rssKb = if ($timeText -match 'Maximum resident set size \(kbytes\): (\d+)') { [long]$Matches[1] } else { 0 }
     $exit = if ($timeText -match 'Exit status: (\d+)') { [int]$Matches[1] } else { -1 }
+    # The whole process's CPU (user + system), which moves less with the machine's load than wall time.
+    $cpu = 0.0
+    foreach ($kind in 'User', 'System') {
+        if ($timeText -match "$kind time \(seconds\): ([\d.]+)") { $cpu += [double]::Parse($Matches[1], [cultureinfo]::InvariantCulture) }
+    }
     $json = $null
     foreach ($line in $stdout.Result -split "`n") {
         if ($line -match '^BENCH-RESULT (\{.*\})\s*$') { $json = $Matches[1] | ConvertFrom-Json; break }
@@ -390,6 +397,7 @@ function Invoke-Measured {
     [pscustomobject]@{
         Wall   = $wall
         RssMB  = $rssKb / 1024
+        CpuSeconds = $cpu
         Json   = $json
         Stdout = $stdout.Result
         Stderr = $stderr.Result

@@ -43,12 +43,17 @@
                      default traceparent), off (-NoTraceParent) and on with an ActivityListener sampling every source
                      (AllDataAndRecorded), interleaved over 3 rounds of Count/3 each after an unmeasured warm-up of each:
                      seconds, allocated bytes and errors per variant (on*, off*, listener*), and listenerActivities
+      Sweep          (lines of $ListFile) | Invoke-AsyncWebBatch -Resolve (lines of $ResolveFile) -ThrottleLimit T: one GET per
+                     distinct name, each pinned like curl --resolve; after the clock stops, phased = the results that
+                     carry their DNS and connect phases (and the TLS phase over https); -WarmCount N first runs an
+                     unmeasured batch of the first N names renamed warm-h… (compiled code; no connection or TLS
+                     session of the measured names)
     Progress is off ($ProgressPreference = 'SilentlyContinue') for every tool alike.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload', 'Export', 'Tracing')]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload', 'Export', 'Tracing', 'Sweep')]
     [string] $Mode,
     [string] $ModulePath,
     [string] $Uri,
@@ -58,6 +63,7 @@ param(
     [string] $InFile,
     [string] $OutDirectory,
     [string] $ListFile,
+    [string] $ResolveFile,
     [double] $RequestsPerSecond,
     [switch] $Warm,
     [int] $WarmCount,
@@ -111,7 +117,7 @@ if ($Mode -eq 'Bare') {
 # starts, so no measured command pays for its auto-loading.
 if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
 
-$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload', 'Export', 'Tracing'
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload', 'Export', 'Tracing', 'Sweep'
 if ($needsModule) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Import-Module $ModulePath
@@ -120,6 +126,23 @@ if ($needsModule) {
 
 switch ($Mode) {
     'Import' { }
+
+    'Sweep' {
+        $uris = [System.IO.File]::ReadAllLines($ListFile)
+        $pins = [System.IO.File]::ReadAllLines($ResolveFile)
+        if ($WarmCount -gt 0) {
+            $last = [Math]::Min($WarmCount, $uris.Count) - 1
+            $null = $uris[0..$last] -replace '://', '://warm-' | Invoke-AsyncWebBatch -Resolve ($pins[0..$last] -replace '^', 'warm-') -ThrottleLimit $ThrottleLimit -ErrorVariable failedWarmUp -ErrorAction SilentlyContinue | Measure-Object
+            if ($failedWarmUp.Count -gt 0) { $result.error = "warm-up: $($failedWarmUp[0])" }
+        }
+        $results = Measure-Once { $uris | Invoke-AsyncWebBatch -Resolve $pins -ThrottleLimit $ThrottleLimit -ErrorVariable failed -ErrorAction SilentlyContinue }
+        $tls = $uris[0] -like 'https:*'
+        $result.count = @($results).Count + $failed.Count
+        $result.errors = $failed.Count
+        if ($failed.Count -gt 0) { $result.error = "$($failed[0])" }
+        $result.phased = @($results | Where-Object { $null -ne $_.DnsLookupMs -and $null -ne $_.ConnectMs -and (-not $tls -or $null -ne $_.TlsHandshakeMs) }).Count
+        $result.reused = @($results | Where-Object ConnectionReused).Count
+    }
 
     'Gets' {
         $uris = [string[]]::new($Count)

@@ -18,7 +18,9 @@ BeforeDiscovery {
                 Title      = ($example.title -replace '^[-\s]*Example \d+:\s*' -replace '[-\s]*$')
                 Code       = [string]$example.code
                 SkipReason = $skips["$name #$index"] ?? $(if ($env:ASYNCWEB_LOAD_NETSTANDARD -eq '1' -and [string]$example.code -match '-UnixSocket\b') {
-                        'the netstandard2.0 build (Windows PowerShell 5.1) refuses -UnixSocket: its HTTP stack cannot reach a Unix socket' })
+                        'the netstandard2.0 build (Windows PowerShell 5.1) refuses -UnixSocket: its HTTP stack cannot reach a Unix socket' }
+                    elseif ($env:ASYNCWEB_LOAD_NETSTANDARD -eq '1' -and [string]$example.code -match '-(Resolve|ConnectTo|EveryAddress)\b') {
+                        'the netstandard2.0 build (Windows PowerShell 5.1) refuses -Resolve and -ConnectTo: its HTTP stack has no connect callback' })
             }
         }
     }

@@ -18,6 +18,7 @@ namespace AsyncWeb;
 public sealed class AsyncWebSession : IDisposable
 {
     private readonly Lazy<HttpClient> _client;
+    private readonly LeasePool<HandlerSettings, HttpClient> _routes;
     private readonly SecureString? _token;
     private readonly PSCredential? _credential;
     private bool _disposed;
@@ -39,6 +40,7 @@ public sealed class AsyncWebSession : IDisposable
         Settings = settings;
         Cookies = new CookieContainer();
         _client = new Lazy<HttpClient>(() => ClientPool.CreateClient(ClientPool.CreateHandler(settings, Cookies)));
+        _routes = new LeasePool<HandlerSettings, HttpClient>(ClientPool.MaxClients, s => ClientPool.CreateClient(ClientPool.CreateHandler(s, Cookies)));
     }
 
     /// <summary>Relative -Uri values resolve against this.</summary>
@@ -112,6 +114,17 @@ public sealed class AsyncWebSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// The session's client for other handler settings: a pinned target (-Resolve, -ConnectTo) or an item's own proxy
+    /// route; its settings otherwise, its cookies, a pool of its own (at most ClientPool.MaxClients kept idle).
+    /// </summary>
+    internal (HttpClient Client, IDisposable? Lease) RouteClient(HandlerSettings settings)
+    {
+        _ = Client; // refuses a disposed session
+        var lease = _routes.Rent(settings);
+        return (lease.Value, lease);
+    }
+
     /// <summary>True when the session's credentials may go to <paramref name="uri"/>: its base URI's origin only.</summary>
     internal bool CredentialsMayGoTo(Uri uri) =>
         BaseUri is not null && CredentialPolicy.Check(BaseUri, uri, AllowUnencryptedAuthentication) == CredentialVerdict.Send;
@@ -151,6 +164,7 @@ public sealed class AsyncWebSession : IDisposable
             _client.Value.Dispose();
         }
 
+        _routes.Clear();
         _token?.Dispose();
     }
 

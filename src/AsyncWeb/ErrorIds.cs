@@ -22,6 +22,9 @@ internal static class ErrorIds
     /// <summary>The request could not be built from the item as given (an exception from its content or headers, not the network); not retried.</summary>
     public const string InvalidRequest = "InvalidRequest";
 
+    /// <summary>An item's Proxy is not an absolute http(s) or socks URI, carries credentials, or its NoProxy is not a boolean: the item is not sent.</summary>
+    public const string InvalidProxy = "InvalidProxy";
+
     /// <summary>-BaseUri (of Invoke-AsyncWebBatch or New-AsyncWebSession) is not an absolute http(s) URI.</summary>
     public const string InvalidBaseUri = "InvalidBaseUri";
 
@@ -30,6 +33,15 @@ internal static class ErrorIds
 
     /// <summary>-JournalPath names a journal of another format (0.2.0's keys did not cover the body): refused before anything is sent.</summary>
     public const string UnsupportedJournalVersion = "UnsupportedJournalVersion";
+
+    /// <summary>A -Resolve entry (or an item's Resolve) is not host:port:address[,address...]: refused as a whole for the batch's, the item not sent for an item's.</summary>
+    public const string InvalidResolve = "InvalidResolve";
+
+    /// <summary>A -ConnectTo entry (or an item's ConnectTo) is not host:port:tohost:toport.</summary>
+    public const string InvalidConnectTo = "InvalidConnectTo";
+
+    /// <summary>-Resolve, -ConnectTo or -EveryAddress where they cannot work: https on Windows PowerShell 5.1, whose TLS follows the URI's host.</summary>
+    public const string ConnectPinNotSupported = "ConnectPinNotSupported";
 
     // Uploads and authentication
     public const string InvalidInFile = "InvalidInFile";

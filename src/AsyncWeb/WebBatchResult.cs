@@ -128,6 +128,9 @@ public sealed partial class WebBatchResult
     /// <summary>The port the request's connection reached; null over a Unix socket.</summary>
     public int? RemotePort => Timings.Connection?.Remote?.Port;
 
+    /// <summary>-EveryAddress: the address of the name this request was sent to (whether or not it connected); null otherwise. RemoteAddress is where a connection was made.</summary>
+    public IPAddress? TargetAddress { get; internal set; }
+
     /// <summary>The TLS version the connection negotiated, e.g. Tls13; null over plain http.</summary>
     public SslProtocols? TlsProtocol => Timings.Connection?.TlsProtocol;
 

@@ -83,7 +83,7 @@ builder.WebHost.ConfigureKestrel(k =>
     k.Listen(IPAddress.Loopback, 0, o =>
     {
         https = Configure(o, HttpProtocols.Http1AndHttp2);
-        o.UseHttps(certificate);
+        o.UseHttps(ConnectEndpoints.RecordingSni(certificate));
     });
     k.Listen(IPAddress.Loopback, 0, o => h2c = Configure(o, HttpProtocols.Http2));
     k.Listen(IPAddress.Loopback, 0, o =>
@@ -132,6 +132,8 @@ app.MapAuthEndpoints();
 app.MapSoakEndpoints();
 app.MapProblemEndpoints();
 app.MapTraceEndpoints();
+app.MapConnectEndpoints();
+app.MapProxyEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();

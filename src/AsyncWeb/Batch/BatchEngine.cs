@@ -38,7 +38,7 @@ internal sealed partial class BatchEngine : IDisposable
     private int _outstanding;
     private long _completed;
 
-    public BatchEngine(HttpClient client, BatchOptions options)
+    public BatchEngine(ClientRoutes clients, BatchOptions options)
     {
         _options = options;
         ThreadPoolFloor.Ensure(options.ThrottleLimit);
@@ -55,7 +55,7 @@ internal sealed partial class BatchEngine : IDisposable
         }
 
         _flow.Changed = HostChanged;
-        _runner = new RequestRunner(client, options, Claims, _budget, verbose, _flow, _admission);
+        _runner = new RequestRunner(clients, options, Claims, _budget, verbose, _flow, _admission);
 
         // Without a per-host limit or ordering, admission waits for a free request slot (pure backpressure).
         // With them, a bounded number of admitted items may wait for their host or their turn. Items that wait
@@ -299,6 +299,7 @@ internal sealed partial class BatchEngine : IDisposable
             {
                 Index = spec.Index,
                 PageIndex = spec.PageIndex,
+                TargetAddress = spec.TargetAddress,
                 Uri = spec.Uri,
                 Method = spec.Method,
                 Input = spec.Input,

@@ -13,7 +13,7 @@ internal sealed class ItemFields
 
     /// <summary>Every property or key name an item's request is built from (the URI's aliases included).</summary>
     public static readonly string[] Names =
-        s_uriNames.Concat(new[] { nameof(Method), nameof(Headers), nameof(Body), nameof(ContentType), nameof(OutFile), nameof(Sha256), nameof(InFile), nameof(Form) }).ToArray();
+        s_uriNames.Concat(new[] { nameof(Method), nameof(Headers), nameof(Body), nameof(ContentType), nameof(OutFile), nameof(Sha256), nameof(InFile), nameof(Form), nameof(Resolve), nameof(ConnectTo), nameof(Proxy), nameof(NoProxy) }).ToArray();
 
     public object? Uri { get; private set; }
     public string? Method { get; private set; }
@@ -25,6 +25,14 @@ internal sealed class ItemFields
     public string? Sha256 { get; private set; }
     public string? InFile { get; private set; }
     public IDictionary? Form { get; private set; }
+
+    /// <summary>The item's own -Resolve and -ConnectTo entries (a string or several), or null.</summary>
+    public string?[]? Resolve { get; private set; }
+    public string?[]? ConnectTo { get; private set; }
+
+    /// <summary>The item's own proxy (a URI) and its NoProxy flag, as given: <see cref="ItemProxy"/> reads them.</summary>
+    public object? Proxy { get; private set; }
+    public object? NoProxy { get; private set; }
 
     public static ItemFields From(object? item) =>
         LookupOf(item, out var kind) is { } lookup
@@ -108,7 +116,22 @@ internal sealed class ItemFields
                 ?? throw new InvalidInputException(ErrorIds.InvalidBody, "the Form property is not a hashtable or dictionary");
         }
 
+        fields.Resolve = Texts(lookup(nameof(Resolve)));
+        fields.ConnectTo = Texts(lookup(nameof(ConnectTo)));
+        fields.Proxy = lookup(nameof(Proxy)).Value;
+        fields.NoProxy = lookup(nameof(NoProxy)).Value;
         return fields;
+    }
+
+    /// <summary>A value that may be one text or several (an array); null when absent or null.</summary>
+    private static string?[]? Texts((bool Found, object? Value) found)
+    {
+        var value = found.Value is PSObject pso ? pso.BaseObject : found.Value;
+        return !found.Found || value is null
+            ? null
+            : value is IEnumerable many and not string
+                ? many.Cast<object?>().Select(v => v is null ? null : RequestSpecBuilder.ToText(v)).ToArray()
+                : new string?[] { RequestSpecBuilder.ToText(value) };
     }
 
     public static string? Text((bool Found, object? Value) found)

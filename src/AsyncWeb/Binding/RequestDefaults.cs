@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using AsyncWeb.Connections;
 using AsyncWeb.Security;
 
 namespace AsyncWeb.Binding;
@@ -25,4 +26,13 @@ internal sealed class RequestDefaults
     public ClientAuthentication? Authentication { get; init; }
     public bool AllowUnencryptedAuthentication { get; init; }
     public Uri? BaseUri { get; init; }
+
+    /// <summary>The batch's -Resolve and -ConnectTo entries; an item's own come first.</summary>
+    public ConnectRules Connect { get; init; } = ConnectRules.None;
+
+    /// <summary>Why an item's own Resolve or ConnectTo cannot be followed in this batch (-UnixSocket, -Proxy); null when it can.</summary>
+    public string? ConnectConflict { get; init; }
+
+    /// <summary>Every connection goes to a Unix socket (-UnixSocket, or the session's): no item can name a proxy.</summary>
+    public bool UnixSocket { get; init; }
 }

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using AsyncWeb.Connections;
 using AsyncWeb.Requests;
 using AsyncWeb.Security;
 
@@ -131,6 +132,7 @@ internal sealed class RequestSpecBuilder
         }
 
         var sha = fields.Sha256 ?? _defaults.Sha256;
+        var connect = ItemConnect(fields);
 
         return new RequestSpec(index, uri, hostKey, method, item)
         {
@@ -144,7 +146,26 @@ internal sealed class RequestSpecBuilder
             OutFile = outFile,
             OutDirectory = outDirectory ?? (outFile is null ? _defaults.OutDirectory : null),
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
+            Connect = connect,
+            Route = ItemProxy.Read(fields.Proxy, fields.NoProxy, _defaults.UnixSocket, pinned: !connect.IsEmpty),
         };
+    }
+
+    /// <summary>The item's own -Resolve and -ConnectTo entries, then the batch's.</summary>
+    private ConnectRules ItemConnect(ItemFields fields)
+    {
+        if (fields.Resolve is null && fields.ConnectTo is null)
+        {
+            return _defaults.Connect;
+        }
+
+        var own = ConnectRules.Parse(fields.Resolve, fields.ConnectTo);
+        if (!own.IsEmpty && _defaults.ConnectConflict is { } conflict)
+        {
+            throw new InvalidInputException(ErrorIds.ConflictingParameters, "the item's Resolve or ConnectTo cannot be followed: " + conflict);
+        }
+
+        return own.Then(_defaults.Connect);
     }
 
     /// <summary>Best-effort text of an item for error messages, e.g. its URI value.</summary>

@@ -113,7 +113,8 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         StartSummary();
         var options = CreateOptions();
 
-        var lease = Session is not null ? null : ClientPool.Rent(Connection(new HandlerSettings(
+        var connect = ConnectRulesOf();
+        var routes = Routes(Session is not null ? null : Connection(new HandlerSettings(
             SkipCertificateCheck,
             Proxy,
             CredentialKey.From(ProxyCredential?.GetNetworkCredential()),
@@ -121,13 +122,12 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             Seconds(ConnectTimeoutSec),
             0,
             HandlerSettings.DefaultPooledConnectionLifetime)));
-        _clientLease = lease;
-        var client = lease?.Value ?? Session!.Client;
+        _clientLease = routes;
 
         var outDirectory = OutDirectory is null ? null : PrepareDirectory(OutDirectory);
         try
         {
-            _builder = CreateBuilder(outDirectory);
+            _builder = CreateBuilder(outDirectory, connect);
         }
         catch (InvalidInputException invalid)
         {
@@ -138,7 +138,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         _shard = partition is null ? null : new ShardFilter(partition, PartitionKey, _builder!);
         _keyCheck = new ItemKeyCheck(PipelinePropertyNames(), new[] { JournalKey, PartitionKey });
 
-        _engine = new BatchEngine(client, options);
+        _engine = new BatchEngine(routes, options);
         _identities = JournalPath is null && !IdempotencyKey ? null : new ItemIdentities(_journal, JournalKey, IdempotencyKey, RunId, _redactor);
         if (_journal is not null)
         {
@@ -158,7 +158,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             return;
         }
 
-        _progress = ProgressReporter.Create(this, _shard is null && MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri.Length : -1);
+        _progress = ProgressReporter.Create(this, _shard is null && !EveryAddress && MyInvocation.BoundParameters.ContainsKey(nameof(Uri)) ? Uri.Length : -1);
         var engine = _engine;
         _pump = new BatchPump(engine, Emit, _progress is null ? null : () => _progress.Update(engine));
     }
@@ -175,16 +175,31 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
                 continue;
             }
 
-            var (spec, immediate) = Prepare(index, item);
-            if (_job is not null)
+            if (EveryAddress)
             {
-                _job.Enqueue(spec, immediate);
+                foreach (var (spec, immediate) in PrepareEveryAddress(index, item))
+                {
+                    Admit(spec, immediate);
+                }
             }
             else
             {
-                // Without a closure: this runs once per input object.
-                Guarded((Pump: _pump!, Spec: spec, Immediate: immediate), static item => item.Pump.Admit(item.Spec, item.Immediate));
+                var (spec, immediate) = Prepare(index, item);
+                Admit(spec, immediate);
             }
+        }
+    }
+
+    /// <summary>Hands one prepared item (or its immediate result) to the job or the pump; runs once per item, without a closure.</summary>
+    private void Admit(RequestSpec? spec, WebBatchResult? immediate)
+    {
+        if (_job is not null)
+        {
+            _job.Enqueue(spec, immediate);
+        }
+        else
+        {
+            Guarded((Pump: _pump!, Spec: spec, Immediate: immediate), static item => item.Pump.Admit(item.Spec, item.Immediate));
         }
     }
 
@@ -255,22 +270,32 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
     /// <summary>Turns one input object into a request, or into the error result of a bad item.</summary>
     private (RequestSpec? Spec, WebBatchResult? Immediate) Prepare(long index, object? item)
     {
+        var (spec, invalid) = Build(index, item);
+        return spec is null ? (null, invalid) : Admissible(index, item, spec);
+    }
+
+    /// <summary>Builds the request of one input object, or the error result of a bad item.</summary>
+    private (RequestSpec? Spec, WebBatchResult? Immediate) Build(long index, object? item)
+    {
         foreach (var warning in _keyCheck!.Warnings(item))
         {
             WriteWarning(warning);
         }
 
-        RequestSpec spec;
         try
         {
             _keyCheck.CheckKeys(item);
-            spec = _builder!.Build(index, item);
+            return (_builder!.Build(index, item), null);
         }
         catch (InvalidInputException invalid)
         {
             return (null, InvalidItem(index, item, invalid));
         }
+    }
 
+    /// <summary>The request as it may be sent (a download of pages refused, the journal consulted, its file claimed), or the result in its place.</summary>
+    private (RequestSpec? Spec, WebBatchResult? Immediate) Admissible(long index, object? item, RequestSpec spec)
+    {
         if (PaginatedDownload(index, item, spec) is { } refused)
         {
             return (null, refused);
@@ -331,7 +356,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             .Where(p => p.ParameterSets.Values.Any(s => s.ValueFromPipelineByPropertyName))
             .SelectMany(p => p.Aliases.Prepend(p.Name));
 
-    private RequestSpecBuilder CreateBuilder(string? outDirectory) => new(
+    private RequestSpecBuilder CreateBuilder(string? outDirectory, ConnectRules connect) => new(
         new RequestDefaults
         {
             Method = Method,
@@ -345,9 +370,13 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             Session = Session,
             InFile = InFile,
             Form = Form,
+            Connect = connect,
+            ConnectConflict = UnixSocket is not null || Session?.UnixSocket is not null ? "-UnixSocket says where every request connects"
+                : Proxy is not null || Session?.Proxy is not null ? "-Proxy connects every request (the proxy connects, not AsyncWeb)" : null,
             Authentication = _authentication,
             AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
             BaseUri = BaseUri,
+            UnixSocket = UnixSocket is not null || Session?.UnixSocket is not null,
         },
         ToJson,
         path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));

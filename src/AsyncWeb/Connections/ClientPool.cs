@@ -1,11 +1,10 @@
 using System;
-using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -29,11 +28,6 @@ internal static class ClientPool
     public const int MaxClients = 16;
 
     private static readonly LeasePool<HandlerSettings, HttpClient> s_clients = new(MaxClients, static s => CreateClient(CreateHandler(s, cookies: null)));
-#if NET
-    private const long DnsCacheMilliseconds = 5000;
-    private const int MaxCachedLookups = 1024;
-    private static readonly ConcurrentDictionary<string, (Task<IPAddress[]> Lookup, long Expires)> s_lookups = new(StringComparer.OrdinalIgnoreCase);
-#endif
 
     /// <summary>The shared client for these settings; dispose the lease when the batch is done with it.</summary>
     public static LeasePool<HandlerSettings, HttpClient>.Lease Rent(HandlerSettings settings) => s_clients.Rent(settings);
@@ -97,7 +91,13 @@ internal static class ClientPool
             return (context, cancellationToken) => UnixSocketConnector.ConnectAsync(path, context.InitialRequestMessage, connectTimeout, cancellationToken);
         }
 
-        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, context.InitialRequestMessage, connectTimeout, cancellationToken);
+        if (settings.ConnectTarget is { } target)
+        {
+            // A pinned pool: whatever host the request names (it keeps its Host header, SNI and certificate check), connect here.
+            return (context, cancellationToken) => ConnectAsync(new DnsEndPoint(target.Host ?? context.DnsEndPoint.Host, target.Port), target.Addresses, context.InitialRequestMessage, connectTimeout, cancellationToken);
+        }
+
+        return (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, null, context.InitialRequestMessage, connectTimeout, cancellationToken);
     }
 
     /// <summary>
@@ -171,41 +171,12 @@ internal static class ClientPool
 
 #if NET
     /// <summary>
-    /// Resolves a host once for everyone who needs it now: a batch opening 64 connections to one
-    /// host (or failing on one dead name) does one lookup, not 64 blocking ones. Results, failures
-    /// included, are kept for a few seconds only.
+    /// Opens a TCP connection within ConnectTimeout to <paramref name="endPoint"/>, its name looked up through the shared
+    /// <see cref="NameResolver"/>, or to <paramref name="pinned"/> addresses at its port without a lookup; several
+    /// addresses are tried by <see cref="HappyEyeballs"/>.
     /// </summary>
-    private static Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, IReadOnlyList<IPAddress>? pinned, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
-        if (IPAddress.TryParse(host, out var literal))
-        {
-            return Task.FromResult(new[] { literal });
-        }
-
-        var now = Environment.TickCount64;
-        if (s_lookups.Count > MaxCachedLookups)
-        {
-            // A batch over thousands of distinct hosts must not keep every lookup for the life of the process.
-            foreach (var expired in s_lookups)
-            {
-                if (expired.Value.Expires <= now)
-                {
-                    s_lookups.TryRemove(expired);
-                }
-            }
-        }
-
-        var entry = s_lookups.AddOrUpdate(
-            host,
-            static (h, t) => (Dns.GetHostAddressesAsync(h), t + DnsCacheMilliseconds),
-            static (h, existing, t) => existing.Expires > t ? existing : (Dns.GetHostAddressesAsync(h), t + DnsCacheMilliseconds),
-            now);
-        return entry.Lookup.WaitAsync(cancellationToken);
-    }
-
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, HttpRequestMessage initialRequest, TimeSpan connectTimeout, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (connectTimeout > TimeSpan.Zero)
         {
@@ -215,20 +186,14 @@ internal static class ClientPool
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var addresses = await ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false);
-            var resolved = Stopwatch.GetTimestamp();
-            await socket.ConnectAsync(addresses, endPoint.Port, timeout.Token).ConfigureAwait(false);
+            var addresses = pinned ?? await NameResolver.Shared.ResolveAsync(endPoint.Host, timeout.Token).ConfigureAwait(false);
+            var resolved = pinned is null ? Stopwatch.GetTimestamp() : started; // a pinned name is not looked up: no DNS phase
+            var socket = await HappyEyeballs.ConnectAsync(addresses, endPoint.Port, HappyEyeballs.DefaultAttemptDelay, timeout.Token).ConfigureAwait(false);
             return ConnectionTimings.Connected(socket, started, resolved, initialRequest);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
             throw new ConnectTimeoutException($"{endPoint.Host}:{endPoint.Port}", connectTimeout);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 #endif

@@ -39,9 +39,9 @@ internal static class HandlerConfigurator
             handler.Credentials = credentials;
         }
 
-        if (settings.UnixSocket is not null)
+        if (settings.UnixSocket is not null || settings.ConnectTarget is not null)
         {
-            // The socket is the destination: no proxy can stand in between. ClientPool's connect callback connects to it.
+            // The socket (or the pinned address) is the destination: no proxy can stand in between. ClientPool's connect callback connects to it.
             handler.UseProxy = false;
         }
     }

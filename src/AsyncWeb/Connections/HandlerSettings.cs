@@ -28,6 +28,12 @@ internal sealed record HandlerSettings(
     /// <summary>The Unix domain socket every connection goes to instead of TCP (PowerShell 7 only).</summary>
     public string? UnixSocket { get; init; }
 
+    /// <summary>
+    /// Where every connection of this pool goes instead of the request's host (-Resolve, -ConnectTo, -EveryAddress); null: the
+    /// host itself. Only requests pinned to this target use the pool (<see cref="ClientRoutes"/>), so its connections are theirs alone.
+    /// </summary>
+    public ConnectTarget? ConnectTarget { get; init; }
+
     /// <summary>Credentials the handler answers Negotiate or NTLM challenges with, on their origin only.</summary>
     public HandlerCredentials? Credentials { get; init; }
 }

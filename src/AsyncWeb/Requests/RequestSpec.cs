@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using AsyncWeb.Connections;
 using AsyncWeb.Hosts;
 using AsyncWeb.Journal;
 using AsyncWeb.Paging;
@@ -24,7 +25,8 @@ internal sealed record RequestSpec
         Input = input;
     }
 
-    public long Index { get; }
+    /// <summary>Position of the item in the input (with -EveryAddress: of the request, an item's addresses numbered in turn).</summary>
+    public long Index { get; init; }
     public Uri Uri { get; init; }
     public string Method { get; }
     public object? Input { get; }
@@ -41,11 +43,20 @@ internal sealed record RequestSpec
     /// <summary>A body streamed from disk (-InFile, -Form), made anew for every request; when set, Body is null.</summary>
     public RequestUpload? Upload { get; init; }
 
+    /// <summary>-EveryAddress: the one address of the name this request is pinned to, reported on its result; null otherwise.</summary>
+    public System.Net.IPAddress? TargetAddress { get; init; }
+
+    /// <summary>Where the item's requests connect (-Resolve, -ConnectTo: the item's entries, then the batch's); None: as usual.</summary>
+    public ConnectRules Connect { get; init; } = ConnectRules.None;
+
     /// <summary>The origin whose challenges the handler's credentials (Negotiate, NTLM) may answer; null: none for this item.</summary>
     public Uri? CredentialOrigin { get; init; }
 
     /// <summary>The handler credentials CredentialOrigin is for (the batch's or the session's); null when CredentialOrigin is.</summary>
     public HandlerCredentials? HandlerCredentials { get; init; }
+
+    /// <summary>The item's own proxy, or none (its Proxy and NoProxy); null: the batch's way out. Redirects and next pages keep it.</summary>
+    public ProxyRoute? Route { get; init; }
 
     /// <summary>Full path of the file the body is streamed to, or null to keep the body in memory.</summary>
     public string? OutFile { get; init; }

@@ -58,6 +58,7 @@ internal sealed record AttemptOutcome
         Timings = timings,
         Index = spec.Index,
         PageIndex = spec.PageIndex,
+        TargetAddress = spec.TargetAddress,
         Uri = spec.Uri,
         Method = spec.Method,
         Input = spec.Input,

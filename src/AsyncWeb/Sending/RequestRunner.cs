@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using AsyncWeb.Batch;
 using AsyncWeb.Bodies;
+using AsyncWeb.Connections;
 using AsyncWeb.Downloads;
 using AsyncWeb.Hosts;
 using AsyncWeb.Requests;
@@ -37,7 +38,7 @@ internal sealed class RequestRunner : IDisposable
     private readonly HostFlow _flow;
     private readonly HostAdmission _hostGate;
 
-    public RequestRunner(HttpClient client, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose, HostFlow flow, HostAdmission hostGate)
+    public RequestRunner(ClientRoutes clients, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose, HostFlow flow, HostAdmission hostGate)
     {
         _budget = budget;
         _options = options;
@@ -45,7 +46,7 @@ internal sealed class RequestRunner : IDisposable
         _flow = flow;
         _hostGate = hostGate;
         _resilience = new ResilienceProvider(options, verbose, flow);
-        _sender = new RequestSender(client, options, _sent);
+        _sender = new RequestSender(clients, options, _sent);
         _targets = new DownloadTargets(claims, options.ExistingFile);
         _sink = new DownloadSink(options.ExistingFile, options.Resume, _received);
         _bodies = new ResponseBodyReader(options.MaximumResponseSize, _received);

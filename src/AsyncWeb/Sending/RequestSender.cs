@@ -3,6 +3,7 @@ using System.Net.Http;
 using System.Threading.Tasks;
 using AsyncWeb.Batch;
 using AsyncWeb.Bodies;
+using AsyncWeb.Connections;
 using AsyncWeb.Downloads;
 using AsyncWeb.Requests;
 using AsyncWeb.Security;
@@ -17,13 +18,13 @@ namespace AsyncWeb.Sending;
 /// </summary>
 internal sealed class RequestSender
 {
-    private readonly HttpClient _client;
+    private readonly ClientRoutes _clients;
     private readonly BatchOptions _options;
     private readonly RequestMessageFactory _messages;
 
-    public RequestSender(HttpClient client, BatchOptions options, TransferCounter sent)
+    public RequestSender(ClientRoutes clients, BatchOptions options, TransferCounter sent)
     {
-        _client = client;
+        _clients = clients;
         _options = options;
         _messages = new RequestMessageFactory(options, sent);
     }
@@ -73,7 +74,9 @@ internal sealed class RequestSender
                 // Until the request is on a connection the wait allows for opening one; from then on silence counts in full.
                 deadline.Connecting();
                 probe?.RequestStarting(deadline.ConnectionReady);
-                response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                // A hop goes through the pool of where it connects: a pinned host:port (-Resolve, -ConnectTo), the item's own
+                // proxy route (Proxy, NoProxy), or the batch's own.
+                response = await _clients.For(spec.Connect.TargetFor(hop.Uri), spec.Route).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 probe?.HeadersReceived(message, response);
                 deadline.Answered();
             }

@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using AsyncWeb.Requests;
+
+namespace AsyncWeb.Connections;
+
+/// <summary>
+/// The -Resolve and -ConnectTo entries a request follows (an item's own first, then the batch's), and the one rule
+/// that turns them into where a hop connects: the first -ConnectTo entry that matches the hop's host and port
+/// changes them; then the first -Resolve entry for that host and port (named hosts before <c>*</c>) gives the
+/// addresses. A hop nothing matches connects as usual, so a redirect or next page to another name is looked up as usual.
+/// </summary>
+internal sealed class ConnectRules
+{
+    public static readonly ConnectRules None = new(Array.Empty<ConnectRule>(), Array.Empty<ConnectRule>());
+
+    public ConnectRules(IReadOnlyList<ConnectRule> resolve, IReadOnlyList<ConnectRule> connectTo)
+    {
+        Resolve = resolve;
+        ConnectTo = connectTo;
+    }
+
+    public IReadOnlyList<ConnectRule> Resolve { get; }
+
+    public IReadOnlyList<ConnectRule> ConnectTo { get; }
+
+    public bool IsEmpty => Resolve.Count == 0 && ConnectTo.Count == 0;
+
+    /// <summary>Parses -Resolve and -ConnectTo entries (null: none); throws InvalidInputException naming the first bad one.</summary>
+    public static ConnectRules Parse(IEnumerable<string?>? resolve, IEnumerable<string?>? connectTo)
+    {
+        var pins = resolve?.Select(ConnectRule.ParseResolve).ToArray() ?? Array.Empty<ConnectRule>();
+        var moves = connectTo?.Select(ConnectRule.ParseConnectTo).ToArray() ?? Array.Empty<ConnectRule>();
+#if !NET
+        if (pins.Length > 0 || moves.Length > 0)
+        {
+            // No connect callback on this HTTP stack: the handler connects to the URI's host, always.
+            throw new InvalidInputException(ErrorIds.ConnectPinNotSupported,
+                "-Resolve and -ConnectTo need PowerShell 7.4 or later: Windows PowerShell's HTTP stack (.NET Framework) connects only to the host the URI names");
+        }
+#endif
+        return pins.Length == 0 && moves.Length == 0 ? None : new ConnectRules(pins, moves);
+    }
+
+    /// <summary>These rules, then <paramref name="fallback"/>'s: an item's entries win over the batch's for the same host and port.</summary>
+    public ConnectRules Then(ConnectRules fallback) =>
+        fallback.IsEmpty ? this : IsEmpty ? fallback : new ConnectRules(Resolve.Concat(fallback.Resolve).ToArray(), ConnectTo.Concat(fallback.ConnectTo).ToArray());
+
+    /// <summary>The host and port a request to <paramref name="uri"/> looks up and connects to once -ConnectTo has moved it.</summary>
+    public (string Host, int Port) EndpointOf(Uri uri)
+    {
+        var host = ConnectRule.Normalise(uri.IdnHost);
+        var port = uri.Port;
+        var moved = First(ConnectTo, host, port);
+        return moved is null ? (host, port) : (moved.ToHost ?? host, moved.ToPort == 0 ? port : moved.ToPort);
+    }
+
+    /// <summary>These rules with <paramref name="host"/>:<paramref name="port"/> pinned to <paramref name="address"/> before any other -Resolve entry (-EveryAddress).</summary>
+    public ConnectRules Pinned(string host, int port, System.Net.IPAddress address) =>
+        new(new[] { ConnectRule.Pin(host, port, address) }.Concat(Resolve).ToArray(), ConnectTo);
+
+    /// <summary>Where a request to <paramref name="uri"/> connects; null to connect to its own host as usual.</summary>
+    public ConnectTarget? TargetFor(Uri uri)
+    {
+        if (IsEmpty)
+        {
+            return null;
+        }
+
+        var (host, port) = EndpointOf(uri);
+        var moved = First(ConnectTo, ConnectRule.Normalise(uri.IdnHost), uri.Port);
+        var pinned = First(Resolve.Where(r => r.Host is not null), host, port) ?? First(Resolve.Where(r => r.Host is null), host, port);
+        if (pinned is not null)
+        {
+            return ConnectTarget.To(pinned.Addresses!, port);
+        }
+
+        return moved is null || (moved.ToHost is null && moved.ToPort == 0) ? null : ConnectTarget.To(host, port);
+    }
+
+    private static ConnectRule? First(IEnumerable<ConnectRule> rules, string host, int port) =>
+        rules.FirstOrDefault(r => r.Matches(host, port));
+}

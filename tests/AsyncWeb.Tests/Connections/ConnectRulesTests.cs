@@ -1,0 +1,72 @@
+using System;
+using System.Net;
+using AsyncWeb.Connections;
+using Xunit;
+
+namespace AsyncWeb.Tests.Connections;
+
+public class ConnectRulesTests
+{
+    [Fact]
+    public void A_pinned_host_and_port_connects_to_its_addresses_at_the_same_port()
+    {
+        var rules = ConnectRules.Parse(new[] { "api.example.com:443:10.0.0.5" }, null);
+        var target = rules.TargetFor(new Uri("https://API.example.com/items"))!;
+        Assert.Equal(new[] { IPAddress.Parse("10.0.0.5") }, target.Addresses);
+        Assert.Equal(443, target.Port);
+    }
+
+    [Theory]
+    [InlineData("https://api.example.com:8443/")]
+    [InlineData("http://api.example.com/")]
+    [InlineData("https://other.example.com/")]
+    public void Another_port_or_name_connects_as_usual(string uri) =>
+        Assert.Null(ConnectRules.Parse(new[] { "api.example.com:443:10.0.0.5" }, null).TargetFor(new Uri(uri)));
+
+    [Fact]
+    public void A_named_host_wins_over_star_whatever_the_order()
+    {
+        var rules = ConnectRules.Parse(new[] { "*:443:10.0.0.9", "api.example.com:443:10.0.0.5" }, null);
+        Assert.Equal("10.0.0.5:443", rules.TargetFor(new Uri("https://api.example.com/"))!.ToString());
+        Assert.Equal("10.0.0.9:443", rules.TargetFor(new Uri("https://other.example.com/"))!.ToString());
+    }
+
+    [Fact]
+    public void Connect_to_moves_the_host_and_port_then_resolve_pins_the_new_ones()
+    {
+        var rules = ConnectRules.Parse(new[] { "backend.example.com:8443:10.0.0.7" }, new[] { "api.example.com:443:backend.example.com:8443" });
+        Assert.Equal("10.0.0.7:8443", rules.TargetFor(new Uri("https://api.example.com/"))!.ToString());
+
+        var unpinned = ConnectRules.Parse(null, new[] { "api.example.com:443:backend.example.com:8443" });
+        var target = unpinned.TargetFor(new Uri("https://api.example.com/"))!;
+        Assert.Equal("backend.example.com", target.Host);
+        Assert.Null(target.Addresses);
+        Assert.Equal(8443, target.Port);
+    }
+
+    [Fact]
+    public void Connect_to_the_same_host_and_port_is_no_move() =>
+        Assert.Null(ConnectRules.Parse(null, new[] { "api.example.com:443::" }).TargetFor(new Uri("https://api.example.com/")));
+
+    [Fact]
+    public void An_items_entries_win_over_the_batchs()
+    {
+        var batch = ConnectRules.Parse(new[] { "api.example.com:443:10.0.0.5" }, null);
+        var item = ConnectRules.Parse(new[] { "api.example.com:443:10.0.0.6" }, null).Then(batch);
+        Assert.Equal("10.0.0.6:443", item.TargetFor(new Uri("https://api.example.com/"))!.ToString());
+    }
+
+    [Fact]
+    public void Targets_compare_by_value_so_one_place_is_one_pool()
+    {
+        var a = ConnectRules.Parse(new[] { "a.example.com:443:10.0.0.5" }, null).TargetFor(new Uri("https://a.example.com/"));
+        var b = ConnectRules.Parse(new[] { "b.example.com:443:10.0.0.5" }, null).TargetFor(new Uri("https://b.example.com/"));
+        var c = ConnectRules.Parse(new[] { "a.example.com:443:10.0.0.6" }, null).TargetFor(new Uri("https://a.example.com/"));
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void IPv6_targets_show_brackets() =>
+        Assert.Equal("[::1],127.0.0.1:80", ConnectRules.Parse(new[] { "h:80:[::1],127.0.0.1" }, null).TargetFor(new Uri("http://h/"))!.ToString());
+}
