@@ -131,6 +131,7 @@ app.MapUploadEndpoints();
 app.MapAuthEndpoints();
 app.MapSoakEndpoints();
 app.MapProblemEndpoints();
+app.MapStreamEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();

@@ -13,7 +13,7 @@ internal sealed class ItemFields
 
     /// <summary>Every property or key name an item's request is built from (the URI's aliases included).</summary>
     public static readonly string[] Names =
-        s_uriNames.Concat(new[] { nameof(Method), nameof(Headers), nameof(Body), nameof(ContentType), nameof(OutFile), nameof(Sha256), nameof(InFile), nameof(Form) }).ToArray();
+        s_uriNames.Concat(new[] { nameof(Method), nameof(Headers), nameof(Body), nameof(ContentType), nameof(OutFile), nameof(Sha256), nameof(InFile), nameof(Form), nameof(Stream), nameof(StreamFormat) }).ToArray();
 
     public object? Uri { get; private set; }
     public string? Method { get; private set; }
@@ -25,6 +25,10 @@ internal sealed class ItemFields
     public string? Sha256 { get; private set; }
     public string? InFile { get; private set; }
     public IDictionary? Form { get; private set; }
+
+    /// <summary>The item's Stream value (true, false, or not given) and its StreamFormat text.</summary>
+    public object? Stream { get; private set; }
+    public string? StreamFormat { get; private set; }
 
     public static ItemFields From(object? item) =>
         LookupOf(item, out var kind) is { } lookup
@@ -108,6 +112,10 @@ internal sealed class ItemFields
                 ?? throw new InvalidInputException(ErrorIds.InvalidBody, "the Form property is not a hashtable or dictionary");
         }
 
+        // Streams
+        var stream = lookup(nameof(Stream));
+        fields.Stream = stream.Found ? LooseValues.Unwrap(stream.Value) : null;
+        fields.StreamFormat = Text(lookup(nameof(StreamFormat)));
         return fields;
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using AsyncWeb.Security;
+using AsyncWeb.Streaming;
 
 namespace AsyncWeb.Binding;
 
@@ -25,4 +26,10 @@ internal sealed class RequestDefaults
     public ClientAuthentication? Authentication { get; init; }
     public bool AllowUnencryptedAuthentication { get; init; }
     public Uri? BaseUri { get; init; }
+
+    /// <summary>-Stream / -StreamFormat: the format every item streams in unless it says otherwise; null when items are read whole.</summary>
+    public WebStreamFormat? Stream { get; init; }
+
+    /// <summary>-StreamFormat: the format of an item that asks to stream (its Stream key) without naming one.</summary>
+    public WebStreamFormat StreamFormat { get; init; }
 }

@@ -144,6 +144,7 @@ internal sealed class RequestSpecBuilder
             OutFile = outFile,
             OutDirectory = outDirectory ?? (outFile is null ? _defaults.OutDirectory : null),
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
+            Stream = StreamChoice.For(fields, _defaults),
         };
     }
 
