@@ -10,8 +10,6 @@ namespace AsyncWeb.Streaming;
 /// </summary>
 internal struct JsonValueScanner
 {
-    private static readonly byte[] s_structural = "\"[]{}"u8.ToArray();
-    private static readonly byte[] s_stringSpecial = "\"\\"u8.ToArray();
     private static readonly byte[] s_scalarEnd = " \t\r\n,]}[{\"\u001e"u8.ToArray();
 
     private int _depth;
@@ -84,7 +82,7 @@ internal struct JsonValueScanner
                     continue;
                 }
 
-                var special = span.Slice(i).IndexOfAny(s_stringSpecial);
+                var special = span.Slice(i).IndexOfAny((byte)'"', (byte)'\\');
                 if (special < 0)
                 {
                     return -1;
@@ -107,14 +105,9 @@ internal struct JsonValueScanner
                 continue;
             }
 
-            var structural = span.Slice(i).IndexOfAny(s_structural);
-            if (structural < 0)
-            {
-                return -1;
-            }
-
-            i += structural + 1;
-            switch (span[i - 1])
+            // Between strings, JSON's structure is short (a colon, a comma, a number): a byte loop beats a search per token.
+            var c = span[i++];
+            switch (c)
             {
                 case (byte)'"':
                     _inString = true;
@@ -123,7 +116,8 @@ internal struct JsonValueScanner
                 case (byte)'{':
                     _depth++;
                     break;
-                default:
+                case (byte)']':
+                case (byte)'}':
                     if (--_depth == 0)
                     {
                         InValue = false;
