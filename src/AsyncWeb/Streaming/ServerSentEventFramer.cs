@@ -45,6 +45,9 @@ internal sealed class ServerSentEventFramer : LineFramer
         DiscardPendingLine();
         ResetEvent();
         RestartBody();
+
+        // An id in the undispatched event never became the last event ID; the new body starts from the dispatched one.
+        _idBuffer = LastEventId;
     }
 
     protected override void OnLine(ReadOnlySpan<byte> line, ICollection<StreamUnit> output)
