@@ -200,6 +200,22 @@ Describe 'Streaming responses (-Stream)' {
         }
     }
 
+    Context 'Stopping a job' {
+        It 'Stop-Job ends every open stream of an -AsJob batch' {
+            $key = New-Key
+            $job = 1..2 | ForEach-Object { "$base/stream/endless/$key`?intervalMs=20&n=$_" } | Invoke-AsyncWebBatch -Stream -AsJob
+            try {
+                Wait-Until { (Get-OpenStreams $key).open -eq 2 } -Because 'the job''s streams are open'
+                $job | Stop-Job
+                Wait-Until { (Get-OpenStreams $key).open -eq 0 } -TimeoutSec 5 -Because 'a stopped job leaves nothing reading'
+                @($job | Receive-Job | Where-Object { $_ -is [AsyncWeb.WebBatchStreamItem] }).Count | Should -BeGreaterThan 0
+            }
+            finally {
+                $job | Remove-Job -Force
+            }
+        }
+    }
+
     Context 'Where -Stream meets the other features' {
         It '-Ordered keeps each item''s items in order and the results in input order' {
             $output = "$base/ndjson?count=5&flush=3&a", "$base/ndjson?count=3&flush=5&b" | Invoke-AsyncWebBatch -Stream -Ordered
@@ -240,6 +256,10 @@ Describe 'Streaming responses (-Stream)' {
         }
 
         It 'streams over HTTP/2, many streams on one connection' {
+            if (Test-NetstandardBuild) {
+                Set-ItResult -Skipped -Because 'the netstandard2.0 build refuses -HttpVersion 2.0 before sending (Invoke-AsyncWebBatch.Tests)'
+                return
+            }
             $out = Split-Output (1..20 | ForEach-Object { "$($server.H2c)/ndjson?count=5&flush=20&n=$_" } | Invoke-AsyncWebBatch -Stream -HttpVersion 2.0)
             $out.Items.Count | Should -Be 100
             $out.Results.ProtocolVersion | Sort-Object -Unique | Should -Be ([version]'2.0')

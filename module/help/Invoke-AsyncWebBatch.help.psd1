@@ -130,6 +130,7 @@ Time limits: ConnectTimeout, OperationTimeout, RequestTimeout (one attempt), Tot
 The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported, TooManyContentEncodings (an in-memory response lists more than 5 content codings; not retried).
 Files: FileExists, DuplicateOutFile, FileWriteFailed, HashMismatch.
 Pages (-FollowRelLink, -NextLink, -TotalCount), as the result in the next page's place: PaginationLoop (the next link leads to a page the item already fetched), InvalidNextLink (the next link is not a usable http or https URI, the body is not JSON, or the value at -NextLink is not text), InvalidTotalCount (the first page has no whole number at -TotalCount and there are no links to follow); a next link from HTTPS to HTTP is InsecureRedirect unless -AllowInsecureRedirect. A property path that cannot be read stops the command with InvalidPropertyPath before anything is sent.
+Streams (-Stream), after the units that arrived: StreamItemTooLarge (a unit larger than -MaximumStreamItemBytes), StreamFormatError (a body that is not what its stream format says, or a reconnected event stream that is no longer text/event-stream); an item's Stream or StreamFormat that cannot be used is InvalidStreamFormat.
 Resilience: CircuitOpen, RateLimited. Cancellation: Canceled.
 Parameters that cannot work together stop the command before anything is sent: ConflictingParameters, ParameterConflictsWithSession, SessionDisposed, InvalidHttpVersion, InvalidCircuitBreakerThreshold, InvalidBaseUri (its message never quotes the value), OutDirectoryUnusable; for authentication CredentialRequired, TokenRequired and, on New-AsyncWebSession, CredentialWithoutBaseUri; TlsVersionNotSupported (-SslProtocol Tls13 on .NET Framework 4.7.2).
 Elsewhere: -AsJob's job ends Failed with AsyncWebJobFailed (or PipelineInputFailed when its input failed); Measure-AsyncWebBatch skips what is not a result with NotAWebBatchResult; a journal of another format (such as 0.2.0's) stops the command with UnsupportedJournalVersion.
@@ -525,6 +526,47 @@ $results | Format-Table -View Timings
 $results | Select-Object Index, QueueWaitMs, ConnectionReused, TimeToFirstByteMs, TransferMs, RemoteAddress, RemotePort
 '@
             Remarks = 'One request at a time: the server thinks for 300 ms before the first answer (time to first byte), sends the second one''s body a byte every 100 ms (transfer), and the later items wait for their turn (QueueWaitMs), which is kept apart from their own time. The second and third requests reuse the first one''s connection, so their DNS, connect and TLS times are 0. On Windows PowerShell 5.1 the connection columns are empty.'
+        }
+        @{
+            Title   = 'Stream an LLM-style completion (server-sent events from a POST)'
+            Code    = @'
+$chat = @{ Uri = "$base/sse/complete"; Method = 'POST'; Body = @{ prompt = 'say hello to the stream' } }
+$chat | Invoke-AsyncWebBatch -Stream |
+    Where-Object { $_ -is [AsyncWeb.WebBatchStreamItem] -and $_.Event -eq 'message' -and $_.Data -ne '[DONE]' } |
+    ForEach-Object { $_.ContentObject.token }
+'@
+            Remarks = 'Each event of the text/event-stream answer is a WebBatchStreamItem as soon as it arrives (Event, Id, Data, and ContentObject: the data parsed as JSON), while the response is still open; the item''s result follows when the stream ends, with StreamItemCount. Against an LLM API the same shape takes its URI, a -Token and its JSON body.'
+        }
+        @{
+            Title   = 'Watch several endless streams at once (Kubernetes-style JSON lines)'
+            Code    = @'
+'pods', 'services' | ForEach-Object { "$base/stream/endless/$_-demo?intervalMs=100" } |
+    Invoke-AsyncWebBatch -Stream |
+    Select-Object -First 6 |
+    Format-Table Index, Sequence, Data
+'@
+            Remarks = 'Both watches stream at once, one JSON line a unit; Select-Object -First ends them both (every open stream is closed at once, as with Ctrl+C). A stream silent longer than -OperationTimeoutSec (30 s) fails with OperationTimeout; pass -OperationTimeoutSec 0 for a watch that may be quiet for long. Against Kubernetes: "$api/api/v1/namespaces/default/pods?watch=1" with -Token.'
+        }
+        @{
+            Title   = 'Docker-style events over a Unix socket'
+            Code    = @'
+$socket = (Invoke-RestMethod "$base/listeners").unix
+'/ndjson?count=3' | Invoke-AsyncWebBatch -UnixSocket $socket -BaseUri http://localhost -Stream |
+    Where-Object { $_ -is [AsyncWeb.WebBatchStreamItem] } |
+    ForEach-Object { $_.ContentObject.n }
+'@
+            Remarks = 'Here the socket is the test server''s. Against Docker: Invoke-AsyncWebBatch http://localhost/events -UnixSocket /var/run/docker.sock -Stream -OperationTimeoutSec 0 emits each event as Docker writes it, until Ctrl+C. PowerShell 7 only.'
+        }
+        @{
+            Title   = 'A large JSON array to CSV, one element at a time'
+            Code    = @'
+Invoke-AsyncWebBatch "$base/stream/array?count=5000" -Stream |
+    Where-Object { $_ -is [AsyncWeb.WebBatchStreamItem] } |
+    ForEach-Object { $_.ContentObject | Select-Object id, name } |
+    Export-Csv ./items.csv
+(Import-Csv ./items.csv).Count
+'@
+            Remarks = 'The array''s elements are cut from the body as it arrives and parsed one by one, so a 1 GiB array never sits in memory: at most 8 MiB of elements wait for the pipeline, and a slow Export-Csv slows the download instead.'
         }
     )
 
