@@ -75,7 +75,7 @@ $nugetRoot = $null
 # PowerShell cannot be an SSH remoting endpoint); the shards and merges it relies on run in both passes.
 # Soak runs there too, with two seeds instead of its full list (its BeforeDiscovery picks them).
 $netstandardTests = @('Invoke-AsyncWebBatch', 'Connect', 'Errors', 'Downloads', 'Exactness', 'Memory', 'Resilience', 'Cancellation', 'New-AsyncWebSession', 'ContentObject',
-    'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization', 'Uploads', 'Authentication', 'Tls', 'UnixSocket', 'Timings', 'Proxies', 'Pagination', 'IfChanged', 'FlowControl', 'Journal', 'HttpVersion', 'Soak', 'Views', 'Export', 'Thresholds', 'Tracing') | ForEach-Object { "$_.Tests.ps1" }
+    'Measure-AsyncWebBatch', 'Security', 'Help', 'Partition', 'Serialization', 'Uploads', 'Authentication', 'Tls', 'UnixSocket', 'Timings', 'Proxies', 'Pagination', 'IfChanged', 'FlowControl', 'Journal', 'HttpVersion', 'Soak', 'Views', 'Export', 'Thresholds', 'Tracing', 'Streaming') | ForEach-Object { "$_.Tests.ps1" }
 
 function Invoke-Dotnet {
     # A simple (non-advanced) function, so switches such as -v reach dotnet untouched.

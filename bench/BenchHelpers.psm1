@@ -12,6 +12,7 @@ $script:Packages = [ordered]@{
     '/usr/bin/wrk'          = 'wrk'
     '/usr/bin/time'         = 'time'
     'aiohttp'               = 'python3-aiohttp'
+    '/usr/bin/jq'           = 'jq'
 }
 
 function Test-Aiohttp {
@@ -23,8 +24,8 @@ function Test-Aiohttp {
 function Install-BenchPeer {
     <#
     .SYNOPSIS
-    Checks nginx, curl, wrk, GNU time and Debian's python3-aiohttp (or only the -Peer named: nginx, curl,
-    wrk, time, aiohttp); installs the missing ones with apt-get.
+    Checks nginx, curl, wrk, GNU time, Debian's python3-aiohttp and jq (or only the -Peer named: nginx, curl,
+    wrk, time, aiohttp, jq); installs the missing ones with apt-get.
     #>
     [CmdletBinding()]
     param([string[]] $Peer, [switch] $NoInstall)
@@ -324,6 +325,38 @@ function New-BenchData {
     }
 }
 
+function New-BenchJsonArray {
+    <#
+    .SYNOPSIS
+    Writes a JSON array of small objects (about 150 bytes each, one per line) of at least Length bytes to Path
+    (kept when it already has the size this Length gives) and returns its element count.
+    #>
+    param([string] $Path, [long] $Length)
+
+    $perBlock = 1000
+    $elements = foreach ($i in 0..($perBlock - 1)) {
+        '{{"id":{0},"name":"item-{0}","email":"user{0}@example.com","active":{1},"score":{2}.5,"tags":["alpha","beta"],"address":{{"city":"Springfield","zip":"{0:d5}"}}}}' -f $i, ($i % 3 -ne 0).ToString().ToLowerInvariant(), ($i % 97)
+    }
+    $block = [System.Text.Encoding]::UTF8.GetBytes(($elements -join ",`n"))
+    $separator = [System.Text.Encoding]::UTF8.GetBytes(",`n")
+    $blocks = [long][Math]::Max(1, [Math]::Ceiling($Length / ($block.Length + $separator.Length)))
+    $size = 2 + 2 + $blocks * $block.Length + ($blocks - 1) * $separator.Length
+    if (-not ((Test-Path -LiteralPath $Path) -and (Get-Item -LiteralPath $Path).Length -eq $size)) {
+        $stream = [System.IO.File]::Create($Path)
+        try {
+            $stream.Write([byte[]](0x5B, 0x0A), 0, 2)
+            for ($b = 0; $b -lt $blocks; $b++) {
+                if ($b -gt 0) { $stream.Write($separator, 0, $separator.Length) }
+                $stream.Write($block, 0, $block.Length)
+            }
+            $stream.Write([byte[]](0x0A, 0x5D), 0, 2)
+        }
+        finally { $stream.Dispose() }
+    }
+
+    return $blocks * $perBlock
+}
+
 function Invoke-Measured {
     <#
     .SYNOPSIS
@@ -422,4 +455,4 @@ function Format-Figure {
 }
 
 Export-ModuleMember -Function Install-BenchPeer, Get-FreePort, Stop-BenchProcess, Start-BenchNginx, New-BenchCertificate, Clear-RateLog, Get-RateLogArrival, Start-DelayServer,
-    Get-DotnetHost, Get-PwshCommand, New-BenchData, Invoke-Measured, Get-Median, Format-Figure
+    Get-DotnetHost, Get-PwshCommand, New-BenchData, New-BenchJsonArray, Invoke-Measured, Get-Median, Format-Figure

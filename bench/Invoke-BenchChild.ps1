@@ -48,12 +48,16 @@
                      carry their DNS and connect phases (and the TLS phase over https); -WarmCount N first runs an
                      unmeasured batch of the first N names renamed warm-h… (compiled code; no connection or TLS
                      session of the measured names)
+      StreamArray    Invoke-AsyncWebBatch -Uri $Uri -Stream -StreamFormat JsonArray | Measure-Object: count = the array's
+                     elements (the objects but the item's result); -Parse first reads each element's ContentObject
+                     (PowerShell's JSON parser), which Measure-Object alone never asks for
+      RestMethodArray (Invoke-RestMethod -Uri $Uri) | Measure-Object (Invoke-RestMethod writes a JSON array as one object)
     Progress is off ($ProgressPreference = 'SilentlyContinue') for every tool alike.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload', 'Export', 'Tracing', 'Sweep')]
+    [ValidateSet('Bare', 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'Parallel', 'Sequential', 'WebRequestFile', 'RateLimited', 'PerHost', 'Pages', 'ParallelPages', 'Mirror', 'Upload', 'WebRequestUpload', 'Export', 'Tracing', 'Sweep', 'StreamArray', 'RestMethodArray')]
     [string] $Mode,
     [string] $ModulePath,
     [string] $Uri,
@@ -117,7 +121,7 @@ if ($Mode -eq 'Bare') {
 # starts, so no measured command pays for its auto-loading.
 if ($Mode -ne 'Import') { Import-Module Microsoft.PowerShell.Utility }
 
-$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload', 'Export', 'Tracing', 'Sweep'
+$needsModule = $Mode -in 'Import', 'Gets', 'Stream', 'Download', 'Directory', 'RateLimited', 'PerHost', 'Pages', 'Mirror', 'Upload', 'Export', 'Tracing', 'Sweep', 'StreamArray'
 if ($needsModule) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Import-Module $ModulePath
@@ -451,6 +455,33 @@ public sealed class BenchActivityListener : System.IDisposable {
         $result.bytes = $upload.BytesSent
         $result.received = if ($upload.Success) { [long]$upload.ContentObject.bodyLength } else { 0 }
         if (-not $upload.Success) { $result.error = "$($upload.Error)" }
+    }
+
+    'StreamArray' {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        # Straight into the pipeline: the elements are never collected.
+        $measured = if ($Parse) {
+            Invoke-AsyncWebBatch -Uri $Uri -Stream -StreamFormat JsonArray -ErrorVariable failed -ErrorAction SilentlyContinue |
+                ForEach-Object { if ($_ -is [AsyncWeb.WebBatchStreamItem]) { $_.ContentObject } else { $_ } } | Measure-Object
+        }
+        else {
+            Invoke-AsyncWebBatch -Uri $Uri -Stream -StreamFormat JsonArray -ErrorVariable failed -ErrorAction SilentlyContinue | Measure-Object
+        }
+        $result.seconds = $watch.Elapsed.TotalSeconds
+        # Without a failure the item's result follows its elements; a failure is an error record instead.
+        $result.count = $measured.Count - [int]($failed.Count -eq 0)
+        $result.errors = $failed.Count
+        if ($failed.Count) { $result.error = "$($failed[0])" }
+    }
+
+    'RestMethodArray' {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        try { $result.count = ((Invoke-RestMethod -Uri $Uri) | Measure-Object).Count }
+        catch {
+            $result.errors = 1
+            $result.error = "$_"
+        }
+        $result.seconds = $watch.Elapsed.TotalSeconds
     }
 
     'WebRequestUpload' {

@@ -81,3 +81,13 @@ Describe 'The views of a batch' {
         }
     }
 }
+
+Describe 'The view of a stream''s items (-Stream)' {
+    It 'fits 120 columns: index, sequence, event, id, and the data on one line' {
+        $items = Invoke-AsyncWebBatch "$base/sse/basic" -Stream | Where-Object { $_ -is [AsyncWeb.WebBatchStreamItem] }
+        $lines = Get-Rendered $items
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
+        $lines[0] | Should -Match 'Index\s+Seq\s+Event\s+Id\s+Data'
+        $lines | Where-Object { $_ -match '^\s+0\s+2\s+update\s+7\s+line one line two$' } | Should -Not -BeNullOrEmpty
+    }
+}

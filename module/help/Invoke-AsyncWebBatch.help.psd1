@@ -98,6 +98,9 @@ The examples use $base for the server address and run as written against AsyncWe
         PageParameter              = 'The query parameter that numbers pages from 1 (for example page). When the first page reveals the last one, the remaining pages are fetched concurrently instead of one after another: with -FollowRelLink, when its rel="next" and rel="last" links differ in nothing but this number (pages next to last), or with -TotalCount and -PageSize (pages 2 to the last, counted from the number in the item''s URI, else 1). Exactly those pages are requested, each once, each a result with its PageIndex, within -ThrottleLimit, -ThrottleLimitPerHost (or -AdaptiveThrottle) and -MaximumFollowRelLink; a page to a paused host (Retry-After, rate-limit headers) waits for it as any request to that host does. When the links do not say so exactly, pages are followed one by one.'
         TotalCount                 = 'Property path (as for -NextLink) of the number of records in the first page''s JSON body, for example ''meta.total''. With -PageParameter and -PageSize it gives the last page, ceiling(total / PageSize), and the remaining pages are fetched concurrently. A first page without such a whole number there ends the item with ErrorId InvalidTotalCount, unless -FollowRelLink or -NextLink can follow its links instead.'
         PageSize                   = 'Records per page, with -TotalCount: the number of records the API puts on each page (the per_page or limit your URI asks for).'
+        Stream                     = 'Emits a response as it arrives, for every item of the batch at once: each server-sent event, JSON line, text line or element of a top-level JSON array becomes an AsyncWeb.WebBatchStreamItem (Index, Uri, RedactedUri, Sequence from 1, Format, Event, Id, Data, ContentObject, Received, Input) while the response is still open, and when the stream ends the item''s usual WebBatchResult follows, with its status and headers, no body, StreamItemCount and TimeToFirstStreamItemMs; a failure is the item''s usual error (or failed result with -FailuresAsResults). The format comes from the Content-Type (text/event-stream; application/x-ndjson, application/jsonl; application/json-seq; JSON; other text as lines) unless -StreamFormat names one. A stream that is silent longer than -OperationTimeoutSec fails with OperationTimeout; -TimeoutSec and -TotalTimeoutSec bound its whole length only when given. An event stream reconnects as the server-sent events standard says, with Last-Event-ID, up to -MaximumRetryCount times in a row without an event; a 204 or an HTTP error ends it. Items wait for the pipeline in a queue of at most 8 MiB (or -MaximumBufferSize, if smaller): a slow consumer slows the readers. Each open stream holds a -ThrottleLimit slot. Cannot be combined with -FollowRelLink, -NextLink, -TotalCount, -OutFile or -OutDirectory (ConflictingParameters). Per item: a Stream property ($true or $false) overrides it.'
+        StreamFormat               = 'How a streamed body is cut into items: Auto (default: from the Content-Type; a JSON body streams the elements of a top-level array, or else each top-level JSON value), ServerSentEvents, JsonLines, JsonSequence, Lines or JsonArray (elements of a top-level JSON array, read incrementally with flat memory). Giving it implies -Stream. Per item: a StreamFormat property (an unknown name is that item''s InvalidStreamFormat error).'
+        MaximumStreamItemBytes     = 'The largest event, line or array element of a stream, in bytes (default 16 MiB): a larger one ends that item''s stream with StreamItemTooLarge, after the items before it were emitted. Only the unit being cut is held, never the whole body.'
         IfChanged                  = 'Downloads only what changed on the server since the last run. After each download it keeps the server''s ETag and Last-Modified with the file''s length, last write time and SHA-256 (in a hidden folder .asyncweb-validators of the download directory, one small file per URL, written whole or not at all); the next run asks with If-None-Match and If-Modified-Since, and a 304 Not Modified becomes a result with Skipped = $true and SkipReason NotModified, its OutFile and Sha256, and the file untouched. A file that was deleted or changed locally (another length or last write time), one whose recorded SHA-256 is not the -Sha256 expected, or a -Resume partial file waiting to be continued is fetched again without asking. Works with -OutFile and -OutDirectory (the record is found by URL before the response names the file). A changed file replaces the old one, as with -Force; cannot be combined with -SkipExisting. Only GET downloads take part; other items are sent as usual.'
     }
 
@@ -108,6 +111,7 @@ The examples use $base for the server address and run as written against AsyncWe
         MaximumBufferSize   = '536870912 (512 MiB)'
         MaximumThrottleLimitPerHost = 'ThrottleLimit (the value of -ThrottleLimit)'
         PageSize            = 'None (required with -TotalCount)'
+        MaximumStreamItemBytes = '16777216 (16 MiB)'
     }
 
     Inputs      = @(
@@ -119,6 +123,7 @@ The examples use $base for the server address and run as written against AsyncWe
 
     Outputs     = @(
         @{ Type = 'AsyncWeb.Commands.AsyncWebJob'; Description = 'With -AsJob: the job running the batch (Receive-Job returns its WebBatchResult objects).' }
+        @{ Type = 'AsyncWeb.WebBatchStreamItem'; Description = 'With -Stream: one per event, line or array element of a response while it is open: Index and Uri (the item''s), RedactedUri, Sequence (from 1 in each item), Format, Event and Id (server-sent events), Data (the text), ContentObject (Data parsed as JSON by PowerShell''s own parser, on first use), Received and Input. The item''s WebBatchResult follows when its stream ends.' }
         @{ Type = 'AsyncWeb.WebBatchResult'; Description = 'One per input item: Index, Uri, FinalUri, Method, StatusCode, Success, Skipped, Headers, ContentType, ContentLength, Content (text bodies), RawContent (binary bodies), OutFile, Sha256, Resumed, Elapsed, StartTime, StartTimeUtc, Attempts, Error, Input, ProtocolVersion, BytesSent (request body bytes sent), PageIndex (which page of its item: 0 for the first; -FollowRelLink, -NextLink, -TotalCount make one result per page) and SkipReason (FileExists for -SkipExisting, NotModified for -IfChanged); where the time went: QueueWaitMs, DnsLookupMs, ConnectMs, TlsHandshakeMs, TimeToFirstByteMs, TransferMs, ConnectionReused, RemoteAddress, RemotePort, TlsProtocol and TlsCipherSuite; plus ContentObject (the body as Invoke-RestMethod returns it: JSON as objects, XML as an XmlDocument, other text as the string, null for binary bodies; parsed on first use only), RedactedUri (the URI with its secrets as ***), ErrorId, and TraceId and SpanId (the W3C ids its last attempt''s traceparent header carried; empty with -NoTraceParent). Failed items are written as error records instead, unless -FailuresAsResults is given; the record''s TargetObject is the result.' }
     )
 
@@ -130,6 +135,7 @@ Time limits: ConnectTimeout, OperationTimeout, RequestTimeout (one attempt), Tot
 The response: HttpStatus, TooManyRedirects, InsecureRedirect, InvalidRedirect, ProtocolError, ResponseHeadersTooLarge, ResponseTooLarge, HttpVersionNotSupported, TooManyContentEncodings (an in-memory response lists more than 5 content codings; not retried).
 Files: FileExists, DuplicateOutFile, FileWriteFailed, HashMismatch.
 Pages (-FollowRelLink, -NextLink, -TotalCount), as the result in the next page's place: PaginationLoop (the next link leads to a page the item already fetched), InvalidNextLink (the next link is not a usable http or https URI, the body is not JSON, or the value at -NextLink is not text), InvalidTotalCount (the first page has no whole number at -TotalCount and there are no links to follow); a next link from HTTPS to HTTP is InsecureRedirect unless -AllowInsecureRedirect. A property path that cannot be read stops the command with InvalidPropertyPath before anything is sent.
+Streams (-Stream), after the units that arrived: StreamItemTooLarge (a unit larger than -MaximumStreamItemBytes), StreamFormatError (a body that is not what its stream format says, or a reconnected event stream that is no longer text/event-stream); an item's Stream or StreamFormat that cannot be used is InvalidStreamFormat.
 Resilience: CircuitOpen, RateLimited. Cancellation: Canceled.
 Parameters that cannot work together stop the command before anything is sent: ConflictingParameters, ParameterConflictsWithSession, SessionDisposed, InvalidHttpVersion, InvalidCircuitBreakerThreshold, InvalidBaseUri (its message never quotes the value), OutDirectoryUnusable; for authentication CredentialRequired, TokenRequired and, on New-AsyncWebSession, CredentialWithoutBaseUri; TlsVersionNotSupported (-SslProtocol Tls13 on .NET Framework 4.7.2).
 Elsewhere: -AsJob's job ends Failed with AsyncWebJobFailed (or PipelineInputFailed when its input failed); Measure-AsyncWebBatch skips what is not a result with NotAWebBatchResult, stops at a -Threshold that does not parse with InvalidThreshold, and writes ThresholdFailed for each threshold that did not hold; a -TraceParent that is not a W3C traceparent stops the command with InvalidTraceParent; a journal of another format (such as 0.2.0's) stops the command with UnsupportedJournalVersion.
@@ -560,6 +566,47 @@ $results | Format-Table -View Timings
 $results | Select-Object Index, QueueWaitMs, ConnectionReused, TimeToFirstByteMs, TransferMs, RemoteAddress, RemotePort
 '@
             Remarks = 'One request at a time: the server thinks for 300 ms before the first answer (time to first byte), sends the second one''s body a byte every 100 ms (transfer), and the later items wait for their turn (QueueWaitMs), which is kept apart from their own time. The second and third requests reuse the first one''s connection, so their DNS, connect and TLS times are 0. On Windows PowerShell 5.1 the connection columns are empty.'
+        }
+        @{
+            Title   = 'Stream an LLM-style completion (server-sent events from a POST)'
+            Code    = @'
+$chat = @{ Uri = "$base/sse/complete"; Method = 'POST'; Body = @{ prompt = 'say hello to the stream' } }
+$chat | Invoke-AsyncWebBatch -Stream |
+    Where-Object { $_ -is [AsyncWeb.WebBatchStreamItem] -and $_.Event -eq 'message' -and $_.Data -ne '[DONE]' } |
+    ForEach-Object { $_.ContentObject.token }
+'@
+            Remarks = 'Each event of the text/event-stream answer is a WebBatchStreamItem as soon as it arrives (Event, Id, Data, and ContentObject: the data parsed as JSON), while the response is still open; the item''s result follows when the stream ends, with StreamItemCount. Against an LLM API the same shape takes its URI, a -Token and its JSON body.'
+        }
+        @{
+            Title   = 'Watch several endless streams at once (Kubernetes-style JSON lines)'
+            Code    = @'
+'pods', 'services' | ForEach-Object { "$base/stream/endless/$_-demo?intervalMs=100" } |
+    Invoke-AsyncWebBatch -Stream |
+    Select-Object -First 6 |
+    Format-Table Index, Sequence, Data
+'@
+            Remarks = 'Both watches stream at once, one JSON line a unit; Select-Object -First ends them both (every open stream is closed at once, as with Ctrl+C). A stream silent longer than -OperationTimeoutSec (30 s) fails with OperationTimeout; pass -OperationTimeoutSec 0 for a watch that may be quiet for long. Against Kubernetes: "$api/api/v1/namespaces/default/pods?watch=1" with -Token.'
+        }
+        @{
+            Title   = 'Docker-style events over a Unix socket'
+            Code    = @'
+$socket = (Invoke-RestMethod "$base/listeners").unix
+'/ndjson?count=3' | Invoke-AsyncWebBatch -UnixSocket $socket -BaseUri http://localhost -Stream |
+    Where-Object { $_ -is [AsyncWeb.WebBatchStreamItem] } |
+    ForEach-Object { $_.ContentObject.n }
+'@
+            Remarks = 'Here the socket is the test server''s. Against Docker: Invoke-AsyncWebBatch http://localhost/events -UnixSocket /var/run/docker.sock -Stream -OperationTimeoutSec 0 emits each event as Docker writes it, until Ctrl+C. PowerShell 7 only.'
+        }
+        @{
+            Title   = 'A large JSON array to CSV, one element at a time'
+            Code    = @'
+Invoke-AsyncWebBatch "$base/stream/array?count=5000" -Stream |
+    Where-Object { $_ -is [AsyncWeb.WebBatchStreamItem] } |
+    ForEach-Object { $_.ContentObject | Select-Object id, name } |
+    Export-Csv ./items.csv
+(Import-Csv ./items.csv).Count
+'@
+            Remarks = 'The array''s elements are cut from the body as it arrives and parsed one by one, so a 1 GiB array never sits in memory: at most 8 MiB of elements wait for the pipeline, and a slow Export-Csv slows the download instead.'
         }
     )
 

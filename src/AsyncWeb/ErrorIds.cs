@@ -74,6 +74,17 @@ internal static class ErrorIds
     public const string TooManyContentEncodings = "TooManyContentEncodings";
     public const string HttpVersionNotSupported = "HttpVersionNotSupported";
 
+    // Streams (-Stream)
+
+    /// <summary>One event, line or array element of a stream is larger than -MaximumStreamItemBytes; the stream ends there.</summary>
+    public const string StreamItemTooLarge = "StreamItemTooLarge";
+
+    /// <summary>A stream's bytes are not what its format says (a JSON array that is not one, a malformed json-seq record, a reconnected event stream that is no longer text/event-stream).</summary>
+    public const string StreamFormatError = "StreamFormatError";
+
+    /// <summary>An item's Stream or StreamFormat value is not one that can be used (nothing is sent for it).</summary>
+    public const string InvalidStreamFormat = "InvalidStreamFormat";
+
     // Pages (-FollowRelLink, -NextLink, -TotalCount)
     public const string PaginationLoop = "PaginationLoop";
     public const string InvalidNextLink = "InvalidNextLink";

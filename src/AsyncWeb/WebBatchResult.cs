@@ -97,6 +97,14 @@ public sealed partial class WebBatchResult
     /// <summary>Request body bytes sent (-Body, -InFile, -Form) with the request that got the final response, or that failed.</summary>
     public long BytesSent { get; internal set; }
 
+    // Streams (-Stream): the result that ends an item's stream carries no body, only its totals.
+
+    /// <summary>-Stream: the events, lines or array elements the item's stream emitted (the last one's Sequence); null when the body was not streamed.</summary>
+    public long? StreamItemCount { get; internal set; }
+
+    /// <summary>-Stream: from the response headers to the stream's first item, in milliseconds; null before one (or without -Stream).</summary>
+    public double? TimeToFirstStreamItemMs { get; internal set; }
+
     // Where the time went (README, "Where the time went"): the phases of the item's last request, as curl's -w
     // reports them, in milliseconds to the microsecond. Null when a phase did not happen or cannot be seen
     // (Windows PowerShell sees only QueueWaitMs, TimeToFirstByteMs and TransferMs).

@@ -134,6 +134,7 @@ app.MapProblemEndpoints();
 app.MapTraceEndpoints();
 app.MapConnectEndpoints();
 app.MapProxyEndpoints();
+app.MapStreamEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();

@@ -11,6 +11,7 @@ using AsyncWeb.Journal;
 using AsyncWeb.Paging;
 using AsyncWeb.Requests;
 using AsyncWeb.Sending;
+using AsyncWeb.Streaming;
 
 namespace AsyncWeb.Batch;
 
@@ -44,6 +45,7 @@ internal sealed partial class BatchEngine : IDisposable
         ThreadPoolFloor.Ensure(options.ThrottleLimit);
         Claims = new FileClaims();
         _budget = new BodyBudget(options.MaximumBufferSize, options.Ordered);
+        _streamGate = new StreamGate(options.StreamQueueBytes);
         Action<string>? verbose = options.VerboseEvents ? Post : null;
         _flow = new HostFlow(options, verbose);
         _admission = new HostAdmission(options.ThrottleLimit, _flow, Launch);
@@ -55,7 +57,7 @@ internal sealed partial class BatchEngine : IDisposable
         }
 
         _flow.Changed = HostChanged;
-        _runner = new RequestRunner(clients, options, Claims, _budget, verbose, _flow, _admission);
+        _runner = new RequestRunner(clients, options, Claims, _budget, verbose, _flow, _admission, this);
 
         // Without a per-host limit or ordering, admission waits for a free request slot (pure backpressure).
         // With them, a bounded number of admitted items may wait for their host or their turn. Items that wait
@@ -162,6 +164,7 @@ internal sealed partial class BatchEngine : IDisposable
                 return false;
             }
 
+            Taken(raw);
             Accept(raw);
             if (raw.Result is not null)
             {

@@ -62,6 +62,19 @@ internal sealed class BatchOptions
     public const long DefaultMaximumResponseSize = 256L * 1024 * 1024;
     public const long DefaultMaximumBufferSize = 512L * 1024 * 1024;
 
+    /// <summary>-MaximumStreamItemBytes: the largest event, line or array element of a stream; a larger one ends the stream with StreamItemTooLarge.</summary>
+    public int MaximumStreamItemBytes { get; init; } = DefaultMaximumStreamItemBytes;
+
+    public const int DefaultMaximumStreamItemBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The most bytes of stream items waiting for the pipeline (all streams together): a reader with more waiting
+    /// stops reading until the pipeline takes some, so a slow consumer slows the streams instead of growing memory.
+    /// </summary>
+    public long StreamQueueBytes => Math.Min(MaximumBufferSize, DefaultStreamQueueBytes);
+
+    public const long DefaultStreamQueueBytes = 8L * 1024 * 1024;
+
     public RetrySettings Retry { get; init; } = RetrySettings.None;
 
     /// <summary>The trace every request's traceparent header belongs to; null with -NoTraceParent (no header, no activity).</summary>

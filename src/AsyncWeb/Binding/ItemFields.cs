@@ -13,7 +13,7 @@ internal sealed class ItemFields
 
     /// <summary>Every property or key name an item's request is built from (the URI's aliases included).</summary>
     public static readonly string[] Names =
-        s_uriNames.Concat(new[] { nameof(Method), nameof(Headers), nameof(Body), nameof(ContentType), nameof(OutFile), nameof(Sha256), nameof(InFile), nameof(Form), nameof(Resolve), nameof(ConnectTo), nameof(Proxy), nameof(NoProxy) }).ToArray();
+        s_uriNames.Concat(new[] { nameof(Method), nameof(Headers), nameof(Body), nameof(ContentType), nameof(OutFile), nameof(Sha256), nameof(InFile), nameof(Form), nameof(Resolve), nameof(ConnectTo), nameof(Proxy), nameof(NoProxy), nameof(Stream), nameof(StreamFormat) }).ToArray();
 
     public object? Uri { get; private set; }
     public string? Method { get; private set; }
@@ -33,6 +33,10 @@ internal sealed class ItemFields
     /// <summary>The item's own proxy (a URI) and its NoProxy flag, as given: <see cref="ItemProxy"/> reads them.</summary>
     public object? Proxy { get; private set; }
     public object? NoProxy { get; private set; }
+
+    /// <summary>The item's Stream value (true, false, or not given) and its StreamFormat text.</summary>
+    public object? Stream { get; private set; }
+    public string? StreamFormat { get; private set; }
 
     public static ItemFields From(object? item) =>
         LookupOf(item, out var kind) is { } lookup
@@ -120,6 +124,10 @@ internal sealed class ItemFields
         fields.ConnectTo = Texts(lookup(nameof(ConnectTo)));
         fields.Proxy = lookup(nameof(Proxy)).Value;
         fields.NoProxy = lookup(nameof(NoProxy)).Value;
+        // Streams
+        var stream = lookup(nameof(Stream));
+        fields.Stream = stream.Found ? LooseValues.Unwrap(stream.Value) : null;
+        fields.StreamFormat = Text(lookup(nameof(StreamFormat)));
         return fields;
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using AsyncWeb.Connections;
 using AsyncWeb.Security;
+using AsyncWeb.Streaming;
 
 namespace AsyncWeb.Binding;
 
@@ -35,4 +36,10 @@ internal sealed class RequestDefaults
 
     /// <summary>Every connection goes to a Unix socket (-UnixSocket, or the session's): no item can name a proxy.</summary>
     public bool UnixSocket { get; init; }
+
+    /// <summary>-Stream / -StreamFormat: the format every item streams in unless it says otherwise; null when items are read whole.</summary>
+    public WebStreamFormat? Stream { get; init; }
+
+    /// <summary>-StreamFormat: the format of an item that asks to stream (its Stream key) without naming one.</summary>
+    public WebStreamFormat StreamFormat { get; init; }
 }

@@ -148,6 +148,7 @@ internal sealed class RequestSpecBuilder
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
             Connect = connect,
             Route = ItemProxy.Read(fields.Proxy, fields.NoProxy, _defaults.UnixSocket, pinned: !connect.IsEmpty),
+            Stream = StreamChoice.For(fields, _defaults),
         };
     }
 

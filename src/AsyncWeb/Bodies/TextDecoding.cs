@@ -26,14 +26,14 @@ internal static class TextDecoding
             || mediaType.Equals("application/yaml", StringComparison.OrdinalIgnoreCase);
     }
 
-    public static string Decode(byte[] bytes, int length, string? charset)
+    /// <summary>The encoding a charset parameter names; UTF-8 when none is given or it is unknown.</summary>
+    public static Encoding EncodingOf(string? charset)
     {
-        var encoding = Encoding.UTF8;
         if (!string.IsNullOrWhiteSpace(charset))
         {
             try
             {
-                encoding = Encoding.GetEncoding(charset!.Trim('"', ' '));
+                return Encoding.GetEncoding(charset!.Trim('"', ' '));
             }
             catch (ArgumentException)
             {
@@ -41,6 +41,12 @@ internal static class TextDecoding
             }
         }
 
+        return Encoding.UTF8;
+    }
+
+    public static string Decode(byte[] bytes, int length, string? charset)
+    {
+        var encoding = EncodingOf(charset);
         var span = bytes.AsSpan(0, length);
         var preamble = encoding.Preamble;
         if (preamble.Length > 0 && span.StartsWith(preamble))

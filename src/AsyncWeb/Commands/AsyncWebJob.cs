@@ -176,6 +176,12 @@ public sealed class AsyncWebJob : Job
             return;
         }
 
+        if (next.StreamItem is { } item)
+        {
+            Output.Add(PSObject.AsPSObject(item));
+            return;
+        }
+
         Interlocked.Increment(ref _completed);
         var result = next.Result!;
         if (result.Error is null || _failuresAsResults)

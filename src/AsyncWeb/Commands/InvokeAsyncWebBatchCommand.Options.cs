@@ -31,6 +31,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
         }
 
         var pagination = PaginationParameters();
+        _stream = StreamParameters();
 
         var adaptive = AdaptiveSettings();
 
@@ -52,6 +53,7 @@ public sealed partial class InvokeAsyncWebBatchCommand
             ComputeSha256 = ComputeSha256,
             MaximumResponseSize = MaximumResponseSize,
             MaximumBufferSize = MaximumBufferSize,
+            MaximumStreamItemBytes = MaximumStreamItemBytes,
             VerboseEvents = IsVerbose(),
             Redactor = _redactor,
             Retry = new RetrySettings(

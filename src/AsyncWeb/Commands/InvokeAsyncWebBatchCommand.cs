@@ -19,7 +19,7 @@ namespace AsyncWeb.Commands;
 /// writes what the engine finished, always from the pipeline thread.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AsyncWebBatch", DefaultParameterSetName = "Default")]
-[OutputType(typeof(WebBatchResult))]
+[OutputType(typeof(WebBatchResult), typeof(WebBatchStreamItem))]
 public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, IConnectionParameters
 {
     private BatchEngine? _engine;
@@ -37,6 +37,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
     private BatchJournal? _journal;
     private ClientAuthentication? _authentication;
     private ItemKeyCheck? _keyCheck;
+    private AsyncWeb.Streaming.WebStreamFormat? _stream;
 
     /// <summary>URIs, or objects with Uri/Url/Href (and optional Method, Headers, Body, ContentType, OutFile, Sha256, InFile, Form) properties or keys.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -296,7 +297,7 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
     /// <summary>The request as it may be sent (a download of pages refused, the journal consulted, its file claimed), or the result in its place.</summary>
     private (RequestSpec? Spec, WebBatchResult? Immediate) Admissible(long index, object? item, RequestSpec spec)
     {
-        if (PaginatedDownload(index, item, spec) is { } refused)
+        if ((PaginatedDownload(index, item, spec) ?? PaginatedStream(index, item, spec)) is { } refused)
         {
             return (null, refused);
         }
@@ -377,6 +378,8 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
             AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
             BaseUri = BaseUri,
             UnixSocket = UnixSocket is not null || Session?.UnixSocket is not null,
+            Stream = _stream,
+            StreamFormat = StreamFormat,
         },
         ToJson,
         path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
@@ -396,6 +399,12 @@ public sealed partial class InvokeAsyncWebBatchCommand : PSCmdlet, IDisposable, 
         if (next.Verbose is not null)
         {
             WriteVerbose(next.Verbose);
+            return;
+        }
+
+        if (next.StreamItem is { } item)
+        {
+            WriteObject(item);
             return;
         }
 

@@ -54,6 +54,11 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (IsStreamItem(InputObject))
+        {
+            return; // -Stream's items are parts of a response: the item's result that ends the stream counts it once
+        }
+
         if (!_summary.TryAdd(InputObject))
         {
             var value = InputObject?.BaseObject;
@@ -63,6 +68,10 @@ public sealed class MeasureAsyncWebBatchCommand : PSCmdlet
             return;
         }
     }
+
+    /// <summary>A WebBatchStreamItem, live or deserialized.</summary>
+    private static bool IsStreamItem(PSObject? input) =>
+        input?.BaseObject is WebBatchStreamItem || (input?.TypeNames.Contains("Deserialized." + typeof(WebBatchStreamItem).FullName) ?? false);
 
     /// <inheritdoc />
     protected override void EndProcessing()

@@ -6,6 +6,7 @@ using AsyncWeb.Hosts;
 using AsyncWeb.Journal;
 using AsyncWeb.Paging;
 using AsyncWeb.Security;
+using AsyncWeb.Streaming;
 
 namespace AsyncWeb.Requests;
 
@@ -86,6 +87,9 @@ internal sealed record RequestSpec
 
     /// <summary>Host key used by the per-host limits, e.g. "example.com:443" (see <see cref="HostKey.Of"/>).</summary>
     public string HostKey { get; init; }
+
+    /// <summary>-Stream: the body's format, whose units (events, lines, array elements) are emitted as they arrive; null reads the body whole.</summary>
+    public WebStreamFormat? Stream { get; init; }
 
     // ---- Pagination ----
 

@@ -32,6 +32,12 @@ internal sealed record AttemptOutcome
     /// <summary>Request body bytes sent with the request that got this outcome (uploads).</summary>
     public long BytesSent { get; init; }
 
+    /// <summary>-Stream: the items the stream emitted (null when the body was not streamed).</summary>
+    public long? StreamItemCount { get; init; }
+
+    /// <summary>-Stream: from the response headers to the first item emitted; null before one.</summary>
+    public TimeSpan? TimeToFirstStreamItem { get; init; }
+
     /// <summary>Set when the attempt failed (transport, timeout, HTTP status, file).</summary>
     public WebBatchError? Failure { get; init; }
 
@@ -83,6 +89,10 @@ internal sealed record AttemptOutcome
 
         // Uploads
         BytesSent = BytesSent,
+
+        // Streams
+        StreamItemCount = StreamItemCount,
+        TimeToFirstStreamItemMs = TimeToFirstStreamItem is { } first ? Math.Round(first.TotalMilliseconds, 3) : null,
     };
 
     /// <summary>An HTTP status failure carries the start of the server's error body (as Invoke-RestMethod's ErrorDetails), secrets hidden.</summary>

@@ -11,6 +11,7 @@ using AsyncWeb.Downloads;
 using AsyncWeb.Hosts;
 using AsyncWeb.Requests;
 using AsyncWeb.Resilience;
+using AsyncWeb.Streaming;
 using AsyncWeb.Timeouts;
 using AsyncWeb.Timing;
 using AsyncWeb.Tracing;
@@ -37,8 +38,9 @@ internal sealed class RequestRunner : IDisposable
     private readonly ConditionalFetch? _ifChanged;
     private readonly HostFlow _flow;
     private readonly HostAdmission _hostGate;
+    private readonly StreamSession _streams;
 
-    public RequestRunner(ClientRoutes clients, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose, HostFlow flow, HostAdmission hostGate)
+    public RequestRunner(ClientRoutes clients, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose, HostFlow flow, HostAdmission hostGate, IStreamSink streams)
     {
         _budget = budget;
         _options = options;
@@ -51,6 +53,7 @@ internal sealed class RequestRunner : IDisposable
         _sink = new DownloadSink(options.ExistingFile, options.Resume, _received);
         _bodies = new ResponseBodyReader(options.MaximumResponseSize, _received);
         _ifChanged = options.IfChanged ? new ConditionalFetch(options, verbose) : null;
+        _streams = new StreamSession(_sender, options, streams, _received, verbose);
     }
 
     /// <summary>Releases the rate limiters' timers.</summary>
@@ -185,7 +188,7 @@ internal sealed class RequestRunner : IDisposable
             {
                 var resume = fileTarget is not null && _options.Resume ? ResumeState.Read(fileTarget.Path) : null;
                 var (answer, refused) = await _sender.SendResumingAsync(spec, Hop.First(spec), 0, resume, fileTarget?.Path, deadline, span.Header).ConfigureAwait(false);
-                var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline, span.Header).ConfigureAwait(false);
+                var outcome = refused ?? await ReadAsync(spec, answer!, fileTarget, lease, deadline, span.Header, itemToken).ConfigureAwait(false);
                 var sent = deadline.BytesSent;
                 answered = sent == outcome.BytesSent ? outcome : outcome with { BytesSent = sent }; // no copy of the outcome for a bodiless request
             }
@@ -234,7 +237,7 @@ internal sealed class RequestRunner : IDisposable
     /// Reads the answer: to its download target (for -OutDirectory decided now, from the response), or into
     /// memory: also a download's 3xx, 4xx/5xx or bodiless answer, which never becomes the file.
     /// </summary>
-    private async Task<AttemptOutcome> ReadAsync(RequestSpec spec, Answer answer, DownloadTarget? fileTarget, BudgetLease lease, AttemptDeadline deadline, string? traceParent)
+    private async Task<AttemptOutcome> ReadAsync(RequestSpec spec, Answer answer, DownloadTarget? fileTarget, BudgetLease lease, AttemptDeadline deadline, string? traceParent, CancellationToken itemToken)
     {
         try
         {
@@ -265,6 +268,13 @@ internal sealed class RequestRunner : IDisposable
             var headers = ResponseHeaders.Collect(answer.Response);
             await lease.ReserveAsync(ResponseHeaders.SizeOf(headers), deadline).ConfigureAwait(false);
             deadline.Restart();
+            if (spec.Stream is not null && answer.Status is >= 200 and < 300 && ResponseBodyReader.HasBody(answer.Hop.Method, answer.Status))
+            {
+                // -Stream: the body's items go to the pipeline as they arrive; the result that ends it has none.
+                var opened = AttemptOutcome.FromResponse(answer.Response, answer.Hop.Uri, _options, headers: headers);
+                return await _streams.ReadAsync(spec, answer, opened, deadline, traceParent, itemToken).ConfigureAwait(false);
+            }
+
             if (!IsDownload(spec, answer))
             {
                 var body = await _bodies.ReadAsync(answer.Response, answer.Hop.Method, lease, deadline).ConfigureAwait(false);

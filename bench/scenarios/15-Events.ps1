@@ -1,0 +1,57 @@
+# 1,000 concurrent server-sent event streams (issue 25): server write → pipeline object latency at 10,000
+# events/s, and the time to the first event on a fresh connection against curl -N
+@{
+    Title  = '1,000 concurrent event streams'
+    Needs  = 'TestServer', 'curl'
+    Counts = @{
+        Full  = @{ Streams = 1000; Events = 30; IntervalMs = 100; FirstRounds = 20 }
+        Quick = @{ Streams = 200; Events = 20; IntervalMs = 100; FirstRounds = 10 }
+    }
+    Notes = { "- Scenario 15: $(Format-Count $counts.Streams) streams of the test server's /sse/ticks, each an event (under 100 bytes) every $($counts.IntervalMs) ms, $(Format-Count $counts.Events) per stream ($(Format-Count ($counts.Streams * 1000 / $counts.IntervalMs)) events/s in all), through Invoke-AsyncWebBatch -Stream -ThrottleLimit $($counts.Streams) in a fresh pwsh, consumed by a filter; each event's data carries the server's write time (UTC ticks), so its latency is server write → pipeline object on one clock. Time to first event: the median of $($counts.FirstRounds) rounds, each on a fresh connection (a new session: its own pool) from calling the cmdlet to the first object, against curl -N from its process start to its first data: line (so curl's figure includes its exec)." }
+    Run    = {
+        $s = $spec.Title
+        $base = $testServer.Base
+        $eventsChild = Join-Path $benchRoot 'Invoke-EventsChild.ps1'
+        for ($r = 1; $r -le $Repeat; $r++) {
+            Write-Host "== $s, repeat $r/$Repeat ($(Format-Count $counts.Streams) streams)" -ForegroundColor Cyan
+            $command = @($pwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $eventsChild, '-ModulePath', $moduleManifest, '-Base', $base,
+                '-Streams', $counts.Streams, '-Events', $counts.Events, '-IntervalMs', $counts.IntervalMs, '-FirstRounds', $counts.FirstRounds)
+            $m = Invoke-Measured -Command $command -Label 'AsyncWeb -Stream (scenario 15)' -TimeoutSec 300
+            $expected = $counts.Streams * $counts.Events
+            if ($m.Json.count -ne $expected -or $m.Json.errors -gt 0) { $notes.Add("AsyncWeb -Stream: $($m.Json.count) events of $expected, $($m.Json.errors) failed stream(s)") }
+            foreach ($figure in 'p50Ms', 'p90Ms', 'p99Ms', 'maxMs') { Add-Figure $s "latency $figure" $m.Json.$figure 'ms' }
+            Add-Figure $s 'events/s delivered' $m.Json.eventsPerSec '/s'
+            Add-Figure $s 'AsyncWeb, time to first event' $m.Json.firstEventMs 'ms'
+            Add-Figure $s 'AsyncWeb, peak RSS' $m.RssMB 'MB'
+
+            # curl -N: from its process start to the first data: line on its stdout.
+            $first = foreach ($round in 1..$counts.FirstRounds) {
+                $info = [Diagnostics.ProcessStartInfo]::new('/usr/bin/curl')
+                foreach ($arg in '-N', '-s', "$base/sse/ticks?count=5&intervalMs=0&curl=$round") { $info.ArgumentList.Add($arg) }
+                $info.RedirectStandardOutput = $true
+                $info.UseShellExecute = $false
+                $w = [Diagnostics.Stopwatch]::StartNew()
+                $process = [Diagnostics.Process]::Start($info)
+                try {
+                    while ($null -ne ($line = $process.StandardOutput.ReadLine()) -and -not $line.StartsWith('data:')) { }
+                    $w.Elapsed.TotalMilliseconds
+                    if (-not $process.WaitForExit(10000)) { $process.Kill() }
+                }
+                finally { $process.Dispose() }
+            }
+            Add-Figure $s 'curl -N, time to first event' (Get-Median $first) 'ms'
+        }
+    }
+    Rows   = {
+        $s = $spec.Title
+        $p99 = Get-Figure $s 'latency p99Ms'
+        New-Row $s 'server write → pipeline object, p99' $p99 'ms' ([double]::NaN) '≤ 50 ms' ($p99 -le 50)
+        foreach ($name in 'p50Ms', 'p90Ms', 'maxMs') { New-Row $s "server write → pipeline object, $($name -replace 'Ms$', '')" (Get-Figure $s "latency $name") 'ms' }
+        New-Row $s 'events/s delivered (offered: streams × 1000 / interval)' (Get-Figure $s 'events/s delivered') '/s'
+        $aw = Get-Figure $s 'AsyncWeb, time to first event'
+        $curl = Get-Figure $s 'curl -N, time to first event'
+        New-Row $s 'AsyncWeb, time to first event (fresh connection)' $aw 'ms'
+        New-Row $s 'curl -N, time to first event (ratio: AsyncWeb over curl)' $curl 'ms' ($aw / $curl) '≤ 1.0×' ($aw / $curl -le 1.0)
+        New-Row $s 'AsyncWeb, peak RSS' (Get-Figure $s 'AsyncWeb, peak RSS') 'MB'
+    }
+}
