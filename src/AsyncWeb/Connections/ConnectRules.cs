@@ -19,7 +19,14 @@ internal sealed class ConnectRules
     {
         Resolve = resolve;
         ConnectTo = connectTo;
+        _named = resolve.Count > IndexedFrom ? IndexByHost(resolve) : null;
     }
+
+    // Above this many -Resolve entries (a sweep pins thousands of names) a hop finds its entry by host, not by a scan.
+    private const int IndexedFrom = 8;
+
+    // The named -Resolve entries by host, each host's in their order; null: few enough to scan.
+    private readonly Dictionary<string, ConnectRule[]>? _named;
 
     public IReadOnlyList<ConnectRule> Resolve { get; }
 
@@ -70,7 +77,7 @@ internal sealed class ConnectRules
 
         var (host, port) = EndpointOf(uri);
         var moved = First(ConnectTo, ConnectRule.Normalise(uri.IdnHost), uri.Port);
-        var pinned = First(Resolve.Where(r => r.Host is not null), host, port) ?? First(Resolve.Where(r => r.Host is null), host, port);
+        var pinned = Named(host, port) ?? First(Resolve.Where(r => r.Host is null), host, port);
         if (pinned is not null)
         {
             return ConnectTarget.To(pinned.Addresses!, port);
@@ -78,6 +85,19 @@ internal sealed class ConnectRules
 
         return moved is null || (moved.ToHost is null && moved.ToPort == 0) ? null : ConnectTarget.To(host, port);
     }
+
+    private ConnectRule? Named(string host, int port)
+    {
+        if (_named is null)
+        {
+            return First(Resolve.Where(r => r.Host is not null), host, port);
+        }
+
+        return _named.TryGetValue(host, out var rules) ? First(rules, host, port) : null;
+    }
+
+    private static Dictionary<string, ConnectRule[]> IndexByHost(IReadOnlyList<ConnectRule> rules) =>
+        rules.Where(r => r.Host is not null).GroupBy(r => r.Host!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
 
     private static ConnectRule? First(IEnumerable<ConnectRule> rules, string host, int port) =>
         rules.FirstOrDefault(r => r.Matches(host, port));

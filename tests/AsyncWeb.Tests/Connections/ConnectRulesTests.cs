@@ -32,6 +32,24 @@ public class ConnectRulesTests
     }
 
     [Fact]
+    public void Thousands_of_entries_answer_as_a_few_do_first_entry_of_a_host_and_port_then_star()
+    {
+        var entries = new System.Collections.Generic.List<string> { "*:443:10.9.9.9", "h0003.sweep.test:8443:10.0.0.33" };
+        for (var i = 1; i <= 2000; i++)
+        {
+            entries.Add($"h{i:0000}.sweep.test:443:10.0.{i / 256}.{i % 256}");
+        }
+
+        entries.Add("h0005.sweep.test:443:10.5.5.5"); // a later entry for the same host and port never wins
+        var rules = ConnectRules.Parse(entries, null);
+        Assert.Equal("10.0.0.5:443", rules.TargetFor(new Uri("https://h0005.sweep.test/"))!.ToString());
+        Assert.Equal("10.0.7.208:443", rules.TargetFor(new Uri("https://H2000.sweep.test/"))!.ToString());
+        Assert.Equal("10.0.0.33:8443", rules.TargetFor(new Uri("https://h0003.sweep.test:8443/"))!.ToString());
+        Assert.Equal("10.9.9.9:443", rules.TargetFor(new Uri("https://h9999.sweep.test/"))!.ToString());
+        Assert.Null(rules.TargetFor(new Uri("https://h9999.sweep.test:8443/")));
+    }
+
+    [Fact]
     public void Connect_to_moves_the_host_and_port_then_resolve_pins_the_new_ones()
     {
         var rules = ConnectRules.Parse(new[] { "backend.example.com:8443:10.0.0.7" }, new[] { "api.example.com:443:backend.example.com:8443" });
