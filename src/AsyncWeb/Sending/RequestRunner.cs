@@ -194,7 +194,7 @@ internal sealed class RequestRunner : IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !itemToken.IsCancellationRequested)
             {
-                answered = Failed(ex, spec, deadline);
+                answered = AttemptFailure.Of(ex, spec, deadline, _options);
             }
         }
         finally
@@ -204,33 +204,6 @@ internal sealed class RequestRunner : IDisposable
 
         _flow.Observe(spec, window, answered);
         return (answered, span);
-    }
-
-    /// <summary>The outcome of an attempt that threw: its ErrorId, category and reason, and whether a retry may help.</summary>
-    private AttemptOutcome Failed(Exception ex, RequestSpec spec, AttemptDeadline deadline)
-    {
-        if (ex is FileWriteException write)
-        {
-            return AttemptOutcome.Fail(ErrorIds.FileWriteFailed, FailureCategory.File, write.Message, write.InnerException);
-        }
-
-        if (ex is InvalidInputException unreadable)
-        {
-            // An -InFile or form file that vanished or became unreadable since the item was checked.
-            return AttemptOutcome.Fail(unreadable.ErrorId, FailureCategory.InvalidInput, unreadable.Message);
-        }
-
-        var (errorId, category, reason) = FailureClassifier.Classify(ex, deadline.Fired(), _options.OperationTimeout, _options.Timeout, deadline.Silence());
-        if (FailureClassifier.VersionRefused(ex, errorId, _options.HttpVersion, spec.Uri) is { } refusedVersion)
-        {
-            (errorId, reason) = (ErrorIds.HttpVersionNotSupported, refusedVersion);
-        }
-
-        return AttemptOutcome.Fail(errorId, category, reason, ex) with
-        {
-            Transient = FailureClassifier.IsTransient(ex, errorId, category),
-            BytesSent = deadline.BytesSent,
-        };
     }
 
     /// <summary>
