@@ -82,6 +82,15 @@ Describe 'Tracing' {
             }
         }
 
+        It 'takes an empty -TraceParent (an unset $env:TRACEPARENT) as none given: the batch''s own trace' {
+            foreach ($empty in @($null, '', ' ')) {
+                $r = "$base/trace" | Invoke-AsyncWebBatch -TraceParent $empty
+                $sent = Split-TraceParent @(($r.Content | ConvertFrom-Json).traceparent)[0]
+                $sent.TraceId | Should -Be $r.TraceId
+                $sent.Flags | Should -Be '01'
+            }
+        }
+
         It 'refuses a -TraceParent that is not one (<Value>), before anything is sent' -ForEach @(
             @{ Value = 'abc' }
             @{ Value = '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01' }

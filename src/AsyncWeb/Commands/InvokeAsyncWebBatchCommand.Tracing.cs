@@ -10,9 +10,11 @@ public sealed partial class InvokeAsyncWebBatchCommand
     /// <summary>
     /// A W3C traceparent ('00-&lt;trace id&gt;-&lt;parent id&gt;-&lt;flags&gt;') whose trace the batch joins: every request carries its trace id,
     /// with its parent id as the parent of each attempt's new span. Without it: the current Activity's trace, else a new trace per batch.
+    /// Empty or null (an unset $env:TRACEPARENT, how a CI job hands its trace to a process) is the same as not given.
     /// </summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
+    [AllowNull]
+    [AllowEmptyString]
     public string? TraceParent { get; set; }
 
     /// <summary>Send no traceparent header (and start no activities): for servers that must not see one.</summary>
@@ -22,6 +24,11 @@ public sealed partial class InvokeAsyncWebBatchCommand
     /// <summary>The batch's trace, from -TraceParent, the current Activity or a new trace id; null with -NoTraceParent.</summary>
     private BatchTrace? StartTrace()
     {
+        if (string.IsNullOrWhiteSpace(TraceParent))
+        {
+            TraceParent = null;
+        }
+
         if (NoTraceParent)
         {
             if (TraceParent is not null)
