@@ -27,11 +27,8 @@ internal sealed partial class BatchEngine : IDisposable
     private readonly BodyBudget _budget;
     private readonly CancellationTokenSource _cancel = new();
     private readonly ConcurrentQueue<EngineEvent> _events = new();
-    // Set when an event was posted while the pipeline thread waited for one. It never spins before blocking (a
-    // SemaphoreSlim spins first): the wait is usually for a request to finish, and on a machine with few cores a
-    // spinning pipeline thread takes the CPU that the requests, and a local server, need to finish.
-    private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
-    private int _sleeping; // 1 while the pipeline thread may wait on _signal: only then does a posted event set it
+    private readonly SemaphoreSlim _signal = new(0);
+    private int _sleeping; // 1 while the pipeline thread may wait on _signal: only then does a posted event release it
     private readonly HostFlow _flow;
     private readonly HostAdmission _admission;
 
@@ -202,10 +199,6 @@ internal sealed partial class BatchEngine : IDisposable
             _cancel.Token.ThrowIfCancellationRequested();
             var woken = _signal.Wait(left);
             Volatile.Write(ref _sleeping, 0);
-
-            // A Set that lands after this Reset is a spurious wake-up later, harmless; one it erases announced an
-            // event that was queued before it, which the TryTake below sees.
-            _signal.Reset();
             _cancel.Token.ThrowIfCancellationRequested();
             if (!woken)
             {
@@ -220,8 +213,8 @@ internal sealed partial class BatchEngine : IDisposable
     }
 
     /// <summary>
-    /// After an event was queued: wakes the pipeline thread if it waits for one. Not a signal per event: the
-    /// event's lock is then taken only when the pipeline thread sleeps, not by every finished request.
+    /// After an event was queued: wakes the pipeline thread if it waits for one. Not a release per event: the
+    /// semaphore's lock is then taken only when the pipeline thread sleeps, not by every finished request.
     /// The flag is read by an interlocked operation, a full fence: a plain read could be done before the
     /// queue's last store is visible, and then the pipeline thread, looking at the queue after announcing its
     /// wait, would find it empty and sleep past the event (until its 200 ms drain wait ends).
@@ -230,7 +223,7 @@ internal sealed partial class BatchEngine : IDisposable
     {
         if (Interlocked.CompareExchange(ref _sleeping, 0, 1) == 1)
         {
-            _signal.Set();
+            _signal.Release();
         }
     }
 
@@ -245,7 +238,7 @@ internal sealed partial class BatchEngine : IDisposable
         {
         }
 
-        _signal.Set(); // a waiting pipeline thread wakes and sees the cancellation
+        _signal.Release(); // a waiting pipeline thread wakes and sees the cancellation
 
         lock (_gate)
         {
