@@ -41,7 +41,8 @@
                      warmBodyBytes (the server's body bytes during the second run, from $StatsUri) describe the second
       Tracing        the warm cost of traces (scenario 18): Invoke-AsyncWebBatch -Uri $uris | Out-Null with tracing on (the
                      default traceparent), off (-NoTraceParent) and on with an ActivityListener sampling every source
-                     (AllDataAndRecorded), interleaved over 3 rounds of Count/3 each after an unmeasured warm-up of each:
+                     (AllDataAndRecorded), interleaved over 3 rounds of Count/3 each (each round starting with another
+                     variant) after an unmeasured warm-up of each:
                      seconds, allocated bytes and errors per variant (on*, off*, listener*), and listenerActivities
       Sweep          (lines of $ListFile) | Invoke-AsyncWebBatch -Resolve (lines of $ResolveFile) -ThrottleLimit T: one GET per
                      distinct name, each pinned like curl --resolve; after the clock stops, phased = the results that
@@ -80,7 +81,8 @@ param(
     [switch] $AdaptiveThrottle,
     [switch] $InProcessPeer,
     [ValidateSet('Har', 'Report', 'Json')]
-    [string] $Format
+    [string] $Format,
+    [switch] $Parse
 )
 
 $ErrorActionPreference = 'Stop'
@@ -247,8 +249,11 @@ public sealed class BenchActivityListener : System.IDisposable {
         $variants = [ordered]@{ on = @{}; off = @{ NoTraceParent = $true }; listener = @{} }
         $listener = $null
         foreach ($name in $variants.Keys) { $result["$($name)Seconds"] = 0.0; $result["$($name)AllocatedBytes"] = 0L; $result["$($name)Errors"] = 0 }
+        $names = @($variants.Keys)
         for ($round = 0; $round -le 3; $round++) {
-            foreach ($name in $variants.Keys) {
+            # Each round starts with another variant: whatever the previous batch leaves behind (garbage, a disposed
+            # listener) falls on each of them once, not always on the first.
+            foreach ($name in (0..2 | ForEach-Object { $names[($_ + $round) % 3] })) {
                 $extra = $variants[$name]
                 if ($name -eq 'listener') { $listener = [BenchActivityListener]::new() }
                 try {
