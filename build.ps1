@@ -210,6 +210,22 @@ function Get-PesterModule {
     return $manifest
 }
 
+function Get-PesterFailure($Result, [string] $Build) {
+    # One line per failed test, block or container, so a failure is named in the closing lines that CI keeps
+    # (CI shows the tail of the output; Pester's own report of a failure may be thousands of lines above).
+    $items = @($Result.Failed) + @($Result.FailedBlocks) + @($Result.FailedContainers) | Where-Object { $_ }
+    foreach ($item in $items) {
+        $properties = $item.PSObject.Properties
+        $name = if ($properties['ExpandedPath'] -and $item.ExpandedPath) { $item.ExpandedPath } elseif ($properties['Item'] -and $item.Item) { "$($item.Item)" } else { "$item" }
+        $errors = if ($properties['ErrorRecord']) { $item.ErrorRecord } else { @() }
+        $message = $errors | ForEach-Object { "$($_.Exception.Message)" } | Where-Object { $_ } | Select-Object -First 1
+        $first = if ($message) { ($message -split "`r?`n")[0] } else { '' }
+        if ($first.Length -gt 300) { $first = $first.Substring(0, 300) + '...' }
+        $file = if ($properties['ScriptBlock'] -and $item.ScriptBlock -and $item.ScriptBlock.File) { Split-Path -Leaf $item.ScriptBlock.File } else { '' }
+        "[$Build]$(if ($file) { " $file" }) $name" + $(if ($first) { ": $first" } else { '' })
+    }
+}
+
 function Invoke-NetstandardPass([string] $Pester, [string[]] $Selected) {
     # The selected test files that also run against the netstandard2.0 build.
     $files = Get-ChildItem -Path $Selected -Recurse -File -Filter *.Tests.ps1 | Where-Object Name -in $netstandardTests
@@ -219,7 +235,7 @@ function Invoke-NetstandardPass([string] $Pester, [string[]] $Selected) {
     Write-Host '== Test: the netstandard2.0 build (Windows PowerShell 5.1''s) on this pwsh' -ForegroundColor Cyan
     $resultFile = Join-Path ([IO.Path]::GetTempPath()) "asyncweb-netstandard-$PID.json"
     Remove-Item -LiteralPath $resultFile -ErrorAction SilentlyContinue
-    $env:ASYNCWEB_PESTER_PASS = @{ Pester = $Pester; Paths = @($files.FullName); ExcludeTag = @($ExcludeTag -split ',' | Where-Object { $_ }); Tag = @($Tag -split ',' | Where-Object { $_ }); Result = $resultFile } | ConvertTo-Json -Compress
+    $env:ASYNCWEB_PESTER_PASS = @{ Pester = $Pester; Paths = @($files.FullName); ExcludeTag = @($ExcludeTag -split ',' | Where-Object { $_ }); Tag = @($Tag -split ',' | Where-Object { $_ }); Result = $resultFile; FailureFunction = ${function:Get-PesterFailure}.ToString() } | ConvertTo-Json -Compress
     $env:ASYNCWEB_LOAD_NETSTANDARD = '1'
     $child = {
         $pass = $env:ASYNCWEB_PESTER_PASS | ConvertFrom-Json
@@ -233,10 +249,12 @@ function Invoke-NetstandardPass([string] $Pester, [string[]] $Selected) {
         if ($pass.Tag) { $config.Filter.Tag = @($pass.Tag) }
         $config.TestResult.Enabled = $false
         $result = Invoke-Pester -Configuration $config
+        ${function:Get-PesterFailure} = $pass.FailureFunction
         @{
-            Passed  = $result.PassedCount
-            Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-            Skipped = $result.SkippedCount
+            Passed   = $result.PassedCount
+            Failed   = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+            Skipped  = $result.SkippedCount
+            Failures = @(Get-PesterFailure -Result $result -Build 'netstandard2.0')
         } | ConvertTo-Json -Compress | Set-Content -LiteralPath $pass.Result
     }
     try {
@@ -246,10 +264,10 @@ function Invoke-NetstandardPass([string] $Pester, [string[]] $Selected) {
         & $exe @arguments | Out-Host
         if (Test-Path -LiteralPath $resultFile) {
             $counts = Get-Content -Raw -LiteralPath $resultFile | ConvertFrom-Json
-            return @{ Passed = [int] $counts.Passed; Failed = [int] $counts.Failed; Skipped = [int] $counts.Skipped }
+            return @{ Passed = [int] $counts.Passed; Failed = [int] $counts.Failed; Skipped = [int] $counts.Skipped; Failures = @(if ($counts.PSObject.Properties['Failures']) { $counts.Failures }) }
         }
         Write-Host "The netstandard2.0 pass did not finish (exit code $LASTEXITCODE)" -ForegroundColor Red
-        return @{ Passed = 0; Failed = 1; Skipped = 0 }
+        return @{ Passed = 0; Failed = 1; Skipped = 0; Failures = @("[netstandard2.0] the pass did not finish (exit code $LASTEXITCODE)") }
     }
     finally {
         Remove-Item Env:ASYNCWEB_LOAD_NETSTANDARD, Env:ASYNCWEB_PESTER_PASS -ErrorAction SilentlyContinue
@@ -266,17 +284,21 @@ function Invoke-UnitTests {
     & dotnet test (Join-Path $root 'tests/AsyncWeb.Tests/AsyncWeb.Tests.csproj') -c Release --nologo -v quiet `
         --logger 'trx;LogFilePrefix=unit' --logger 'console;verbosity=minimal' --results-directory $resultsDir | Out-Host
     $exitCode = $LASTEXITCODE
-    $counts = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    $counts = @{ Passed = 0; Failed = 0; Skipped = 0; Failures = @() }
     foreach ($framework in 'net10.0', 'net8.0') {
         # One results file per framework: unit_<framework>_<time>.trx.
         $trx = Get-ChildItem -LiteralPath $resultsDir -Filter "unit_$($framework)_*.trx" -File -ErrorAction Ignore | Select-Object -First 1
         if (-not $trx) {
             Write-Host "The $framework unit tests did not run (dotnet test exit code $exitCode)" -ForegroundColor Red
             $counts.Failed++
+            $counts.Failures += "[C# $framework] did not run (dotnet test exit code $exitCode)"
             continue
         }
 
-        $counters = ([xml](Get-Content -Raw -LiteralPath $trx.FullName)).TestRun.ResultSummary.Counters
+        $run = ([xml](Get-Content -Raw -LiteralPath $trx.FullName)).TestRun
+        $counters = $run.ResultSummary.Counters
+        $counts.Failures += @($run.Results.UnitTestResult | Where-Object outcome -ne 'Passed' | Where-Object outcome -ne 'NotExecuted' |
+            ForEach-Object { "[C# $framework] $($_.testName): $($_.Output.ErrorInfo.Message -split "`r?`n" | Select-Object -First 1)" })
         $failed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout
         Write-Host ("C# unit tests on {0}: {1} passed, {2} failed, {3} skipped" -f $framework, $counters.passed, $failed, $counters.notExecuted)
         $counts.Passed += [int] $counters.passed
@@ -360,6 +382,13 @@ function Invoke-Test {
         $passed += $unit.Passed
         $failed += $unit.Failed
         $skipped += $unit.Skipped
+    }
+
+    $failures = @(Get-PesterFailure -Result $result -Build 'net8.0') + @(if ($netstandard) { $netstandard['Failures'] }) + @(if ($unit) { $unit['Failures'] }) |
+        Where-Object { $_ }
+    if ($failures) {
+        Write-Host 'Failed:' -ForegroundColor Red
+        foreach ($line in $failures) { Write-Host "  $line" -ForegroundColor Red }
     }
 
     Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
