@@ -13,17 +13,17 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
-$null = Invoke-AsyncWebBatch "$Base/sse/ticks?count=3&intervalMs=0" -Stream   # JIT and pool warm-up
 
-$latencies = [System.Collections.Generic.List[double]]::new($Streams * $Events)
+# The consumer only stamps the arrival and keeps the data: the server's write time is parsed afterwards, so the
+# filter's own cost stays out of the latency of the events behind it.
+$received = [System.Collections.Generic.List[long]]::new($Streams * $Events)
+$data = [System.Collections.Generic.List[string]]::new($Streams * $Events)
 $script:errors = 0
 $script:results = 0
 filter Measure-Event {
     if ($_ -is [AsyncWeb.WebBatchStreamItem]) {
-        $now = [DateTime]::UtcNow.Ticks
-        $data = $_.Data  # {"i":n,"t":ticks}
-        $written = [long]$data.Substring($data.LastIndexOf(':') + 1).TrimEnd('}')
-        $latencies.Add(($now - $written) / 10000.0)
+        $received.Add([DateTime]::UtcNow.Ticks)
+        $data.Add($_.Data)  # {"i":n,"t":ticks}
     }
     else {
         $script:results++
@@ -31,13 +31,40 @@ filter Measure-Event {
     }
 }
 
-$uris = 1..$Streams | ForEach-Object { "$Base/sse/ticks?count=$Events&intervalMs=$IntervalMs&n=$_" }
+# Warm-up (JIT to its optimized tier, the pool, the filter): a stream consumer in steady state is measured, not its first second.
+1..([Math]::Min(100, $Streams)) | ForEach-Object { "$Base/sse/ticks?count=40&intervalMs=1&w=$_" } | Invoke-AsyncWebBatch -Stream -ThrottleLimit 100 | Measure-Event
+$received.Clear(); $data.Clear(); $script:results = 0; $script:errors = 0
+
+# Each stream's events are due at its own phase of the interval (the server paces them on the clock), so the offered
+# load is a steady Streams × 1000 / IntervalMs events/s, not all streams writing in the same millisecond.
+$uris = 1..$Streams | ForEach-Object { "$Base/sse/ticks?count=$Events&intervalMs=$IntervalMs&phaseMs=$([int][Math]::Floor(($_ - 1) * $IntervalMs / $Streams))&n=$_" }
 $watch = [Diagnostics.Stopwatch]::StartNew()
 $uris | Invoke-AsyncWebBatch -Stream -ThrottleLimit $Streams -FailuresAsResults | Measure-Event
 $seconds = $watch.Elapsed.TotalSeconds
 
-$sorted = $latencies.ToArray()
+$written = [long[]]::new($data.Count)
+$latencies = [double[]]::new($data.Count)
+for ($i = 0; $i -lt $data.Count; $i++) {
+    $d = $data[$i]
+    $written[$i] = [long]$d.Substring($d.LastIndexOf(':') + 1).TrimEnd('}')
+    $latencies[$i] = ($received[$i] - $written[$i]) / 10000.0
+}
+
+$sorted = $latencies
 [Array]::Sort($sorted)
+# Rates over the middle 90% of the writes and of the arrivals: what the server offered, and what reached the pipeline.
+function Get-Rate([long[]] $ticks) {
+    if ($ticks.Length -lt 20) { return [double]::NaN }
+    [Array]::Sort($ticks)
+    $lo = $ticks[[int]($ticks.Length * 0.05)]; $hi = $ticks[[int]($ticks.Length * 0.95)]
+    if ($hi -le $lo) { return [double]::NaN }
+    0.9 * $ticks.Length / (($hi - $lo) / 1e7)
+}
+$writesPerSec = Get-Rate $written  # sorts it, for the burst count below
+$deliveredPerSec = Get-Rate $received.ToArray()
+# Burstiness of the offered load: the most writes in any 10 ms.
+$burst = 0; $j = 0
+for ($i = 0; $i -lt $written.Length; $i++) { while ($written[$i] - $written[$j] -gt 100000) { $j++ }; $burst = [Math]::Max($burst, $i - $j + 1) }
 function Get-Percentile([double] $p) { if ($sorted.Length -eq 0) { return [double]::NaN } $sorted[[Math]::Min($sorted.Length - 1, [int][Math]::Floor($p * $sorted.Length))] }
 
 $first = foreach ($round in 1..$FirstRounds) {
@@ -58,7 +85,9 @@ $result = [ordered]@{
     results      = $script:results
     errors       = $script:errors
     seconds      = $seconds
-    eventsPerSec = $sorted.Length / $seconds
+    eventsPerSec = $deliveredPerSec
+    serverWritesPerSec = $writesPerSec
+    maxWritesIn10Ms = $burst
     p50Ms        = Get-Percentile 0.50
     p90Ms        = Get-Percentile 0.90
     p99Ms        = Get-Percentile 0.99

@@ -86,16 +86,31 @@ internal static class StreamEndpoints
         }
     }
 
-    /// <summary>/sse/ticks?count=100&amp;intervalMs=100: events whose data carry the server's write time (UTC ticks), for latency.</summary>
+    /// <summary>
+    /// /sse/ticks?count=100&amp;intervalMs=100&amp;phaseMs=: events whose data carry the server's write time (UTC ticks), for
+    /// latency. Paced on an absolute schedule (event i is due i intervals after the start), so a late timer or a slow
+    /// write does not lower the rate. With phaseMs the schedule is anchored to the clock (events due at phaseMs past a
+    /// multiple of the interval), so streams given phases spread over one interval write evenly, not all at once.
+    /// </summary>
     private static async Task Ticks(HttpContext c)
     {
         var count = Int(c, "count", 100);
-        var interval = Int(c, "intervalMs", 100);
+        var interval = TimeSpan.FromMilliseconds(Math.Max(0, Int(c, "intervalMs", 100))).Ticks;
+        var phase = Int(c, "phaseMs", -1);
         StartEvents(c);
         await Write(c, ": open\n\n");
+        var start = DateTime.UtcNow.Ticks;
+        if (phase >= 0 && interval > 0)
+        {
+            // The last clock point at this phase: the first event is due at the next one.
+            start = start - start % interval + TimeSpan.FromMilliseconds(phase).Ticks % interval;
+            start -= start > DateTime.UtcNow.Ticks ? interval : 0;
+        }
+
         for (var i = 1; i <= count; i++)
         {
-            await Task.Delay(interval, c.RequestAborted);
+            var wait = start + i * interval - DateTime.UtcNow.Ticks;
+            await Task.Delay(TimeSpan.FromTicks(Math.Max(0, wait)), c.RequestAborted);
             await Write(c, $"id: {i}\ndata: {{\"i\":{i},\"t\":{DateTime.UtcNow.Ticks}}}\n\n");
         }
     }

@@ -65,6 +65,8 @@ internal sealed class ResponseBodyStream : ReadOnlyStream
     }
 
 #if NET
+    // Pooled: a long-lived body (a stream's) reads once per event, and each pending read would otherwise allocate its state machine.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         int n;

@@ -10,7 +10,8 @@ namespace AsyncWeb.Streaming;
 /// taken. A reader enters an item's bytes before handing it over and waits, first come first served, while the
 /// queue holds its bound or more; the pipeline leaves them when it takes the item. A single item larger than the
 /// bound still passes when the queue is below it, so no stream waits forever: memory stays within the bound plus
-/// one item per open stream.
+/// one item per open stream. While nobody waits, entering and leaving are one interlocked operation each: no lock
+/// is taken per item, so the readers and the pipeline thread do not contend for one.
 /// </summary>
 internal sealed class StreamGate
 {
@@ -18,23 +19,16 @@ internal sealed class StreamGate
     private readonly object _lock = new();
     private readonly LinkedList<Waiter> _waiters = new();
     private long _queued;
+    private long _peak;
+    private int _waiting; // _waiters.Count, readable without the lock
 
     public StreamGate(long bound) => _bound = Math.Max(1, bound);
 
     /// <summary>Bytes handed over and not yet taken.</summary>
-    public long Queued
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _queued;
-            }
-        }
-    }
+    public long Queued => Interlocked.Read(ref _queued);
 
     /// <summary>The most bytes that were queued at once (for the closing verbose line and tests of the bound).</summary>
-    public long Peak { get; private set; }
+    public long Peak => Interlocked.Read(ref _peak);
 
     /// <summary>What an item holds in memory while it waits: its strings (two bytes a character) and the objects around them.</summary>
     public static long CostOf(WebBatchStreamItem item) =>
@@ -45,35 +39,53 @@ internal sealed class StreamGate
     /// <summary>Enters <paramref name="bytes"/>: at once while the queue is below its bound and nobody waits, otherwise in turn.</summary>
     public ValueTask EnterAsync(long bytes, CancellationToken token)
     {
+        if (Volatile.Read(ref _waiting) == 0 && TryAdd(bytes))
+        {
+            return default;
+        }
+
         LinkedListNode<Waiter> node;
         lock (_lock)
         {
-            if (_waiters.Count == 0 && _queued < _bound)
+            if (_waiters.Count == 0 && TryAdd(bytes))
             {
-                Add(bytes);
                 return default;
             }
 
             token.ThrowIfCancellationRequested();
             node = _waiters.AddLast(new Waiter(bytes));
+            Interlocked.Exchange(ref _waiting, _waiters.Count); // a fence: then the queue is read again (Admit)
         }
 
+        // A Leave that did not see this waiter yet may have made room: look again, so it is never stranded.
+        Admit();
         return new ValueTask(WaitAsync(node, token));
     }
 
     /// <summary>The pipeline took an item: its bytes leave the queue, and waiting readers enter while there is room.</summary>
     public void Leave(long bytes)
     {
+        Interlocked.Add(ref _queued, -bytes); // a fence: then the waiters are read
+        if (Volatile.Read(ref _waiting) > 0)
+        {
+            Admit();
+        }
+    }
+
+    /// <summary>Waiting readers enter, first come first served, while the queue is below its bound.</summary>
+    private void Admit()
+    {
         List<Waiter>? admitted = null;
         lock (_lock)
         {
-            _queued -= bytes;
-            while (_waiters.First is { } first && _queued < _bound)
+            while (_waiters.First is { } first && Interlocked.Read(ref _queued) < _bound)
             {
                 _waiters.RemoveFirst();
-                Add(first.Value.Bytes);
+                Raise(Interlocked.Add(ref _queued, first.Value.Bytes));
                 (admitted ??= new List<Waiter>()).Add(first.Value);
             }
+
+            Volatile.Write(ref _waiting, _waiters.Count);
         }
 
         // Continuations run outside the lock (the source runs them asynchronously anyway).
@@ -109,17 +121,43 @@ internal sealed class StreamGate
             }
 
             _waiters.Remove(node);
+            Volatile.Write(ref _waiting, _waiters.Count);
         }
 
         node.Value.Entered.TrySetCanceled();
     }
 
-    private void Add(long bytes)
+    /// <summary>Adds <paramref name="bytes"/> if the queue is below its bound (a single item may take it past).</summary>
+    private bool TryAdd(long bytes)
     {
-        _queued += bytes;
-        if (_queued > Peak)
+        var queued = Interlocked.Read(ref _queued);
+        while (queued < _bound)
         {
-            Peak = _queued;
+            var seen = Interlocked.CompareExchange(ref _queued, queued + bytes, queued);
+            if (seen == queued)
+            {
+                Raise(queued + bytes);
+                return true;
+            }
+
+            queued = seen;
+        }
+
+        return false;
+    }
+
+    private void Raise(long queued)
+    {
+        var peak = Interlocked.Read(ref _peak);
+        while (queued > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peak, queued, peak);
+            if (seen == peak)
+            {
+                return;
+            }
+
+            peak = seen;
         }
     }
 

@@ -58,7 +58,12 @@ internal sealed class StreamItemReader
             while (true)
             {
                 deadline.Restart();
+#if NET
+                // The Memory overload: the array one wraps each pending read in a Task, an allocation per event.
+                var n = await body.ReadAsync(chunk.AsMemory(0, ChunkSize), deadline.Token).ConfigureAwait(false);
+#else
                 var n = await body.ReadAsync(chunk, 0, ChunkSize, deadline.Token).ConfigureAwait(false);
+#endif
                 _received.Add(wire.Received - counted);
                 counted = wire.Received;
                 progress.Bytes += n;

@@ -2,9 +2,10 @@ namespace AsyncWeb.Streaming;
 
 /// <summary>
 /// One unit cut from a streamed body: an event, a line, a JSON text or one array element. The caller numbers
-/// the units and parses <see cref="Data"/>; a framer only cuts and decodes.
+/// the units and parses <see cref="Data"/>; a framer only cuts and decodes. A struct: a unit lives only until its
+/// item is built, so its strings are the only allocation framing makes per unit.
 /// </summary>
-internal sealed class StreamUnit
+internal readonly struct StreamUnit
 {
     public StreamUnit(string data, string? eventName = null, string? id = null)
     {

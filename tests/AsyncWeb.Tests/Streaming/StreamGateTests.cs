@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Concurrent;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AsyncWeb.Streaming;
@@ -52,5 +54,47 @@ public class StreamGateTests
         gate.Leave(10);
         await behind.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(3, gate.Queued);
+    }
+    [Fact]
+    public async Task ManyReadersAndATakerRacingNeverStrandAWaiter_NorPassTheBoundByMoreThanAnItemPerReader()
+    {
+        const int Readers = 8, Items = 5_000, Cost = 100, Bound = 1_000;
+        var gate = new StreamGate(Bound);
+        var handed = new ConcurrentQueue<long>();
+        using var done = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, Readers).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < Items; i++)
+            {
+                await gate.EnterAsync(Cost, CancellationToken.None);
+                handed.Enqueue(Cost);
+            }
+        })).ToArray();
+
+        // The taker leaves what was handed over, as the pipeline thread does, until every reader is through.
+        var taker = Task.Run(() =>
+        {
+            var taken = 0L;
+            while (taken < (long)Readers * Items && !done.IsCancellationRequested)
+            {
+                if (handed.TryDequeue(out var cost))
+                {
+                    gate.Leave(cost);
+                    taken++;
+                }
+                else
+                {
+                    Thread.Yield();
+                }
+            }
+        });
+
+        var all = Task.WhenAll(readers.Append(taker));
+        var finished = await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(60)));
+        done.Cancel();
+        Assert.Same(all, finished); // no reader waits forever
+        await all;
+        Assert.Equal(0, gate.Queued);
+        Assert.True(gate.Peak <= Bound + (long)Readers * Cost, $"peak {gate.Peak}");
     }
 }
