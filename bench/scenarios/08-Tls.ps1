@@ -42,6 +42,9 @@
                     $m = Invoke-Child "AsyncWeb https $cell" $arguments -Environment $trust
                     Confirm-Clean "AsyncWeb (scenario 8 $cell)" $m $n
                     Add-Figure $s "$cell · AsyncWeb" ($n / $m.Json.seconds) 'req/s'
+                    # (b): client CPU per connection (a handshake each), less load-bound than req/s: where the cost of a handshake lies.
+                    $perConnection = $w.Key -like 'b*'
+                    if ($perConnection) { Add-Figure $s "$cell · AsyncWeb CPU" (1000 * $m.Json.cpuSeconds / $n) 'CPU ms/conn' }
                     if ($inProcess) { Add-InProcessFigure $s "$cell · " $m $n; $arguments.Remove('InProcessPeer') }
                     if ($w.Key -eq 'a') {
                         # AsyncWeb's default negotiates h2 by ALPN (phase 2); pinned to HTTP/1.1, like for like with curl --http1.1.
@@ -56,6 +59,7 @@
                     if ($w.Http2) { $curlArgs += '--http2' }
                     $m = Invoke-Measured -Command ($curlArgs + @('-K', $cfg)) -StdoutToNull -Label "curl $cell"
                     Add-Figure $s "$cell · curl" ($n / $m.Wall) 'req/s'
+                    if ($perConnection) { Add-Figure $s "$cell · curl CPU" (1000 * $m.CpuSeconds / $n) 'CPU ms/conn' }
                     if ($w.Key -eq 'a') {
                         # curl's default over https is HTTP/2 by ALPN; the same over HTTP/1.1, like for like.
                         $m = Invoke-Measured -Command ($curlArgs + @('--http1.1', '-K', $cfg)) -StdoutToNull -Label "curl --http1.1 $cell"
@@ -76,6 +80,7 @@
                     $m = Invoke-Measured -Command $peer -Label ".NET HttpClient $cell" -Environment $trust
                     Confirm-Clean ".NET HttpClient (scenario 8 $cell)" $m $n
                     Add-Figure $s "$cell · .NET HttpClient loop" ($n / $m.Json.seconds) 'req/s'
+                    if ($perConnection) { Add-Figure $s "$cell · .NET HttpClient loop CPU" (1000 * $m.Json.cpuSeconds / $n) 'CPU ms/conn' }
                 }
             }
         }
@@ -107,6 +112,18 @@
                     }
                     else {
                         New-Row $s "$prefix`: $name" $value 'req/s' ($aw / $value)
+                    }
+                }
+                # Info: client CPU per connection (AsyncWeb and the bare loop: the measured batch in their process; curl: its whole
+                # process); ratio: the tool's over AsyncWeb's. curl -k verifies nothing (OpenSSL builds no chain), .NET builds the chain
+                # before the callback that ignores it, skipped or not.
+                $awCpu = Get-Figure $s "$cell · AsyncWeb CPU"
+                if (-not [double]::IsNaN($awCpu)) {
+                    New-Row $s "$prefix`: CPU per connection, AsyncWeb (info)" $awCpu 'CPU ms/conn'
+                    foreach ($tool in 'curl', '.NET HttpClient loop') {
+                        $cpu = Get-Figure $s "$cell · $tool CPU"
+                        $name = if ($tool -eq 'curl') { $curlName } else { $tool }
+                        if (-not [double]::IsNaN($cpu)) { New-Row $s "$prefix`: CPU per connection, $name (info)" $cpu 'CPU ms/conn' ($cpu / $awCpu) }
                     }
                 }
             }

@@ -3,6 +3,7 @@
 # verified), one GET per name, so a full handshake each (no session to resume: every name is new); (b) 10,000 names
 # over http. Concurrency -ThrottleLimit for both tools; AsyncWeb's results are checked for their phases. AsyncWeb
 # runs in a fresh pwsh after an unmeasured batch of 64 other names (warm-h0001…: compiled code, nothing to reuse).
+# $env:ASYNCWEB_BENCH_SWEEP = 'https' (or 'http') runs that part only: (b) takes most of the ~10 min a full repeat takes.
 @{
     Title  = 'Sweep of distinct hosts'
     Needs  = 'Nginx', 'TlsNginx', 'curl'
@@ -17,7 +18,7 @@
         $workloads = @(
             @{ Key = 'https'; Scheme = 'https'; Port = $tlsNginx.ClosePort; Count = $counts.TlsNames }
             @{ Key = 'http'; Scheme = 'http'; Port = ([uri]$nginx.Base).Port; Count = $counts.HttpNames }
-        )
+        ) | Where-Object { -not $env:ASYNCWEB_BENCH_SWEEP -or $_.Key -eq $env:ASYNCWEB_BENCH_SWEEP }
         foreach ($w in $workloads) {
             # Names h0001.sweep.test ... (h00001 for 10,000 and more): the URLs, AsyncWeb's -Resolve entries, curl's config.
             $digits = [Math]::Max(4, ([string]$w.Count).Length - 1)

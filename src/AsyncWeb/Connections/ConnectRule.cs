@@ -22,6 +22,7 @@ internal sealed class ConnectRule
         Addresses = addresses;
         ToHost = toHost;
         ToPort = toPort;
+        Target = addresses is null ? null : ConnectTarget.To(addresses, port);
     }
 
     /// <summary>The entry as given, for messages.</summary>
@@ -35,6 +36,9 @@ internal sealed class ConnectRule
 
     /// <summary>-Resolve: the addresses the host stands for; null for a -ConnectTo entry.</summary>
     public IReadOnlyList<IPAddress>? Addresses { get; }
+
+    /// <summary>-Resolve: where a request it matches connects (its addresses at its port), made once, not per hop; null for a -ConnectTo entry.</summary>
+    public ConnectTarget? Target { get; }
 
     /// <summary>-ConnectTo: the host to connect to instead (resolved as usual); null for the same host.</summary>
     public string? ToHost { get; }

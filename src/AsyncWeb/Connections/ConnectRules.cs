@@ -20,6 +20,7 @@ internal sealed class ConnectRules
         Resolve = resolve;
         ConnectTo = connectTo;
         _named = resolve.Count > IndexedFrom ? IndexByHost(resolve) : null;
+        _anyHost = resolve.Where(r => r.Host is null).ToArray();
     }
 
     // Above this many -Resolve entries (a sweep pins thousands of names) a hop finds its entry by host, not by a scan.
@@ -27,6 +28,9 @@ internal sealed class ConnectRules
 
     // The named -Resolve entries by host, each host's in their order; null: few enough to scan.
     private readonly Dictionary<string, ConnectRule[]>? _named;
+
+    // The -Resolve entries for any host (*), in their order: tried after the named ones.
+    private readonly ConnectRule[] _anyHost;
 
     public IReadOnlyList<ConnectRule> Resolve { get; }
 
@@ -57,10 +61,8 @@ internal sealed class ConnectRules
     /// <summary>The host and port a request to <paramref name="uri"/> looks up and connects to once -ConnectTo has moved it.</summary>
     public (string Host, int Port) EndpointOf(Uri uri)
     {
-        var host = ConnectRule.Normalise(uri.IdnHost);
-        var port = uri.Port;
-        var moved = First(ConnectTo, host, port);
-        return moved is null ? (host, port) : (moved.ToHost ?? host, moved.ToPort == 0 ? port : moved.ToPort);
+        var (host, port, _) = Move(uri);
+        return (host, port);
     }
 
     /// <summary>These rules with <paramref name="host"/>:<paramref name="port"/> pinned to <paramref name="address"/> before any other -Resolve entry (-EveryAddress).</summary>
@@ -75,22 +77,39 @@ internal sealed class ConnectRules
             return null;
         }
 
-        var (host, port) = EndpointOf(uri);
-        var moved = First(ConnectTo, ConnectRule.Normalise(uri.IdnHost), uri.Port);
-        var pinned = Named(host, port) ?? First(Resolve.Where(r => r.Host is null), host, port);
+        var (host, port, moved) = Move(uri);
+        var pinned = Named(host, port) ?? First(_anyHost, host, port);
         if (pinned is not null)
         {
-            return ConnectTarget.To(pinned.Addresses!, port);
+            // A -Resolve entry's port is never 0 (any), so it is the port the hop connects to: its own target, made once.
+            return pinned.Target;
         }
 
         return moved is null || (moved.ToHost is null && moved.ToPort == 0) ? null : ConnectTarget.To(host, port);
+    }
+
+    // The host and port a hop to uri connects to, and the -ConnectTo entry that moved it (null: none).
+    private (string Host, int Port, ConnectRule? Moved) Move(Uri uri)
+    {
+        var host = ConnectRule.Normalise(uri.IdnHost);
+        var port = uri.Port;
+        var moved = First(ConnectTo, host, port);
+        return moved is null ? (host, port, null) : (moved.ToHost ?? host, moved.ToPort == 0 ? port : moved.ToPort, moved);
     }
 
     private ConnectRule? Named(string host, int port)
     {
         if (_named is null)
         {
-            return First(Resolve.Where(r => r.Host is not null), host, port);
+            foreach (var rule in Resolve)
+            {
+                if (rule.Host is not null && rule.Matches(host, port))
+                {
+                    return rule;
+                }
+            }
+
+            return null;
         }
 
         return _named.TryGetValue(host, out var rules) ? First(rules, host, port) : null;
@@ -99,6 +118,16 @@ internal sealed class ConnectRules
     private static Dictionary<string, ConnectRule[]> IndexByHost(IReadOnlyList<ConnectRule> rules) =>
         rules.Where(r => r.Host is not null).GroupBy(r => r.Host!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
 
-    private static ConnectRule? First(IEnumerable<ConnectRule> rules, string host, int port) =>
-        rules.FirstOrDefault(r => r.Matches(host, port));
+    private static ConnectRule? First(IReadOnlyList<ConnectRule> rules, string host, int port)
+    {
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (rules[i].Matches(host, port))
+            {
+                return rules[i];
+            }
+        }
+
+        return null;
+    }
 }

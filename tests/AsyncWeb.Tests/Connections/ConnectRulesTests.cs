@@ -49,6 +49,24 @@ public class ConnectRulesTests
         Assert.Null(rules.TargetFor(new Uri("https://h9999.sweep.test:8443/")));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(2000)]
+    public void Every_hop_an_entry_pins_gets_the_entrys_one_target_not_one_made_per_hop(int names)
+    {
+        var entries = new System.Collections.Generic.List<string> { "*:443:10.9.9.9" };
+        for (var i = 1; i <= names; i++)
+        {
+            entries.Add($"h{i:0000}.sweep.test:443:10.0.0.{i % 256}");
+        }
+
+        var rules = ConnectRules.Parse(entries, null);
+        var first = rules.TargetFor(new Uri("https://h0002.sweep.test/a"))!;
+        Assert.Same(first, rules.TargetFor(new Uri("https://H0002.sweep.test/b")));
+        Assert.Same(rules.TargetFor(new Uri("https://other.example.com/")), rules.TargetFor(new Uri("https://another.example.com/")));
+        Assert.Equal("10.0.0.2:443", first.ToString());
+    }
+
     [Fact]
     public void Connect_to_moves_the_host_and_port_then_resolve_pins_the_new_ones()
     {
