@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Net.Http;
+using System.Threading;
 
 namespace AsyncWeb.Connections;
 
@@ -19,7 +20,10 @@ internal sealed class ClientRoutes : IDisposable
     private readonly HttpClient _direct;
     private readonly IDisposable? _directLease;
     private readonly Func<HandlerSettings, (HttpClient Client, IDisposable? Lease)> _create;
-    private readonly ConcurrentDictionary<(ConnectTarget? Target, ProxyRoute? Proxy), Lazy<(HttpClient Client, IDisposable? Lease)>> _routes = new();
+    // Made by the first hop that goes another way: most batches have none, and a dictionary keyed by a value tuple is
+    // generic code over a value type, which ReadyToRun cannot supply: made and cleared in every batch, it was JIT-compiled
+    // by every first call.
+    private ConcurrentDictionary<(ConnectTarget? Target, ProxyRoute? Proxy), Lazy<(HttpClient Client, IDisposable? Lease)>>? _routes;
     private bool _disposed;
 
     /// <param name="settings">The settings of <paramref name="direct"/> (the batch's or the session's); other routes change them.</param>
@@ -66,26 +70,37 @@ internal sealed class ClientRoutes : IDisposable
             throw new ObjectDisposedException(nameof(ClientRoutes));
         }
 
-        return _routes.GetOrAdd((target, proxy), key => new Lazy<(HttpClient, IDisposable?)>(() => _create(SettingsOf(key.Target, key.Proxy)))).Value.Client;
+        var routes = Volatile.Read(ref _routes) ?? EnsureRoutes();
+        return routes.GetOrAdd((target, proxy), key => new Lazy<(HttpClient, IDisposable?)>(() => _create(SettingsOf(key.Target, key.Proxy)))).Value.Client;
     }
 
     /// <summary>Places used so far besides the batch's own (a pool each).</summary>
-    public int PinnedCount => _routes.Count;
+    public int PinnedCount => Volatile.Read(ref _routes)?.Count ?? 0;
 
     /// <summary>Returns every client the batch used (it is over).</summary>
     public void Dispose()
     {
         _disposed = true;
-        foreach (var entry in _routes.Values)
+        if (Volatile.Read(ref _routes) is { } routes)
         {
-            if (entry.IsValueCreated)
+            foreach (var entry in routes.Values)
             {
-                entry.Value.Lease?.Dispose();
+                if (entry.IsValueCreated)
+                {
+                    entry.Value.Lease?.Dispose();
+                }
             }
+
+            routes.Clear();
         }
 
-        _routes.Clear();
         _directLease?.Dispose();
+    }
+
+    private ConcurrentDictionary<(ConnectTarget? Target, ProxyRoute? Proxy), Lazy<(HttpClient Client, IDisposable? Lease)>> EnsureRoutes()
+    {
+        Interlocked.CompareExchange(ref _routes, new(), null);
+        return _routes!;
     }
 
     private HandlerSettings SettingsOf(ConnectTarget? target, ProxyRoute? proxy)
