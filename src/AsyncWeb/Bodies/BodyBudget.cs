@@ -103,9 +103,13 @@ internal sealed class BodyBudget
     public BudgetLease Open(long index, int pageIndex = 0)
     {
         var request = (index, pageIndex);
-        lock (_gate)
+        if (!_ordered)
         {
-            _running.Add(request);
+            // Only without -Ordered does the lowest running request matter (MayReserve).
+            lock (_gate)
+            {
+                _running.Add(request);
+            }
         }
 
         return new BudgetLease(this, request);
@@ -138,13 +142,18 @@ internal sealed class BodyBudget
 
     internal void Unreserve(long bytes) => Change(ref _reserved, -bytes);
 
-    /// <summary>A finished item's reservation becomes its result's hold.</summary>
-    internal void HandOver(long reserved, long held)
+    /// <summary>A finished item's reservation becomes its result's hold, and the request no longer runs: one step, under one lock.</summary>
+    internal void HandOver(long reserved, long held, (long Index, int PageIndex) request)
     {
         lock (_gate)
         {
             _reserved -= reserved;
             _results += held;
+            if (!_ordered)
+            {
+                _running.Remove(request);
+            }
+
             NotePeak();
             Signal();
         }
@@ -221,6 +230,11 @@ internal sealed class BodyBudget
 
     internal void Close((long Index, int PageIndex) request)
     {
+        if (_ordered)
+        {
+            return; // nothing waits on the running requests under -Ordered (see Open)
+        }
+
         lock (_gate)
         {
             _running.Remove(request);

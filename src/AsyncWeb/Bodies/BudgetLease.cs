@@ -11,6 +11,7 @@ internal sealed class BudgetLease : IDisposable
     private readonly BodyBudget _budget;
     private readonly (long Index, int PageIndex) _request;
     private long _reserved;
+    private bool _closed;
 
     internal BudgetLease(BodyBudget budget, (long Index, int PageIndex) request)
     {
@@ -32,13 +33,24 @@ internal sealed class BudgetLease : IDisposable
         _reserved = 0;
     }
 
-    /// <summary>The item's result holds <paramref name="bytes"/> until the pipeline takes it (BatchEngine releases them then).</summary>
+    /// <summary>
+    /// The item's result holds <paramref name="bytes"/> until the pipeline takes it (BatchEngine releases them then),
+    /// and the request no longer runs.
+    /// </summary>
     public void HandOver(long bytes)
     {
-        _budget.HandOver(_reserved, bytes);
+        _budget.HandOver(_reserved, bytes, _request);
         _reserved = 0;
+        _closed = true;
     }
 
-    /// <summary>The request no longer runs (after <see cref="HandOver"/>).</summary>
-    public void Dispose() => _budget.Close(_request);
+    /// <summary>The request no longer runs (closed by <see cref="HandOver"/> already, or after a failure before it).</summary>
+    public void Dispose()
+    {
+        if (!_closed)
+        {
+            _closed = true;
+            _budget.Close(_request);
+        }
+    }
 }

@@ -76,9 +76,10 @@ internal sealed class RequestRunner : IDisposable
         int attempts;
         AttemptSpan span;
         WebBatchResult result;
+        var given = TraceParent.In(spec.Headers); // a traceparent the item gives wins over tracing
         using (var lease = _budget.Open(spec.Index, spec.PageIndex))
         {
-            (outcome, attempts, span) = await ExecuteAsync(spec, probe, lease, batchToken).ConfigureAwait(false);
+            (outcome, attempts, span) = await ExecuteAsync(spec, probe, lease, given is null, batchToken).ConfigureAwait(false);
             var ended = Stopwatch.GetTimestamp();
             result = outcome.ToResult(spec, startTime, Stopwatch.GetElapsedTime(started, ended), attempts, _options.Redactor, probe.Snapshot(started, ended));
 
@@ -87,7 +88,7 @@ internal sealed class RequestRunner : IDisposable
         }
 
         FlowFacts(result, spec);
-        TraceFacts(result, spec, span, attempts);
+        TraceFacts(result, given, span, attempts);
         _verbose?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"{spec.Label} {outcome.Describe()} in {result.Elapsed.TotalMilliseconds:0} ms, {result.ContentLength:N0} bytes, {attempts} attempt(s): {_options.Redactor.Redact(spec.Uri)}"));
         return result;
@@ -97,7 +98,7 @@ internal sealed class RequestRunner : IDisposable
     /// The item's attempts, within its total deadline. An -OutFile that must not be written is decided
     /// before anything is sent; a HEAD never writes, so its OutFile is no target at all.
     /// </summary>
-    private async Task<(AttemptOutcome Outcome, int Attempts, AttemptSpan Span)> ExecuteAsync(RequestSpec spec, RequestProbe probe, BudgetLease lease, CancellationToken batchToken)
+    private async Task<(AttemptOutcome Outcome, int Attempts, AttemptSpan Span)> ExecuteAsync(RequestSpec spec, RequestProbe probe, BudgetLease lease, bool mayTrace, CancellationToken batchToken)
     {
         var fileTarget = spec.OutFile is null || spec.Method == "HEAD" ? null : _targets.ForFile(spec.OutFile);
         if (fileTarget is { Writes: false })
@@ -107,7 +108,7 @@ internal sealed class RequestRunner : IDisposable
 
         var attempts = 0;
         AttemptSpan span = default;
-        var traced = _options.Trace is not null && TraceParent.In(spec.Headers) is null; // a traceparent the item gives wins
+        var traced = _options.Trace is not null && mayTrace;
         var conditional = _ifChanged?.Prepare(spec); // -IfChanged: asks only if the file changed on the server
         var sending = conditional?.Spec ?? spec;
         using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
@@ -278,14 +279,14 @@ internal sealed class RequestRunner : IDisposable
     }
 
     /// <summary>The trace the item's last attempt was sent in: its span, or the traceparent its own headers gave; none when nothing was sent.</summary>
-    private static void TraceFacts(WebBatchResult result, RequestSpec spec, AttemptSpan span, int attempts)
+    private static void TraceFacts(WebBatchResult result, string? given, AttemptSpan span, int attempts)
     {
         if (span.SpanId != 0)
         {
             result.TraceId = span.TraceId;
             result.SpanIdValue = span.SpanId;
         }
-        else if (attempts > 0 && TraceParent.In(spec.Headers) is { } given && TraceParent.TryParse(given, out var parsed, out _))
+        else if (attempts > 0 && given is not null && TraceParent.TryParse(given, out var parsed, out _))
         {
             result.TraceId = parsed.TraceId;
             result.SpanIdValue = parsed.ParentId;

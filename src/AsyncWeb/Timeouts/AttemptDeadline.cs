@@ -12,10 +12,17 @@ namespace AsyncWeb.Timeouts;
 /// and is pushed back whenever the server sends something, and the fixed whole-attempt deadline
 /// (TimeoutSec). One timer is armed for whichever comes first; which one fired is told by the clock
 /// afterwards, and how long the server had been silent by the allowance that was armed.
+/// <para>
+/// The timer is lazy: pushing the deadline back (every chunk the server sends, the headers, the hand-over to a
+/// connection) only moves the due time, and a timer that fires early looks at the clock and sets itself again
+/// for the rest. Only a deadline brought forward changes the timer, so an attempt changes the runtime's timer
+/// queue (a lock shared by every request in flight) about twice instead of once per read.
+/// </para>
 /// </summary>
 internal sealed class AttemptDeadline : IDisposable
 {
     private static readonly long s_tolerance = Stopwatch.Frequency / 50;
+    private static readonly TimerCallback s_fire = static state => ((AttemptDeadline)state!).Fire();
     private readonly CancellationTokenSource _source;
     private readonly TimeSpan _silence;
     private readonly long _attemptDeadline;
@@ -23,6 +30,14 @@ internal sealed class AttemptDeadline : IDisposable
     private long _bodySent;
     private TimeSpan _armed;
     private volatile SilenceStage _stage;
+#if NET
+    private ITimer? _timer;
+#else
+    private Timer? _timer;
+#endif
+    private long _due = long.MaxValue;     // when the attempt is cancelled (Stopwatch ticks); MaxValue: no deadline runs
+    private long _timerDue = long.MaxValue; // when the timer fires; MaxValue: it is not set
+    private bool _disposed;                 // the timer fields are read and written under lock (_source)
 
     private AttemptDeadline(CancellationToken item, TimeSpan silence, TimeSpan attempt, TimeSpan connect)
     {
@@ -115,13 +130,9 @@ internal sealed class AttemptDeadline : IDisposable
             return;
         }
 
-        try
+        lock (_source)
         {
-            _source.CancelAfter(Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The attempt already ended.
+            _due = long.MaxValue; // a timer set now fires, finds nothing due and stays off
         }
     }
 
@@ -138,7 +149,16 @@ internal sealed class AttemptDeadline : IDisposable
             : TimerFired.Operation;
     }
 
-    public void Dispose() => _source.Dispose();
+    public void Dispose()
+    {
+        lock (_source)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+        }
+
+        _source.Dispose();
+    }
 
     private void Arm(TimeSpan silence)
     {
@@ -150,19 +170,61 @@ internal sealed class AttemptDeadline : IDisposable
             due = _attemptDeadline;
         }
 
-        if (due == long.MaxValue)
+        lock (_source)
         {
-            return;
+            _due = due;
+            if (due < _timerDue && !_disposed)
+            {
+                SetTimer(due, now);
+            }
+        }
+    }
+
+    // Under lock (_source): the timer fires at `due` (or now, when that passed).
+    private void SetTimer(long due, long now)
+    {
+        _timerDue = due;
+        var wait = TimeSpan.FromTicks(Math.Max((long)Math.Ceiling((due - now) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency), TimeSpan.TicksPerMillisecond));
+        if (_timer is null)
+        {
+#if NET
+            _timer = TimeProvider.System.CreateTimer(s_fire, this, wait, Timeout.InfiniteTimeSpan);
+#else
+            _timer = new Timer(s_fire, this, wait, Timeout.InfiniteTimeSpan);
+#endif
+        }
+        else
+        {
+            _timer.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    // The timer fired: the attempt is cancelled if its deadline passed; a deadline pushed back since sets the timer again.
+    private void Fire()
+    {
+        lock (_source)
+        {
+            _timerDue = long.MaxValue;
+            if (_disposed || _due == long.MaxValue)
+            {
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            if (now < _due)
+            {
+                SetTimer(_due, now);
+                return;
+            }
         }
 
-        var wait = TimeSpan.FromSeconds(Math.Max(due - now, 1) / (double)Stopwatch.Frequency);
         try
         {
-            _source.CancelAfter(wait);
+            _source.Cancel();
         }
         catch (ObjectDisposedException)
         {
-            // The attempt already ended.
+            // The attempt ended meanwhile.
         }
     }
 }
