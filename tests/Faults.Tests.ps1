@@ -142,8 +142,9 @@ $verbose = @($uris | Invoke-AsyncWebBatch -ThrottleLimit 4 -Verbose 4>&1 | Where
             $run.Verbose[0] -match 'blocked for (\d+(\.\d+)?) s' | Should -BeTrue -Because $run.Verbose[0]
             $stall = [double]$Matches[1]
             $stall | Should -BeGreaterThan 1
-            # One blocked write, then the rest of the work at full speed: not a blocked write (2 s or more) per update.
-            ($run.Shown - $stall) | Should -BeLessThan ($run.Quiet + 3) -Because "the batch took $($run.Shown) s with progress, $($run.Quiet) s without, and one write blocked for $stall s"
+            # One blocked write, then no more: the terminal saw one cursor-position query, not one per update. A count,
+            # where comparing the two batches' wall times failed when the machine's load changed between them.
+            $run.Queries | Should -Be 1 -Because "the batch took $($run.Shown) s with progress, $($run.Quiet) s without, and one write blocked for $stall s"
         }
 
         It 'keeps showing progress in a terminal that answers' -Skip:(-not (Test-Path '/usr/bin/python3')) {
@@ -151,7 +152,6 @@ $verbose = @($uris | Invoke-AsyncWebBatch -ThrottleLimit 4 -Verbose 4>&1 | Where
             $run.Verbose | Should -BeNullOrEmpty
             # Each rendered record asks for the cursor position: the batch drew several updates.
             $run.Queries | Should -BeGreaterThan 2
-            $run.Shown | Should -BeLessThan ($run.Quiet + 2)
         }
     }
 }
