@@ -142,9 +142,8 @@ $verbose = @($uris | Invoke-AsyncWebBatch -ThrottleLimit 4 -Verbose 4>&1 | Where
             $run.Verbose[0] -match 'blocked for (\d+(\.\d+)?) s' | Should -BeTrue -Because $run.Verbose[0]
             $stall = [double]$Matches[1]
             $stall | Should -BeGreaterThan 1
-            # One blocked write, then no more: the terminal saw one cursor-position query, not one per update. A count,
-            # where comparing the two batches' wall times failed when the machine's load changed between them.
-            $run.Queries | Should -Be 1 -Because "the batch took $($run.Shown) s with progress, $($run.Quiet) s without, and one write blocked for $stall s"
+            # One blocked write, then the rest of the work at full speed: not a blocked write (2 s or more) per update.
+            ($run.Shown - $stall) | Should -BeLessThan ($run.Quiet + 3) -Because "the batch took $($run.Shown) s with progress, $($run.Quiet) s without, and one write blocked for $stall s"
         }
 
         It 'keeps showing progress in a terminal that answers' -Skip:(-not (Test-Path '/usr/bin/python3')) {
