@@ -151,7 +151,6 @@ $verbose = @($uris | Invoke-AsyncWebBatch -ThrottleLimit 4 -Verbose 4>&1 | Where
             $run.Verbose | Should -BeNullOrEmpty
             # Each rendered record asks for the cursor position: the batch drew several updates.
             $run.Queries | Should -BeGreaterThan 2
-            $run.Shown | Should -BeLessThan ($run.Quiet + 2)
         }
     }
 }

@@ -48,8 +48,12 @@ Describe 'One host, one backoff' -Tag 'Fault' {
         }
 
         It 'keeps serving the other host meanwhile' {
-            $during = @($arrivals | Where-Object { $_.host -eq $hostB -and $_.ms -gt $refusedAt[0].ms -and $_.ms -lt $refusedAt[0].ms + 2000 })
-            $during.Count | Should -BeGreaterOrEqual 4
+            # Between A's 429 and A's next request, B is served: more B requests than the two that could get a slot
+            # if A's waiting items held theirs (B items are every other input; four slots). Counted by arrival order
+            # against A's own resume, not against a clock window, so a slow machine cannot make it fail.
+            $resumedAt = ($arrivals | Where-Object { $_.host -eq $hostA -and $_.ms -gt $refusedAt[0].ms } | Measure-Object ms -Minimum).Minimum
+            $during = @($arrivals | Where-Object { $_.host -eq $hostB -and $_.ms -gt $refusedAt[0].ms -and $_.ms -lt $resumedAt })
+            $during.Count | Should -BeGreaterOrEqual 3
         }
 
         It 'completes every item, the refused one by its retry' {
@@ -160,9 +164,14 @@ Describe 'Adaptive per-host concurrency (-AdaptiveThrottle)' -Tag 'Fault' {
             $results | ForEach-Object { $_.StatusCode | Should -Be 200 }
         }
 
-        It 'converges: the limit ends within the sawtooth around 8 (halved from 9 to 4, climbing back one by one)' {
+        It 'converges: refusals bring the limit from 32 down into the sawtooth around 8 (halved from 9 to 4), never below it' {
+            # Where in the sawtooth the last item ends depends on how many clean windows a loaded machine gives the
+            # limit to climb in (a client too slow to fill 9 slots is never refused), so the claim is about the floor
+            # the halvings reach, not about the limit at the end.
+            $lowest = ($results | Measure-Object HostLimit -Minimum).Minimum
+            $lowest | Should -BeGreaterOrEqual 4
+            $lowest | Should -BeLessOrEqual 8
             $last.HostLimit | Should -BeGreaterOrEqual 4
-            $last.HostLimit | Should -BeLessOrEqual 9
         }
 
         It 'is refused rarely once it has converged' {
@@ -291,7 +300,7 @@ Describe 'Items waiting for their host do not hold up other hosts' -Tag 'Fault' 
             Wait-Until { @(Get-Arrivals 'pause' $key).Count -ge 1 } -Because 'the first request is answered with the pause'
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 30 -Because 'the pause lasts 60 s; a stop that waited for it would take that long'
             @(Get-Arrivals 'pause' $key) | Should -HaveCount 1 -Because 'nothing more is sent to the paused host'
         }
         finally {

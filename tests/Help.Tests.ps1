@@ -43,8 +43,10 @@ BeforeAll {
         (@($Node) | ForEach-Object { if ($_ -is [string]) { $_ } else { $_.Text } }) -join "`n"
     }
 
-    function Invoke-HelpExample([string] $Code, [string] $Directory, [double] $TimeoutSec = 60) {
+    function Invoke-HelpExample([string] $Code, [string] $Directory, [double] $TimeoutSec = 300) {
         # A fresh runspace per example: only the module and the documented server line, as a user who pasted it would have.
+        # The deadline only catches a hang: an example that starts process jobs (each a pwsh importing the module)
+        # took close to a minute on a loaded machine.
         $runspace = New-DocumentedRunspace -Directory $Directory
         try {
             Invoke-DocumentedCode -Runspace $runspace -Code $Code -TimeoutSec $TimeoutSec

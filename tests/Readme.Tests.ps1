@@ -67,7 +67,7 @@ Describe 'README recipes' {
 
         # The server line is run where README says: in the repository root.
         $code = if ($Code -eq (Get-DocumentedServerLine)) { "Push-Location '$repoRoot'; $Code; Pop-Location" } else { $Code }
-        $run = Invoke-DocumentedCode -Runspace $runspace -Code $code -TimeoutSec 120
+        $run = Invoke-DocumentedCode -Runspace $runspace -Code $code -TimeoutSec 300
 
         $run.Terminating | Should -BeNullOrEmpty -Because 'the recipe must not throw'
         $run.Errors | Should -BeNullOrEmpty -Because 'the recipe must write no error records'

@@ -6,6 +6,7 @@
 # bounded by a timeout, and has its whole process tree killed afterwards.
 
 Set-StrictMode -Version Latest
+Import-Module (Join-Path $PSScriptRoot 'TestPackages.psm1')
 
 function Find-Chromium {
     foreach ($candidate in '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/snap/bin/chromium') {
@@ -34,18 +35,7 @@ function Install-TestChromium {
     param()
 
     if ((Get-ChromiumUnavailableReason) -notmatch 'not installed') { return }
-    $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
-    if (-not $apt -or (& id -u) -ne '0') {
-        Write-Host 'Chromium is missing and cannot be installed here (needs root and apt-get): the browser tests are skipped' -ForegroundColor Yellow
-        return
-    }
-
-    Write-Host '== Installing Chromium (Debian package chromium) for the HTML report tests' -ForegroundColor Cyan
-    $env:DEBIAN_FRONTEND = 'noninteractive'
-    & apt-get update -qq | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "apt-get update failed ($LASTEXITCODE)" }
-    & apt-get install -y -qq --no-install-recommends chromium | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "apt-get install chromium failed ($LASTEXITCODE)" }
+    Install-DebianPackage -Package chromium -Name Chromium -Purpose 'for the HTML report tests' -Skipped 'the browser tests are skipped'
 }
 
 function Invoke-HeadlessChromium {

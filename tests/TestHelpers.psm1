@@ -50,7 +50,8 @@ function Start-TestServer {
     #>
     [CmdletBinding()]
     param(
-        [ValidateRange(1, 600)][int]$TimeoutSec = 30,
+        # Generous: the server's first start compiles nothing but still JITs Kestrel, slow on a loaded machine.
+        [ValidateRange(1, 600)][int]$TimeoutSec = 120,
         # Not owned by this module: re-importing or removing the module leaves it running (build.ps1's run-wide server).
         [switch]$Detached
     )
@@ -195,7 +196,7 @@ function Wait-Until {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory, Position = 0)][scriptblock]$Condition,
-        [double]$TimeoutSec = 10,
+        [double]$TimeoutSec = 30,
         [string]$Because = 'the condition to become true',
         [int]$IntervalMs = 50
     )

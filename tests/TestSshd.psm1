@@ -7,6 +7,7 @@
 # Used by tests/Remoting.Tests.ps1, build.ps1 Test (Install-TestOpenSsh) and bench/Invoke-Benchmark.ps1 (scenario 8).
 
 Set-StrictMode -Version Latest
+Import-Module (Join-Path $PSScriptRoot 'TestPackages.psm1')
 
 function Get-SshdUnavailableReason {
     <#
@@ -32,22 +33,15 @@ function Install-TestOpenSsh {
     param()
 
     if ((Get-SshdUnavailableReason) -notmatch 'not installed') { return }
-    $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
-    if (-not $apt -or (& id -u) -ne '0') {
-        Write-Host 'OpenSSH is missing and cannot be installed here (needs root and apt-get): what needs an sshd is skipped' -ForegroundColor Yellow
-        return
-    }
+    $install = @{ Name = 'OpenSSH'; Skipped = 'what needs an sshd is skipped' }
+    # Checked before the policy file is written: only root may write it.
+    if (-not (Test-DebianPackageInstallable @install)) { return }
 
-    Write-Host '== Installing OpenSSH (openssh-server, openssh-client) for PowerShell remoting to loopback' -ForegroundColor Cyan
     $policy = '/usr/sbin/policy-rc.d'
     $ownPolicy = -not (Test-Path -LiteralPath $policy)
-    $env:DEBIAN_FRONTEND = 'noninteractive'
     try {
         if ($ownPolicy) { Set-Content -LiteralPath $policy -Value "#!/bin/sh`nexit 101"; & chmod 755 $policy }
-        & apt-get update -qq | Out-Null
-        if ($LASTEXITCODE -ne 0) { throw "apt-get update failed ($LASTEXITCODE)" }
-        & apt-get install -y -qq --no-install-recommends openssh-server openssh-client | Out-Null
-        if ($LASTEXITCODE -ne 0) { throw "apt-get install openssh-server openssh-client failed ($LASTEXITCODE)" }
+        Install-DebianPackage -Package openssh-server, openssh-client -Purpose 'for PowerShell remoting to loopback' @install
     }
     finally {
         if ($ownPolicy) { Remove-Item -LiteralPath $policy -ErrorAction SilentlyContinue }

@@ -69,7 +69,15 @@ $readMetadata = {
     foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
         # Defaults are whatever a fresh instance of the cmdlet class holds before binding.
         $instance = [System.Activator]::CreateInstance($command.ImplementingType)
-        $parameters = foreach ($parameter in $command.Parameters.Values) {
+        # PowerShell lists a base class's parameters after the cmdlet's own; help keeps the order the cmdlet had before it
+        # shared them: the base's mandatory ones first (-Path, -InputObject), then the cmdlet's own, then the base's others.
+        $rank = {
+            param($Name)
+            $property = $command.ImplementingType.GetProperty($Name)
+            if (-not $property -or $property.DeclaringType -eq $command.ImplementingType) { return 1 }
+            if ($command.Parameters[$Name].ParameterSets.Values.IsMandatory -contains $true) { 0 } else { 2 }
+        }
+        $parameters = foreach ($parameter in $command.Parameters.Values | Sort-Object -Stable { & $rank $_.Name }) {
             if ($parameter.Name -in $common) { continue }
             $range = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] } | Select-Object -First 1
             $set = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
@@ -94,7 +102,7 @@ $readMetadata = {
             @{
                 Name       = $set.Name
                 IsDefault  = $set.IsDefault
-                Parameters = @(foreach ($p in $set.Parameters) {
+                Parameters = @(foreach ($p in $set.Parameters | Sort-Object -Stable { & $rank $_.Name }) {
                         if ($p.Name -in $common) { continue }
                         @{
                             Name                  = $p.Name

@@ -11,19 +11,9 @@ namespace AsyncWeb.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "AsyncWebHar")]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportAsyncWebHarCommand : PSCmdlet, System.IDisposable
+public sealed class ExportAsyncWebHarCommand : ExportAsyncWebCommandBase
 {
-    private ExportRun? _run;
     private HarWriter? _writer;
-
-    /// <summary>The HAR file to write (replaced unless -NoClobber).</summary>
-    [Parameter(Mandatory = true, Position = 0)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = string.Empty;
-
-    /// <summary>Results of Invoke-AsyncWebBatch (live or deserialized), or error records it wrote (2>&amp;1).</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    public PSObject? InputObject { get; set; }
 
     /// <summary>Write text bodies (secrets hidden) up to -MaximumContentBytes; binary bodies are never written.</summary>
     [Parameter]
@@ -34,28 +24,15 @@ public sealed class ExportAsyncWebHarCommand : PSCmdlet, System.IDisposable
     [ValidateRange(0L, long.MaxValue)]
     public long MaximumContentBytes { get; set; } = HarOptions.DefaultMaximumContentBytes;
 
-    /// <summary>More query parameter names whose values are hidden, beside the defaults and the batch's own.</summary>
-    [Parameter]
-    public string[]? SensitiveQueryParameter { get; set; }
-
-    /// <summary>Do not replace an existing file: stop with FileExists.</summary>
-    [Parameter]
-    public SwitchParameter NoClobber { get; set; }
-
-    /// <summary>Write the file's FileInfo when done.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        _run = new ExportRun(this, "Export-AsyncWebHar", SensitiveQueryParameter);
-        var stream = _run.Open(Path, NoClobber);
+        var stream = OpenFile("Export-AsyncWebHar");
         _writer = new HarWriter(stream, new HarOptions
         {
             IncludeContent = IncludeContent,
             MaximumContentBytes = MaximumContentBytes,
-            Redactor = _run.Redactor,
+            Redactor = Run.Redactor,
             CreatorVersion = ExportRun.Version,
         });
     }
@@ -63,7 +40,7 @@ public sealed class ExportAsyncWebHarCommand : PSCmdlet, System.IDisposable
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (_run!.TryRead(InputObject, out var record))
+        if (TryReadInput(out var record))
         {
             try
             {
@@ -71,7 +48,7 @@ public sealed class ExportAsyncWebHarCommand : PSCmdlet, System.IDisposable
             }
             catch (IOException ex)
             {
-                throw _run.Terminate(ex, ErrorIds.FileWriteFailed, _run.Path!);
+                throw Run.Terminate(ex, ErrorIds.FileWriteFailed, Run.Path!);
             }
         }
     }
@@ -85,22 +62,12 @@ public sealed class ExportAsyncWebHarCommand : PSCmdlet, System.IDisposable
         }
         catch (IOException ex)
         {
-            throw _run!.Terminate(ex, ErrorIds.FileWriteFailed, _run.Path!);
+            throw Run.Terminate(ex, ErrorIds.FileWriteFailed, Run.Path!);
         }
 
         _writer.Dispose();
-        _run!.Commit(NoClobber);
-        WriteVerbose($"Export-AsyncWebHar wrote {_writer.Written} entries to '{_run.Path}'" + (_writer.NotSent > 0 ? $"; {_writer.NotSent} result(s) that were not sent have none" : string.Empty));
-        if (PassThru)
-        {
-            WriteObject(new FileInfo(_run.Path!));
-        }
+        CommitFile($"Export-AsyncWebHar wrote {_writer.Written} entries to '{Run.Path}'" + (_writer.NotSent > 0 ? $"; {_writer.NotSent} result(s) that were not sent have none" : string.Empty));
     }
 
-    /// <summary>An export that did not finish leaves no file behind.</summary>
-    public void Dispose()
-    {
-        _writer?.Dispose();
-        _run?.Dispose();
-    }
+    private protected override void DisposeWriter() => _writer?.Dispose();
 }

@@ -13,20 +13,10 @@ namespace AsyncWeb.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "AsyncWebReport")]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportAsyncWebReportCommand : PSCmdlet, IDisposable
+public sealed class ExportAsyncWebReportCommand : ExportAsyncWebCommandBase
 {
     private readonly BatchSummaryBuilder _summary = new();
-    private ExportRun? _run;
     private BatchReport? _report;
-
-    /// <summary>The HTML file to write (replaced unless -NoClobber).</summary>
-    [Parameter(Mandatory = true, Position = 0)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = string.Empty;
-
-    /// <summary>Results of Invoke-AsyncWebBatch (live or deserialized), or error records it wrote (2>&amp;1).</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    public PSObject? InputObject { get; set; }
 
     /// <summary>The page's title. Default "AsyncWeb batch report".</summary>
     [Parameter]
@@ -43,30 +33,17 @@ public sealed class ExportAsyncWebReportCommand : PSCmdlet, IDisposable
     [ValidateRange(0.0, 86400.0)]
     public double SlowThresholdSec { get; set; } = WebBatchSummary.DefaultSlowThresholdSec;
 
-    /// <summary>More query parameter names whose values are hidden, beside the defaults and the batch's own.</summary>
-    [Parameter]
-    public string[]? SensitiveQueryParameter { get; set; }
-
-    /// <summary>Do not replace an existing file: stop with FileExists.</summary>
-    [Parameter]
-    public SwitchParameter NoClobber { get; set; }
-
-    /// <summary>Write the file's FileInfo when done.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        _run = new ExportRun(this, "Export-AsyncWebReport", SensitiveQueryParameter);
-        _run.Open(Path, NoClobber);
-        _report = new BatchReport(_run.Redactor, WaterfallCount);
+        OpenFile("Export-AsyncWebReport");
+        _report = new BatchReport(Run.Redactor, WaterfallCount);
     }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (_run!.TryRead(InputObject, out var record))
+        if (TryReadInput(out var record))
         {
             _summary.TryAdd(InputObject);
             _report!.Add(record);
@@ -78,23 +55,16 @@ public sealed class ExportAsyncWebReportCommand : PSCmdlet, IDisposable
     {
         try
         {
-            using (var text = new StreamWriter(_run!.Stream(), new UTF8Encoding(false), 64 * 1024))
+            using (var text = new StreamWriter(Run.Stream(), new UTF8Encoding(false), 64 * 1024))
             {
                 new HtmlReportWriter(text).Write(_summary.Build(SlowThresholdSec * 1000), _report!, Title, DateTime.UtcNow, ExportRun.Version);
             }
         }
         catch (IOException ex)
         {
-            throw _run!.Terminate(ex, ErrorIds.FileWriteFailed, _run.Path!);
+            throw Run.Terminate(ex, ErrorIds.FileWriteFailed, Run.Path!);
         }
 
-        _run.Commit(NoClobber);
-        if (PassThru)
-        {
-            WriteObject(new FileInfo(_run.Path!));
-        }
+        CommitFile();
     }
-
-    /// <summary>An export that did not finish leaves no file behind.</summary>
-    public void Dispose() => _run?.Dispose();
 }

@@ -23,6 +23,17 @@ internal sealed class ConnectRules
         _anyHost = resolve.Where(r => r.Host is null).ToArray();
     }
 
+    // A few entries (an item's own, or an -EveryAddress pin) in front of many (the batch's): those are neither copied
+    // nor indexed again, so giving each of a sweep's thousands of items its own entry costs the same per item at any size.
+    private ConnectRules(ConnectRules front, ConnectRules back)
+    {
+        Resolve = new ChainedList<ConnectRule>(front.Resolve, back.Resolve);
+        ConnectTo = new ChainedList<ConnectRule>(front.ConnectTo, back.ConnectTo);
+        _front = front;
+        _back = back;
+        _anyHost = back._anyHost.Length == 0 ? front._anyHost : front._anyHost.Length == 0 ? back._anyHost : front._anyHost.Concat(back._anyHost).ToArray();
+    }
+
     // Above this many -Resolve entries (a sweep pins thousands of names) a hop finds its entry by host, not by a scan.
     private const int IndexedFrom = 8;
 
@@ -31,6 +42,10 @@ internal sealed class ConnectRules
 
     // The -Resolve entries for any host (*), in their order: tried after the named ones.
     private readonly ConnectRule[] _anyHost;
+
+    // Set when these rules are an item's entries in front of the batch's: a named entry is looked up in each, in turn.
+    private readonly ConnectRules? _front;
+    private readonly ConnectRules? _back;
 
     public IReadOnlyList<ConnectRule> Resolve { get; }
 
@@ -56,7 +71,7 @@ internal sealed class ConnectRules
 
     /// <summary>These rules, then <paramref name="fallback"/>'s: an item's entries win over the batch's for the same host and port.</summary>
     public ConnectRules Then(ConnectRules fallback) =>
-        fallback.IsEmpty ? this : IsEmpty ? fallback : new ConnectRules(Resolve.Concat(fallback.Resolve).ToArray(), ConnectTo.Concat(fallback.ConnectTo).ToArray());
+        fallback.IsEmpty ? this : IsEmpty ? fallback : new ConnectRules(this, fallback);
 
     /// <summary>The host and port a request to <paramref name="uri"/> looks up and connects to once -ConnectTo has moved it.</summary>
     public (string Host, int Port) EndpointOf(Uri uri)
@@ -67,7 +82,7 @@ internal sealed class ConnectRules
 
     /// <summary>These rules with <paramref name="host"/>:<paramref name="port"/> pinned to <paramref name="address"/> before any other -Resolve entry (-EveryAddress).</summary>
     public ConnectRules Pinned(string host, int port, System.Net.IPAddress address) =>
-        new(new[] { ConnectRule.Pin(host, port, address) }.Concat(Resolve).ToArray(), ConnectTo);
+        new(new ConnectRules(new[] { ConnectRule.Pin(host, port, address) }, Array.Empty<ConnectRule>()), this);
 
     /// <summary>Where a request to <paramref name="uri"/> connects; null to connect to its own host as usual.</summary>
     public ConnectTarget? TargetFor(Uri uri)
@@ -99,6 +114,11 @@ internal sealed class ConnectRules
 
     private ConnectRule? Named(string host, int port)
     {
+        if (_front is not null)
+        {
+            return _front.Named(host, port) ?? _back!.Named(host, port);
+        }
+
         if (_named is null)
         {
             foreach (var rule in Resolve)
