@@ -63,7 +63,10 @@ Describe 'One host, one backoff' -Tag 'Fault' {
         }
 
         It 'says in HostWaitMs how long each item waited for its host' {
-            ($results | Where-Object Index -EQ 0).HostWaitMs | Should -BeGreaterOrEqual 1900
+            # The pause runs 2 s from when the 429 was read; the refused item starts waiting once its retry is decided,
+            # which a loaded machine delays (by 165 ms in one CI run), so it waits most of the pause, not all of it.
+            # That the host got nothing for 2 s is proved above, by the server's own arrival times.
+            ($results | Where-Object Index -EQ 0).HostWaitMs | Should -BeGreaterThan 1000
             $waitedA = @($results | Where-Object { $_.Index -gt 0 -and $_.Uri.Authority -eq $hostA })
             $waitedA | Should -HaveCount 8
             $waitedA | ForEach-Object { $_.HostWaitMs | Should -BeGreaterThan 0 }

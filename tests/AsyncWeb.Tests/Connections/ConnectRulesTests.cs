@@ -94,6 +94,20 @@ public class ConnectRulesTests
     }
 
     [Fact]
+    public void An_items_star_entries_and_the_batchs_follow_the_flat_list_rule_named_first_then_star_in_order()
+    {
+        // As if the item's entries were written before the batch's in one list.
+        var batch = ConnectRules.Parse(new[] { "*:443:10.0.0.1", "api.example.com:443:10.0.0.5" }, null);
+        var item = ConnectRules.Parse(new[] { "*:443:10.0.0.2" }, null).Then(batch);
+        Assert.Equal("10.0.0.5:443", item.TargetFor(new Uri("https://api.example.com/"))!.ToString());
+        Assert.Equal("10.0.0.2:443", item.TargetFor(new Uri("https://other.example.com/"))!.ToString());
+        Assert.Equal("10.0.0.1:443", batch.TargetFor(new Uri("https://other.example.com/"))!.ToString());
+        var pinned = batch.Pinned("other.example.com", 443, IPAddress.Parse("10.0.0.7"));
+        Assert.Equal("10.0.0.7:443", pinned.TargetFor(new Uri("https://other.example.com/"))!.ToString());
+        Assert.Equal("10.0.0.1:443", pinned.TargetFor(new Uri("https://third.example.com/"))!.ToString());
+    }
+
+    [Fact]
     public void An_items_entries_go_in_front_of_a_large_batchs_without_copying_them()
     {
         // A sweep: thousands of -Resolve entries for the batch, and an item with its own. Counted in bytes allocated
