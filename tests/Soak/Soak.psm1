@@ -69,7 +69,7 @@ function Test-SoakMeetings([psobject]$Plan, [psobject]$Run, [object[]]$Results, 
     Test-SoakStreams -Plan $Plan -Output @($Run.Output) -Results $Results -Rerun:$Rerun
     Test-SoakUnitSecret -Output @($Run.Output) -Secret $Secret
     Test-SoakTraces -Plan $Plan -Requests $Requests -Results $Results
-    Test-SoakHosts -Plan $Plan -Requests $Requests
+    Test-SoakHosts -Plan $Plan -Requests $Requests -Results $Results
 }
 
 function Invoke-SoakSeed {

@@ -70,10 +70,11 @@ function Test-SoakTraces {
     With -NoTraceParent no request carries a traceparent and no result a TraceId; otherwise every request carries a
     well-formed one of the batch's trace (-TraceParent's when given), each attempt a span of its own (an event
     stream's reconnections are requests of their attempt, with its span), and each result the trace and the span
-    of one of its item's requests.
+    of one of its item's requests (-Resume's second request into -OutDirectory is of its attempt too).
     #>
     param([psobject]$Plan, [object[]]$Requests, [object[]]$Results)
 
+    $Requests = @($Requests | Where-Object { $null -ne $_ }) # none: a re-run that took everything from the journal
     if ($Plan.Trace -eq 'Off') {
         $with = @($Requests | Where-Object TraceParent)
         if ($with) { "-NoTraceParent, yet $($with.Count) request(s) carried a traceparent (item $($with[0].Item))" }
@@ -83,7 +84,9 @@ function Test-SoakTraces {
     }
 
     $traces = @{}; $spans = @{}; $reconnecting = @{}
-    foreach ($e in $Plan.Expect | Where-Object { $_.Stream -and $_.Stream.Reconnects }) { $reconnecting["$($e.Index)"] = $true }
+    # -Resume into -OutDirectory asks for the rest of a partial file with a second request of the same attempt.
+    $resumes = $Plan.Params['Resume'] -and $Plan.Params['OutDirectory']
+    foreach ($e in $Plan.Expect | Where-Object { $resumes -or ($_.Stream -and $_.Stream.Reconnects) }) { $reconnecting["$($e.Index)"] = $true }
     foreach ($request in $Requests) {
         if ($request.TraceParent -notmatch '^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$') { "item $($request.Item): traceparent '$($request.TraceParent)' is missing or malformed"; continue }
         $traces[$Matches[1]] = $true
@@ -99,8 +102,12 @@ function Test-SoakTraces {
     }
 }
 
-function Test-SoakHosts([psobject]$Plan, [object[]]$Requests) {
-    # A pinned or proxied item reached the server with the name it was given as Host.
+function Test-SoakHosts([psobject]$Plan, [object[]]$Requests, [object[]]$Results) {
+    # A pinned or proxied item reached the server with the name it was given as Host; the soak draws no item that
+    # its parameters refuse, so none fails as such.
+    foreach ($r in $Results | Where-Object { $_.Error -and $_.Error.ErrorId -in 'ConflictingParameters', 'InvalidProxy', 'InvalidResolve', 'InvalidConnectTo', 'InvalidStreamFormat' }) {
+        "item $($r.Index) was refused: $($r.Error.ErrorId): $($r.Error.Message)"
+    }
     $hosts = @{}
     foreach ($e in $Plan.Expect | Where-Object Host) { $hosts["$($e.Index)"] = $e.Host }
     foreach ($request in $Requests) {

@@ -52,7 +52,7 @@ function Add-SoakPinDraw([psobject]$Plan, [System.Random]$Rng, [psobject]$Server
     $port = ([uri]$Server.Http).Port
     $other = if ($Server.Loopback) { [uri]@($Server.Loopback)[0] } else { [uri]$Server.Http }
     $resolve = [System.Collections.Generic.List[string]]::new(); $connectTo = [System.Collections.Generic.List[string]]::new()
-    foreach ($e in $Plan.Expect) {
+    foreach ($e in $Plan.Expect | Where-Object { -not $_.Host }) {
         if (-not (Test-SoakChance $Rng 0.6)) { continue }
         $name = "soak-$($Rng.Next(0, 3)).test"
         $item = $Plan.Items[$e.Index]
@@ -74,7 +74,7 @@ function Add-SoakProxyDraw([psobject]$Plan, [System.Random]$Rng, [psobject]$Serv
     # Some items through one of the server's loopback proxies by a .invalid name (which only a proxy reaches),
     # some with NoProxy.
     $port = ([uri]$Server.Http).Port
-    foreach ($e in $Plan.Expect) {
+    foreach ($e in $Plan.Expect | Where-Object { -not $_.Host }) {
         $item = $Plan.Items[$e.Index]
         if (Test-SoakChance $Rng 0.5) {
             $name = "soak-$($e.Index).invalid"
@@ -107,6 +107,8 @@ function Add-SoakMeetings {
         $traceId = -join (1..32 | ForEach-Object { '{0:x}' -f $Rng.Next(16) })
         $Plan.Params.TraceParent = "00-$traceId-$(-join (1..16 | ForEach-Object { '{0:x}' -f $Rng.Next(16) }))-01"
     }
+    # Both: besides the proxied items, others (other names) pinned. Drawn last, so a seed keeps its earlier draws.
+    if ($where -eq 'Proxy' -and $Proxies -and -not $NoPins -and (Test-SoakChance $Rng 0.5)) { $where = 'Both'; Add-SoakPinDraw $Plan $Rng $Server }
     $Plan | Add-Member -NotePropertyMembers @{ Trace = $trace; TraceId = $traceId; Where = $where } -Force
 
     # Streams add their units' writes (each waits sSlowMs) and reconnections to the bound.
