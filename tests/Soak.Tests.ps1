@@ -27,7 +27,7 @@ AfterAll {
 }
 
 Describe 'Random combinations against a server that injects faults' -Tag 'Soak' {
-    It 'seed <_> keeps every invariant: it ends, one outcome per page, counts add up, whole files, no temp file, no secret' -ForEach $seeds {
+    It 'seed <_> keeps every invariant: it ends, one outcome per page, counts add up, whole files, no temp file, no secret, stream units in order, a span per attempt, pinned names as Host' -ForEach $seeds {
         $result = Invoke-SoakSeed -Seed $_ -Server $server -ModulePath $modulePath
         $seed = $_
         @($result.Problems | ForEach-Object { "seed $($seed): $_" }) | Should -BeNullOrEmpty -Because "the batch drawn was $($result.Plan)"
