@@ -108,6 +108,21 @@ http://row-b.invalid:$port/echo,$proxyB,false
         Get-ProxyLog 0 | Should -BeNullOrEmpty
     }
 
+    It 'sends an item''s Proxy in a batch whose -Resolve pins another name, and keeps it on a redirect to the pinned name' {
+        if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'the netstandard2.0 build refuses -Resolve itself'; return }
+        $target = [uri]::EscapeDataString("http://pinned.test:$port/echo")
+        $items = @(
+            @{ Uri = "http://proxied.invalid:$port/echo"; Proxy = $proxyA }
+            @{ Uri = "http://to-pinned.invalid:$port/redirect-to?url=$target"; Proxy = $proxyB }
+            @{ Uri = "http://pinned.test:$port/echo" }
+        )
+        $results = $items | Invoke-AsyncWebBatch -Resolve "pinned.test:$($port):127.0.0.1" -FailuresAsResults -Ordered
+        $results.StatusCode | Should -Be 200, 200, 200
+        $results.ContentObject.headers.Host | Should -Be "proxied.invalid:$port", "pinned.test:$port", "pinned.test:$port"
+        Get-ProxyLog 0 | Should -Be @("GET http://proxied.invalid:$port/echo")
+        Get-ProxyLog 1 | Should -Be @("GET http://to-pinned.invalid:$port/redirect-to?url=$target", "GET http://pinned.test:$port/echo")
+    }
+
     It 'refuses an item''s Proxy when every connection goes to a Unix socket' {
         if (Test-NetstandardBuild) { Set-ItResult -Skipped -Because 'the netstandard2.0 build refuses -UnixSocket itself'; return }
         $results = @(@{ Uri = '/json'; Proxy = $proxyA }, @{ Uri = '/json'; NoProxy = $true }) |

@@ -70,6 +70,19 @@ Describe 'Tracing' {
             $r.SpanId | Should -Be $sent[2].SpanId
         }
 
+        It 'keeps the span of an attempt that -TotalTimeoutSec ended on its result (<Case>)' -ForEach @(
+            @{ Case = 'one attempt'; Retries = 0 }
+            @{ Case = 'with retries'; Retries = 2 }
+        ) {
+            $given = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+            $r = "$base/hang" | Invoke-AsyncWebBatch -TotalTimeoutSec 1 -MaximumRetryCount $Retries -TraceParent $given -FailuresAsResults
+            $r.ErrorId | Should -Be 'TotalTimeout'
+            $r.Attempts | Should -Be 1
+            $r.TraceId | Should -Be '4bf92f3577b34da6a3ce929d0e0e4736'
+            $r.SpanId | Should -Match '^[0-9a-f]{16}$'
+            $r.SpanId | Should -Not -Be '00f067aa0ba902b7'
+        }
+
         It 'joins the caller''s trace with -TraceParent, keeping its trace id and flags' {
             $given = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00'
             $results = "$base/trace?a", "$base/trace?b" | Invoke-AsyncWebBatch -TraceParent $given

@@ -3,9 +3,12 @@
 # (SoakRun.ps1) and checks its invariants (SoakCheck.ps1). Used by tests/Soak.Tests.ps1 and ./build.ps1 Soak.
 
 Set-StrictMode -Version Latest
+$script:SoakProxies = $null
 . (Join-Path $PSScriptRoot 'SoakDraw.ps1')
 . (Join-Path $PSScriptRoot 'SoakRun.ps1')
 . (Join-Path $PSScriptRoot 'SoakCheck.ps1')
+. (Join-Path $PSScriptRoot 'SoakDrawMeet.ps1')
+. (Join-Path $PSScriptRoot 'SoakCheckMeet.ps1')
 
 function Test-SoakEnd([psobject]$Plan, [psobject]$Run) {
     # It ends within its bound, Stop returns promptly, nothing is left running, nothing but results and their errors.
@@ -56,6 +59,19 @@ function Test-SoakRerun {
     }
 }
 
+function Get-SoakProxies([psobject]$Server) {
+    # The test server's loopback forward proxies, asked once per process.
+    if (-not $script:SoakProxies) { $script:SoakProxies = @((Invoke-RestMethod -Uri "$($Server.Http)/proxies" -NoProxy -TimeoutSec 10).uri) }
+    $script:SoakProxies
+}
+
+function Test-SoakMeetings([psobject]$Plan, [psobject]$Run, [object[]]$Results, [object[]]$Requests, [string]$Secret, [switch]$Rerun) {
+    Test-SoakStreams -Plan $Plan -Output @($Run.Output) -Results $Results -Rerun:$Rerun
+    Test-SoakUnitSecret -Output @($Run.Output) -Secret $Secret
+    Test-SoakTraces -Plan $Plan -Requests $Requests -Results $Results
+    Test-SoakHosts -Plan $Plan -Requests $Requests -Results $Results
+}
+
 function Invoke-SoakSeed {
     <#
     .SYNOPSIS
@@ -66,7 +82,9 @@ function Invoke-SoakSeed {
     $secret = "soakSECRET$([guid]::NewGuid().ToString('n').Substring(0, 12))"
     $work = Join-Path ([IO.Path]::GetTempPath()) "asyncweb-soak-$Seed-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
     $null = New-Item -ItemType Directory -Path $work
-    $plan = New-SoakPlan -Seed $Seed -Server $Server -Secret $secret -WorkDirectory $work
+    # Pins need PowerShell 7's connect callback: the netstandard2.0 build stops them with ConnectPinNotSupported.
+    $plan = New-SoakPlan -Seed $Seed -Server $Server -Secret $secret -WorkDirectory $work -Proxies (Get-SoakProxies $Server) `
+        -NoPins:($env:ASYNCWEB_LOAD_NETSTANDARD -eq '1')
     $problems = [System.Collections.Generic.List[string]]::new()
     try {
         $stopAfter = if ($plan.Cancel -in 'Stop', 'Kill') { [System.Random]::new($Seed).Next(1, [Math]::Max(2, $plan.Items.Count)) } else { 0 }
@@ -78,15 +96,18 @@ function Invoke-SoakSeed {
         $partial = $plan.Cancel -ne 'None' -or $run.Hung
         # -TotalTimeoutSec may end an attempt on its way; -Resume into -OutDirectory asks for the rest of a partial
         # file with a second request once the first response named the file: one attempt, two requests.
-        $exact = -not $plan.Params.Contains('TotalTimeoutSec') -and -not ($plan.Params['Resume'] -and $plan.Params['OutDirectory'])
+        # An event stream's reconnections are requests of the same attempt.
+        $exact = -not $plan.Params.Contains('TotalTimeoutSec') -and -not ($plan.Params['Resume'] -and $plan.Params['OutDirectory']) -and
+            -not ($plan.Expect | Where-Object { $_.Stream -and $_.Stream.Reconnects })
         $found = @(
             Test-SoakEnd $plan $run
-            Test-SoakOutcomes -Plan $plan -Results $outcomes.Results -Output $run.Output -Partial:$partial
+            Test-SoakOutcomes -Plan $plan -Results $outcomes.Results -Output @($run.Output | Where-Object { Test-SoakResult $_ }) -Partial:$partial
             Test-SoakBodies -Plan $plan -Results $outcomes.Results -WorkDirectory $work -Partial:$partial
             Test-SoakSecret -Run $run -Results $outcomes.Results -Secret $secret -JournalPath $plan.Params['JournalPath']
             Test-SoakCounts -Plan $plan -Results $outcomes.Results -Before $before -After $middle -Exact:($exact -and -not $partial)
+            Test-SoakMeetings -Plan $plan -Run $run -Results $outcomes.Results -Requests (Get-SoakRunRequests $before $middle) -Secret $secret
         )
-        if ($plan.First -and $plan.Params['FailuresAsResults'] -and $run.Output.Count -ne [Math]::Min($plan.First, $plan.Items.Count) -and -not $run.Hung) {
+        if ($plan.First -and $plan.Params['FailuresAsResults'] -and -not ($plan.Expect | Where-Object Stream) -and $run.Output.Count -ne [Math]::Min($plan.First, $plan.Items.Count) -and -not $run.Hung) {
             $found += "Select-Object -First $($plan.First) returned $($run.Output.Count) results"
         }
         $problems.AddRange([string[]]@($found | ForEach-Object { "$(if ($plan.Cancel -eq 'Kill') { 'killed run: ' })$_" }))
@@ -100,10 +121,11 @@ function Invoke-SoakSeed {
             $second = Get-SoakOutcome $rerun
             $found = @(
                 Test-SoakEnd $plan $rerun
-                Test-SoakOutcomes -Plan $plan -Results $second.Results -Output $rerun.Output -Partial:$rerun.Hung
+                Test-SoakOutcomes -Plan $plan -Results $second.Results -Output @($rerun.Output | Where-Object { Test-SoakResult $_ }) -Partial:$rerun.Hung
                 Test-SoakBodies -Plan $plan -Results $second.Results -WorkDirectory $work -Partial:$rerun.Hung
                 Test-SoakSecret -Run $rerun -Results $second.Results -Secret $secret -JournalPath $plan.Params['JournalPath']
                 Test-SoakCounts -Plan $plan -Results $second.Results -Before $middle -After $after -Exact:($exact -and -not $rerun.Hung)
+                Test-SoakMeetings -Plan $plan -Run $rerun -Results $second.Results -Requests (Get-SoakRunRequests $middle $after) -Secret $secret -Rerun
                 if (-not $rerun.Hung) { Test-SoakRerun -Plan $plan -First $outcomes.Results -Second $second.Results -Before $before -Middle $middle -After $after }
             )
             $problems.AddRange([string[]]@($found | ForEach-Object { "re-run: $_" }))

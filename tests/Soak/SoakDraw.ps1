@@ -13,7 +13,7 @@ function New-SoakPlan {
     batch ends (Cancel: None, First, Stop, Kill for a journal kill and re-run) and its time bound.
     #>
     param([Parameter(Mandatory)][int]$Seed, [Parameter(Mandatory)][psobject]$Server, [Parameter(Mandatory)][string]$Secret,
-        [Parameter(Mandatory)][string]$WorkDirectory)
+        [Parameter(Mandatory)][string]$WorkDirectory, [string[]]$Proxies, [switch]$NoPins)
 
     $rng = [System.Random]::new($Seed)
     # Unique per run, not drawn: the server's fault counters live as long as it does, and a replay must start fresh.
@@ -138,16 +138,20 @@ function New-SoakPlan {
     if ($mode -ne 'Download' -and (Test-SoakChance $rng 0.15)) { $params.SkipHttpErrorCheck = $true }
     # Generous: a hang is what this catches, not slowness. Retry-After and slow bodies add their worst case.
     $bound = 30 + 2 * $retryAfterItems * [Math]::Max(1, $retries) + $slowMs * 40 / 1000
-    [pscustomobject]@{
+    $plan = [pscustomobject]@{
         Seed = $Seed; Key = $key; Mode = $mode; Follow = $follow; Params = $params; Items = $items.ToArray(); Expect = $expect.ToArray()
         Cancel = $cancel; First = $first; SecretIn = $secretIn; BoundSec = [Math]::Min(90, $bound)
         ChangeOnRerun = if ($cancel -eq 'Kill') { $items.FindIndex({ param($x) $x["Method"] -eq "POST" }) } else { -1 }
     }
+    Add-SoakMeetings -Plan $plan -Rng $rng -Server $Server -Proxies $Proxies -NoPins:$NoPins
+    $plan
 }
 
 function Format-SoakPlan([psobject]$Plan) {
     # One line that says what was drawn, for a failure message.
     $p = ($Plan.Params.GetEnumerator() | Where-Object Key -NotIn 'Verbose', 'Headers', 'Token' | ForEach-Object {
-            if ($_.Value -is [bool]) { "-$($_.Key)" } elseif ($_.Key -in 'JournalPath', 'OutDirectory') { "-$($_.Key) <dir>" } else { "-$($_.Key) $($_.Value)" } }) -join ' '
-    "$($Plan.Mode)$(if ($Plan.Follow) { "/$($Plan.Follow)" }), $($Plan.Items.Count) items, cancel $($Plan.Cancel)$(if ($Plan.First) { " $($Plan.First)" }), secret in $($Plan.SecretIn): $p"
+            if ($_.Value -is [bool]) { "-$($_.Key)" } elseif ($_.Value -is [array]) { "-$($_.Key) $($_.Value -join ',')" } elseif ($_.Key -in 'JournalPath', 'OutDirectory') { "-$($_.Key) <dir>" } else { "-$($_.Key) $($_.Value)" } }) -join ' '
+    $streams = @($Plan.Expect | Where-Object Stream | ForEach-Object { "#$($_.Index) $($_.Stream.Format) x$($_.Stream.Units)$(if ($_.Stream.TooBig) { ' big' })$(if ($_.Stream.Cut) { ' cut' })" })
+    $meet = "$(if ($streams) { ", streams $($streams -join ' ')" })$(if ($Plan.Where -ne 'None') { ", $($Plan.Where) for $(@($Plan.Expect | Where-Object Host).Count) items" }), trace $($Plan.Trace)"
+    "$($Plan.Mode)$(if ($Plan.Follow) { "/$($Plan.Follow)" }), $($Plan.Items.Count) items, cancel $($Plan.Cancel)$(if ($Plan.First) { " $($Plan.First)" }), secret in $($Plan.SecretIn)$($meet): $p"
 }

@@ -88,16 +88,16 @@ function Get-SoakOutcome([psobject]$Run) {
     # Every outcome of the batch: results from the output, and the result each error record carries.
     $outcomes = [System.Collections.Generic.List[object]]::new()
     $stray = [System.Collections.Generic.List[object]]::new()
-    foreach ($o in $Run.Output) { if (Test-SoakResult $o) { $outcomes.Add($o) } else { $stray.Add($o) } }
+    foreach ($o in $Run.Output) { if (Test-SoakResult $o) { $outcomes.Add($o) } elseif (-not (Test-SoakUnit $o)) { $stray.Add($o) } }
     foreach ($e in $Run.Errors) { if (Test-SoakResult $e.TargetObject) { $outcomes.Add($e.TargetObject) } else { $stray.Add($e) } }
     [pscustomobject]@{ Results = $outcomes.ToArray(); Stray = $stray.ToArray() }
 }
 
 function Get-SoakServerLog([psobject]$Server, [string]$Key) {
-    # Per "item/page": requests that arrived, and those answered without an injected fault.
+    # Per "item/page": requests that arrived, and those answered without an injected fault; every arrival in order.
     $log = Invoke-RestMethod -Uri "$($Server.Http)/soak/$Key/log" -NoProxy -TimeoutSec 10
     $arrivals = @{}; $served = @{}
     foreach ($p in $log.arrivals.PSObject.Properties) { $arrivals[$p.Name] = [long]$p.Value }
     foreach ($p in $log.served.PSObject.Properties) { $served[$p.Name] = [long]$p.Value }
-    [pscustomobject]@{ Arrivals = $arrivals; Served = $served }
+    [pscustomobject]@{ Arrivals = $arrivals; Served = $served; Requests = @($log.requests) }
 }

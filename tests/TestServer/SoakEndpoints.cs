@@ -19,6 +19,7 @@ namespace AsyncWeb.TestServer;
 /// item), sFault=reset|truncate|429|503 for the first sFailures (default 1) calls of each item, path and page,
 /// sRetryAfter=S on 429/503, sSlowMs=M before each body write, sHostile=codings|ratelimit|link on the answers
 /// let through (sCodings=N gzip codings; sLink=scheme|bad|empty|self, a rel="next" link in front of the others).
+/// The log lists, besides the counts, every arrival with its Host header and traceparent.
 /// </summary>
 internal static class SoakEndpoints
 {
@@ -39,6 +40,7 @@ internal static class SoakEndpoints
                 key,
                 arrivals = log.Arrivals.ToDictionary(p => p.Key, p => Volatile.Read(ref p.Value.Value)),
                 served = log.Served.ToDictionary(p => p.Key, p => Volatile.Read(ref p.Value.Value)),
+                requests = log.Requests.ToArray(),
             });
         });
 
@@ -55,6 +57,7 @@ internal static class SoakEndpoints
         string itemPage = $"{query["sItem"]}/{page}";
         var log = _logs.GetOrAdd(soak.ToString(), static _ => new SoakLog());
         Interlocked.Increment(ref log.Arrivals.GetOrAdd(itemPage, static _ => new Counter()).Value);
+        log.Requests.Enqueue(new SoakRequest(itemPage, c.Request.Host.Value ?? string.Empty, c.Request.Headers["traceparent"].ToString()));
         long call = Interlocked.Increment(ref _calls.GetOrAdd($"{soak}|{itemPage}|{c.Request.Path}", static _ => new Counter()).Value);
         string fault = query["sFault"].ToString();
         if (fault.Length > 0 && call <= Int(query, "sFailures", 1, 0, 100))
@@ -154,7 +157,11 @@ internal static class SoakEndpoints
     {
         public readonly ConcurrentDictionary<string, Counter> Arrivals = new(StringComparer.Ordinal);
         public readonly ConcurrentDictionary<string, Counter> Served = new(StringComparer.Ordinal);
+        public readonly ConcurrentQueue<SoakRequest> Requests = new();
     }
+
+    /// <summary>One arrival: its "item/page", the Host header it came with and its traceparent (empty: none).</summary>
+    private sealed record SoakRequest(string Item, string Host, string TraceParent);
 
     /// <summary>A body that waits before each write and flushes after it: a slow server, bounded by the caller.</summary>
     private sealed class SlowStream(Stream inner, int delayMs) : Stream

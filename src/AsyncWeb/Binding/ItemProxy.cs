@@ -20,7 +20,7 @@ internal static class ItemProxy
 #endif
 
     /// <param name="unixSocket">Every connection goes to a Unix socket: a Proxy cannot be followed.</param>
-    /// <param name="pinned">The item's requests may be pinned (-Resolve, -ConnectTo): a Proxy cannot be followed, the proxy would connect.</param>
+    /// <param name="pinned">The item's URI is pinned (a -Resolve or -ConnectTo entry matches its host and port): a Proxy cannot be followed, the proxy would connect.</param>
     public static ProxyRoute? Read(object? proxy, object? noProxy, bool unixSocket, bool pinned)
     {
         var uri = Proxy(proxy);
@@ -42,7 +42,7 @@ internal static class ItemProxy
 
         if (uri is not null && pinned)
         {
-            throw new InvalidInputException(ErrorIds.ConflictingParameters, "the item names a Proxy, and Resolve or ConnectTo (its own or the batch's) say where it connects; the proxy would connect, not AsyncWeb: choose one");
+            throw new InvalidInputException(ErrorIds.ConflictingParameters, "the item names a Proxy, and a Resolve or ConnectTo entry (its own or the batch's) says where its host connects; the proxy would connect, not AsyncWeb: choose one");
         }
 
         return new ProxyRoute(uri, bypass);

@@ -147,7 +147,7 @@ internal sealed class RequestSpecBuilder
             OutDirectory = outDirectory ?? (outFile is null ? _defaults.OutDirectory : null),
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
             Connect = connect,
-            Route = ItemProxy.Read(fields.Proxy, fields.NoProxy, _defaults.UnixSocket, pinned: !connect.IsEmpty),
+            Route = ItemProxy.Read(fields.Proxy, fields.NoProxy, _defaults.UnixSocket, pinned: connect.TargetFor(uri) is not null),
             Stream = StreamChoice.For(fields, _defaults),
         };
     }

@@ -148,20 +148,24 @@ internal sealed class RequestRunner : IDisposable
 
             return (conditional is null ? outcome : _ifChanged!.Finish(conditional, outcome), attempts, span);
         }
-        catch (OperationCanceledException) when (item.Expired(batchToken))
+        catch (OperationCanceledException ex) when (item.Expired(batchToken))
         {
             return (AttemptOutcome.Fail(ErrorIds.TotalTimeout, FailureCategory.Timeout, string.Create(CultureInfo.InvariantCulture,
-                $"the item did not complete within {_options.TotalTimeout.TotalSeconds:0.###} s across {attempts} attempt(s) (TotalTimeoutSec)")), attempts, span);
+                $"the item did not complete within {_options.TotalTimeout.TotalSeconds:0.###} s across {attempts} attempt(s) (TotalTimeoutSec)")), attempts, SpanOf(ex, span));
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
-            return (AttemptOutcome.Fail(ErrorIds.Canceled, FailureCategory.Canceled, "the batch was cancelled"), attempts, span);
+            return (AttemptOutcome.Fail(ErrorIds.Canceled, FailureCategory.Canceled, "the batch was cancelled"), attempts, SpanOf(ex, span));
         }
         catch (ResilienceRefusedException refused)
         {
             return (AttemptOutcome.Fail(refused.ErrorId, FailureCategory.Refused, refused.Message, refused.InnerException), attempts, span);
         }
     }
+
+    /// <summary>The span of the attempt a cancellation ended, else the last one that returned.</summary>
+    private static AttemptSpan SpanOf(OperationCanceledException cancellation, AttemptSpan last) =>
+        cancellation is AttemptCanceledException ended ? ended.Span : last;
 
     /// <summary>Waits while the item's host is paused (or, for a retry, over its lowered limit); throws when the item is cancelled.</summary>
     private async Task WaitForHostAsync(RequestSpec spec, bool retry, CancellationToken token)
@@ -196,6 +200,10 @@ internal sealed class RequestRunner : IDisposable
             catch (Exception ex) when (ex is not OperationCanceledException || !itemToken.IsCancellationRequested)
             {
                 answered = AttemptFailure.Of(ex, spec, deadline, _options);
+            }
+            catch (OperationCanceledException ex) when (span.SpanId != 0)
+            {
+                throw new AttemptCanceledException(span, ex); // the item ends here; its result keeps the span this attempt sent
             }
         }
         finally

@@ -75,8 +75,10 @@ internal sealed class RequestSender
                 deadline.Connecting();
                 probe?.RequestStarting(deadline.ConnectionReady);
                 // A hop goes through the pool of where it connects: a pinned host:port (-Resolve, -ConnectTo), the item's own
-                // proxy route (Proxy, NoProxy), or the batch's own.
-                response = await _clients.For(spec.Connect.TargetFor(hop.Uri), spec.Route).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                // proxy route (Proxy, NoProxy), or the batch's own. An item's own proxy connects for every hop, a redirect
+                // or next page to a pinned name included (a pin there would turn the proxy off).
+                var target = spec.Route?.Proxy is null ? spec.Connect.TargetFor(hop.Uri) : null;
+                response = await _clients.For(target, spec.Route).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 probe?.HeadersReceived(message, response);
                 deadline.Answered();
             }
