@@ -16,11 +16,11 @@ BeforeAll {
 Describe 'Measure-AsyncWebBatch -Threshold' {
     Context 'judging' {
         It 'says in the summary which thresholds held, with what was observed' {
-            $summary = $results | Measure-AsyncWebBatch -Threshold 'count(Elapsed) == 10', 'max(TimeToFirstByteMs) >= 300', 'FailureRate <= 10%', 'p50(Elapsed) < 5m'
+            $summary = $results | Measure-AsyncWebBatch -Threshold 'count(Elapsed) == 10', 'max(TimeToFirstByteMs) >= 200', 'FailureRate <= 10%', 'p50(Elapsed) < 5m'
             $summary.Thresholds.Count | Should -Be 4
             $summary.Thresholds.Held | Should -Be @($true, $true, $true, $true)
             $summary.Thresholds[0].Observed | Should -Be 10
-            $summary.Thresholds[1].Observed | Should -BeGreaterOrEqual 300
+            $summary.Thresholds[1].Observed | Should -BeGreaterOrEqual 200
             $summary.Thresholds[1].Unit | Should -Be 'ms'
             $summary.Thresholds[2].Observed | Should -Be 0.1
             $summary.Thresholds[3].Limit | Should -Be 300000
@@ -56,8 +56,11 @@ Describe 'Measure-AsyncWebBatch -Threshold' {
 
         It 'judges a {host=...} threshold on that host''s results only' {
             $errors = $null
+            # The slow host's answers take 300 ms and the other's about 1 ms; the time to first byte counts from when the
+            # client saw its request sent, which a loaded machine notes a little after the server started its delay
+            # (one CI run saw less than 300), so 200 tells the hosts apart with room to spare.
             $summary = $results | Measure-AsyncWebBatch -ErrorVariable errors -ErrorAction SilentlyContinue -Threshold `
-                "min(TimeToFirstByte){host=$slowHost} >= 300", "count(Elapsed){host=$slowHost} == 2", "FailureRate{host=127.0.0.1} > 0.1", "count(Elapsed){host=127.0.0.1:$port} == 8", 'Count{host=elsewhere.test} > 0'
+                "min(TimeToFirstByte){host=$slowHost} >= 200", "count(Elapsed){host=$slowHost} == 2", "FailureRate{host=127.0.0.1} > 0.1", "count(Elapsed){host=127.0.0.1:$port} == 8", 'Count{host=elsewhere.test} > 0'
             $summary.Thresholds.Held | Should -Be @($true, $true, $true, $true, $false)
             $summary.Thresholds[2].Observed | Should -Be 0.125
             $summary.Thresholds[4].Observed | Should -Be 0
