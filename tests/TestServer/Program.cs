@@ -135,6 +135,7 @@ app.MapTraceEndpoints();
 app.MapConnectEndpoints();
 app.MapProxyEndpoints();
 app.MapStreamEndpoints();
+app.MapSinkEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();
