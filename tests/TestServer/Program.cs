@@ -136,6 +136,7 @@ app.MapConnectEndpoints();
 app.MapProxyEndpoints();
 app.MapStreamEndpoints();
 app.MapSoakStreamEndpoints();
+app.MapSinkEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();
