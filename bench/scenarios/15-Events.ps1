@@ -7,7 +7,7 @@
         Full  = @{ Streams = 1000; Events = 30; IntervalMs = 100; FirstRounds = 20 }
         Quick = @{ Streams = 200; Events = 20; IntervalMs = 100; FirstRounds = 10 }
     }
-    Notes = { "- Scenario 15: $(Format-Count $counts.Streams) streams of the test server's /sse/ticks, each an event (under 100 bytes) every $($counts.IntervalMs) ms on the server's clock, each stream at its own phase of the interval (an even $(Format-Count ($counts.Streams * 10 / $counts.IntervalMs)) writes per 10 ms, not all streams at once), $(Format-Count $counts.Events) per stream ($(Format-Count ($counts.Streams * 1000 / $counts.IntervalMs)) events/s in all), through Invoke-AsyncWebBatch -Stream -ThrottleLimit $($counts.Streams) in a fresh pwsh, consumed by a filter; each event's data carries the server's write time (UTC ticks), so its latency is server write → pipeline object on one clock (the filter only stamps and keeps the data; parsing comes after the run). Rates are over the middle 90% of the writes and of the arrivals, after a warm-up batch of 100 streams. Time to first event: the median of $($counts.FirstRounds) rounds, each on a fresh connection (a new session: its own pool) from calling the cmdlet to the first object, against curl -N from its process start to its first data: line (so curl's figure includes its exec)." }
+    Notes = { "- Scenario 15: $(Format-Count $counts.Streams) streams of the test server's /sse/ticks, each an event (under 100 bytes) every $($counts.IntervalMs) ms on the server's clock, each stream at its own phase of the interval (an even $(Format-Count ($counts.Streams * 10 / $counts.IntervalMs)) writes per 10 ms, not all streams at once), $(Format-Count $counts.Events) per stream ($(Format-Count ($counts.Streams * 1000 / $counts.IntervalMs)) events/s in all), through Invoke-AsyncWebBatch -Stream -ThrottleLimit $($counts.Streams) in a fresh pwsh, consumed by a filter; each event's data carries the server's write time (UTC ticks), so its latency is server write → pipeline object on one clock (the filter only stamps and keeps the data; parsing comes after the run). Rates are over the middle 90% of the writes and of the arrivals, after a warm-up batch of 100 streams. The p99 target is judged on the events written once every stream was open (after the last stream's first event arrived), the 1,000 streams at 10,000 events/s the target names; the whole run, with the first few hundred ms in which the process is still opening the other connections, is shown beside it (info). Time to first event: the median of $($counts.FirstRounds) rounds, each on a fresh connection (a new session: its own pool) from calling the cmdlet to the first object, against curl -N from its process start to its first data: line (so curl's figure includes its exec)." }
     Run    = {
         $s = $spec.Title
         $base = $testServer.Base
@@ -19,7 +19,9 @@
             $m = Invoke-Measured -Command $command -Label 'AsyncWeb -Stream (scenario 15)' -TimeoutSec 300
             $expected = $counts.Streams * $counts.Events
             if ($m.Json.count -ne $expected -or $m.Json.errors -gt 0) { $notes.Add("AsyncWeb -Stream: $($m.Json.count) events of $expected, $($m.Json.errors) failed stream(s)") }
-            foreach ($figure in 'p50Ms', 'p90Ms', 'p99Ms', 'maxMs') { Add-Figure $s "latency $figure" $m.Json.$figure 'ms' }
+            foreach ($figure in 'p50Ms', 'p90Ms', 'p99Ms', 'maxMs', 'steadyP50Ms', 'steadyP90Ms', 'steadyP99Ms', 'steadyMaxMs', 'openingMs') { Add-Figure $s "latency $figure" $m.Json.$figure 'ms' }
+            Add-Figure $s 'steady events' $m.Json.steadyCount ''
+            Add-Figure $s 'measured events' $m.Json.count ''
             Add-Figure $s 'events/s delivered' $m.Json.eventsPerSec '/s'
             Add-Figure $s 'events/s written by the server' $m.Json.serverWritesPerSec '/s'
             Add-Figure $s 'most server writes in 10 ms' $m.Json.maxWritesIn10Ms ''
@@ -46,9 +48,14 @@
     }
     Rows   = {
         $s = $spec.Title
-        $p99 = Get-Figure $s 'latency p99Ms'
-        New-Row $s 'server write → pipeline object, p99' $p99 'ms' ([double]::NaN) '≤ 50 ms' ($p99 -le 50)
-        foreach ($name in 'p50Ms', 'p90Ms', 'maxMs') { New-Row $s "server write → pipeline object, $($name -replace 'Ms$', '')" (Get-Figure $s "latency $name") 'ms' }
+        # The target: 1,000 open streams at 10,000 events/s, i.e. once every stream is open. The whole run, with the
+        # opening of a thousand connections in it, is shown beside it.
+        $p99 = Get-Figure $s 'latency steadyP99Ms'
+        $share = '{0:N0} of {1:N0} events' -f (Get-Figure $s 'steady events'), (Get-Figure $s 'measured events')
+        New-Row $s "server write → pipeline object, p99, every stream open ($share; written after the last stream's first event)" $p99 'ms' ([double]::NaN) '≤ 50 ms' ($p99 -le 50)
+        foreach ($name in 'P50Ms', 'P90Ms', 'MaxMs') { New-Row $s "server write → pipeline object, every stream open, $($name -replace 'Ms$', '' | ForEach-Object ToLower)" (Get-Figure $s "latency steady$name") 'ms' }
+        New-Row $s 'opening: from the first event to the last stream''s first (info)' (Get-Figure $s 'latency openingMs') 'ms'
+        foreach ($name in 'p50Ms', 'p90Ms', 'p99Ms', 'maxMs') { New-Row $s "server write → pipeline object, whole run with the opening (info), $($name -replace 'Ms$', '')" (Get-Figure $s "latency $name") 'ms' }
         New-Row $s 'events/s delivered (offered: streams × 1000 / interval)' (Get-Figure $s 'events/s delivered') '/s'
         New-Row $s 'events/s written by the server (its pacing; middle 90% of writes)' (Get-Figure $s 'events/s written by the server') '/s'
         New-Row $s 'most server writes in any 10 ms (steady: streams × 10 / interval)' (Get-Figure $s 'most server writes in 10 ms') ''
