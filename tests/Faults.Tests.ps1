@@ -142,8 +142,9 @@ $verbose = @($uris | Invoke-AsyncWebBatch -ThrottleLimit 4 -Verbose 4>&1 | Where
             $run.Verbose[0] -match 'blocked for (\d+(\.\d+)?) s' | Should -BeTrue -Because $run.Verbose[0]
             $stall = [double]$Matches[1]
             $stall | Should -BeGreaterThan 1
-            # One blocked write, then the rest of the work at full speed: not a blocked write (2 s or more) per update.
-            ($run.Shown - $stall) | Should -BeLessThan ($run.Quiet + 3) -Because "the batch took $($run.Shown) s with progress, $($run.Quiet) s without, and one write blocked for $stall s"
+            # One blocked write, then the rest of the work at full speed: not a blocked write (2 s or more) per update,
+            # which would add tens of seconds to the 40 updates; 15 s leaves room for a loaded machine.
+            ($run.Shown - $stall) | Should -BeLessThan ($run.Quiet + 15) -Because "the batch took $($run.Shown) s with progress, $($run.Quiet) s without, and one write blocked for $stall s"
         }
 
         It 'keeps showing progress in a terminal that answers' -Skip:(-not (Test-Path '/usr/bin/python3')) {
