@@ -205,7 +205,8 @@ Describe 'Streaming responses (-Stream)' {
             $key = New-Key
             $job = 1..2 | ForEach-Object { "$base/stream/endless/$key`?intervalMs=20&n=$_" } | Invoke-AsyncWebBatch -Stream -AsJob
             try {
-                Wait-Until { (Get-OpenStreams $key).open -eq 2 } -Because 'the job''s streams are open'
+                # Open on the server is not yet an event in the job's output: wait for one, so the stop keeps something.
+                Wait-Until { (Get-OpenStreams $key).open -eq 2 -and $job.Output.Count -gt 0 } -Because 'the job''s streams are open and have sent an event'
                 $job | Stop-Job
                 Wait-Until { (Get-OpenStreams $key).open -eq 0 } -TimeoutSec 5 -Because 'a stopped job leaves nothing reading'
                 @($job | Receive-Job | Where-Object { $_ -is [AsyncWeb.WebBatchStreamItem] }).Count | Should -BeGreaterThan 0
