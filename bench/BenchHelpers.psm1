@@ -38,14 +38,15 @@ function Install-BenchPeer {
 
     if (-not $missing) { return }
     if ($NoInstall) { throw "Missing benchmark peers (Debian packages): $($missing -join ', '). Install them or run without -NoInstall." }
-    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) { throw "apt-get is not available; install these Debian packages by hand: $($missing -join ', ')" }
 
-    Write-Host "== Installing benchmark peers: $($missing -join ', ')" -ForegroundColor Cyan
-    $env:DEBIAN_FRONTEND = 'noninteractive'
-    & apt-get update -qq | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "apt-get update failed ($LASTEXITCODE)" }
-    & apt-get install -y -qq --no-install-recommends @missing | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed ($LASTEXITCODE)" }
+    # The tests' installer (apt-get as root); where it cannot install, a benchmark without its peers cannot run.
+    Import-Module (Join-Path $PSScriptRoot '../tests/TestPackages.psm1') -Force
+    $skipped = 'the benchmark cannot run without them'
+    if (-not (Test-DebianPackageInstallable -Name 'benchmark peers' -Skipped $skipped)) {
+        throw "Install these Debian packages by hand (apt-get as root): $($missing -join ', ')"
+    }
+
+    Install-DebianPackage -Package $missing -Name 'benchmark peers' -Purpose 'for the side-by-side runs' -Skipped $skipped
 }
 
 function Get-FreePort {
