@@ -17,8 +17,8 @@ namespace AsyncWeb;
 /// </summary>
 public sealed class AsyncWebSession : IDisposable
 {
-    private readonly Lazy<HttpClient> _client;
-    private readonly LeasePool<HandlerSettings, HttpClient> _routes;
+    private readonly Lazy<HttpMessageInvoker> _client;
+    private readonly LeasePool<HandlerSettings, HttpMessageInvoker> _routes;
     private readonly SecureString? _token;
     private readonly PSCredential? _credential;
     private bool _disposed;
@@ -39,8 +39,8 @@ public sealed class AsyncWebSession : IDisposable
         _credential = credential;
         Settings = settings;
         Cookies = new CookieContainer();
-        _client = new Lazy<HttpClient>(() => ClientPool.CreateClient(ClientPool.CreateHandler(settings, Cookies)));
-        _routes = new LeasePool<HandlerSettings, HttpClient>(ClientPool.MaxClients, s => ClientPool.CreateClient(ClientPool.CreateHandler(s, Cookies)));
+        _client = new Lazy<HttpMessageInvoker>(() => ClientPool.CreateClient(ClientPool.CreateHandler(settings, Cookies)));
+        _routes = new LeasePool<HandlerSettings, HttpMessageInvoker>(ClientPool.MaxClients, s => ClientPool.CreateClient(ClientPool.CreateHandler(s, Cookies)));
     }
 
     /// <summary>Relative -Uri values resolve against this.</summary>
@@ -101,7 +101,7 @@ public sealed class AsyncWebSession : IDisposable
     /// <summary>Negotiate or NTLM credentials the session's handler answers challenges with, or null.</summary>
     internal HandlerCredentials? HandlerCredentials => Settings.Credentials;
 
-    internal HttpClient Client
+    internal HttpMessageInvoker Client
     {
         get
         {
@@ -118,7 +118,7 @@ public sealed class AsyncWebSession : IDisposable
     /// The session's client for other handler settings: a pinned target (-Resolve, -ConnectTo) or an item's own proxy
     /// route; its settings otherwise, its cookies, a pool of its own (at most ClientPool.MaxClients kept idle).
     /// </summary>
-    internal (HttpClient Client, IDisposable? Lease) RouteClient(HandlerSettings settings)
+    internal (HttpMessageInvoker Client, IDisposable? Lease) RouteClient(HandlerSettings settings)
     {
         _ = Client; // refuses a disposed session
         var lease = _routes.Rent(settings);

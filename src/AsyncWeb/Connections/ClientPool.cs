@@ -16,7 +16,7 @@ using AsyncWeb.Timing;
 namespace AsyncWeb.Connections;
 
 /// <summary>
-/// Module-wide HttpClients, one per distinct handler settings (compared by value, proxy credential
+/// Module-wide clients (invokers over a handler), one per distinct handler settings (compared by value, proxy credential
 /// included), reused across requests and across cmdlet calls so connections stay warm. At most
 /// <see cref="MaxClients"/> are kept: beyond that the least recently used idle one is closed. Redirects,
 /// timeouts and decompression are handled by the engine, per request, so the handler settings that
@@ -27,16 +27,20 @@ internal static class ClientPool
     /// <summary>More distinct connection settings than one script realistically mixes; a loop over many (proxy credentials, connect timeouts) stays bounded.</summary>
     public const int MaxClients = 16;
 
-    private static readonly LeasePool<HandlerSettings, HttpClient> s_clients = new(MaxClients, static s => CreateClient(CreateHandler(s, cookies: null)));
+    private static readonly LeasePool<HandlerSettings, HttpMessageInvoker> s_clients = new(MaxClients, static s => CreateClient(CreateHandler(s, cookies: null)));
 
     /// <summary>The shared client for these settings; dispose the lease when the batch is done with it.</summary>
-    public static LeasePool<HandlerSettings, HttpClient>.Lease Rent(HandlerSettings settings) => s_clients.Rent(settings);
+    public static LeasePool<HandlerSettings, HttpMessageInvoker>.Lease Rent(HandlerSettings settings) => s_clients.Rent(settings);
 
     /// <summary>Closes every pooled connection (module removal).</summary>
     public static void Clear() => s_clients.Clear();
 
-    public static HttpClient CreateClient(HttpMessageHandler handler) =>
-        new(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    /// <summary>
+    /// The sender over one handler: an invoker, not an HttpClient. The engine builds every message itself (version, headers)
+    /// and keeps its own deadlines, so HttpClient's per-request work (a linked CancellationTokenSource registered on the
+    /// client's shared one, an async frame, its timeout) bought nothing; RequestSender keeps its cancellation wrapping.
+    /// </summary>
+    public static HttpMessageInvoker CreateClient(HttpMessageHandler handler) => new(handler, disposeHandler: true);
 
 #if NET
     /// <summary>Builds the one handler shape AsyncWeb uses; sessions pass their own cookie container.</summary>

@@ -17,20 +17,20 @@ namespace AsyncWeb.Connections;
 internal sealed class ClientRoutes : IDisposable
 {
     private readonly HandlerSettings _settings;
-    private readonly HttpClient _direct;
+    private readonly HttpMessageInvoker _direct;
     private readonly IDisposable? _directLease;
-    private readonly Func<HandlerSettings, (HttpClient Client, IDisposable? Lease)> _create;
+    private readonly Func<HandlerSettings, (HttpMessageInvoker Client, IDisposable? Lease)> _create;
     // Made by the first hop that goes another way: most batches have none, and a dictionary keyed by a value tuple is
     // generic code over a value type, which ReadyToRun cannot supply: made and cleared in every batch, it was JIT-compiled
     // by every first call.
-    private ConcurrentDictionary<(ConnectTarget? Target, ProxyRoute? Proxy), Lazy<(HttpClient Client, IDisposable? Lease)>>? _routes;
+    private ConcurrentDictionary<(ConnectTarget? Target, ProxyRoute? Proxy), Lazy<(HttpMessageInvoker Client, IDisposable? Lease)>>? _routes;
     private bool _disposed;
 
     /// <param name="settings">The settings of <paramref name="direct"/> (the batch's or the session's); other routes change them.</param>
     /// <param name="direct">The client of hops that connect as usual.</param>
     /// <param name="directLease">The lease of <paramref name="direct"/> (null: a session's), returned when the batch ends.</param>
     /// <param name="create">Makes (or rents) the client of other settings; the lease, if any, is returned when the batch ends.</param>
-    public ClientRoutes(HandlerSettings settings, HttpClient direct, IDisposable? directLease, Func<HandlerSettings, (HttpClient Client, IDisposable? Lease)> create)
+    public ClientRoutes(HandlerSettings settings, HttpMessageInvoker direct, IDisposable? directLease, Func<HandlerSettings, (HttpMessageInvoker Client, IDisposable? Lease)> create)
     {
         _settings = settings;
         _direct = direct;
@@ -53,7 +53,7 @@ internal sealed class ClientRoutes : IDisposable
     /// The client a hop goes through: pinned to <paramref name="target"/> (null: not pinned), by the item's own
     /// <paramref name="proxy"/> route (null, or the batch's own choice: the batch's).
     /// </summary>
-    public HttpClient For(ConnectTarget? target, ProxyRoute? proxy = null)
+    public HttpMessageInvoker For(ConnectTarget? target, ProxyRoute? proxy = null)
     {
         if (proxy is not null && proxy.IsSameAs(_settings))
         {
@@ -71,7 +71,7 @@ internal sealed class ClientRoutes : IDisposable
         }
 
         var routes = Volatile.Read(ref _routes) ?? EnsureRoutes();
-        return routes.GetOrAdd((target, proxy), key => new Lazy<(HttpClient, IDisposable?)>(() => _create(SettingsOf(key.Target, key.Proxy)))).Value.Client;
+        return routes.GetOrAdd((target, proxy), key => new Lazy<(HttpMessageInvoker, IDisposable?)>(() => _create(SettingsOf(key.Target, key.Proxy)))).Value.Client;
     }
 
     /// <summary>Places used so far besides the batch's own (a pool each).</summary>
@@ -97,7 +97,7 @@ internal sealed class ClientRoutes : IDisposable
         _directLease?.Dispose();
     }
 
-    private ConcurrentDictionary<(ConnectTarget? Target, ProxyRoute? Proxy), Lazy<(HttpClient Client, IDisposable? Lease)>> EnsureRoutes()
+    private ConcurrentDictionary<(ConnectTarget? Target, ProxyRoute? Proxy), Lazy<(HttpMessageInvoker Client, IDisposable? Lease)>> EnsureRoutes()
     {
         Interlocked.CompareExchange(ref _routes, new(), null);
         return _routes!;

@@ -40,7 +40,7 @@ internal sealed class RequestMessageFactory
     public HttpRequestMessage Create(RequestSpec spec, Hop hop, ResumePoint? resume, AttemptDeadline deadline, string? traceParent)
     {
         var version = HttpVersionChoice.For(_pinnedVersion, hop.Uri);
-        var message = new HttpRequestMessage(new HttpMethod(hop.Method), hop.Uri)
+        var message = new HttpRequestMessage(MethodOf(hop.Method), hop.Uri)
         {
             Version = version.Version,
 #if NET
@@ -89,6 +89,18 @@ internal sealed class RequestMessageFactory
 
         return message;
     }
+
+    /// <summary>The runtime's own instance of a standard method (no object per request; the handler knows it by reference), else a new one.</summary>
+    private static HttpMethod MethodOf(string method) => method switch
+    {
+        "GET" => HttpMethod.Get,
+        "HEAD" => HttpMethod.Head,
+        "POST" => HttpMethod.Post,
+        "PUT" => HttpMethod.Put,
+        "DELETE" => HttpMethod.Delete,
+        "OPTIONS" => HttpMethod.Options,
+        _ => new HttpMethod(method),
+    };
 
     /// <summary>The body of one request: the bytes, or a fresh stream of the upload (a file that cannot be read throws InvalidInFile).</summary>
     private static HttpContent? CreateBody(RequestSpec spec)

@@ -1,5 +1,6 @@
 using System;
 using System.Net.Http;
+using System.Threading;
 using System.Threading.Tasks;
 using AsyncWeb.Batch;
 using AsyncWeb.Bodies;
@@ -78,7 +79,8 @@ internal sealed class RequestSender
                 // proxy route (Proxy, NoProxy), or the batch's own. An item's own proxy connects for every hop, a redirect
                 // or next page to a pinned name included (a pin there would turn the proxy off).
                 var target = spec.Route?.Proxy is null ? spec.Connect.TargetFor(hop.Uri) : null;
-                response = await _clients.For(target, spec.Route).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                // An invoker returns at the headers (as HttpClient's ResponseHeadersRead) and buffers nothing.
+                response = await _clients.For(target, spec.Route).SendAsync(message, deadline.Token).ConfigureAwait(false);
                 probe?.HeadersReceived(message, response);
                 deadline.Answered();
             }
@@ -88,6 +90,11 @@ internal sealed class RequestSender
                 if (CertificateCheck.Surface(message, failure) is { } rejected)
                 {
                     throw rejected;
+                }
+
+                if (Canceled(failure, deadline.Token) is { } canceled)
+                {
+                    throw canceled;
                 }
 
                 throw;
@@ -115,4 +122,18 @@ internal sealed class RequestSender
             }
         }
     }
+
+    /// <summary>
+    /// A send that failed once the attempt's token was cancelled ended by that cancellation (a deadline or the batch), as
+    /// HttpClient reported it: the connection the cancellation aborted surfaces as a cancellation carrying the token.
+    /// </summary>
+    private static OperationCanceledException? Canceled(Exception failure, CancellationToken token) =>
+        token.IsCancellationRequested && failure switch
+        {
+            OperationCanceledException ended => ended.CancellationToken != token,
+            HttpRequestException => true,
+            _ => false,
+        }
+            ? new OperationCanceledException(failure.Message, failure, token)
+            : null;
 }
