@@ -125,24 +125,14 @@ internal sealed class RequestRunner : IDisposable
             }
             else
             {
-                // Captured in this block only, so the pass-through path above allocates no closure.
-                var (target, attemptProbe, attemptLease, tracing, counted, lastSpan) = (fileTarget, probe, lease, traced, 0, default(AttemptSpan));
+                var tally = new AttemptTally();
                 try
                 {
-                    outcome = await _resilience.ExecuteAsync(sending, async (s, ct) =>
-                    {
-                        // A paused host (Retry-After, rate-limit headers) holds every attempt back, and a host over its lowered
-                        // adaptive limit holds retries back; the item's slot goes to others meanwhile.
-                        await WaitForHostAsync(s, counted > 0, ct).ConfigureAwait(false);
-                        counted++;
-                        var (answered, attemptSpan) = await AttemptAsync(s, target, attemptProbe, attemptLease, counted, tracing, ct).ConfigureAwait(false);
-                        lastSpan = attemptSpan;
-                        return answered;
-                    }, item.Token).ConfigureAwait(false);
+                    outcome = await AttemptsAsync(sending, fileTarget, probe, lease, traced, tally, item.Token).ConfigureAwait(false);
                 }
                 finally
                 {
-                    (attempts, span) = (counted, lastSpan);
+                    (attempts, span) = (tally.Count, tally.Last);
                 }
             }
 
@@ -162,6 +152,23 @@ internal sealed class RequestRunner : IDisposable
             return (AttemptOutcome.Fail(refused.ErrorId, FailureCategory.Refused, refused.Message, refused.InnerException), attempts, span);
         }
     }
+
+    /// <summary>
+    /// The attempts of an item through the resilience pipeline (retries, breaker, rate limit), counted in <paramref name="tally"/>.
+    /// The callback's closure is made here, not in <see cref="ExecuteAsync"/>: an async method makes the closure of a
+    /// lambda when it starts, so there the pass-through path paid for it on every item.
+    /// </summary>
+    private Task<AttemptOutcome> AttemptsAsync(RequestSpec spec, DownloadTarget? fileTarget, RequestProbe probe, BudgetLease lease, bool traced, AttemptTally tally, CancellationToken token) =>
+        _resilience.ExecuteAsync(spec, async (s, ct) =>
+        {
+            // A paused host (Retry-After, rate-limit headers) holds every attempt back, and a host over its lowered
+            // adaptive limit holds retries back; the item's slot goes to others meanwhile.
+            await WaitForHostAsync(s, tally.Count > 0, ct).ConfigureAwait(false);
+            tally.Count++;
+            var (answered, attemptSpan) = await AttemptAsync(s, fileTarget, probe, lease, tally.Count, traced, ct).ConfigureAwait(false);
+            tally.Last = attemptSpan;
+            return answered;
+        }, token);
 
     /// <summary>The span of the attempt a cancellation ended, else the last one that returned.</summary>
     private static AttemptSpan SpanOf(OperationCanceledException cancellation, AttemptSpan last) =>
