@@ -39,4 +39,7 @@ public sealed partial class WebBatchResult
 
     /// <summary>On the result that ends an item with pages: whether every page was fetched and succeeded (the journal's success); null otherwise.</summary>
     internal bool? PagesSucceeded { get; set; }
+
+    /// <summary>The bytes the result holds against -MaximumBufferSize until the pipeline takes it (BodyBudget.HeldBy); -1 until counted.</summary>
+    internal long HeldBytes { get; set; } = -1;
 }

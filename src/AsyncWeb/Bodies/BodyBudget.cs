@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using AsyncWeb.Sending;
@@ -24,7 +23,7 @@ internal sealed class BodyBudget
     private readonly long _limit;
     private readonly bool _ordered;
     private readonly object _gate = new();
-    private readonly SortedSet<(long Index, int PageIndex)> _running = new();
+    private readonly RunningRequests _running = new();
     private (long Index, int PageIndex)? _past;   // the request reading past the budget, until its result is taken
     private (long Index, int PageIndex)? _next;   // -Ordered: the request whose result leaves next
     private long _reserved;
@@ -95,9 +94,19 @@ internal sealed class BodyBudget
     /// <summary>Called (outside the lock) when a reader begins to wait for room: <see cref="Awaited"/> may have become due.</summary>
     public Action? Waits { get; set; }
 
-    /// <summary>What a result holds until the pipeline takes it: its body (bytes, or text at two bytes a character) and its headers.</summary>
-    public static long HeldBy(WebBatchResult result) =>
-        (result.RawContent?.LongLength ?? (result.Content?.Length ?? 0) * 2L) + ResponseHeaders.SizeOf(result.Headers);
+    /// <summary>
+    /// What a result holds until the pipeline takes it: its body (bytes, or text at two bytes a character) and its headers.
+    /// Counted once, when the request hands its result over: the pipeline thread gives back exactly that, without counting again.
+    /// </summary>
+    public static long HeldBy(WebBatchResult result)
+    {
+        if (result.HeldBytes < 0)
+        {
+            result.HeldBytes = (result.RawContent?.LongLength ?? (result.Content?.Length ?? 0) * 2L) + ResponseHeaders.SizeOf(result.Headers);
+        }
+
+        return result.HeldBytes;
+    }
 
     /// <summary>Registers page <paramref name="pageIndex"/> of item <paramref name="index"/> as running: its reads reserve through the lease.</summary>
     public BudgetLease Open(long index, int pageIndex = 0)
@@ -225,7 +234,7 @@ internal sealed class BodyBudget
 
         return _ordered
             ? request == _next
-            : _results == 0 && _running.Count > 0 && request == _running.Min;
+            : _results == 0 && _running.Count > 0 && request == _running.Lowest();
     }
 
     internal void Close((long Index, int PageIndex) request)

@@ -59,6 +59,25 @@ public class BodyBudgetTests
     }
 
     [Fact]
+    public async Task When_the_lowest_running_item_ends_the_next_lowest_proceeds_over_the_budget_and_a_higher_one_waits()
+    {
+        var budget = new BodyBudget(100, ordered: false);
+        using var deadline = Deadline();
+        var lowest = budget.Open(3);
+        using var high = budget.Open(9);
+        using var next = budget.Open(5);
+        await high.ReserveAsync(100, deadline);
+
+        lowest.Dispose();   // it ended without a result (failed before its body)
+        var higher = high.ReserveAsync(50, deadline).AsTask();
+        await next.ReserveAsync(5000, deadline).AsTask().WaitAsync(s_patience);
+
+        await Task.Delay(50);
+        Assert.False(higher.IsCompleted);
+        Assert.Equal(5100, budget.Used);
+    }
+
+    [Fact]
     public async Task Unordered_the_lowest_item_still_waits_for_results_the_pipeline_will_take()
     {
         var budget = new BodyBudget(100, ordered: false);
