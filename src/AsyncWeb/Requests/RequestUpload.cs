@@ -32,8 +32,8 @@ internal abstract class RequestUpload
 
         try
         {
-            // No FileStream buffer of its own (FileContent reads in large chunks), and synchronous reads: FileContent
-            // makes them on the thread pool, ahead of the socket.
+            // No FileStream buffer of its own (FileContent reads in large chunks), synchronous reads (FileContent makes
+            // them between its writes) and the kernel's read-ahead of a sequential scan.
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)

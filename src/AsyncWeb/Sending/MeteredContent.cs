@@ -10,9 +10,10 @@ using AsyncWeb.Timeouts;
 namespace AsyncWeb.Sending;
 
 /// <summary>
-/// Wraps a request body so that its bytes are counted as they go out, in chunks of at most 64 KiB: for the
-/// batch's progress, and for the attempt's deadline, where every chunk sent restarts the silence timer (a long
-/// upload is not server silence) and the end of the body starts the wait for the answer afresh.
+/// Wraps a request body so that its bytes are counted as they go out, in chunks of at most 256 KiB (a file's
+/// chunk, written whole): for the batch's progress, and for the attempt's deadline, where every chunk sent
+/// restarts the silence timer (a long upload is not server silence) and the end of the body starts the wait
+/// for the answer afresh.
 /// </summary>
 internal sealed class MeteredContent : HttpContent
 {
@@ -77,10 +78,12 @@ internal sealed class MeteredContent : HttpContent
         _deadline.BodySent(bytes);
     }
 
-    /// <summary>The request stream, written in chunks of at most 64 KiB, each counted once the transport took it.</summary>
+    /// <summary>The request stream, written in chunks of at most 256 KiB, each counted once the transport took it.</summary>
     private sealed class MeteredStream : Stream
     {
-        private const int Chunk = 64 * 1024;
+        // One send for each chunk a FileContent reads: slicing it into smaller writes only multiplied the sends
+        // and the continuations per MiB. A larger buffer (a -Body held in memory) is still counted as it goes.
+        private const int Chunk = 256 * 1024;
         private readonly Stream _target;
         private readonly MeteredContent _owner;
         private readonly CancellationToken _cancellationToken;

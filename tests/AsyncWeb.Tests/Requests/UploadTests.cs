@@ -79,20 +79,20 @@ public class UploadTests
     [Fact]
     public async Task Sending_the_body_keeps_the_silence_deadline_from_firing_and_counts_every_byte()
     {
-        // Silence allowed: 1 s. The body takes about 2 s to send, 64 KiB every 100 ms: never silent for long.
+        // Silence allowed: 1 s. The body takes about 2 s to send, 256 KiB (one write) every 100 ms: never silent for long.
         var options = new BatchOptions { OperationTimeout = TimeSpan.FromSeconds(1) };
         using var deadline = AttemptDeadline.Start(CancellationToken.None, options);
         var sent = new TransferCounter();
-        using var content = new MeteredContent(new ByteArrayContent(new byte[1280 * 1024]), deadline, sent);
+        using var content = new MeteredContent(new ByteArrayContent(new byte[5 * 1024 * 1024]), deadline, sent);
         var target = new SlowStream(TimeSpan.FromMilliseconds(100));
 
         await content.CopyToAsync(target);
 
         Assert.False(deadline.Token.IsCancellationRequested);
-        Assert.Equal(1280 * 1024, deadline.BytesSent);
-        Assert.Equal(1280 * 1024, sent.Value);
+        Assert.Equal(5 * 1024 * 1024, deadline.BytesSent);
+        Assert.Equal(5 * 1024 * 1024, sent.Value);
         Assert.Equal(20, target.Writes);
-        Assert.Equal(1280 * 1024, content.Headers.ContentLength);
+        Assert.Equal(5 * 1024 * 1024, content.Headers.ContentLength);
     }
 
     [Fact]
