@@ -46,7 +46,11 @@
                     Add-Figure $s "$cell · AsyncWeb" ($n / $m.Json.seconds) 'req/s'
                     # (b): client CPU per connection (a handshake each), less load-bound than req/s: where the cost of a handshake lies.
                     $perConnection = $w.Key -like 'b*'
-                    if ($perConnection) { Add-Figure $s "$cell · AsyncWeb CPU" (1000 * $m.Json.cpuSeconds / $n) 'CPU ms/conn' }
+                    if ($perConnection) {
+                        Add-Figure $s "$cell · AsyncWeb CPU" (1000 * $m.Json.cpuSeconds / $n) 'CPU ms/conn'
+                        # Methods the JIT compiled during the measured batch: the runtime still tiering up after the warm-up.
+                        Add-Figure $s "$cell · AsyncWeb jitted" $m.Json.jitMethods 'methods'
+                    }
                     if ($inProcess) { Add-InProcessFigure $s "$cell · " $m $n; $arguments.Remove('InProcessPeer') }
                     if ($inProcess -and $perConnection) {
                         Add-Figure $s "$cell · same pwsh AsyncWeb CPU" (1000 * $m.Json.arrayCpuSeconds / $n) 'CPU ms/conn'
@@ -126,6 +130,7 @@
                 $awCpu = Get-Figure $s "$cell · AsyncWeb CPU"
                 if (-not [double]::IsNaN($awCpu)) {
                     New-Row $s "$prefix`: CPU per connection, AsyncWeb (info)" $awCpu 'CPU ms/conn'
+                    New-Row $s "$prefix`: methods jitted during AsyncWeb's measured batch (info; the runtime still compiling after the warm-up)" (Get-Figure $s "$cell · AsyncWeb jitted") 'methods'
                     foreach ($tool in 'curl', '.NET HttpClient loop') {
                         $cpu = Get-Figure $s "$cell · $tool CPU"
                         $name = if ($tool -eq 'curl') { $curlName } else { $tool }
