@@ -15,7 +15,7 @@
                      -InProcessPeer then measures, in this process and warm, the same batch through -Uri $uris | Out-Null
                      and a bare HttpClient loop (InProcessPeer.cs: Count GETs, ThrottleLimit tasks, one handler): seconds,
                      bytes allocated, Monitor lock contentions and time blocked on contended locks (the runtime's
-                     ContentionStop events) of each: array*, bare*
+                     ContentionStop events) and this process's CPU time during each: array*, bare*
       Stream         1..Count | ForEach-Object { $Uri } | Invoke-AsyncWebBatch ... | Measure-Object (inputs made lazily)
       Download       Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile (-ComputeSha256 passed on)
       Directory      (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -ThrottleLimit T | Measure-Object
@@ -211,9 +211,13 @@ switch ($Mode) {
                 $allocated = [GC]::GetTotalAllocatedBytes($true)
                 $contentions = [System.Threading.Monitor]::LockContentionCount
                 $blocked = $meter.BlockedMilliseconds
+                $process.Refresh()
+                $cpu = $process.TotalProcessorTime
                 $watch.Restart()
                 $errors = & $run.Value
                 $result["$($run.Key)Seconds"] = $watch.Elapsed.TotalSeconds
+                $process.Refresh()
+                $result["$($run.Key)CpuSeconds"] = ($process.TotalProcessorTime - $cpu).TotalSeconds
                 $result["$($run.Key)AllocatedBytes"] = [GC]::GetTotalAllocatedBytes($true) - $allocated
                 $result["$($run.Key)Contentions"] = [System.Threading.Monitor]::LockContentionCount - $contentions
                 $result["$($run.Key)BlockedMs"] = $meter.BlockedMilliseconds - $blocked

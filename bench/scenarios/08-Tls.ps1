@@ -37,15 +37,25 @@
                     $arguments = @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit; WarmCount = $warm; SkipCertificateCheck = (-not $verify) }
                     if ($w.Http2) { $arguments.HttpVersion = '2.0' }
                     # h2: the engine against a bare HttpClient loop in the same pwsh, allocation and lock contention included.
-                    $inProcess = $w.Http2 -and -not $verify
+                    # (b) by name: the same pairing for CPU per connection, since the bare loop's own row below runs in another
+                    # kind of process (a console program: no PowerShell, no tiering of PowerShell's engine beside it).
+                    $inProcess = ($w.Http2 -and -not $verify) -or $w.Key -eq 'b'
                     if ($inProcess) { $arguments.InProcessPeer = $true }
                     $m = Invoke-Child "AsyncWeb https $cell" $arguments -Environment $trust
                     Confirm-Clean "AsyncWeb (scenario 8 $cell)" $m $n
                     Add-Figure $s "$cell · AsyncWeb" ($n / $m.Json.seconds) 'req/s'
                     # (b): client CPU per connection (a handshake each), less load-bound than req/s: where the cost of a handshake lies.
                     $perConnection = $w.Key -like 'b*'
-                    if ($perConnection) { Add-Figure $s "$cell · AsyncWeb CPU" (1000 * $m.Json.cpuSeconds / $n) 'CPU ms/conn' }
+                    if ($perConnection) {
+                        Add-Figure $s "$cell · AsyncWeb CPU" (1000 * $m.Json.cpuSeconds / $n) 'CPU ms/conn'
+                        # Methods the JIT compiled during the measured batch: the runtime still tiering up after the warm-up.
+                        Add-Figure $s "$cell · AsyncWeb jitted" $m.Json.jitMethods 'methods'
+                    }
                     if ($inProcess) { Add-InProcessFigure $s "$cell · " $m $n; $arguments.Remove('InProcessPeer') }
+                    if ($inProcess -and $perConnection) {
+                        Add-Figure $s "$cell · same pwsh AsyncWeb CPU" (1000 * $m.Json.arrayCpuSeconds / $n) 'CPU ms/conn'
+                        Add-Figure $s "$cell · same pwsh bare loop CPU" (1000 * $m.Json.bareCpuSeconds / $n) 'CPU ms/conn'
+                    }
                     if ($w.Key -eq 'a') {
                         # AsyncWeb's default negotiates h2 by ALPN (phase 2); pinned to HTTP/1.1, like for like with curl --http1.1.
                         $arguments.HttpVersion = '1.1'
@@ -120,11 +130,27 @@
                 $awCpu = Get-Figure $s "$cell · AsyncWeb CPU"
                 if (-not [double]::IsNaN($awCpu)) {
                     New-Row $s "$prefix`: CPU per connection, AsyncWeb (info)" $awCpu 'CPU ms/conn'
+                    New-Row $s "$prefix`: methods jitted during AsyncWeb's measured batch (info; the runtime still compiling after the warm-up)" (Get-Figure $s "$cell · AsyncWeb jitted") 'methods'
                     foreach ($tool in 'curl', '.NET HttpClient loop') {
                         $cpu = Get-Figure $s "$cell · $tool CPU"
                         $name = if ($tool -eq 'curl') { $curlName } else { $tool }
                         if (-not [double]::IsNaN($cpu)) { New-Row $s "$prefix`: CPU per connection, $name (info)" $cpu 'CPU ms/conn' ($cpu / $awCpu) }
                     }
+                }
+                # Info: the same in one pwsh, warm, each run once unmeasured first: AsyncWeb -Uri $uris | Out-Null against the
+                # bare HttpClient loop (InProcessPeer.cs), req/s, CPU and bytes per connection; ratio: the bare loop's CPU over AsyncWeb's,
+                # AsyncWeb's req/s and bytes over the bare loop's.
+                $sameAw = Get-Figure $s "$cell · same pwsh AsyncWeb CPU"
+                if (-not [double]::IsNaN($sameAw)) {
+                    $sameBare = Get-Figure $s "$cell · same pwsh bare loop CPU"
+                    New-Row $s "$prefix`: in the same pwsh, CPU per connection, AsyncWeb -Uri (info)" $sameAw 'CPU ms/conn'
+                    New-Row $s "$prefix`: in the same pwsh, CPU per connection, bare HttpClient loop (info)" $sameBare 'CPU ms/conn' ($sameBare / $sameAw)
+                    $sameRate = Get-Figure $s "$cell · AsyncWeb -Uri · req/s"
+                    $sameBytes = Get-Figure $s "$cell · AsyncWeb -Uri · allocated"
+                    New-Row $s "$prefix`: in the same pwsh, AsyncWeb -Uri (info)" $sameRate 'req/s'
+                    New-Row $s "$prefix`: in the same pwsh, bare HttpClient loop (info)" (Get-Figure $s "$cell · bare loop · req/s") 'req/s' ($sameRate / (Get-Figure $s "$cell · bare loop · req/s"))
+                    New-Row $s "$prefix`: in the same pwsh, allocated per connection, AsyncWeb -Uri (info)" $sameBytes 'B/conn'
+                    New-Row $s "$prefix`: in the same pwsh, allocated per connection, bare HttpClient loop (info; ratio: AsyncWeb's over it)" (Get-Figure $s "$cell · bare loop · allocated") 'B/conn' ($sameBytes / (Get-Figure $s "$cell · bare loop · allocated"))
                 }
             }
         }
