@@ -18,11 +18,16 @@
             $m = Invoke-Child 'AsyncWeb Gets' @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit; Warm = $true; InProcessPeer = $true }
             Confirm-Clean 'AsyncWeb (scenario 1)' $m $n
             Add-Figure $s 'AsyncWeb (fresh pwsh, first call)' ($n / $m.Json.seconds) 'req/s'
+            # The first call's CPU (all threads of that pwsh: the JIT's background thread too) and the methods
+            # compiled during it: figures a loaded machine moves far less than the rate.
+            Add-Figure $s 'AsyncWeb first call · CPU' (1e6 * $m.Json.cpuSeconds / $n) 'CPU µs/req'
+            Add-Figure $s 'AsyncWeb first call · jitted' $m.Json.jitMethods 'methods'
             Add-Figure $s 'AsyncWeb (same session, second call)' ($n / $m.Json.warmSeconds) 'req/s'
             Add-InProcessFigure $s '' $m $n
 
             $m = Invoke-Measured -Command '/usr/bin/curl', '-s', '--fail', '--parallel', '--parallel-max', $ThrottleLimit, '-K', $cfg -StdoutToNull -Label 'curl --parallel'
             Add-Figure $s 'curl --parallel' ($n / $m.Wall) 'req/s'
+            Add-Figure $s 'curl --parallel · CPU' (1e6 * $m.CpuSeconds / $n) 'CPU µs/req'
 
             $m = Invoke-Measured -Command '/usr/bin/python3', $aiohttpPeer, 'get', $url, $n, $ThrottleLimit -Label 'aiohttp'
             Confirm-Clean 'aiohttp (scenario 1)' $m $n
@@ -47,6 +52,10 @@
         $s = $spec.Title
         $aw = Get-Figure $s 'AsyncWeb (fresh pwsh, first call)'
         New-Row $s 'AsyncWeb (fresh pwsh, first call)' $aw 'req/s'
+        $firstCpu = Get-Figure $s 'AsyncWeb first call · CPU'
+        New-Row $s 'AsyncWeb (fresh pwsh, first call): CPU per request, all its threads (info)' $firstCpu 'CPU µs/req'
+        New-Row $s "curl --parallel: CPU per request (info; ratio: curl's over AsyncWeb's first call)" (Get-Figure $s 'curl --parallel · CPU') 'CPU µs/req' ((Get-Figure $s 'curl --parallel · CPU') / $firstCpu)
+        New-Row $s 'AsyncWeb (fresh pwsh, first call): methods jitted during the call, tier-1 recompilations included (info)' (Get-Figure $s 'AsyncWeb first call · jitted') 'methods'
         $warm = Get-Figure $s 'AsyncWeb (same session, second call)'
         $warmVs = foreach ($peer in 'curl --parallel', 'aiohttp') { '{0}× {1}' -f (Format-Figure ($warm / (Get-Figure $s $peer))), $peer }
         New-Row $s "AsyncWeb (same session, second call; info: $($warmVs -join ', '))" $warm 'req/s' ($aw / $warm)
