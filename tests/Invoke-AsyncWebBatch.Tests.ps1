@@ -16,6 +16,38 @@ Describe 'Invoke-AsyncWebBatch concurrency' {
             $stats.peakInFlight | Should -BeLessOrEqual 8
         }
 
+        It 'keeps ThrottleLimit requests in flight while finished results wait for a blocked pipeline, and never more' {
+            # Items 1-4 are held by the server until they all arrived and upstream has handed over item 8; items 5-8 can start only as 1-4
+            # finish. The consumer then blocks on the first result until the server has seen all eight: a finished
+            # result waiting for the pipeline thread must not keep the next item from starting.
+            $key = [guid]::NewGuid().ToString('n')
+            $script:seenWhileBlocked = $null
+            & {
+                1..4 | ForEach-Object { "$base/admission/$key`?hold=1&n=$_" }
+                5..8 | ForEach-Object { "$base/admission/$key`?n=$_" }
+                $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                while ((Invoke-RestMethod "$base/admission/$key/stats").seen -lt 4 -and [DateTime]::UtcNow -lt $deadline) {
+                    Start-Sleep -Milliseconds 50
+                }
+
+                $null = Invoke-RestMethod "$base/admission/$key/release"
+            } | Invoke-AsyncWebBatch -ThrottleLimit 4 | ForEach-Object {
+                if ($null -eq $script:seenWhileBlocked) {
+                    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                    do {
+                        $seen = (Invoke-RestMethod "$base/admission/$key/stats").seen
+                        if ($seen -ge 8) { break }
+                        Start-Sleep -Milliseconds 50
+                    } while ([DateTime]::UtcNow -lt $deadline)
+                    $script:seenWhileBlocked = $seen
+                }
+            }
+            $script:seenWhileBlocked | Should -Be 8
+            $stats = Invoke-RestMethod "$base/admission/$key/stats"
+            $stats.seen | Should -Be 8
+            $stats.peak | Should -Be 4 -Because 'the four held requests are in flight together, and no fifth joins them'
+        }
+
         It 'reuses connections: the server accepts far fewer connections than requests' {
             Reset-TestServerStats -Server $server
             $results = 1..300 | ForEach-Object { "$base/json" } | Invoke-AsyncWebBatch -ThrottleLimit 8

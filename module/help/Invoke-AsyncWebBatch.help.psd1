@@ -8,7 +8,7 @@ Invoke-AsyncWebBatch takes URIs, or objects that describe requests, from the pip
 
 An input item can be a string or System.Uri, or any object or hashtable with a Uri, Url or Href property (CSV rows from Import-Csv work as they are). Such an object may also carry Method, Headers, Body, ContentType, OutFile, Sha256, InFile, Form, Proxy and NoProxy, which override the cmdlet's parameters for that item only.
 
-Upstream is read only as fast as requests finish, so a batch of a million lines runs in bounded memory. Ctrl+C or Select-Object -First cancels the requests still in flight.
+Upstream is read only as fast as results leave (at most twice -ThrottleLimit items held at once, at most -ThrottleLimit of them in flight), so a batch of a million lines runs in bounded memory. Ctrl+C or Select-Object -First cancels the requests still in flight.
 
 An API that returns its data in pages is followed page by page with -FollowRelLink (Link headers, as Invoke-RestMethod does) or -NextLink (a link in the JSON body): every page is a result with the item's Index and its PageIndex, pages of one item one after another and pages of different items concurrently. When the first page reveals the last one, -PageParameter fetches the remaining pages at once. -IfChanged makes downloads conditional: a file that has not changed on the server since the last run is not fetched again (Skipped, SkipReason NotModified).
 

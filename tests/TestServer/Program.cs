@@ -137,6 +137,7 @@ app.MapProxyEndpoints();
 app.MapStreamEndpoints();
 app.MapSoakStreamEndpoints();
 app.MapSinkEndpoints();
+app.MapAdmissionEndpoints();
 app.Lifetime.ApplicationStopped.Register(() => File.Delete(unixSocket));
 
 await app.StartAsync();

@@ -56,12 +56,14 @@ internal sealed partial class BatchEngine : IDisposable
         _flow.Changed = HostChanged;
         _runner = new RequestRunner(clients, options, Claims, _budget, verbose, _flow, _admission, this);
 
-        // Without a per-host limit or ordering, admission waits for a free request slot (pure backpressure).
-        // With them, a bounded number of admitted items may wait for their host or their turn. Items that wait
-        // only because their host is paused or at its limit do not count, within HostAdmission's parking bounds.
+        // Without a per-host limit or ordering, up to ThrottleLimit results may wait for the pipeline thread beyond
+        // the ThrottleLimit requests in flight: a finished request's slot in flight is taken by the next item (waiting
+        // in HostAdmission's line) at once, not when the pipeline thread gets round to its result. With them, a
+        // bounded number of admitted items may wait for their host or their turn. Items that wait only because their
+        // host is paused or at its limit do not count, within HostAdmission's parking bounds.
         _capacity = _flow.LimitsHosts || options.Ordered
             ? options.ThrottleLimit * 4
-            : options.ThrottleLimit;
+            : options.ThrottleLimit * 2;
         _planner = options.Pagination is { } pagination ? new PagePlanner(pagination, options) : null;
         _mayStartPage = MayStartPage;
     }

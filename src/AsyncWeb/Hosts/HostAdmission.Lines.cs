@@ -11,11 +11,10 @@ internal sealed partial class HostAdmission
     /// Under the lock, after anything about <paramref name="line"/> changed: counts its items as parked or not, gives
     /// it a turn when its head item could start, and takes the items that can start now, host by host in turn.
     /// </summary>
-    private List<Entry>? Settle(HostLine line)
+    private void Settle(HostLine line, ref Starts start)
     {
         Count(line);
         Offer(line);
-        List<Entry>? start = null;
         while (_running < _throttleLimit && _turns.Count > 0)
         {
             var next = _turns.Dequeue();
@@ -30,22 +29,22 @@ internal sealed partial class HostAdmission
             var head = next.Waiting.First!;
             var entry = head.Value;
             Leave(next, head);
+            Recycle(head);
             Started(next);
             Count(next);
             Offer(next);
-            (start ??= new List<Entry>()).Add(entry);
+            start.Add(entry);
         }
 
         StartAwaited(ref start);
         Forget(line);
-        return start;
     }
 
     /// <summary>
     /// Under the lock: the request <see cref="Awaited"/> names, if it waits in a line, starts now, past the global and
     /// its host's limits if need be (by one at most), never while its host is paused.
     /// </summary>
-    private void StartAwaited(ref List<Entry>? start)
+    private void StartAwaited(ref Starts start)
     {
         if (_aborted || _running > _throttleLimit || Awaited?.Invoke() is not { } awaited)
         {
@@ -64,10 +63,12 @@ internal sealed partial class HostAdmission
                 var spec = node.Value.Spec;
                 if (spec.Index == awaited.Index && spec.PageIndex == awaited.PageIndex)
                 {
+                    var entry = node.Value;
                     Leave(line, node);
+                    Recycle(node);
                     Started(line);
                     Count(line);
-                    (start ??= new List<Entry>()).Add(node.Value);
+                    start.Add(entry);
                     return;
                 }
             }
@@ -75,37 +76,79 @@ internal sealed partial class HostAdmission
     }
 
     /// <summary>Outside the lock: the items that may start, each with the time it waited for its paused host.</summary>
-    private void Go(List<Entry>? start)
+    private void Go(in Starts start)
     {
-        if (start is null)
+        if (!start.Any)
         {
             return;
         }
 
-        foreach (var entry in start)
+        Go(start.First);
+        if (start.More is { } more)
         {
-            var waited = _flow.PauseClock(entry.Spec.HostKey) - entry.PauseClockAtEntry;
-            if (waited > 0)
+            foreach (var entry in more)
             {
-                entry.Spec.HostWait.Add(waited);
-            }
-
-            if (entry.Resumed is { } resumed)
-            {
-                resumed.TrySetResult(true);
-            }
-            else
-            {
-                _launch(entry.Spec);
+                Go(entry);
             }
         }
     }
 
+    private void Go(in Entry entry)
+    {
+        var waited = _flow.PauseClock(entry.Spec.HostKey) - entry.PauseClockAtEntry;
+        if (waited > 0)
+        {
+            entry.Spec.HostWait.Add(waited);
+        }
+
+        if (entry.Resumed is { } resumed)
+        {
+            resumed.TrySetResult(true);
+        }
+        else
+        {
+            _launch(entry.Spec);
+        }
+    }
+
     /// <summary>An item joins the line (a resuming one at its head), its request body with it: <see cref="Leave"/> takes off exactly what this added.</summary>
-    private static LinkedListNode<Entry> Enter(HostLine line, Entry entry, bool first)
+    private LinkedListNode<Entry> Enter(HostLine line, Entry entry, bool first)
     {
         line.WaitingBytes += entry.Bytes;
-        return first ? line.Waiting.AddFirst(entry) : line.Waiting.AddLast(entry);
+        LinkedListNode<Entry> node;
+        if (entry.Resumed is null && _spareNodes.Count > 0)
+        {
+            node = _spareNodes.Pop();
+            node.Value = entry;
+        }
+        else
+        {
+            node = new LinkedListNode<Entry>(entry);
+        }
+
+        if (first)
+        {
+            line.Waiting.AddFirst(node);
+        }
+        else
+        {
+            line.Waiting.AddLast(node);
+        }
+
+        return node;
+    }
+
+    /// <summary>
+    /// A new item's node, once it left its line, serves the next one: an item waiting for a slot then costs no
+    /// allocation. A resuming item's node is never reused, since its waiter asks afterwards whether it is still in a line.
+    /// </summary>
+    private void Recycle(LinkedListNode<Entry> node)
+    {
+        if (node.Value.Resumed is null && _spareNodes.Count < _throttleLimit * 4)
+        {
+            node.Value = default;
+            _spareNodes.Push(node);
+        }
     }
 
     /// <summary>An item leaves the line (it starts, or its wait was cancelled), with the bytes it brought.</summary>
@@ -192,6 +235,27 @@ internal sealed partial class HostAdmission
         public bool HasTurn { get; set; }
         public int ParkedItems { get; set; }
         public long ParkedBytes { get; set; }
+    }
+
+    /// <summary>The items a settling took from the lines, to start outside the lock: usually one, so the first is kept without a list.</summary>
+    private struct Starts
+    {
+        public Entry First;
+        public List<Entry>? More;
+        public bool Any;
+
+        public void Add(in Entry entry)
+        {
+            if (!Any)
+            {
+                First = entry;
+                Any = true;
+            }
+            else
+            {
+                (More ??= new List<Entry>()).Add(entry);
+            }
+        }
     }
 
     /// <summary>A waiting item: a new one (launched when it starts) or a running one resuming after its host's pause.</summary>

@@ -44,14 +44,14 @@ internal sealed partial class HostAdmission
     {
         var resumed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         LinkedListNode<Entry> node;
-        List<Entry>? start;
+        var start = default(Starts);
         lock (_gate)
         {
             var line = Line(spec.HostKey);
             _running--;
             line.Active--;
             node = Enter(line, new Entry(spec, resumed, _flow.PauseClock(spec.HostKey)), first: true);
-            start = Settle(line);
+            Settle(line, ref start);
         }
 
         Go(start);
@@ -63,7 +63,7 @@ internal sealed partial class HostAdmission
             }
             catch (OperationCanceledException)
             {
-                start = null;
+                start = default;
                 lock (_gate)
                 {
                     // Not started meanwhile: it leaves the line and holds a slot again, over the limits if need be.
@@ -72,7 +72,7 @@ internal sealed partial class HostAdmission
                         var line = Line(spec.HostKey);
                         Leave(line, node);
                         Started(line);
-                        start = Settle(line);
+                        Settle(line, ref start);
                     }
                 }
 

@@ -35,6 +35,7 @@ internal sealed partial class HostAdmission
     private readonly Action<RequestSpec> _launch;
     private readonly Dictionary<string, HostLine> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<HostLine> _turns = new();
+    private readonly Stack<LinkedListNode<Entry>> _spareNodes = new();
     private int _running;
     private int _parked;
     private long _parkedBytes;
@@ -74,7 +75,7 @@ internal sealed partial class HostAdmission
     /// <summary>Starts the item now, or lines it up behind its host's earlier items.</summary>
     public void Submit(RequestSpec spec)
     {
-        List<Entry>? start = null;
+        var start = default(Starts);
         bool now;
         lock (_gate)
         {
@@ -87,7 +88,7 @@ internal sealed partial class HostAdmission
             else
             {
                 Enter(line, new Entry(spec, null, _flow.PauseClock(spec.HostKey)), first: false);
-                start = Settle(line);
+                Settle(line, ref start);
             }
         }
 
@@ -102,13 +103,13 @@ internal sealed partial class HostAdmission
     /// <summary>A running item ended: its slots are free for the next items.</summary>
     public void Finished(string host)
     {
-        List<Entry>? start;
+        var start = default(Starts);
         lock (_gate)
         {
             _running--;
             var line = Line(host);
             line.Active--;
-            start = Settle(line);
+            Settle(line, ref start);
         }
 
         Go(start);
@@ -117,7 +118,7 @@ internal sealed partial class HostAdmission
     /// <summary>The host's pause began or ended, or its limit changed: look at its waiting items again.</summary>
     public void Refresh(string host)
     {
-        List<Entry>? start;
+        var start = default(Starts);
         lock (_gate)
         {
             if (!_hosts.TryGetValue(host, out var line))
@@ -125,7 +126,7 @@ internal sealed partial class HostAdmission
                 return;
             }
 
-            start = Settle(line);
+            Settle(line, ref start);
         }
 
         Go(start);
@@ -134,7 +135,7 @@ internal sealed partial class HostAdmission
     /// <summary>What <see cref="Awaited"/> names may have changed: if it waits in a line, it starts now.</summary>
     public void Reconsider()
     {
-        List<Entry>? start = null;
+        var start = default(Starts);
         lock (_gate)
         {
             StartAwaited(ref start);
@@ -146,17 +147,13 @@ internal sealed partial class HostAdmission
     /// <summary>The batch was cancelled: pauses and limits no longer hold anyone back, so every waiting item runs (and ends at once).</summary>
     public void Abort()
     {
-        List<Entry>? start = null;
+        var start = default(Starts);
         lock (_gate)
         {
             _aborted = true;
             foreach (var line in _hosts.Values)
             {
-                var more = Settle(line);
-                if (more is not null)
-                {
-                    (start ??= new List<Entry>()).AddRange(more);
-                }
+                Settle(line, ref start);
             }
         }
 
