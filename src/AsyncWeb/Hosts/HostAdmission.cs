@@ -151,7 +151,8 @@ internal sealed partial class HostAdmission
         lock (_gate)
         {
             _aborted = true;
-            foreach (var line in _hosts.Values)
+            // A copy: settling may forget a line, and .NET Framework's dictionary refuses a removal during enumeration.
+            foreach (var line in new List<HostLine>(_hosts.Values))
             {
                 Settle(line, ref start);
             }
