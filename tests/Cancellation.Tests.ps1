@@ -71,7 +71,7 @@ Describe 'Stopping a batch' {
         Wait-Until { (Get-TestServerStats -Server $server).inFlight -eq 0 } -TimeoutSec 30 -Because 'the rest of the batch is cancelled'
     }
 
-    It 'keeps memory bounded by reading upstream only as fast as slots free up' {
+    It 'keeps memory bounded by reading upstream only as fast as results leave (at most 2 x ThrottleLimit items held)' {
         $script:produced = 0
         $script:maxAhead = 0
         $script:seen = 0
