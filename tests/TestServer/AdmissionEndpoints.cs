@@ -21,18 +21,14 @@ internal static class AdmissionEndpoints
     {
         app.Map("/admission/{key}", Request);
         app.Map("/admission/{key}/release", Release);
-        app.Map("/admission/{key}/stats", Stats);
+        app.Map("/admission/{key}/stats", Report);
     }
 
     private static async Task Request(HttpContext c, string key)
     {
         var counter = s_keys.GetOrAdd(key, _ => new Counter());
         Interlocked.Increment(ref counter.Seen);
-        var now = Interlocked.Increment(ref counter.InFlight);
-        int peak;
-        while (now > (peak = Volatile.Read(ref counter.Peak)) && Interlocked.CompareExchange(ref counter.Peak, now, peak) != peak)
-        {
-        }
+        Stats.RaisePeak(ref counter.Peak, Interlocked.Increment(ref counter.InFlight));
 
         try
         {
@@ -55,7 +51,7 @@ internal static class AdmissionEndpoints
         return Task.CompletedTask;
     }
 
-    private static Task Stats(HttpContext c, string key)
+    private static Task Report(HttpContext c, string key)
     {
         var counter = s_keys.GetOrAdd(key, _ => new Counter());
         return c.Response.WriteAsync(JsonSerializer.Serialize(new { seen = Volatile.Read(ref counter.Seen), inFlight = Volatile.Read(ref counter.InFlight), peak = Volatile.Read(ref counter.Peak) }));
@@ -64,8 +60,8 @@ internal static class AdmissionEndpoints
     private sealed class Counter
     {
         public int Seen;
-        public int InFlight;
-        public int Peak;
+        public long InFlight;
+        public long Peak;
         public readonly TaskCompletionSource<bool> Released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -121,7 +121,8 @@ internal sealed class Stats
         Interlocked.Exchange(ref _pathKeys, 0);
     }
 
-    private static void RaisePeak(ref long peak, long value)
+    /// <summary>Raises <paramref name="peak"/> to <paramref name="value"/> if it is higher, without a lock.</summary>
+    internal static void RaisePeak(ref long peak, long value)
     {
         long current = Volatile.Read(ref peak);
         while (value > current)
