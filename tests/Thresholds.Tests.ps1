@@ -76,7 +76,9 @@ Describe 'Measure-AsyncWebBatch -Threshold' {
 
         It 'judges summaries merged from parts (a {host} filter needs results: a summary carries no per-host figures)' {
             $parts = ($results | Select-Object -First 5 | Measure-AsyncWebBatch), ($results | Select-Object -Skip 5 | Measure-AsyncWebBatch)
-            $summary = $parts | Measure-AsyncWebBatch -Threshold 'count(Elapsed) == 10', 'max(Elapsed) >= 300', "Count{host=$slowHost} == 0"
+            # The slow answers take about 300 ms (a clean-clone CI run measured 298.8: the server's delay timer fired early), the
+            # fast ones about 1: 200 tells them apart with room to spare, as the time-to-first-byte test above does.
+            $summary = $parts | Measure-AsyncWebBatch -Threshold 'count(Elapsed) == 10', 'max(Elapsed) >= 200', "Count{host=$slowHost} == 0"
             $summary.Thresholds.Held | Should -Be @($true, $true, $true)
         }
 
