@@ -31,6 +31,7 @@ internal sealed partial class BatchEngine : IDisposable
     private int _sleeping; // 1 while the pipeline thread may wait on _signal: only then does a posted event release it
     private readonly HostFlow _flow;
     private readonly HostAdmission _admission;
+    private readonly Action<RequestSpec, WebBatchResult> _finished;
 
     private readonly int _capacity;
     private int _outstanding;
@@ -55,6 +56,7 @@ internal sealed partial class BatchEngine : IDisposable
 
         _flow.Changed = HostChanged;
         _runner = new RequestRunner(clients, options, Claims, _budget, verbose, _flow, _admission, this);
+        _finished = Finished;
 
         // Without a per-host limit or ordering, up to ThrottleLimit results may wait for the pipeline thread beyond
         // the ThrottleLimit requests in flight: a finished request's slot in flight is taken by the next item (waiting
@@ -277,36 +279,15 @@ internal sealed partial class BatchEngine : IDisposable
     {
 #if NET
         // On the thread pool as Task.Run would, without its closure, delegate and unwrapping task per request.
-        ThreadPool.QueueUserWorkItem(static state => _ = state.Engine.RunOneAsync(state.Spec), (Engine: this, Spec: spec), preferLocal: false);
+        ThreadPool.QueueUserWorkItem(static state => _ = state.Engine._runner.RunAsync(state.Spec, state.Engine._cancel.Token, state.Engine._finished), (Engine: this, Spec: spec), preferLocal: false);
 #else
-        Task.Run(() => RunOneAsync(spec));
+        Task.Run(() => _runner.RunAsync(spec, _cancel.Token, _finished));
 #endif
     }
 
-    private async Task RunOneAsync(RequestSpec spec)
+    /// <summary>A request's result (the runner's last step, on its thread): queued for the pipeline thread, its slot given back.</summary>
+    private void Finished(RequestSpec spec, WebBatchResult result)
     {
-        WebBatchResult result;
-        try
-        {
-            result = await _runner.RunAsync(spec, _cancel.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // The runner turns every request failure into a result; this is a defect, still reported per item.
-            result = new WebBatchResult
-            {
-                Index = spec.Index,
-                PageIndex = spec.PageIndex,
-                TargetAddress = spec.TargetAddress,
-                Uri = spec.Uri,
-                Method = spec.Method,
-                Input = spec.Input,
-                Redactor = _options.Redactor,
-                Error = _options.Redactor.Redact(new WebBatchError(ErrorIds.ConnectionFailed, FailureCategory.Connection, "internal error: " + ex.Message, ex)),
-                ItemKey = spec.ItemKey,
-            };
-        }
-
         // A page's follow-up (its next pages held, or a failure in the next page's place) is settled before its
         // result becomes visible, so the batch never looks finished while the item still has pages to come.
         var followUp = spec.Chain is null ? null : FollowPage(spec, result);
