@@ -35,7 +35,7 @@ internal sealed class ResponseBodyReader
     public static bool HasBody(string method, int status) =>
         method != "HEAD" && status >= 200 && status is not (204 or 205 or 304);
 
-    public async Task<BodyContent> ReadAsync(HttpResponseMessage response, string method, BudgetLease lease, AttemptDeadline deadline)
+    public async ValueTask<BodyContent> ReadAsync(HttpResponseMessage response, string method, BudgetLease lease, AttemptDeadline deadline)
     {
         if (!HasBody(method, (int)response.StatusCode))
         {
@@ -90,7 +90,7 @@ internal sealed class ResponseBodyReader
     /// size that buffer is rented (Pooled: the caller returns it once decoded); larger ones are not kept in the pool.
     /// The budget counts the size asked for, whatever length the pool's array has.
     /// </summary>
-    private async Task<(byte[] Bytes, int Length, bool Pooled)> ReadAllAsync(Stream body, long? exact, bool transient, BudgetLease lease, AttemptDeadline deadline)
+    private async ValueTask<(byte[] Bytes, int Length, bool Pooled)> ReadAllAsync(Stream body, long? exact, bool transient, BudgetLease lease, AttemptDeadline deadline)
     {
         var cap = Math.Min(Math.Min(exact ?? long.MaxValue, _maximum), Array.MaxLength);
         var buffer = Array.Empty<byte>();

@@ -44,12 +44,23 @@ internal sealed class ResponseBodyStream : ReadOnlyStream
 
     private static readonly Action<object?> s_abandonOnPool = static r => ThreadPool.UnsafeQueueUserWorkItem(static d => ((HttpResponseMessage)d!).Dispose(), r);
 
-    public static async Task<ResponseBodyStream> OpenAsync(HttpResponseMessage response, CancellationToken token)
+#if NET
+#pragma warning disable CS1998 // awaits nothing on .NET: see below
+#endif
+    public static async ValueTask<ResponseBodyStream> OpenAsync(HttpResponseMessage response, CancellationToken token)
+#if NET
+#pragma warning restore CS1998
+#endif
     {
         var abandon = token.Register(Abandoner(FrameworkFacts.Current.IsNetFramework), response);
         try
         {
+#if NET
+            // The runtime's response content hands its stream over at once (ReadAsStreamAsync only wraps it in a task per response).
+            var inner = response.Content.ReadAsStream(token);
+#else
             var inner = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+#endif
             return new ResponseBodyStream(inner, response.Content.Headers.ContentLength, token, abandon);
         }
         catch (Exception ex) when (Translate(ex, token, null) is { } translated)
