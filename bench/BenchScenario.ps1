@@ -63,33 +63,52 @@ function New-Row([string] $Scenario, [string] $Tool, [double] $Median, [string] 
     [pscustomobject]@{ Scenario = $Scenario; Tool = $Tool; Median = $Median; Unit = $Unit; Ratio = $Ratio; RatioSuffix = $RatioSuffix; Target = $Target; Pass = $Pass }
 }
 
-# The engine against a bare HttpClient loop in the same pwsh (Invoke-BenchChild.ps1 -InProcessPeer): throughput of
-# both, bytes allocated and lock contention per request. Prefix names the workload ('' in scenario 1).
+# The engine against a bare HttpClient loop in the same pwsh (Invoke-BenchChild.ps1 -InProcessPeer), settled: each side
+# after the same unmeasured rounds, alternating, until the runtime stopped recompiling. Throughput, CPU, bytes allocated
+# and lock contention per request; with -InProcessPipeline the pipeline form too. Prefix names the workload ('' in scenario 1).
 function Add-InProcessFigure([string] $Scenario, [string] $Prefix, $Measured, [long] $Count) {
     $json = $Measured.Json
-    foreach ($who in 'array', 'bare') {
-        $name = if ($who -eq 'array') { 'AsyncWeb -Uri' } else { 'bare loop' }
-        if ($json.PSObject.Properties["$($who)Errors"] -and $json."$($who)Errors" -gt 0) { $notes.Add("$Prefix$name (same pwsh) reported $($json."$($who)Errors") failed request(s)") }
+    foreach ($who in 'array', 'pipe', 'bare') {
+        if (-not $json.PSObject.Properties["$($who)Seconds"]) { continue }
+        $name = @{ array = 'AsyncWeb -Uri'; pipe = 'AsyncWeb pipeline'; bare = 'bare loop' }[$who]
+        if ($json."$($who)Errors" -gt 0) { $notes.Add("$Prefix$name (same pwsh) reported $($json."$($who)Errors") failed request(s)") }
         Add-Figure $Scenario "$Prefix$name · req/s" ($Count / $json."$($who)Seconds") 'req/s'
+        Add-Figure $Scenario "$Prefix$name · CPU" (1e6 * $json."$($who)CpuSeconds" / $Count) 'CPU µs/req'
         Add-Figure $Scenario "$Prefix$name · allocated" ($json."$($who)AllocatedBytes" / $Count) 'B/req'
         Add-Figure $Scenario "$Prefix$name · contentions" ($json."$($who)Contentions" / $Count) 'contentions/req'
         Add-Figure $Scenario "$Prefix$name · blocked" ($json."$($who)BlockedMs" * 1000 / $Count) 'µs/req'
+        Add-Figure $Scenario "$Prefix$name · jitted" $json."$($who)Jitted" 'methods'
     }
+    Add-Figure $Scenario "$($Prefix)settled · rounds" $json.settleRounds 'rounds'
 }
 
-function New-InProcessRow([string] $Scenario, [string] $Prefix, [string] $Label, [double] $Pipeline = [double]::NaN) {
+function New-InProcessRow([string] $Scenario, [string] $Prefix, [string] $Label) {
     $bare = Get-Figure $Scenario "$($Prefix)bare loop · req/s"
     if ([double]::IsNaN($bare)) { return }
-    $array = Get-Figure $Scenario "$($Prefix)AsyncWeb -Uri · req/s"
-    New-Row $Scenario "$Label bare HttpClient loop in the same pwsh (64 tasks, one SocketsHttpHandler), warm" $bare 'req/s'
-    New-Row $Scenario "$Label AsyncWeb -Uri `$uris | Out-Null, warm (ratio: over the bare loop)" $array 'req/s' ($array / $bare) '≥ 1.0×' ($array / $bare -ge 1.0)
-    if (-not [double]::IsNaN($Pipeline)) {
-        New-Row $Scenario "$Label AsyncWeb `$uris | … | Measure-Object, warm (ratio: over the bare loop)" $Pipeline 'req/s' ($Pipeline / $bare) '≥ 1.0×' ($Pipeline / $bare -ge 1.0)
+    $rounds = Get-Figure $Scenario "$($Prefix)settled · rounds"
+    $jitted = foreach ($who in 'AsyncWeb -Uri', 'AsyncWeb pipeline', 'bare loop') {
+        $count = Get-Figure $Scenario "$Prefix$who · jitted"
+        if (-not [double]::IsNaN($count)) { '{0} {1}' -f $who, (Format-Figure $count) }
+    }
+    New-Row $Scenario "$Label settled: unmeasured rounds per side before the measured one, sides alternating (info; methods jitted during the measured runs: $($jitted -join ', '))" $rounds 'rounds'
+    New-Row $Scenario "$Label bare HttpClient loop in the same pwsh (64 tasks, one SocketsHttpHandler), settled" $bare 'req/s'
+    $forms = [ordered]@{ 'AsyncWeb -Uri' = 'AsyncWeb -Uri $uris | Out-Null'; 'AsyncWeb pipeline' = 'AsyncWeb $uris | Invoke-AsyncWebBatch | Out-Null' }
+    foreach ($form in $forms.GetEnumerator()) {
+        $rate = Get-Figure $Scenario "$Prefix$($form.Key) · req/s"
+        if (-not [double]::IsNaN($rate)) { New-Row $Scenario "$Label $($form.Value), settled (ratio: over the bare loop)" $rate 'req/s' ($rate / $bare) '≥ 1.0×' ($rate / $bare -ge 1.0) }
+    }
+    $bareCpu = Get-Figure $Scenario "$($Prefix)bare loop · CPU"
+    New-Row $Scenario "$Label CPU per request, all threads: bare loop (info)" $bareCpu 'CPU µs/req'
+    foreach ($form in $forms.GetEnumerator()) {
+        $cpu = Get-Figure $Scenario "$Prefix$($form.Key) · CPU"
+        if (-not [double]::IsNaN($cpu)) { New-Row $Scenario "$Label CPU per request, all threads: $($form.Key) (info; ratio: the bare loop's over it)" $cpu 'CPU µs/req' ($bareCpu / $cpu) }
     }
     $bareBytes = Get-Figure $Scenario "$($Prefix)bare loop · allocated"
     $bytes = Get-Figure $Scenario "$($Prefix)AsyncWeb -Uri · allocated"
     New-Row $Scenario "$Label allocated per request: bare loop" $bareBytes 'B/req'
     New-Row $Scenario "$Label allocated per request: AsyncWeb -Uri (ratio: over the bare loop)" $bytes 'B/req' ($bytes / $bareBytes) '≤ 1.9×' ($bytes / $bareBytes -le 1.9)
+    $pipeBytes = Get-Figure $Scenario "$($Prefix)AsyncWeb pipeline · allocated"
+    if (-not [double]::IsNaN($pipeBytes)) { New-Row $Scenario "$Label allocated per request: AsyncWeb pipeline (info; ratio: over the bare loop)" $pipeBytes 'B/req' ($pipeBytes / $bareBytes) }
     foreach ($who in 'bare loop', 'AsyncWeb -Uri') {
         $blocked = Get-Figure $Scenario "$Prefix$who · blocked"
         $contentions = Get-Figure $Scenario "$Prefix$who · contentions"

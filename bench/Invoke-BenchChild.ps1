@@ -12,10 +12,15 @@
                      -WarmCount N first runs an unmeasured batch of N requests to the same URL through a throwaway
                      New-AsyncWebSession (its own connection pool): the code is compiled, the measured batch still
                      opens its own connections; -SkipCertificateCheck and -HttpVersion are passed on;
-                     -InProcessPeer then measures, in this process and warm, the same batch through -Uri $uris | Out-Null
-                     and a bare HttpClient loop (InProcessPeer.cs: Count GETs, ThrottleLimit tasks, one handler): seconds,
-                     bytes allocated, Monitor lock contentions and time blocked on contended locks (the runtime's
-                     ContentionStop events) and this process's CPU time during each: array*, bare*
+                     -InProcessPeer then measures, in this process and settled, the same batch through -Uri $uris | Out-Null
+                     (-InProcessPipeline: also $uris | Invoke-AsyncWebBatch | Out-Null) and a bare HttpClient loop
+                     (InProcessPeer.cs: Count GETs, ThrottleLimit tasks, one handler). Each side first runs the same
+                     unmeasured rounds, alternating, until the methods jitted during every side's run of a round fall
+                     below -SettleJitMethods (at least -SettleRounds rounds, at most -SettleMaxRounds); then one measured
+                     round: seconds, bytes allocated, Monitor lock contentions and time blocked on contended locks (the
+                     runtime's ContentionStop events), this process's CPU time and the methods jitted during each:
+                     array*, pipe*, bare*; settleRounds, settleLastJitted and settleLog (each unmeasured run as
+                     side+round:jitted:CPU us/req:B/req)
       Stream         1..Count | ForEach-Object { $Uri } | Invoke-AsyncWebBatch ... | Measure-Object (inputs made lazily)
       Download       Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile (-ComputeSha256 passed on)
       Directory      (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -ThrottleLimit T | Measure-Object
@@ -80,6 +85,10 @@ param(
     [int] $ThrottleLimitPerHost,
     [switch] $AdaptiveThrottle,
     [switch] $InProcessPeer,
+    [switch] $InProcessPipeline,
+    [int] $SettleRounds = 3,
+    [int] $SettleMaxRounds = 8,
+    [int] $SettleJitMethods = 100,
     [ValidateSet('Har', 'Report', 'Json')]
     [string] $Format,
     [switch] $Parse
@@ -196,8 +205,12 @@ switch ($Mode) {
             $result.warmErrors = $failedWarm.Count
         }
         if ($InProcessPeer) {
-            # Like for like in this process: the engine's warm batch (-Uri, results to Out-Null) against a bare
-            # HttpClient loop, each run once unmeasured first (compiled code, open connections).
+            # Like for like in this process: the engine's batch (-Uri, results to Out-Null; with -InProcessPipeline also
+            # through the pipeline) against a bare HttpClient loop. Warm means settled: every side runs the same unmeasured
+            # rounds first, the sides alternating (each round starts with the next side), until the runtime stopped
+            # recompiling (the methods jitted during each side's run of a round below -SettleJitMethods, after at least
+            # -SettleRounds rounds, at most -SettleMaxRounds); then one measured round in the same rotation. One
+            # unmeasured run each measured the runtime still tiering up the engine's larger code.
             Add-Type -Path (Join-Path $PSScriptRoot 'InProcessPeer.cs')
             $http2 = $HttpVersion -eq '2.0' -or ($Uri -like 'https:*' -and -not $HttpVersion)
             $client = [AsyncWebBench.BareLoop]::CreateClient($SkipCertificateCheck.IsPresent)
@@ -206,22 +219,52 @@ switch ($Mode) {
                 array = { Invoke-AsyncWebBatch -Uri $uris @settings -ErrorVariable failedArray -ErrorAction SilentlyContinue | Out-Null; $failedArray.Count }
                 bare  = { [AsyncWebBench.BareLoop]::Run($client, $Uri, $Count, $ThrottleLimit, $http2) }
             }
-            foreach ($run in $runs.GetEnumerator()) {
-                $null = & $run.Value
+            if ($InProcessPipeline) {
+                $runs.pipe = { $uris | Invoke-AsyncWebBatch @settings -ErrorVariable failedPipe -ErrorAction SilentlyContinue | Out-Null; $failedPipe.Count }
+            }
+            $sides = @($runs.Keys)
+            $measure = {
+                param([string] $Side)
+                $jit = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
                 $allocated = [GC]::GetTotalAllocatedBytes($true)
                 $contentions = [System.Threading.Monitor]::LockContentionCount
                 $blocked = $meter.BlockedMilliseconds
                 $process.Refresh()
                 $cpu = $process.TotalProcessorTime
                 $watch.Restart()
-                $errors = & $run.Value
-                $result["$($run.Key)Seconds"] = $watch.Elapsed.TotalSeconds
+                $errors = & $runs[$Side]
+                $seconds = $watch.Elapsed.TotalSeconds
                 $process.Refresh()
-                $result["$($run.Key)CpuSeconds"] = ($process.TotalProcessorTime - $cpu).TotalSeconds
-                $result["$($run.Key)AllocatedBytes"] = [GC]::GetTotalAllocatedBytes($true) - $allocated
-                $result["$($run.Key)Contentions"] = [System.Threading.Monitor]::LockContentionCount - $contentions
-                $result["$($run.Key)BlockedMs"] = $meter.BlockedMilliseconds - $blocked
-                $result["$($run.Key)Errors"] = [int]$errors
+                [ordered]@{
+                    Seconds = $seconds
+                    CpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
+                    AllocatedBytes = [GC]::GetTotalAllocatedBytes($true) - $allocated
+                    Contentions = [System.Threading.Monitor]::LockContentionCount - $contentions
+                    BlockedMs = $meter.BlockedMilliseconds - $blocked
+                    Jitted = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jit
+                    Errors = [int]$errors
+                }
+            }
+            # Each unmeasured run as side:jitted methods:CPU µs/req:B/req, so a reader sees what the rounds settled.
+            $settleLog = [System.Collections.Generic.List[string]]::new()
+            $round = 0
+            do {
+                $most = 0
+                foreach ($k in 0..($sides.Count - 1)) {
+                    $side = $sides[($k + $round) % $sides.Count]
+                    $m = & $measure $side
+                    $most = [Math]::Max($most, $m.Jitted)
+                    $settleLog.Add(('{0}{1}:{2}:{3:0.0}:{4:0}' -f $side, ($round + 1), $m.Jitted, (1e6 * $m.CpuSeconds / $Count), ($m.AllocatedBytes / $Count)))
+                }
+                $round++
+            } while ($round -lt $SettleRounds -or ($most -ge $SettleJitMethods -and $round -lt $SettleMaxRounds))
+            $result.settleRounds = $round
+            $result.settleLastJitted = $most
+            $result.settleLog = $settleLog -join ' '
+            foreach ($k in 0..($sides.Count - 1)) {
+                $side = $sides[($k + $round) % $sides.Count]
+                $m = & $measure $side
+                foreach ($entry in $m.GetEnumerator()) { $result["$side$($entry.Key)"] = $entry.Value }
             }
             $meter.Dispose()
             $client.Dispose()

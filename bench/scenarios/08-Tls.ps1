@@ -137,7 +137,7 @@
                         if (-not [double]::IsNaN($cpu)) { New-Row $s "$prefix`: CPU per connection, $name (info)" $cpu 'CPU ms/conn' ($cpu / $awCpu) }
                     }
                 }
-                # Info: the same in one pwsh, warm, each run once unmeasured first: AsyncWeb -Uri $uris | Out-Null against the
+                # Info: the same in one pwsh, settled (each side after the same unmeasured rounds, alternating): AsyncWeb -Uri $uris | Out-Null against the
                 # bare HttpClient loop (InProcessPeer.cs), req/s, CPU and bytes per connection; ratio: the bare loop's CPU over AsyncWeb's,
                 # AsyncWeb's req/s and bytes over the bare loop's.
                 $sameAw = Get-Figure $s "$cell · same pwsh AsyncWeb CPU"

@@ -6,8 +6,11 @@ using AsyncWeb.Requests;
 
 namespace AsyncWeb.Binding;
 
-/// <summary>The per-item values found on a pipeline object.</summary>
-internal sealed class ItemFields
+/// <summary>
+/// The per-item values found on a pipeline object. A struct: every input is read into one, and a plain URI (the common
+/// input) would otherwise cost an object per request for one field.
+/// </summary>
+internal struct ItemFields
 {
     private static readonly string[] s_uriNames = { "Uri", "Url", "Href" };
 
@@ -43,27 +46,32 @@ internal sealed class ItemFields
             ? FromLookup(lookup, kind)
             : new ItemFields { Uri = item is PSObject pso ? pso.BaseObject : item };
 
-    /// <summary>How to read an item's named values (hashtable keys, object properties); null for a plain value (string, URI, number).</summary>
+    /// <summary>
+    /// How to read an item's named values (hashtable keys, object properties); null for a plain value (string, URI, number).
+    /// <paramref name="kind"/> names what was read, for messages (empty for a plain value).
+    /// </summary>
     public static Func<string, (bool Found, object? Value)>? LookupOf(object? item, out string kind)
     {
         var baseObject = item is PSObject pso ? pso.BaseObject : item;
-        kind = baseObject?.GetType().Name ?? "null";
         switch (baseObject)
         {
             case null or string or System.Uri:
+                kind = string.Empty;
                 return null;
             case IDictionary dictionary:
                 kind = "hashtable";
-                return name => TryDictionary(dictionary, name);
+                return new DictionaryFields(dictionary).Lookup;
             case PSCustomObject or not (ValueType or IFormattable):
+                kind = baseObject.GetType().Name;
                 var wrapped = item as PSObject ?? PSObject.AsPSObject(baseObject);
                 return name => wrapped.Properties[name] is { } p ? (true, p.Value) : (false, null);
             default:
+                kind = string.Empty;
                 return null;
         }
     }
 
-    private static (bool Found, object? Value) TryDictionary(IDictionary dictionary, string name)
+    internal static (bool Found, object? Value) TryDictionary(IDictionary dictionary, string name)
     {
         foreach (DictionaryEntry entry in dictionary)
         {

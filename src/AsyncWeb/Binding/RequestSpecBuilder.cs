@@ -25,6 +25,10 @@ internal sealed class RequestSpecBuilder
     private readonly string? _sessionAuthorization;
     private readonly UploadBinding _uploads;
 
+    // The batch's headers without their Content-Type, and its value: what an item without headers of its own is sent with.
+    private readonly List<KeyValuePair<string, string>> _baseBodyHeaders;
+    private readonly string? _baseContentType;
+
     public RequestSpecBuilder(RequestDefaults defaults, Func<object, string> toJson, Func<string, string> resolvePath)
     {
         _defaults = defaults;
@@ -49,6 +53,9 @@ internal sealed class RequestSpecBuilder
                 AddHeader(ToText(entry.Key), ToText(entry.Value), _baseHeaders, _baseSensitive, "-Headers");
             }
         }
+
+        _baseBodyHeaders = _baseHeaders;
+        _baseContentType = TakeContentType(ref _baseBodyHeaders);
     }
 
     public static string DefaultUserAgent { get; } =
@@ -88,7 +95,16 @@ internal sealed class RequestSpecBuilder
         {
             // As Invoke-RestMethod: a Content-Type among the headers is the body's (its charset encodes a text body)
             // unless -ContentType or the item's ContentType gives one, which wins; a blank one sends none.
-            var fromHeaders = TakeContentType(ref headers);
+            string? fromHeaders;
+            if (ReferenceEquals(headers, _baseHeaders))
+            {
+                (headers, fromHeaders) = (_baseBodyHeaders, _baseContentType);
+            }
+            else
+            {
+                fromHeaders = TakeContentType(ref headers);
+            }
+
             noContentType = string.IsNullOrWhiteSpace(contentType ?? fromHeaders) && (contentType ?? fromHeaders) is not null;
             contentType = noContentType ? null : contentType ?? fromHeaders;
         }
@@ -132,7 +148,7 @@ internal sealed class RequestSpecBuilder
         }
 
         var sha = fields.Sha256 ?? _defaults.Sha256;
-        var connect = ItemConnect(fields);
+        var connect = ItemConnect(in fields);
 
         return new RequestSpec(index, uri, hostKey, method, item)
         {
@@ -148,12 +164,12 @@ internal sealed class RequestSpecBuilder
             ExpectedSha256 = sha is null ? null : RequestRules.NormaliseSha256(sha),
             Connect = connect,
             Route = ItemProxy.Read(fields.Proxy, fields.NoProxy, _defaults.UnixSocket, pinned: connect.TargetFor(uri) is not null),
-            Stream = StreamChoice.For(fields, _defaults),
+            Stream = StreamChoice.For(in fields, _defaults),
         };
     }
 
     /// <summary>The item's own -Resolve and -ConnectTo entries, then the batch's.</summary>
-    private ConnectRules ItemConnect(ItemFields fields)
+    private ConnectRules ItemConnect(in ItemFields fields)
     {
         if (fields.Resolve is null && fields.ConnectTo is null)
         {

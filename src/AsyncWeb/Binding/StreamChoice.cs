@@ -11,7 +11,7 @@ namespace AsyncWeb.Binding;
 /// </summary>
 internal static class StreamChoice
 {
-    public static WebStreamFormat? For(ItemFields fields, RequestDefaults defaults)
+    public static WebStreamFormat? For(in ItemFields fields, RequestDefaults defaults)
     {
         var format = fields.StreamFormat is { } text ? Parse(text) : (WebStreamFormat?)null;
         var streams = fields.Stream is null
