@@ -4,6 +4,9 @@ using System.Globalization;
 using System.Net;
 using System.Security.Authentication;
 using AsyncWeb.Security;
+#if NET
+using AsyncWeb.Sending;
+#endif
 using AsyncWeb.Timing;
 
 namespace AsyncWeb;
@@ -39,7 +42,20 @@ public sealed partial class WebBatchResult
     public bool Skipped { get; internal set; }
 
     /// <summary>Response headers and content headers, case-insensitive.</summary>
-    public IReadOnlyDictionary<string, string[]> Headers { get; internal set; } = EmptyHeaders;
+    public IReadOnlyDictionary<string, string[]> Headers
+    {
+#if NET
+        get => _headers is ResponseHeaderView view ? view.Table : _headers; // the table is built on first read, not per request
+#else
+        get => _headers;
+#endif
+        internal set => _headers = value;
+    }
+
+    /// <summary>The headers as the engine holds them (on .NET a view whose table may not be built yet): what it counts and looks up.</summary>
+    internal IReadOnlyDictionary<string, string[]> HeldHeaders => _headers;
+
+    private IReadOnlyDictionary<string, string[]> _headers = EmptyHeaders;
 
     /// <summary>Media type with parameters, e.g. "application/json; charset=utf-8".</summary>
     public string? ContentType { get; internal set; }
