@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Authentication;
 using AsyncWeb.Security;
+using AsyncWeb.Sending;
 using AsyncWeb.Timing;
 
 namespace AsyncWeb;
@@ -21,46 +22,57 @@ public sealed partial class WebBatchResult
     public Uri? Uri { get; internal set; }
 
     /// <summary>The URI of the final response after redirects.</summary>
-    public Uri? FinalUri { get; internal set; }
+    public Uri? FinalUri { get => Answer.FinalUri; internal set => Answer = Answer with { FinalUri = value }; }
 
     /// <summary>HTTP method sent.</summary>
     public string Method { get; internal set; } = "GET";
 
     /// <summary>HTTP status code of the final response; 0 when no response arrived.</summary>
-    public int StatusCode { get; internal set; }
+    public int StatusCode { get => Answer.StatusCode; internal set => Answer = Answer with { StatusCode = value }; }
 
     /// <summary>Reason phrase of the final response.</summary>
-    public string? ReasonPhrase { get; internal set; }
+    public string? ReasonPhrase { get => Answer.ReasonPhrase; internal set => Answer = Answer with { ReasonPhrase = value }; }
 
     /// <summary>True when the item has no Error: its response's status is not an error (or -SkipHttpErrorCheck was given) and any download completed, or it was skipped (SkipReason) or came from the journal.</summary>
     public bool Success => Error is null;
 
     /// <summary>True when no file was written because it already existed (-SkipExisting) or had not changed on the server (-IfChanged); see SkipReason.</summary>
-    public bool Skipped { get; internal set; }
+    public bool Skipped { get => Answer.Skipped; internal set => Answer = Answer with { Skipped = value }; }
 
     /// <summary>Response headers and content headers, case-insensitive.</summary>
-    public IReadOnlyDictionary<string, string[]> Headers { get; internal set; } = EmptyHeaders;
+    public IReadOnlyDictionary<string, string[]> Headers
+    {
+#if NET
+        get => HeldHeaders is ResponseHeaderView view ? view.Table : HeldHeaders; // the table is built on first read, not per request
+#else
+        get => HeldHeaders;
+#endif
+        internal set => Answer = Answer with { Headers = value };
+    }
+
+    /// <summary>The headers as the engine holds them (on .NET a view whose table may not be built yet): what it counts and looks up.</summary>
+    internal IReadOnlyDictionary<string, string[]> HeldHeaders => Answer.Headers;
 
     /// <summary>Media type with parameters, e.g. "application/json; charset=utf-8".</summary>
-    public string? ContentType { get; internal set; }
+    public string? ContentType { get => Answer.ContentType; internal set => Answer = Answer with { ContentType = value }; }
 
     /// <summary>Bytes of body received (after decompression), or written to OutFile.</summary>
-    public long ContentLength { get; internal set; }
+    public long ContentLength { get => Answer.ContentLength; internal set => Answer = Answer with { ContentLength = value }; }
 
     /// <summary>Body as text for textual media types (decoded by charset, UTF-8 by default); null for binary bodies and downloads.</summary>
-    public string? Content { get; internal set; }
+    public string? Content { get => Answer.Content; internal set => Answer = Answer with { Content = value }; }
 
     /// <summary>Body bytes for binary media types; null for text bodies and downloads.</summary>
-    public byte[]? RawContent { get; internal set; }
+    public byte[]? RawContent { get => Answer.RawContent; internal set => Answer = Answer with { RawContent = value }; }
 
     /// <summary>Full path of the downloaded file, when the body went to disk.</summary>
-    public string? OutFile { get; internal set; }
+    public string? OutFile { get => Answer.OutFile; internal set => Answer = Answer with { OutFile = value }; }
 
     /// <summary>SHA-256 (hex, upper case) of the downloaded file.</summary>
-    public string? Sha256 { get; internal set; }
+    public string? Sha256 { get => Answer.Sha256; internal set => Answer = Answer with { Sha256 = value }; }
 
     /// <summary>True when the download continued a partial file with a Range request.</summary>
-    public bool Resumed { get; internal set; }
+    public bool Resumed { get => Answer.Resumed; internal set => Answer = Answer with { Resumed = value }; }
 
     /// <summary>Wall time from the item's start to the end of the body: every attempt, retry delay and rate-limit wait.</summary>
     public TimeSpan Elapsed { get; internal set; }
@@ -81,7 +93,7 @@ public sealed partial class WebBatchResult
     public object? Input { get; internal set; }
 
     /// <summary>Protocol version of the final response, e.g. 1.1 or 2.0.</summary>
-    public Version? ProtocolVersion { get; internal set; }
+    public Version? ProtocolVersion { get => Answer.ProtocolVersion; internal set => Answer = Answer with { ProtocolVersion = value }; }
 
     // ---- Pagination and conditional re-fetch ----
 
@@ -89,21 +101,21 @@ public sealed partial class WebBatchResult
     public int PageIndex { get; internal set; }
 
     /// <summary>Why the item was Skipped: FileExists (-SkipExisting) or NotModified (-IfChanged, the server answered 304); null when not skipped.</summary>
-    public string? SkipReason { get; internal set; }
+    public string? SkipReason { get => Answer.SkipReason; internal set => Answer = Answer with { SkipReason = value }; }
 
 
     // Uploads
 
     /// <summary>Request body bytes sent (-Body, -InFile, -Form) with the request that got the final response, or that failed.</summary>
-    public long BytesSent { get; internal set; }
+    public long BytesSent { get => Answer.BytesSent; internal set => Answer = Answer with { BytesSent = value }; }
 
     // Streams (-Stream): the result that ends an item's stream carries no body, only its totals.
 
     /// <summary>-Stream: the events, lines or array elements the item's stream emitted (the last one's Sequence); null when the body was not streamed.</summary>
-    public long? StreamItemCount { get; internal set; }
+    public long? StreamItemCount { get => Answer.StreamItemCount; internal set => Answer = Answer with { StreamItemCount = value }; }
 
     /// <summary>-Stream: from the response headers to the stream's first item, in milliseconds; null before one (or without -Stream).</summary>
-    public double? TimeToFirstStreamItemMs { get; internal set; }
+    public double? TimeToFirstStreamItemMs => Answer.TimeToFirstStreamItem is { } first ? Math.Round(first.TotalMilliseconds, 3) : null;
 
     // Where the time went (README, "Where the time went"): the phases of the item's last request, as curl's -w
     // reports them, in milliseconds to the microsecond. Null when a phase did not happen or cannot be seen
@@ -146,6 +158,12 @@ public sealed partial class WebBatchResult
     public string? TlsCipherSuite => Timings.Connection?.TlsCipherSuite;
 
     internal PhaseTimings Timings { get; set; } = PhaseTimings.None;
+
+    /// <summary>
+    /// What the item's last attempt answered (status, headers, body, file, stream totals): the outcome itself, which the
+    /// properties above read, not a copy of it per result. The few results built elsewhere (a journal's) set it through them.
+    /// </summary>
+    internal AttemptOutcome Answer { get; set; } = AttemptOutcome.None;
 
     internal static readonly IReadOnlyDictionary<string, string[]> EmptyHeaders =
         new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);

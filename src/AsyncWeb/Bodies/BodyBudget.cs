@@ -102,7 +102,7 @@ internal sealed class BodyBudget
     {
         if (result.HeldBytes < 0)
         {
-            result.HeldBytes = (result.RawContent?.LongLength ?? (result.Content?.Length ?? 0) * 2L) + ResponseHeaders.SizeOf(result.Headers);
+            result.HeldBytes = (result.RawContent?.LongLength ?? (result.Content?.Length ?? 0) * 2L) + ResponseHeaders.SizeOf(result.HeldHeaders);
         }
 
         return result.HeldBytes;

@@ -266,7 +266,7 @@ internal sealed class PagePlanner
     };
 
     private static IEnumerable<string>? Values(WebBatchResult result, string header) =>
-        result.Headers.TryGetValue(header, out var values) ? values : null;
+        result.HeldHeaders.TryGetValue(header, out var values) ? values : null;
 
     /// <summary>More pages than an item may have without -MaximumFollowRelLink: refused, never planned nor silently cut.</summary>
     private PageFollowUp TooMany(RequestSpec page, Uri? next, string what) => Fail(page, next, ErrorIds.TooManyPages, string.Create(CultureInfo.InvariantCulture,

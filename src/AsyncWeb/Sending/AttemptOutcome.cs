@@ -13,6 +13,9 @@ namespace AsyncWeb.Sending;
 /// <summary>What one attempt produced: a complete response, or a failure. Never an exception, so Polly can judge it. Built once, never changed.</summary>
 internal sealed record AttemptOutcome
 {
+    /// <summary>No answer: what a result holds before (or without) one.</summary>
+    public static readonly AttemptOutcome None = new();
+
     public int StatusCode { get; init; }
     public string? ReasonPhrase { get; init; }
     public IReadOnlyDictionary<string, string[]> Headers { get; init; } = WebBatchResult.EmptyHeaders;
@@ -60,6 +63,7 @@ internal sealed record AttemptOutcome
     /// <summary>The item's result: this outcome of its last attempt, with what is known of the item itself.</summary>
     public WebBatchResult ToResult(RequestSpec spec, DateTimeOffset startTime, TimeSpan elapsed, int attempts, UriRedactor redactor, PhaseTimings timings) => new()
     {
+        Answer = this, // what the response said is read from here: no copy of its fields per result
         Redactor = redactor,
         Timings = timings,
         Index = spec.Index,
@@ -71,28 +75,7 @@ internal sealed record AttemptOutcome
         StartTime = startTime,
         Elapsed = elapsed,
         Attempts = attempts,
-        StatusCode = StatusCode,
-        ReasonPhrase = ReasonPhrase,
-        Headers = Headers,
-        ContentType = ContentType,
-        ContentLength = ContentLength,
-        Content = Content,
-        RawContent = RawContent,
-        FinalUri = FinalUri,
-        ProtocolVersion = ProtocolVersion,
-        OutFile = OutFile,
-        Sha256 = Sha256,
-        Resumed = Resumed,
-        Skipped = Skipped,
-        SkipReason = SkipReason,
         Error = WithBody(redactor.Redact(Failure), spec, redactor), // a message may quote a redirect target
-
-        // Uploads
-        BytesSent = BytesSent,
-
-        // Streams
-        StreamItemCount = StreamItemCount,
-        TimeToFirstStreamItemMs = TimeToFirstStreamItem is { } first ? Math.Round(first.TotalMilliseconds, 3) : null,
     };
 
     /// <summary>An HTTP status failure carries the start of the server's error body (as Invoke-RestMethod's ErrorDetails), secrets hidden.</summary>

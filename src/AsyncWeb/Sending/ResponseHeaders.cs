@@ -13,20 +13,14 @@ namespace AsyncWeb.Sending;
 /// <summary>The headers of a response as the result shows them: response and content headers in one case-insensitive table.</summary>
 internal static class ResponseHeaders
 {
+    /// <summary>
+    /// The headers for the result: on .NET a view that builds its table only when read (ResponseHeaderView);
+    /// before .NET 5, a copy. Call it before anything parses a header (the body reader does).
+    /// </summary>
     public static IReadOnlyDictionary<string, string[]> Collect(HttpResponseMessage response)
     {
 #if NET
-        // Sized once: growing a table of a response's ~10 headers from the default capacity would copy it three times.
-        var headers = new Dictionary<string, string[]>(response.Headers.NonValidated.Count + response.Content.Headers.NonValidated.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var header in response.Headers.NonValidated)
-        {
-            headers[header.Key] = ToArray(header.Value);
-        }
-
-        foreach (var header in response.Content.Headers.NonValidated)
-        {
-            headers[header.Key] = ToArray(header.Value);
-        }
+        return new ResponseHeaderView(response);
 #else
         var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
 
@@ -40,14 +34,21 @@ internal static class ResponseHeaders
         {
             headers[header.Key] = header.Value.ToArray();
         }
-#endif
 
         return headers;
+#endif
     }
 
     /// <summary>What headers occupy in memory, as counted against -MaximumBufferSize: two bytes a character of every name and value.</summary>
     public static long SizeOf(IReadOnlyDictionary<string, string[]> headers)
     {
+#if NET
+        if (headers is ResponseHeaderView view)
+        {
+            return view.Bytes; // counted from the response's collections when the view was made, without a copy
+        }
+#endif
+
         long chars = 0;
         if (headers is Dictionary<string, string[]> table)
         {
@@ -80,7 +81,7 @@ internal static class ResponseHeaders
     }
 
 #if NET
-    private static string[] ToArray(HeaderStringValues values)
+    public static string[] ToArray(HeaderStringValues values)
     {
         var array = new string[values.Count];
         var i = 0;
