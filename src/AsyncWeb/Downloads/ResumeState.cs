@@ -81,9 +81,38 @@ internal static class ResumeState
     /// <summary>Throws away a partial file and its validator (the server's copy changed or ranges are unsupported).</summary>
     public static void Discard(string target) => AtomicFileWriter.DiscardPartial(target);
 
+#if NET
+    // Read from the raw values: a typed property parses the header in its collection, which the result's header view
+    // reads after this (on a download, once the body is written), and a parsed header reads back reformatted, not as sent.
+    private static string? ValidatorOf(HttpResponseMessage response) =>
+        ValidatorOf(response.Headers.NonValidated.TryGetValues("ETag", out var etags) && etags.Count == 1 && EntityTagHeaderValue.TryParse(etags.ToString(), out var etag) ? etag : null,
+            response.Content.Headers.LastModified);
+
+    private static bool AcceptsRanges(HttpResponseMessage response)
+    {
+        if (!response.Headers.NonValidated.TryGetValues("Accept-Ranges", out var values))
+        {
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            foreach (var unit in value.Split(','))
+            {
+                if (string.Equals(unit.Trim(), "bytes", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+#else
     private static string? ValidatorOf(HttpResponseMessage response) =>
         ValidatorOf(response.Headers.ETag, response.Content.Headers.LastModified);
 
     private static bool AcceptsRanges(HttpResponseMessage response) =>
         response.Headers.AcceptRanges.Contains("bytes", StringComparer.OrdinalIgnoreCase);
+#endif
 }

@@ -9,6 +9,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using AsyncWeb.Bodies;
+using AsyncWeb.Downloads;
 using AsyncWeb.Sending;
 using Xunit;
 
@@ -84,6 +85,27 @@ public class ResponseHeaderViewTests
         Assert.Equal(new[] { "identity,identity" }, view["Content-Encoding"]);
         Assert.Equal(new[] { "2" }, view["content-length"]);
         Assert.Equal(new[] { "a=1", "b=2" }, view["Set-Cookie"]);
+    }
+
+    [Fact]
+    public async Task Shows_the_resume_validators_as_sent_after_a_download_decides_on_them()
+    {
+        const string ranged =
+            "HTTP/1.1 200 OK\r\n" +
+            "ETag: \"abc\"\r\n" +
+            "Accept-Ranges: bytes,none\r\n" +
+            "Content-Length: 2\r\n" +
+            "Connection: close\r\n" +
+            "\r\n" +
+            "ok";
+        using var exchange = await Exchange.RunAsync(ranged);
+        var view = (ResponseHeaderView)ResponseHeaders.Collect(exchange.Response);
+
+        // -Resume reads the validator and the range units once the body is written, after the view was made.
+        Assert.True(ResumeState.CanContinue(exchange.Response, new ResumePoint(1, "\"abc\"")));
+
+        Assert.Equal(new[] { "bytes,none" }, view.Table["Accept-Ranges"]);
+        Assert.Equal(new[] { "\"abc\"" }, view.Table["ETag"]);
     }
 
     [Fact]
