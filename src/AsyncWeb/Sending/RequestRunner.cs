@@ -39,6 +39,7 @@ internal sealed class RequestRunner : IDisposable
     private readonly HostFlow _flow;
     private readonly HostAdmission _hostGate;
     private readonly StreamSession _streams;
+    private readonly DeadlineClock _deadlines;
 
     public RequestRunner(ClientRoutes clients, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose, HostFlow flow, HostAdmission hostGate, IStreamSink streams)
     {
@@ -54,10 +55,15 @@ internal sealed class RequestRunner : IDisposable
         _bodies = new ResponseBodyReader(options.MaximumResponseSize, _received);
         _ifChanged = options.IfChanged ? new ConditionalFetch(options, verbose) : null;
         _streams = new StreamSession(_sender, options, streams, _received, verbose);
+        _deadlines = new DeadlineClock(options);
     }
 
-    /// <summary>Releases the rate limiters' timers.</summary>
-    public void Dispose() => _resilience.Dispose();
+    /// <summary>Releases the rate limiters' timers and the deadlines' timer.</summary>
+    public void Dispose()
+    {
+        _resilience.Dispose();
+        _deadlines.Dispose();
+    }
 
     /// <summary>Body bytes received by every request so far (for progress).</summary>
     public long BytesReceived => _received.Value;
@@ -194,7 +200,7 @@ internal sealed class RequestRunner : IDisposable
         AttemptOutcome? answered = null;
         try
         {
-            using var deadline = AttemptDeadline.Start(itemToken, _options);
+            using var deadline = _deadlines.Start(itemToken);
             probe.AttemptStarting();
             try
             {

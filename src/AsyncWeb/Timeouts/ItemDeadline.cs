@@ -4,10 +4,11 @@ using System.Threading;
 namespace AsyncWeb.Timeouts;
 
 /// <summary>The whole item's deadline (TotalTimeoutSec), across attempts, retry delays and rate-limit waits.</summary>
-internal sealed class ItemDeadline : IDisposable
+internal readonly struct ItemDeadline : IDisposable
 {
     // Null without TotalTimeoutSec: then only the batch cancels the item, and its token serves as it is
-    // (a linked source per item would cost a source and a registration on the batch's token for nothing).
+    // (a linked source per item would cost a source and a registration on the batch's token for nothing,
+    // and a struct, not a class, costs no object either).
     private readonly CancellationTokenSource? _source;
 
     public ItemDeadline(CancellationToken batch, TimeSpan total)
