@@ -117,7 +117,7 @@ internal sealed class RequestRunner : IDisposable
         var traced = _options.Trace is not null && mayTrace;
         var conditional = _ifChanged?.Prepare(spec); // -IfChanged: asks only if the file changed on the server
         var sending = conditional?.Spec ?? spec;
-        using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
+        using var item = _deadlines.Item(batchToken);
         try
         {
             AttemptOutcome outcome;

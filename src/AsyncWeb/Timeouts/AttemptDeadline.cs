@@ -36,10 +36,12 @@ internal sealed class AttemptDeadline : IDisposable
     private bool _endedCancelled;        // the source was cancelled when the attempt ended
     private bool _ownsClock;
 
-    internal AttemptDeadline(DeadlineClock clock, CancellationToken item)
+    /// <summary>The deadlines of an attempt (of the clock's options), or with <paramref name="whole"/> one fixed deadline, armed by <see cref="Hold"/>.</summary>
+    internal AttemptDeadline(DeadlineClock clock, CancellationToken item, TimeSpan? whole = null)
     {
         _clock = clock;
-        _attemptDeadline = clock.Attempt > TimeSpan.Zero ? clock.After(clock.Now(), clock.Attempt) : long.MaxValue;
+        var fixedSpan = whole ?? clock.Attempt;
+        _attemptDeadline = fixedSpan > TimeSpan.Zero ? clock.After(clock.Now(), fixedSpan) : long.MaxValue;
         _slot = clock.Rent(this, item);
         _token = _slot.Source.Token;
     }

@@ -24,7 +24,7 @@ internal sealed class DeadlineClock : IDisposable
     private readonly object _gate = new();
     private readonly Stack<int> _holes = new();   // indexes of dropped slots, under _gate
     private readonly ITimer _timer;
-    private readonly bool _itemTokens;            // TotalTimeoutSec: each item has a token of its own, none is watched
+    private readonly TimeSpan _total;             // TotalTimeoutSec: each item has a deadline and a token of its own
     private DeadlineSlot?[] _slots = new DeadlineSlot?[16]; // every slot, in use or pooled; replaced (grown) under _gate
     private int _count;                           // slots [0, _count) may be set
     private long _wake = long.MaxValue;           // when the timer fires (timestamp); MaxValue: not set
@@ -45,7 +45,7 @@ internal sealed class DeadlineClock : IDisposable
         Silence = options.OperationTimeout;
         Attempt = options.Timeout;
         ConnectAllowance = options.ConnectTimeout;
-        _itemTokens = options.TotalTimeout > TimeSpan.Zero;
+        _total = options.TotalTimeout;
         _timer = time.CreateTimer(s_tick, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -84,6 +84,13 @@ internal sealed class DeadlineClock : IDisposable
         deadline.Connecting();
         return deadline;
     }
+
+    /// <summary>
+    /// The whole item's deadline (TotalTimeoutSec), across its attempts, retry delays and rate-limit waits, on a source of
+    /// the clock's; without it the batch's token serves as it is.
+    /// </summary>
+    public ItemDeadline Item(CancellationToken batch) =>
+        _total > TimeSpan.Zero ? new ItemDeadline(batch, Fixed(batch, _total)) : new ItemDeadline(batch, null);
 
     public long Now() => _time.GetTimestamp();
 
@@ -202,10 +209,10 @@ internal sealed class DeadlineClock : IDisposable
     }
 
     // Whether the batch's cancellation reaches an attempt on `item` through the clock's one registration. The first
-    // cancellable token an attempt brings is the batch's (without TotalTimeoutSec an item's token is the batch's).
+    // cancellable token the clock is given is the batch's: an item's, or its first attempt's when the item has no deadline.
     private bool Watches(CancellationToken item)
     {
-        if (_itemTokens || !item.CanBeCanceled)
+        if (!item.CanBeCanceled)
         {
             return false;
         }
@@ -228,6 +235,13 @@ internal sealed class DeadlineClock : IDisposable
         }
 
         return _watching && item == _watched;
+    }
+
+    private AttemptDeadline Fixed(CancellationToken item, TimeSpan whole)
+    {
+        var deadline = new AttemptDeadline(this, item, whole);
+        deadline.Hold(); // only the fixed deadline runs
+        return deadline;
     }
 
     private DeadlineSlot Add()

@@ -126,6 +126,31 @@ public class DeadlineClockTests
     }
 
     [Fact]
+    public async Task An_item_deadline_cancels_its_attempt_and_is_told_apart_from_the_batch_s_cancellation()
+    {
+        var time = new FakeTimeProvider();
+        using var clock = new DeadlineClock(new BatchOptions { OperationTimeout = TimeSpan.FromMinutes(1), TotalTimeout = TimeSpan.FromSeconds(5) }, time);
+        using var batch = new CancellationTokenSource();
+        using (var item = clock.Item(batch.Token))
+        {
+            clock.Start(item.Token).Dispose(); // a first attempt ends, a retry runs
+            time.Advance(TimeSpan.FromSeconds(3));
+            using var retry = clock.Start(item.Token);
+            time.Advance(TimeSpan.FromSeconds(2));
+            await WaitCancelledAsync(retry.Token);
+            Assert.True(item.Expired(batch.Token));
+        }
+
+        using (var item = clock.Item(batch.Token))
+        {
+            using var attempt = clock.Start(item.Token);
+            batch.Cancel();
+            Assert.True(attempt.Token.IsCancellationRequested);
+            Assert.False(item.Expired(batch.Token));
+        }
+    }
+
+    [Fact]
     public void The_batch_cancels_every_attempt_through_the_clock_also_one_started_after_it()
     {
         var time = new FakeTimeProvider();
