@@ -67,7 +67,7 @@ internal sealed partial class RequestRunner
         AttemptOutcome? answered = null;
         try
         {
-            using var deadline = AttemptDeadline.Start(itemToken, _options);
+            using var deadline = _deadlines.Start(itemToken);
             probe.AttemptStarting();
             try
             {

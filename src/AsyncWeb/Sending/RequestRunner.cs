@@ -39,6 +39,7 @@ internal sealed partial class RequestRunner : IDisposable
     private readonly HostFlow _flow;
     private readonly HostAdmission _hostGate;
     private readonly StreamSession _streams;
+    private readonly DeadlineClock _deadlines;
 
     public RequestRunner(ClientRoutes clients, BatchOptions options, FileClaims claims, BodyBudget budget, Action<string>? verbose, HostFlow flow, HostAdmission hostGate, IStreamSink streams)
     {
@@ -54,10 +55,15 @@ internal sealed partial class RequestRunner : IDisposable
         _bodies = new ResponseBodyReader(options.MaximumResponseSize, _received);
         _ifChanged = options.IfChanged ? new ConditionalFetch(options, verbose) : null;
         _streams = new StreamSession(_sender, options, streams, _received, verbose);
+        _deadlines = new DeadlineClock(options);
     }
 
-    /// <summary>Releases the rate limiters' timers.</summary>
-    public void Dispose() => _resilience.Dispose();
+    /// <summary>Releases the rate limiters' timers and the deadlines' timer.</summary>
+    public void Dispose()
+    {
+        _resilience.Dispose();
+        _deadlines.Dispose();
+    }
 
     /// <summary>Body bytes received by every request so far (for progress).</summary>
     public long BytesReceived => _received.Value;
@@ -100,7 +106,7 @@ internal sealed partial class RequestRunner : IDisposable
                     var traced = _options.Trace is not null && given is null;
                     var conditional = _ifChanged?.Prepare(spec); // -IfChanged: asks only if the file changed on the server
                     var sending = conditional?.Spec ?? spec;
-                    using var item = new ItemDeadline(batchToken, _options.TotalTimeout);
+                    using var item = _deadlines.Item(batchToken);
                     try
                     {
                         if (_resilience.PassesThrough)

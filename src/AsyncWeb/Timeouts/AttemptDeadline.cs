@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 using AsyncWeb.Batch;
@@ -10,68 +9,59 @@ namespace AsyncWeb.Timeouts;
 /// The deadlines of one attempt on one cancellation token: the silence (operation) deadline, which
 /// first also allows for opening a connection, starts afresh once the request is on a connection
 /// and is pushed back whenever the server sends something, and the fixed whole-attempt deadline
-/// (TimeoutSec). One timer is armed for whichever comes first; which one fired is told by the clock
-/// afterwards, and how long the server had been silent by the allowance that was armed.
+/// (TimeoutSec). Its <see cref="DeadlineClock"/> cancels it when whichever comes first passes; which one
+/// fired is told by the clock afterwards, and how long the server had been silent by the allowance that was armed.
 /// <para>
-/// The timer is lazy: pushing the deadline back (every chunk the server sends, the headers, the hand-over to a
-/// connection) only moves the due time, and a timer that fires early looks at the clock and sets itself again
-/// for the rest. Only a deadline brought forward changes the timer, so an attempt changes the runtime's timer
-/// queue (a lock shared by every request in flight) about twice instead of once per read.
+/// Pushing the deadline back (every chunk the server sends, the headers, the hand-over to a connection) only moves
+/// the due time under the attempt's own lock; the clock looks at it when its timer fires and sets the timer again
+/// for the rest. Only a due time before the clock's timer changes that timer.
+/// </para>
+/// <para>
+/// The token's source is the clock's and serves another attempt once this one is disposed: nothing may use
+/// <see cref="Token"/> after <see cref="Dispose"/> (a late call of the other members changes nothing).
 /// </para>
 /// </summary>
 internal sealed class AttemptDeadline : IDisposable
 {
-    private static readonly long s_tolerance = Stopwatch.Frequency / 50;
-    private static readonly TimerCallback s_fire = static state => ((AttemptDeadline)state!).Fire();
-    private readonly CancellationTokenSource _source;
-    private readonly TimeSpan _silence;
+    private static readonly TimeSpan s_tolerance = TimeSpan.FromMilliseconds(20);
+    private readonly DeadlineClock _clock;
+    private readonly CancellationToken _token;
     private readonly long _attemptDeadline;
-    private readonly TimeSpan _connectAllowance;
     private long _bodySent;
     private TimeSpan _armed;
     private volatile SilenceStage _stage;
-#if NET
-    private ITimer? _timer;
-#else
-    private Timer? _timer;
-#endif
-    private long _due = long.MaxValue;     // when the attempt is cancelled (Stopwatch ticks); MaxValue: no deadline runs
-    private long _timerDue = long.MaxValue; // when the timer fires; MaxValue: it is not set
-    private bool _disposed;                 // the timer fields are read and written under lock (_source)
+    private DeadlineSlot? _slot;         // null once disposed; the fields below are read and written under lock (this)
+    private long _due = long.MaxValue;   // when the attempt is cancelled (the clock's timestamps); MaxValue: no deadline runs
+    private bool _doomed;                // a deadline or the batch cancels the slot's source: it is never reused
+    private bool _endedCancelled;        // the source was cancelled when the attempt ended
+    private bool _ownsClock;
 
-    private AttemptDeadline(CancellationToken item, TimeSpan silence, TimeSpan attempt, TimeSpan connect)
+    /// <summary>The deadlines of an attempt (of the clock's options), or with <paramref name="whole"/> one fixed deadline, armed by <see cref="Hold"/>.</summary>
+    internal AttemptDeadline(DeadlineClock clock, CancellationToken item, TimeSpan? whole = null)
     {
-        _source = CancellationTokenSource.CreateLinkedTokenSource(item);
-        _silence = silence;
-        _connectAllowance = connect;
-        _attemptDeadline = attempt > TimeSpan.Zero
-            ? Stopwatch.GetTimestamp() + (long)(attempt.TotalSeconds * Stopwatch.Frequency)
-            : long.MaxValue;
+        _clock = clock;
+        var fixedSpan = whole ?? clock.Attempt;
+        _attemptDeadline = fixedSpan > TimeSpan.Zero ? clock.After(clock.Now(), fixedSpan) : long.MaxValue;
+        _slot = clock.Rent(this, item);
+        _token = _slot.Source.Token;
+    }
+
+    /// <summary>An attempt on a clock of its own, disposed with it (a one-off attempt; an engine's attempts share its clock).</summary>
+    public static AttemptDeadline Start(CancellationToken item, BatchOptions options)
+    {
+        var deadline = new DeadlineClock(options).Start(item);
+        deadline._ownsClock = true;
+        return deadline;
     }
 
     /// <summary>Cancelled when a deadline passes or the item is cancelled.</summary>
-    public CancellationToken Token => _source.Token;
-
-    /// <summary>
-    /// Starts the deadlines of an attempt. Until the request is written on a connection the wait allows
-    /// for opening one too (ConnectTimeout + OperationTimeout). On net8.0 the connect callback bounds DNS and
-    /// connect by ConnectTimeout, so a slow connect is reported as ConnectTimeout, never as server silence,
-    /// and an HTTP/1.x connection tells when the request is written on it (<see cref="ConnectionReady"/>);
-    /// netstandard2.0's HttpClientHandler has neither, so there this allowance is the only bound, also of the
-    /// wait for the headers, and a connect that never completes reads as OperationTimeout.
-    /// </summary>
-    public static AttemptDeadline Start(CancellationToken item, BatchOptions options)
-    {
-        var deadline = new AttemptDeadline(item, options.OperationTimeout, options.Timeout, options.ConnectTimeout);
-        deadline.Connecting();
-        return deadline;
-    }
+    public CancellationToken Token => _token;
 
     /// <summary>A request (the first, a redirect hop, a resume) is handed to the handler: it may need a new connection.</summary>
     public void Connecting()
     {
         _stage = SilenceStage.Connecting;
-        Arm(_silence > TimeSpan.Zero ? _silence + _connectAllowance : TimeSpan.Zero);
+        Arm(_clock.Silence > TimeSpan.Zero ? _clock.Silence + _clock.ConnectAllowance : TimeSpan.Zero);
     }
 
     /// <summary>The request is being written on a connection, new or reused: from here the server's silence counts in full.</summary>
@@ -93,13 +83,13 @@ internal sealed class AttemptDeadline : IDisposable
     }
 
     /// <summary>The server said something: the silence deadline starts again.</summary>
-    public void Restart() => Arm(_silence);
+    public void Restart() => Arm(_clock.Silence);
 
     /// <summary>What the silence deadline was waiting for and how long the server had been silent when it fired.</summary>
     public string Silence() => _stage switch
     {
         SilenceStage.Connecting => string.Create(CultureInfo.InvariantCulture,
-            $"no response headers came within {_armed.TotalSeconds:0.###} s while a connection was opened and the request sent (ConnectTimeoutSec {_connectAllowance.TotalSeconds:0.###} + OperationTimeoutSec {_silence.TotalSeconds:0.###}: the connect allowance applies until the request is on a connection)"),
+            $"no response headers came within {_armed.TotalSeconds:0.###} s while a connection was opened and the request sent (ConnectTimeoutSec {_clock.ConnectAllowance.TotalSeconds:0.###} + OperationTimeoutSec {_clock.Silence.TotalSeconds:0.###}: the connect allowance applies until the request is on a connection)"),
         SilenceStage.Headers => string.Create(CultureInfo.InvariantCulture,
             $"the server sent no response headers for {_armed.TotalSeconds:0.###} s after the request (OperationTimeoutSec)"),
         _ => string.Create(CultureInfo.InvariantCulture,
@@ -130,101 +120,116 @@ internal sealed class AttemptDeadline : IDisposable
             return;
         }
 
-        lock (_source)
+        lock (this)
         {
-            _due = long.MaxValue; // a timer set now fires, finds nothing due and stays off
+            _due = long.MaxValue; // the clock finds nothing due here
         }
     }
 
     /// <summary>Which deadline cancelled the attempt, if one did.</summary>
     public TimerFired Fired()
     {
-        if (!_source.IsCancellationRequested)
+        var slot = Volatile.Read(ref _slot);
+        if (!(slot is null ? _endedCancelled : slot.Source.IsCancellationRequested))
         {
             return TimerFired.None;
         }
 
-        return _attemptDeadline != long.MaxValue && Stopwatch.GetTimestamp() >= _attemptDeadline - s_tolerance
+        return _attemptDeadline != long.MaxValue && _clock.Reached(_clock.Now(), _attemptDeadline, s_tolerance)
             ? TimerFired.Request
             : TimerFired.Operation;
     }
 
+    /// <summary>Ends the attempt's deadlines: its source goes back to the clock (and to another attempt when nothing cancelled it).</summary>
     public void Dispose()
     {
-        lock (_source)
+        DeadlineSlot? slot;
+        bool doomed;
+        lock (this)
         {
-            _disposed = true;
-            _timer?.Dispose();
+            slot = _slot;
+            if (slot is null)
+            {
+                return;
+            }
+
+            _endedCancelled = _doomed || slot.Source.IsCancellationRequested;
+            (_slot, _due, doomed) = (null, long.MaxValue, _doomed);
         }
 
-        _source.Dispose();
+        _clock.Return(slot, doomed);
+        if (_ownsClock)
+        {
+            _clock.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The clock's timer fired at <paramref name="now"/>: when this attempt's deadline passed its source is cancelled
+    /// (and never reused); otherwise the due time to look again at (MaxValue: none).
+    /// </summary>
+    internal long Expire(DeadlineSlot slot, long now)
+    {
+        lock (this)
+        {
+            if (_slot != slot || _doomed)
+            {
+                return long.MaxValue;
+            }
+
+            if (now < _due)
+            {
+                return _due;
+            }
+
+            _doomed = true;
+        }
+
+        slot.CancelLater();
+        return long.MaxValue;
+    }
+
+    /// <summary>The item's cancellation reaches this attempt: true when <paramref name="slot"/> is still its own (then never reused).</summary>
+    internal bool Doom(DeadlineSlot slot, bool watchedOnly)
+    {
+        lock (this)
+        {
+            if (_slot != slot || (watchedOnly && !slot.Watched))
+            {
+                return false;
+            }
+
+            _doomed = true;
+            return true;
+        }
     }
 
     private void Arm(TimeSpan silence)
     {
         _armed = silence;
-        var now = Stopwatch.GetTimestamp();
-        var due = silence > TimeSpan.Zero ? now + (long)(silence.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        var now = _clock.Now();
+        var due = silence > TimeSpan.Zero ? _clock.After(now, silence) : long.MaxValue;
         if (_attemptDeadline < due)
         {
             due = _attemptDeadline;
         }
 
-        lock (_source)
+        bool sooner;
+        lock (this)
         {
+            if (_slot is null || _doomed)
+            {
+                return;
+            }
+
+            // Read under the lock: a clock that cleared its timer to look at the attempts either sees this due time or is seen here.
             _due = due;
-            if (due < _timerDue && !_disposed)
-            {
-                SetTimer(due, now);
-            }
-        }
-    }
-
-    // Under lock (_source): the timer fires at `due` (or now, when that passed).
-    private void SetTimer(long due, long now)
-    {
-        _timerDue = due;
-        var wait = TimeSpan.FromTicks(Math.Max((long)Math.Ceiling((due - now) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency), TimeSpan.TicksPerMillisecond));
-        if (_timer is null)
-        {
-#if NET
-            _timer = TimeProvider.System.CreateTimer(s_fire, this, wait, Timeout.InfiniteTimeSpan);
-#else
-            _timer = new Timer(s_fire, this, wait, Timeout.InfiniteTimeSpan);
-#endif
-        }
-        else
-        {
-            _timer.Change(wait, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    // The timer fired: the attempt is cancelled if its deadline passed; a deadline pushed back since sets the timer again.
-    private void Fire()
-    {
-        lock (_source)
-        {
-            _timerDue = long.MaxValue;
-            if (_disposed || _due == long.MaxValue)
-            {
-                return;
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            if (now < _due)
-            {
-                SetTimer(_due, now);
-                return;
-            }
+            sooner = due < _clock.Wake;
         }
 
-        try
+        if (sooner)
         {
-            _source.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The attempt ended meanwhile.
+            _clock.BringForward(due);
         }
     }
 }

@@ -3,28 +3,23 @@ using System.Threading;
 
 namespace AsyncWeb.Timeouts;
 
-/// <summary>The whole item's deadline (TotalTimeoutSec), across attempts, retry delays and rate-limit waits.</summary>
-internal sealed class ItemDeadline : IDisposable
+/// <summary>The whole item's deadline (TotalTimeoutSec), across attempts, retry delays and rate-limit waits (see <see cref="DeadlineClock.Item"/>).</summary>
+internal readonly struct ItemDeadline : IDisposable
 {
     // Null without TotalTimeoutSec: then only the batch cancels the item, and its token serves as it is
-    // (a linked source per item would cost a source and a registration on the batch's token for nothing).
-    private readonly CancellationTokenSource? _source;
+    // (a source per item would cost a source and a registration for nothing, and a struct costs no object).
+    private readonly AttemptDeadline? _deadline;
 
-    public ItemDeadline(CancellationToken batch, TimeSpan total)
+    internal ItemDeadline(CancellationToken batch, AttemptDeadline? deadline)
     {
-        if (total > TimeSpan.Zero)
-        {
-            _source = CancellationTokenSource.CreateLinkedTokenSource(batch);
-            _source.CancelAfter(total);
-        }
-
-        Token = _source?.Token ?? batch;
+        _deadline = deadline;
+        Token = deadline?.Token ?? batch;
     }
 
     public CancellationToken Token { get; }
 
     /// <summary>True when the item's own deadline passed (not the batch's cancellation).</summary>
-    public bool Expired(CancellationToken batch) => _source is { IsCancellationRequested: true } && !batch.IsCancellationRequested;
+    public bool Expired(CancellationToken batch) => _deadline is not null && _deadline.Fired() != TimerFired.None && !batch.IsCancellationRequested;
 
-    public void Dispose() => _source?.Dispose();
+    public void Dispose() => _deadline?.Dispose();
 }
