@@ -275,15 +275,38 @@ internal sealed partial class BatchEngine : IDisposable
     }
 
     /// <summary>HostAdmission starts a request (an item's first, or one of its pages).</summary>
+    /// <remarks>
+    /// The first request a finished request's slot lets start runs on that request's thread, up to its first wait (the
+    /// send): the thread is a pool thread that is done with its work, and handing the start to the pool instead costs a
+    /// work item and often a sleeping worker woken to run it. Any further start, a start from the pipeline thread, and a
+    /// start by a request that itself began this way (one that ends at once, cancelled, would otherwise start the next
+    /// in turn, one inside the other) go to the pool.
+    /// </remarks>
     private void Launch(RequestSpec spec)
     {
 #if NET
+        if (t_finishing == FinishingMayRunNext)
+        {
+            t_finishing = FinishingRanNext;
+            _ = _runner.RunAsync(spec, _cancel.Token, _finished);
+            return;
+        }
+
         // On the thread pool as Task.Run would, without its closure, delegate and unwrapping task per request.
         ThreadPool.QueueUserWorkItem(static state => _ = state.Engine._runner.RunAsync(state.Spec, state.Engine._cancel.Token, state.Engine._finished), (Engine: this, Spec: spec), preferLocal: false);
 #else
         Task.Run(() => _runner.RunAsync(spec, _cancel.Token, _finished));
 #endif
     }
+
+    // Where this thread is in Finished (see Launch): not in it, settling admission and free to run the next request
+    // itself, or done so already (or inside a request it ran that way).
+    private const int FinishingNot = 0;
+    private const int FinishingMayRunNext = 1;
+    private const int FinishingRanNext = 2;
+
+    [ThreadStatic]
+    private static int t_finishing;
 
     /// <summary>A request's result (the runner's last step, on its thread): queued for the pipeline thread, its slot given back.</summary>
     private void Finished(RequestSpec spec, WebBatchResult result)
@@ -304,7 +327,24 @@ internal sealed partial class BatchEngine : IDisposable
             _events.Enqueue(new EngineEvent(failure, null));
         }
 
-        _admission.Finished(spec.HostKey);
+        var outer = t_finishing == FinishingNot;
+        if (outer)
+        {
+            t_finishing = FinishingMayRunNext;
+        }
+
+        try
+        {
+            _admission.Finished(spec.HostKey);
+        }
+        finally
+        {
+            if (outer)
+            {
+                t_finishing = FinishingNot;
+            }
+        }
+
         ReleasePages();
         Wake();
     }
