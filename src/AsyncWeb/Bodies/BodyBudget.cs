@@ -26,10 +26,10 @@ internal sealed class BodyBudget
     private readonly RunningRequests _running = new();
     private (long Index, int PageIndex)? _past;   // the request reading past the budget, until its result is taken
     private (long Index, int PageIndex)? _next;   // -Ordered: the request whose result leaves next
-    private long _reserved;
-    private long _results;
+    private long _used;      // reserved by readers and held by results; written under the lock, read without it
+    private long _results;   // held by results not yet taken
     private long _peak;
-    private int _waiting;
+    private volatile int _waiting;
     private TaskCompletionSource<bool> _changed = NewSignal();
 
     public BodyBudget(long limit, bool ordered)
@@ -39,40 +39,13 @@ internal sealed class BodyBudget
     }
 
     /// <summary>Bytes reserved by readers and held by results not yet taken.</summary>
-    public long Used
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _reserved + _results;
-            }
-        }
-    }
+    public long Used => Read(ref _used);
 
     /// <summary>The most bytes reserved and held at once so far: what the batch's bodies took at their peak.</summary>
-    public long Peak
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _peak;
-            }
-        }
-    }
+    public long Peak => Read(ref _peak);
 
-    /// <summary>True when admitting more would not help: the budget is spent, or a reader is waiting for it.</summary>
-    public bool IsFull
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _reserved + _results >= _limit || _waiting > 0;
-            }
-        }
-    }
+    /// <summary>True when admitting more would not help: the budget is spent, or a reader is waiting for it (a snapshot, without the lock).</summary>
+    public bool IsFull => Read(ref _used) >= _limit || _waiting > 0;
 
     /// <summary>
     /// -Ordered: the request whose result leaves next, while the budget is spent; null otherwise. The results and
@@ -84,7 +57,7 @@ internal sealed class BodyBudget
         {
             lock (_gate)
             {
-                return _ordered && _next is { } next && (_reserved + _results >= _limit || _waiting > 0)
+                return _ordered && _next is { } next && (_used >= _limit || _waiting > 0)
                     ? next
                     : null;
             }
@@ -111,17 +84,17 @@ internal sealed class BodyBudget
     /// <summary>Registers page <paramref name="pageIndex"/> of item <paramref name="index"/> as running: its reads reserve through the lease.</summary>
     public BudgetLease Open(long index, int pageIndex = 0)
     {
-        var request = (index, pageIndex);
+        var lease = new BudgetLease(this, (index, pageIndex));
         if (!_ordered)
         {
             // Only without -Ordered does the lowest running request matter (MayReserve).
             lock (_gate)
             {
-                _running.Add(request);
+                _running.Add(lease);
             }
         }
 
-        return new BudgetLease(this, request);
+        return lease;
     }
 
     /// <summary>-Ordered: the request whose result leaves next, or null when none is admitted.</summary>
@@ -140,6 +113,7 @@ internal sealed class BodyBudget
         lock (_gate)
         {
             _results -= bytes;
+            _used -= bytes;
             if (_past == request)
             {
                 _past = null;
@@ -149,22 +123,43 @@ internal sealed class BodyBudget
         }
     }
 
-    internal void Unreserve(long bytes) => Change(ref _reserved, -bytes);
+    internal void Unreserve(long bytes)
+    {
+        if (bytes == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _used -= bytes;
+            Signal();
+        }
+    }
 
     /// <summary>A finished item's reservation becomes its result's hold, and the request no longer runs: one step, under one lock.</summary>
-    internal void HandOver(long reserved, long held, (long Index, int PageIndex) request)
+    internal void HandOver(long reserved, long held, BudgetLease lease)
     {
         lock (_gate)
         {
-            _reserved -= reserved;
+            _used += held - reserved;
             _results += held;
             if (!_ordered)
             {
-                _running.Remove(request);
+                _running.Remove(lease);
             }
 
             NotePeak();
             Signal();
+        }
+    }
+
+    /// <summary>Room granted now when it may be (see the class summary): the usual case, without an async frame.</summary>
+    internal bool TryReserve((long Index, int PageIndex) request, long bytes)
+    {
+        lock (_gate)
+        {
+            return Grant(request, bytes);
         }
     }
 
@@ -176,15 +171,8 @@ internal sealed class BodyBudget
             Task changed;
             lock (_gate)
             {
-                if (MayReserve(request, _reserved + _results + bytes))
+                if (Grant(request, bytes))
                 {
-                    _reserved += bytes;
-                    if (_reserved + _results > _limit)
-                    {
-                        _past = request;
-                    }
-
-                    NotePeak();
                     break;
                 }
 
@@ -219,6 +207,24 @@ internal sealed class BodyBudget
         }
     }
 
+    // Under the lock: reserves the room when the request may have it.
+    private bool Grant((long Index, int PageIndex) request, long bytes)
+    {
+        if (!MayReserve(request, _used + bytes))
+        {
+            return false;
+        }
+
+        _used += bytes;
+        if (_used > _limit)
+        {
+            _past = request;
+        }
+
+        NotePeak();
+        return true;
+    }
+
     // Under the lock: whether the request may have room that would bring the total to `total` (see the class summary).
     private bool MayReserve((long Index, int PageIndex) request, long total)
     {
@@ -237,7 +243,7 @@ internal sealed class BodyBudget
             : _results == 0 && _running.Count > 0 && request == _running.Lowest();
     }
 
-    internal void Close((long Index, int PageIndex) request)
+    internal void Close(BudgetLease lease)
     {
         if (_ordered)
         {
@@ -246,7 +252,7 @@ internal sealed class BodyBudget
 
         lock (_gate)
         {
-            _running.Remove(request);
+            _running.Remove(lease);
             Signal();
         }
     }
@@ -264,22 +270,27 @@ internal sealed class BodyBudget
 
     private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private void Change(ref long counter, long delta)
+    // A long written under the lock, read without it where that is atomic (.NET; a 32-bit .NET Framework could tear it).
+    private long Read(ref long value)
     {
-        if (delta == 0)
-        {
-            return;
-        }
-
+#if NET
+        return Volatile.Read(ref value);
+#else
         lock (_gate)
         {
-            counter += delta;
-            Signal();
+            return value;
         }
+#endif
     }
 
     // Under the lock.
-    private void NotePeak() => _peak = Math.Max(_peak, _reserved + _results);
+    private void NotePeak()
+    {
+        if (_used > _peak)
+        {
+            _peak = _used;
+        }
+    }
 
     // Under the lock: wakes every waiter to look again (room freed, or a new lowest running item).
     private void Signal()

@@ -9,21 +9,31 @@ namespace AsyncWeb.Bodies;
 internal sealed class BudgetLease : IDisposable
 {
     private readonly BodyBudget _budget;
-    private readonly (long Index, int PageIndex) _request;
     private long _reserved;
     private bool _closed;
 
     internal BudgetLease(BodyBudget budget, (long Index, int PageIndex) request)
     {
         _budget = budget;
-        _request = request;
+        Request = request;
     }
 
+    /// <summary>The request this lease reserves for: (index, page index).</summary>
+    internal (long Index, int PageIndex) Request { get; }
+
+    /// <summary>Its place among the running requests (<see cref="RunningRequests"/>, under the budget's lock); -1 when not there.</summary>
+    internal int Slot { get; set; } = -1;
+
     /// <summary>Reserves more room for a growing body; waits while the budget is full (see <see cref="BodyBudget"/>).</summary>
-    public async ValueTask ReserveAsync(long bytes, AttemptDeadline deadline)
+    public ValueTask ReserveAsync(long bytes, AttemptDeadline deadline)
     {
-        await _budget.ReserveAsync(_request, bytes, deadline).ConfigureAwait(false);
-        _reserved += bytes;
+        if (_budget.TryReserve(Request, bytes))
+        {
+            _reserved += bytes;
+            return default;
+        }
+
+        return WaitAsync(bytes, deadline);
     }
 
     /// <summary>A new attempt: what the last one read is thrown away, its room given back.</summary>
@@ -39,7 +49,7 @@ internal sealed class BudgetLease : IDisposable
     /// </summary>
     public void HandOver(long bytes)
     {
-        _budget.HandOver(_reserved, bytes, _request);
+        _budget.HandOver(_reserved, bytes, this);
         _reserved = 0;
         _closed = true;
     }
@@ -50,7 +60,13 @@ internal sealed class BudgetLease : IDisposable
         if (!_closed)
         {
             _closed = true;
-            _budget.Close(_request);
+            _budget.Close(this);
         }
+    }
+
+    private async ValueTask WaitAsync(long bytes, AttemptDeadline deadline)
+    {
+        await _budget.ReserveAsync(Request, bytes, deadline).ConfigureAwait(false);
+        _reserved += bytes;
     }
 }

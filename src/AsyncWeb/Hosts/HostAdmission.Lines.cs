@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using AsyncWeb.Requests;
@@ -38,7 +39,11 @@ internal sealed partial class HostAdmission
 
         StartAwaited(ref start);
         Forget(line);
+        Publish();
     }
+
+    /// <summary>Under the lock, once the counts are settled: what <see cref="Parked"/> reads.</summary>
+    private void Publish() => _parkedNow = _parkedBytes > ParkingBytes ? 0 : Math.Min(_parked, ParkingLimit);
 
     /// <summary>
     /// Under the lock: the request <see cref="Awaited"/> names, if it waits in a line, starts now, past the global and
@@ -206,13 +211,18 @@ internal sealed partial class HostAdmission
 
     private HostLine Line(string host)
     {
+        if (_last is { } last && string.Equals(last.Host, host, StringComparison.OrdinalIgnoreCase))
+        {
+            return last;
+        }
+
         if (!_hosts.TryGetValue(host, out var line))
         {
             line = new HostLine(host);
             _hosts.Add(host, line);
         }
 
-        return line;
+        return _last = line;
     }
 
     /// <summary>A host with nothing running and nothing waiting is dropped (a sweep of a million hosts keeps only the live ones).</summary>
@@ -221,6 +231,10 @@ internal sealed partial class HostAdmission
         if (line.Active == 0 && line.Waiting.Count == 0 && !line.HasTurn)
         {
             _hosts.Remove(line.Host);
+            if (_last == line)
+            {
+                _last = null;
+            }
         }
     }
 

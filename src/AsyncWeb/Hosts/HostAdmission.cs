@@ -39,6 +39,8 @@ internal sealed partial class HostAdmission
     private int _running;
     private int _parked;
     private long _parkedBytes;
+    private volatile int _parkedNow; // Parked, as of the end of the last settling
+    private HostLine? _last;         // the line looked up last: a batch to one host finds it without hashing its name
     private volatile bool _aborted;
 
     public HostAdmission(int throttleLimit, HostFlow flow, Action<RequestSpec> launch)
@@ -60,17 +62,9 @@ internal sealed partial class HostAdmission
     /// <summary>
     /// How many waiting items admission may leave out of its count: those waiting for their host (paused, or at its
     /// limit), up to <see cref="ParkingLimit"/>; none once their request bodies pass <see cref="ParkingBytes"/>.
+    /// As of the end of the last settling, read without the lock (the pipeline thread asks before every admission).
     /// </summary>
-    public int Parked
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _parkedBytes > ParkingBytes ? 0 : Math.Min(_parked, ParkingLimit);
-            }
-        }
-    }
+    public int Parked => _parkedNow;
 
     /// <summary>Starts the item now, or lines it up behind its host's earlier items.</summary>
     public void Submit(RequestSpec spec)
@@ -139,6 +133,7 @@ internal sealed partial class HostAdmission
         lock (_gate)
         {
             StartAwaited(ref start);
+            Publish();
         }
 
         Go(start);

@@ -28,6 +28,8 @@ internal sealed class HostFlow : IDisposable
     private readonly TimeProvider _time;
     private readonly double _ticksPerSecond;
     private volatile bool _disposed;
+    private int _listed;             // hosts in _paused, counted before a host is added and after it is removed
+    private volatile bool _everPaused; // set before the first pause: until then every host's pause clock is 0
 
     public HostFlow(BatchOptions options, Action<string>? verbose)
         : this(options, verbose, TimeProvider.System)
@@ -55,11 +57,12 @@ internal sealed class HostFlow : IDisposable
     public int PausedHosts => _paused.Count;
 
     /// <summary>
-    /// Asked before every attempt. TryGetValue alone, lock-free: ConcurrentDictionary.IsEmpty takes every lock of
-    /// the dictionary when it is empty (no host paused, the usual case), which profiled as lock contention per request.
+    /// Asked before every attempt and by admission per request. With no host paused (the usual case) one read of a
+    /// count, no lookup; else TryGetValue alone, lock-free (ConcurrentDictionary.IsEmpty takes every lock of the
+    /// dictionary when it is empty).
     /// </summary>
     public bool IsPaused(string host) =>
-        _paused.TryGetValue(host, out var state) && state.Remaining(_time.GetTimestamp()) > 0;
+        Volatile.Read(ref _listed) > 0 && _paused.TryGetValue(host, out var state) && state.Remaining(_time.GetTimestamp()) > 0;
 
     /// <summary>Time left in the host's pause; zero when it runs.</summary>
     public TimeSpan PauseRemaining(string host) =>
@@ -67,7 +70,7 @@ internal sealed class HostFlow : IDisposable
 
     /// <summary>The host's total paused time so far, in Stopwatch ticks: an item's wait for its host is the difference over its wait.</summary>
     public long PauseClock(string host) =>
-        _hosts.TryGetValue(host, out var state) ? state.PausedTime(_time.GetTimestamp()) : 0;
+        _everPaused && _hosts.TryGetValue(host, out var state) ? state.PausedTime(_time.GetTimestamp()) : 0;
 
     /// <summary>Most requests in flight to the host now: adaptive, or -ThrottleLimitPerHost; 0 for no per-host limit.</summary>
     public int LimitFor(string host) =>
@@ -186,12 +189,17 @@ internal sealed class HostFlow : IDisposable
 
     private void Pause(string host, TimeSpan pause, string reason)
     {
+        _everPaused = true;
         var state = State(host);
         var now = _time.GetTimestamp();
         var (started, extendedBy, generation) = state.Extend(now, now + (long)(pause.TotalSeconds * _ticksPerSecond), Resume);
         if (started)
         {
-            _paused[host] = state;
+            Interlocked.Increment(ref _listed);
+            if (!_paused.TryAdd(host, state))
+            {
+                Interlocked.Decrement(ref _listed); // listed already (its last pause over, not yet unlisted): the same state
+            }
 
             // A pause so short that its timer fired before it was listed ends here; a newer pause stays listed.
             EndPause(host, generation);
@@ -229,7 +237,7 @@ internal sealed class HostFlow : IDisposable
     /// began since (a Retry-After read between the end and now), which stays listed. False when that happened.
     /// </summary>
     internal bool EndPause(string host, long generation) =>
-        _hosts.TryGetValue(host, out var state) && state.Unlist(generation, _time.GetTimestamp(), _paused);
+        _hosts.TryGetValue(host, out var state) && state.Unlist(generation, _time.GetTimestamp(), _paused, ref _listed);
 
     private HostState State(string host) =>
         _hosts.TryGetValue(host, out var state) ? state : _hosts.GetOrAdd(host, static (h, self) => new HostState(h, self._adaptive, self._time), this);
@@ -320,7 +328,7 @@ internal sealed class HostFlow : IDisposable
         /// Takes the host off <paramref name="paused"/> when the pause of <paramref name="generation"/> is still the last
         /// one and over. Under the window's lock, so no pause can start between the check and the removal.
         /// </summary>
-        public bool Unlist(long generation, long now, ConcurrentDictionary<string, HostState> paused)
+        public bool Unlist(long generation, long now, ConcurrentDictionary<string, HostState> paused, ref int listed)
         {
             lock (_window)
             {
@@ -329,7 +337,11 @@ internal sealed class HostFlow : IDisposable
                     return false;
                 }
 
-                paused.TryRemove(Host, out _);
+                if (paused.TryRemove(Host, out _))
+                {
+                    Interlocked.Decrement(ref listed);
+                }
+
                 return true;
             }
         }

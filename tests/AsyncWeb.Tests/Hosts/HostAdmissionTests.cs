@@ -353,6 +353,23 @@ public sealed class HostAdmissionTests : IDisposable
     }
 
     [Fact]
+    public void A_host_whose_line_was_dropped_gets_a_new_one_that_admission_still_sees()
+    {
+        var admission = Admission(4);
+        admission.Submit(Spec(0, "a"));
+        admission.Finished("a");   // nothing runs or waits for a: its line is dropped
+
+        _flow!.Observe(Spec(0, "a"), 0, TooMany(TimeSpan.FromSeconds(30)));
+        admission.Submit(Spec(1, "a"));   // waits for the pause, in a new line
+        Assert.Equal(new long[] { 0 }, Launched());
+        Assert.Equal(1, admission.Parked);
+
+        admission.Abort();   // every line is looked at: a's new one too
+        Assert.Equal(new long[] { 0, 1 }, Launched());
+        Assert.Equal(0, admission.Parked);
+    }
+
+    [Fact]
     public void A_pause_seen_ending_does_not_unlist_a_new_pause_that_began_meanwhile()
     {
         Admission(4);

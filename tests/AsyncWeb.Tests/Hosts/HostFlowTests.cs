@@ -203,6 +203,33 @@ public sealed class HostFlowTests : IDisposable
     }
 
     [Fact]
+    public void Pauses_that_begin_and_end_in_any_order_leave_exactly_the_paused_hosts_paused()
+    {
+        Observe(Answer(429, retryAfterSeconds: 10), "a.example");
+        Observe(Answer(429, retryAfterSeconds: 30), "b.example");
+        var first = _flow.PauseGeneration("a.example");
+        Advance(10);   // a's pause ends; b's goes on
+        Assert.False(_flow.IsPaused("a.example"));
+        Assert.True(_flow.IsPaused("b.example"));
+        Assert.False(_flow.IsPaused(Host));
+
+        Assert.True(_flow.EndPause("a.example", first));   // a late second end of a's pause unlists nothing more
+        Assert.True(_flow.IsPaused("b.example"));
+        Assert.Equal(1, _flow.PausedHosts);
+
+        Observe(Answer(429, retryAfterSeconds: 10), "a.example");   // a again
+        Assert.True(_flow.IsPaused("a.example"));
+        Advance(20);
+        Assert.False(_flow.IsPaused("a.example"));
+        Assert.False(_flow.IsPaused("b.example"));
+        Assert.Equal(0, _flow.PausedHosts);
+
+        Observe(Answer(429, retryAfterSeconds: 5), "b.example");
+        Assert.True(_flow.IsPaused("b.example"));
+        Assert.Equal(1, _flow.PausedHosts);
+    }
+
+    [Fact]
     public void The_status_names_the_paused_host_and_its_time_left()
     {
         Assert.Null(_flow.Status());
