@@ -13,8 +13,8 @@ namespace AsyncWeb.Timeouts;
 /// fired is told by the clock afterwards, and how long the server had been silent by the allowance that was armed.
 /// <para>
 /// Pushing the deadline back (every chunk the server sends, the headers, the hand-over to a connection) only moves
-/// the due time under the attempt's own lock; the clock looks at it when its timer fires and sets the timer again
-/// for the rest. Only a due time before the clock's timer changes that timer.
+/// the due time, without a lock (and not even that when it is unchanged); the clock looks at it when its
+/// timer fires and sets the timer again for the rest. Only a due time before the clock's timer changes that timer.
 /// </para>
 /// <para>
 /// The token's source is the clock's and serves another attempt once this one is disposed: nothing may use
@@ -24,24 +24,27 @@ namespace AsyncWeb.Timeouts;
 internal sealed class AttemptDeadline : IDisposable
 {
     private static readonly TimeSpan s_tolerance = TimeSpan.FromMilliseconds(20);
+    private const int Running = 0;       // _state: the attempt runs
+    private const int Doomed = 1;        // a deadline or the batch cancels the slot's source: it is never reused
+    private const int Ended = 2;         // disposed
     private readonly DeadlineClock _clock;
     private readonly CancellationToken _token;
     private readonly long _attemptDeadline;
     private long _bodySent;
     private TimeSpan _armed;
     private volatile SilenceStage _stage;
-    private DeadlineSlot? _slot;         // null once disposed; the fields below are read and written under lock (this)
+    private DeadlineSlot? _slot;         // null once disposed
     private long _due = long.MaxValue;   // when the attempt is cancelled (the clock's timestamps); MaxValue: no deadline runs
-    private bool _doomed;                // a deadline or the batch cancels the slot's source: it is never reused
+    private int _state;                  // Running, Doomed or Ended, moved only by Interlocked: whichever of a deadline, the batch and the end comes first wins
     private bool _endedCancelled;        // the source was cancelled when the attempt ended
     private bool _ownsClock;
 
-    /// <summary>The deadlines of an attempt (of the clock's options), or with <paramref name="whole"/> one fixed deadline, armed by <see cref="Hold"/>.</summary>
-    internal AttemptDeadline(DeadlineClock clock, CancellationToken item, TimeSpan? whole = null)
+    /// <summary>The deadlines of an attempt (of the clock's options), or with <paramref name="whole"/> (the clock's ticks) one fixed deadline, armed by <see cref="Hold"/>.</summary>
+    internal AttemptDeadline(DeadlineClock clock, CancellationToken item, long? whole = null)
     {
         _clock = clock;
-        var fixedSpan = whole ?? clock.Attempt;
-        _attemptDeadline = fixedSpan > TimeSpan.Zero ? clock.After(clock.Now(), fixedSpan) : long.MaxValue;
+        var fixedTicks = whole ?? clock.AttemptTicks;
+        _attemptDeadline = fixedTicks != DeadlineClock.NoDeadline ? clock.Now() + fixedTicks : long.MaxValue;
         _slot = clock.Rent(this, item);
         _token = _slot.Source.Token;
     }
@@ -61,7 +64,7 @@ internal sealed class AttemptDeadline : IDisposable
     public void Connecting()
     {
         _stage = SilenceStage.Connecting;
-        Arm(_clock.Silence > TimeSpan.Zero ? _clock.Silence + _clock.ConnectAllowance : TimeSpan.Zero);
+        Arm(_clock.Silence > TimeSpan.Zero ? _clock.Silence + _clock.ConnectAllowance : TimeSpan.Zero, _clock.ConnectingTicks);
     }
 
     /// <summary>The request is being written on a connection, new or reused: from here the server's silence counts in full.</summary>
@@ -83,7 +86,7 @@ internal sealed class AttemptDeadline : IDisposable
     }
 
     /// <summary>The server said something: the silence deadline starts again.</summary>
-    public void Restart() => Arm(_clock.Silence);
+    public void Restart() => Arm(_clock.Silence, _clock.SilenceTicks);
 
     /// <summary>What the silence deadline was waiting for and how long the server had been silent when it fired.</summary>
     public string Silence() => _stage switch
@@ -116,14 +119,11 @@ internal sealed class AttemptDeadline : IDisposable
     {
         if (_attemptDeadline != long.MaxValue)
         {
-            Arm(TimeSpan.Zero);
+            Arm(TimeSpan.Zero, DeadlineClock.NoDeadline);
             return;
         }
 
-        lock (this)
-        {
-            _due = long.MaxValue; // the clock finds nothing due here
-        }
+        Volatile.Write(ref _due, long.MaxValue); // the clock finds nothing due here
     }
 
     /// <summary>Which deadline cancelled the attempt, if one did.</summary>
@@ -143,21 +143,16 @@ internal sealed class AttemptDeadline : IDisposable
     /// <summary>Ends the attempt's deadlines: its source goes back to the clock (and to another attempt when nothing cancelled it).</summary>
     public void Dispose()
     {
-        DeadlineSlot? slot;
-        bool doomed;
-        lock (this)
+        var was = Interlocked.Exchange(ref _state, Ended);
+        if (was == Ended)
         {
-            slot = _slot;
-            if (slot is null)
-            {
-                return;
-            }
-
-            _endedCancelled = _doomed || slot.Source.IsCancellationRequested;
-            (_slot, _due, doomed) = (null, long.MaxValue, _doomed);
+            return;
         }
 
-        _clock.Return(slot, doomed);
+        var slot = _slot!;
+        _endedCancelled = was == Doomed || slot.Source.IsCancellationRequested;
+        Volatile.Write(ref _slot, null);
+        _clock.Return(slot, was == Doomed);
         if (_ownsClock)
         {
             _clock.Dispose();
@@ -165,69 +160,54 @@ internal sealed class AttemptDeadline : IDisposable
     }
 
     /// <summary>
-    /// The clock's timer fired at <paramref name="now"/>: when this attempt's deadline passed its source is cancelled
-    /// (and never reused); otherwise the due time to look again at (MaxValue: none).
+    /// The clock's timer fired at <paramref name="now"/>: when this attempt's deadline passed its source (<paramref name="slot"/>,
+    /// the one it holds) is cancelled and never reused; otherwise the due time to look again at (MaxValue: none).
     /// </summary>
     internal long Expire(DeadlineSlot slot, long now)
     {
-        lock (this)
+        if (Volatile.Read(ref _state) != Running)
         {
-            if (_slot != slot || _doomed)
-            {
-                return long.MaxValue;
-            }
-
-            if (now < _due)
-            {
-                return _due;
-            }
-
-            _doomed = true;
+            return long.MaxValue;
         }
 
-        slot.CancelLater();
+        var due = Volatile.Read(ref _due);
+        if (now < due)
+        {
+            return due;
+        }
+
+        if (Interlocked.CompareExchange(ref _state, Doomed, Running) == Running)
+        {
+            slot.CancelLater();
+        }
+
         return long.MaxValue;
     }
 
-    /// <summary>The item's cancellation reaches this attempt: true when <paramref name="slot"/> is still its own (then never reused).</summary>
-    internal bool Doom(DeadlineSlot slot, bool watchedOnly)
-    {
-        lock (this)
-        {
-            if (_slot != slot || (watchedOnly && !slot.Watched))
-            {
-                return false;
-            }
+    /// <summary>The item's cancellation reaches this attempt through <paramref name="slot"/>, the one it holds: true when it still runs (then the slot is never reused).</summary>
+    internal bool Doom(DeadlineSlot slot, bool watchedOnly) =>
+        (!watchedOnly || slot.Watched) && Interlocked.CompareExchange(ref _state, Doomed, Running) == Running;
 
-            _doomed = true;
-            return true;
-        }
-    }
-
-    private void Arm(TimeSpan silence)
+    // The silence deadline starts again with an allowance of `ticks` (NoDeadline: none; `silence` is the same for the message).
+    // No lock: the due time is one word, and the clock only reads it. The exchange is a full fence, so a clock that cleared
+    // its timer to look at the attempts either sees this due time or is seen here (it clears the timer with a fence too).
+    // A due time already set (the same millisecond, the same allowance) changes nothing: no write, no timer.
+    private void Arm(TimeSpan silence, long ticks)
     {
         _armed = silence;
-        var now = _clock.Now();
-        var due = silence > TimeSpan.Zero ? _clock.After(now, silence) : long.MaxValue;
+        var due = ticks != DeadlineClock.NoDeadline ? _clock.Now() + ticks : long.MaxValue;
         if (_attemptDeadline < due)
         {
             due = _attemptDeadline;
         }
 
-        bool sooner;
-        lock (this)
+        if (due == Volatile.Read(ref _due) || Volatile.Read(ref _state) != Running)
         {
-            if (_slot is null || _doomed)
-            {
-                return;
-            }
-
-            // Read under the lock: a clock that cleared its timer to look at the attempts either sees this due time or is seen here.
-            _due = due;
-            sooner = due < _clock.Wake;
+            return;
         }
 
-        if (sooner)
+        Interlocked.Exchange(ref _due, due);
+        if (due < _clock.Wake)
         {
             _clock.BringForward(due);
         }

@@ -24,7 +24,7 @@ internal sealed class DeadlineClock : IDisposable
     private readonly object _gate = new();
     private readonly Stack<int> _holes = new();   // indexes of dropped slots, under _gate
     private readonly ITimer _timer;
-    private readonly TimeSpan _total;             // TotalTimeoutSec: each item has a deadline and a token of its own
+    private readonly long _totalTicks;            // TotalTimeoutSec in the clock's ticks: each item has a deadline and a token of its own
     private DeadlineSlot?[] _slots = new DeadlineSlot?[16]; // every slot, in use or pooled; replaced (grown) under _gate
     private int _count;                           // slots [0, _count) may be set
     private long _wake = long.MaxValue;           // when the timer fires (timestamp); MaxValue: not set
@@ -34,7 +34,11 @@ internal sealed class DeadlineClock : IDisposable
     private bool _disposed;
 
     public DeadlineClock(BatchOptions options)
+#if NET
+        : this(options, MillisecondClock.Instance)
+#else
         : this(options, TimeProvider.System)
+#endif
     {
     }
 
@@ -45,15 +49,28 @@ internal sealed class DeadlineClock : IDisposable
         Silence = options.OperationTimeout;
         Attempt = options.Timeout;
         ConnectAllowance = options.ConnectTimeout;
-        _total = options.TotalTimeout;
+        _totalTicks = Ticks(options.TotalTimeout);
+        SilenceTicks = Ticks(Silence);
+        ConnectingTicks = Silence > TimeSpan.Zero ? Ticks(Silence + ConnectAllowance) : NoDeadline;
+        AttemptTicks = Ticks(Attempt);
         _timer = time.CreateTimer(s_tick, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>An allowance of <see cref="NoDeadline"/> ticks sets no deadline.</summary>
+    internal const long NoDeadline = -1;
 
     public TimeSpan Silence { get; }
 
     public TimeSpan Attempt { get; }
 
     public TimeSpan ConnectAllowance { get; }
+
+    // The allowances in the clock's ticks, worked out once (rounded up: a deadline is never shorter than asked), or NoDeadline.
+    internal long SilenceTicks { get; }
+
+    internal long ConnectingTicks { get; }
+
+    internal long AttemptTicks { get; }
 
     /// <summary>Slots made so far and not dropped (in use or pooled): reuse keeps this at the peak of attempts in flight.</summary>
     internal int Slots
@@ -90,12 +107,9 @@ internal sealed class DeadlineClock : IDisposable
     /// the clock's; without it the batch's token serves as it is.
     /// </summary>
     public ItemDeadline Item(CancellationToken batch) =>
-        _total > TimeSpan.Zero ? new ItemDeadline(batch, Fixed(batch, _total)) : new ItemDeadline(batch, null);
+        _totalTicks != NoDeadline ? new ItemDeadline(batch, Fixed(batch, _totalTicks)) : new ItemDeadline(batch, null);
 
     public long Now() => _time.GetTimestamp();
-
-    /// <summary>The clock's timestamp <paramref name="span"/> after <paramref name="from"/>.</summary>
-    public long After(long from, TimeSpan span) => from + (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     /// <summary>Whether <paramref name="at"/> is within <paramref name="tolerance"/> of <paramref name="deadline"/> or past it.</summary>
     public bool Reached(long at, long deadline, TimeSpan tolerance) => at >= deadline - (long)(tolerance.TotalSeconds * _time.TimestampFrequency);
@@ -169,7 +183,8 @@ internal sealed class DeadlineClock : IDisposable
                 return;
             }
 
-            _wake = long.MaxValue;
+            // A full fence: an attempt that moves its due time either sees the timer cleared or is seen by the loop below.
+            Interlocked.Exchange(ref _wake, long.MaxValue);
             (slots, count) = (_slots, _count);
         }
 
@@ -237,7 +252,10 @@ internal sealed class DeadlineClock : IDisposable
         return _watching && item == _watched;
     }
 
-    private AttemptDeadline Fixed(CancellationToken item, TimeSpan whole)
+    private long Ticks(TimeSpan span) =>
+        span > TimeSpan.Zero ? (long)Math.Ceiling((decimal)span.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond) : NoDeadline;
+
+    private AttemptDeadline Fixed(CancellationToken item, long whole)
     {
         var deadline = new AttemptDeadline(this, item, whole);
         deadline.Hold(); // only the fixed deadline runs

@@ -208,6 +208,43 @@ public class DeadlineClockTests
         Assert.InRange(clock.Slots, 1, workers.Length * 2 + silent.Count);
     }
 
+    [Fact]
+    public void An_engine_s_deadlines_run_on_the_millisecond_clock_of_the_runtime_s_timers()
+    {
+        using var clock = new DeadlineClock(new BatchOptions { OperationTimeout = TimeSpan.FromSeconds(30) });
+        var before = Environment.TickCount64;
+        using var deadline = clock.Start(CancellationToken.None);
+        deadline.ConnectionReady();
+        var after = Environment.TickCount64;
+        Assert.InRange(clock.Wake, before + 30_000, after + 30_000);
+    }
+
+    [Fact]
+    public void An_allowance_between_two_ticks_of_the_clock_is_rounded_up_never_down()
+    {
+        // On a millisecond clock, as the engine's, a 2.5 ms silence is 3 ticks: a deadline is never shorter than asked.
+        var time = new MillisecondFake(new FakeTimeProvider());
+        using var clock = new DeadlineClock(new BatchOptions { OperationTimeout = TimeSpan.FromMilliseconds(2.5) }, time);
+        using var deadline = clock.Start(CancellationToken.None);
+        deadline.ConnectionReady();
+        Assert.Equal(time.GetTimestamp() + 3, clock.Wake);
+    }
+
+    // A fake clock read in whole milliseconds, with the fake's timer.
+    private sealed class MillisecondFake : TimeProvider
+    {
+        private readonly FakeTimeProvider _inner;
+
+        public MillisecondFake(FakeTimeProvider inner) => _inner = inner;
+
+        public override long TimestampFrequency => 1000;
+
+        public override long GetTimestamp() => _inner.GetTimestamp() * 1000 / _inner.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            _inner.CreateTimer(callback, state, dueTime, period);
+    }
+
     private static async Task WaitCancelledAsync(CancellationToken token)
     {
         var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
