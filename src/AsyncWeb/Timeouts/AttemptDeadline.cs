@@ -64,7 +64,7 @@ internal sealed class AttemptDeadline : IDisposable
     public void Connecting()
     {
         _stage = SilenceStage.Connecting;
-        Arm(_clock.Silence > TimeSpan.Zero ? _clock.Silence + _clock.ConnectAllowance : TimeSpan.Zero, _clock.ConnectingTicks);
+        Arm(_clock.Connecting, _clock.ConnectingTicks);
     }
 
     /// <summary>The request is being written on a connection, new or reused: from here the server's silence counts in full.</summary>

@@ -51,7 +51,8 @@ internal sealed class DeadlineClock : IDisposable
         ConnectAllowance = options.ConnectTimeout;
         _totalTicks = Ticks(options.TotalTimeout);
         SilenceTicks = Ticks(Silence);
-        ConnectingTicks = Silence > TimeSpan.Zero ? Ticks(Silence + ConnectAllowance) : NoDeadline;
+        Connecting = Silence > TimeSpan.Zero ? Silence + ConnectAllowance : TimeSpan.Zero;
+        ConnectingTicks = Ticks(Connecting);
         AttemptTicks = Ticks(Attempt);
         _timer = time.CreateTimer(s_tick, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -64,6 +65,9 @@ internal sealed class DeadlineClock : IDisposable
     public TimeSpan Attempt { get; }
 
     public TimeSpan ConnectAllowance { get; }
+
+    /// <summary>The silence allowed before the request is on a connection: the silence plus the connect allowance; zero without a silence deadline.</summary>
+    public TimeSpan Connecting { get; }
 
     // The allowances in the clock's ticks, worked out once (rounded up: a deadline is never shorter than asked), or NoDeadline.
     internal long SilenceTicks { get; }
