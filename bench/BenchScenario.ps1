@@ -64,8 +64,10 @@ function New-Row([string] $Scenario, [string] $Tool, [double] $Median, [string] 
 }
 
 # The engine against a bare HttpClient loop in the same pwsh (Invoke-BenchChild.ps1 -InProcessPeer), settled: each side
-# after the same unmeasured rounds, alternating, until the runtime stopped recompiling. Throughput, CPU, bytes allocated
-# and lock contention per request; with -InProcessPipeline the pipeline form too. Prefix names the workload ('' in scenario 1).
+# after the same unmeasured rounds, alternating, until the runtime stopped recompiling, then -MeasuredRounds measured rounds
+# in the same rotation (each figure the median of a side's measured runs). Throughput, CPU, bytes allocated and lock
+# contention per request; with -InProcessPipeline the pipeline form too. Prefix names the workload ('' in scenario 1);
+# every measured run goes into the notes.
 function Add-InProcessFigure([string] $Scenario, [string] $Prefix, $Measured, [long] $Count) {
     $json = $Measured.Json
     foreach ($who in 'array', 'pipe', 'bare') {
@@ -80,17 +82,23 @@ function Add-InProcessFigure([string] $Scenario, [string] $Prefix, $Measured, [l
         Add-Figure $Scenario "$Prefix$name · jitted" $json."$($who)Jitted" 'methods'
     }
     Add-Figure $Scenario "$($Prefix)settled · rounds" $json.settleRounds 'rounds'
+    if ($json.PSObject.Properties['measuredRounds']) {
+        Add-Figure $Scenario "$($Prefix)settled · measured rounds" $json.measuredRounds 'rounds'
+        $notes.Add("$Scenario, $($Prefix)same pwsh, measured runs (side+round:req/s:CPU µs/req:B/req:contentions:blocked ms:jitted): $($json.measuredLog)")
+    }
 }
 
 function New-InProcessRow([string] $Scenario, [string] $Prefix, [string] $Label) {
     $bare = Get-Figure $Scenario "$($Prefix)bare loop · req/s"
     if ([double]::IsNaN($bare)) { return }
     $rounds = Get-Figure $Scenario "$($Prefix)settled · rounds"
+    $measured = Get-Figure $Scenario "$($Prefix)settled · measured rounds"
+    $each = if ([double]::IsNaN($measured)) { 'one measured round' } else { "median of $([int]$measured) measured rounds" }
     $jitted = foreach ($who in 'AsyncWeb -Uri', 'AsyncWeb pipeline', 'bare loop') {
         $count = Get-Figure $Scenario "$Prefix$who · jitted"
         if (-not [double]::IsNaN($count)) { '{0} {1}' -f $who, (Format-Figure $count) }
     }
-    New-Row $Scenario "$Label settled: unmeasured rounds per side before the measured one, sides alternating (info; methods jitted during the measured runs: $($jitted -join ', '))" $rounds 'rounds'
+    New-Row $Scenario "$Label settled: unmeasured rounds per side before the measured ones, sides alternating; each side's figures the $each (info; methods jitted during a side's measured run, median: $($jitted -join ', '))" $rounds 'rounds'
     New-Row $Scenario "$Label bare HttpClient loop in the same pwsh (64 tasks, one SocketsHttpHandler), settled" $bare 'req/s'
     $forms = [ordered]@{ 'AsyncWeb -Uri' = 'AsyncWeb -Uri $uris | Out-Null'; 'AsyncWeb pipeline' = 'AsyncWeb $uris | Invoke-AsyncWebBatch | Out-Null' }
     foreach ($form in $forms.GetEnumerator()) {

@@ -16,11 +16,13 @@
                      (-InProcessPipeline: also $uris | Invoke-AsyncWebBatch | Out-Null) and a bare HttpClient loop
                      (InProcessPeer.cs: Count GETs, ThrottleLimit tasks, one handler). Each side first runs the same
                      unmeasured rounds, alternating, until the methods jitted during every side's run of a round fall
-                     below -SettleJitMethods (at least -SettleRounds rounds, at most -SettleMaxRounds); then one measured
-                     round: seconds, bytes allocated, Monitor lock contentions and time blocked on contended locks (the
-                     runtime's ContentionStop events), this process's CPU time and the methods jitted during each:
-                     array*, pipe*, bare*; settleRounds, settleLastJitted and settleLog (each unmeasured run as
-                     side+round:jitted:CPU us/req:B/req)
+                     below -SettleJitMethods (at least -SettleRounds rounds, at most -SettleMaxRounds); then
+                     -MeasuredRounds measured rounds (default 3) in the same rotation: seconds, bytes allocated, Monitor
+                     lock contentions and time blocked on contended locks (the runtime's ContentionStop events), this
+                     process's CPU time and the methods jitted during each run; each side's figure is the median over
+                     its measured runs, each figure on its own (array*, pipe*, bare*; *Errors: the sum); measuredRounds,
+                     measuredLog (each measured run as side+round:req/s:CPU us/req:B/req:contentions:blocked ms:jitted),
+                     settleRounds, settleLastJitted and settleLog (each unmeasured run as side+round:jitted:CPU us/req:B/req)
       Stream         1..Count | ForEach-Object { $Uri } | Invoke-AsyncWebBatch ... | Measure-Object (inputs made lazily)
       Download       Invoke-AsyncWebBatch -Uri $Uri -OutFile $OutFile (-ComputeSha256 passed on)
       Directory      (lines of $ListFile) | Invoke-AsyncWebBatch -OutDirectory $OutDirectory -ThrottleLimit T | Measure-Object
@@ -89,6 +91,8 @@ param(
     [int] $SettleRounds = 3,
     [int] $SettleMaxRounds = 8,
     [int] $SettleJitMethods = 100,
+    [ValidateRange(1, 25)]
+    [int] $MeasuredRounds = 3,
     [ValidateSet('Har', 'Report', 'Json')]
     [string] $Format,
     [switch] $Parse
@@ -209,8 +213,9 @@ switch ($Mode) {
             # through the pipeline) against a bare HttpClient loop. Warm means settled: every side runs the same unmeasured
             # rounds first, the sides alternating (each round starts with the next side), until the runtime stopped
             # recompiling (the methods jitted during each side's run of a round below -SettleJitMethods, after at least
-            # -SettleRounds rounds, at most -SettleMaxRounds); then one measured round in the same rotation. One
-            # unmeasured run each measured the runtime still tiering up the engine's larger code.
+            # -SettleRounds rounds, at most -SettleMaxRounds); then -MeasuredRounds measured rounds in the same rotation, each
+            # side's figures the medians over its runs. One unmeasured run each measured the runtime still tiering up the
+            # engine's larger code; one measured round each was a coin toss (rounds of one side differ by 15-25% on 2 cores).
             Add-Type -Path (Join-Path $PSScriptRoot 'InProcessPeer.cs')
             $http2 = $HttpVersion -eq '2.0' -or ($Uri -like 'https:*' -and -not $HttpVersion)
             $client = [AsyncWebBench.BareLoop]::CreateClient($SkipCertificateCheck.IsPresent)
@@ -261,11 +266,34 @@ switch ($Mode) {
             $result.settleRounds = $round
             $result.settleLastJitted = $most
             $result.settleLog = $settleLog -join ' '
-            foreach ($k in 0..($sides.Count - 1)) {
-                $side = $sides[($k + $round) % $sides.Count]
-                $m = & $measure $side
-                foreach ($entry in $m.GetEnumerator()) { $result["$side$($entry.Key)"] = $entry.Value }
+            # The measured rounds carry on the rotation, so each side goes first equally often as far as the counts allow.
+            $runsOf = @{}
+            foreach ($side in $sides) { $runsOf[$side] = [System.Collections.Generic.List[object]]::new() }
+            $measuredLog = [System.Collections.Generic.List[string]]::new()
+            for ($j = 0; $j -lt $MeasuredRounds; $j++) {
+                foreach ($k in 0..($sides.Count - 1)) {
+                    $side = $sides[($k + $round + $j) % $sides.Count]
+                    $m = & $measure $side
+                    $runsOf[$side].Add($m)
+                    $measuredLog.Add(('{0}{1}:{2:0}:{3:0.0}:{4:0}:{5}:{6:0.0}:{7}' -f $side, ($j + 1), ($Count / $m.Seconds), (1e6 * $m.CpuSeconds / $Count), ($m.AllocatedBytes / $Count), $m.Contentions, $m.BlockedMs, $m.Jitted))
+                }
             }
+            # The median of each figure on its own (of seconds, so of the rates too); failures add up.
+            $median = {
+                param([double[]] $Values)
+                $sorted = [double[]]$Values.Clone()
+                [Array]::Sort($sorted)
+                $middle = [int][Math]::Floor($sorted.Count / 2)
+                if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
+            }
+            foreach ($side in $sides) {
+                foreach ($key in 'Seconds', 'CpuSeconds', 'AllocatedBytes', 'Contentions', 'BlockedMs', 'Jitted') {
+                    $result["$side$key"] = & $median @($runsOf[$side] | ForEach-Object { [double]$_[$key] })
+                }
+                $result["$($side)Errors"] = [int](($runsOf[$side] | ForEach-Object { $_.Errors } | Measure-Object -Sum).Sum)
+            }
+            $result.measuredRounds = $MeasuredRounds
+            $result.measuredLog = $measuredLog -join ' '
             $meter.Dispose()
             $client.Dispose()
         }

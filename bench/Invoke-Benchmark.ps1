@@ -28,6 +28,10 @@
     Which scenarios to run, by name or number (default: all).
 .PARAMETER Repeat
     Runs of each scenario; the table reports medians. Default 3 (1 with -Quick).
+.PARAMETER MeasuredRounds
+    Measured rounds of the in-process comparison (scenario 1, scenario 8 (b) and (c): Invoke-BenchChild.ps1
+    -InProcessPeer) in each process, after the settling rounds; each side's figure is the median of its rounds.
+    Default 3, -Quick included: a round of scenario 1's quick run (3 × 20k requests) takes 2–5 s.
 .PARAMETER KeepData
     Keep the generated files (1 GiB + 1,000 MiB) in bench/work/www for the next run.
 .PARAMETER NoInstall
@@ -52,6 +56,9 @@ param(
 
     [ValidateRange(1, 25)]
     [int] $Repeat = 3,
+
+    [ValidateRange(1, 25)]
+    [int] $MeasuredRounds = 3,
 
     [switch] $KeepData,
 

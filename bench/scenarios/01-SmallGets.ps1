@@ -15,7 +15,7 @@
         Write-CurlConfig $cfg ([string[]]::new($n).ForEach({ $url }))
         for ($r = 1; $r -le $Repeat; $r++) {
             Write-Host "== $s, repeat $r/$Repeat ($n requests, concurrency $ThrottleLimit)" -ForegroundColor Cyan
-            $m = Invoke-Child 'AsyncWeb Gets' @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit; Warm = $true; InProcessPeer = $true; InProcessPipeline = $true }
+            $m = Invoke-Child 'AsyncWeb Gets' @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit; Warm = $true; InProcessPeer = $true; InProcessPipeline = $true; MeasuredRounds = $MeasuredRounds }
             Confirm-Clean 'AsyncWeb (scenario 1)' $m $n
             Add-Figure $s 'AsyncWeb (fresh pwsh, first call)' ($n / $m.Json.seconds) 'req/s'
             # The first call's CPU (all threads of that pwsh: the JIT's background thread too) and the methods
@@ -59,8 +59,8 @@
         $warm = Get-Figure $s 'AsyncWeb (same session, second call)'
         $warmVs = foreach ($peer in 'curl --parallel', 'aiohttp') { '{0}× {1}' -f (Format-Figure ($warm / (Get-Figure $s $peer))), $peer }
         New-Row $s "AsyncWeb (same session, second call; info: $($warmVs -join ', '))" $warm 'req/s' ($aw / $warm)
-        # Warm, over curl --parallel: through the pipeline and through -Uri, settled (the in-process comparison's measured
-        # round, after the same unmeasured rounds as the bare loop); the second call above is still tiering up.
+        # Warm, over curl --parallel: through the pipeline and through -Uri, settled (the in-process comparison's median
+        # measured round, after the same unmeasured rounds as the bare loop); the second call above is still tiering up.
         $curl = Get-Figure $s 'curl --parallel'
         $forms = [ordered]@{ 'AsyncWeb pipeline' = 'the pipeline ($uris | … | Out-Null)'; 'AsyncWeb -Uri' = '-Uri $uris (| Out-Null)' }
         foreach ($form in $forms.GetEnumerator()) {

@@ -40,7 +40,7 @@
                     # (b) by name: the same pairing for CPU per connection, since the bare loop's own row below runs in another
                     # kind of process (a console program: no PowerShell, no tiering of PowerShell's engine beside it).
                     $inProcess = ($w.Http2 -and -not $verify) -or $w.Key -eq 'b'
-                    if ($inProcess) { $arguments.InProcessPeer = $true }
+                    if ($inProcess) { $arguments.InProcessPeer = $true; $arguments.MeasuredRounds = $MeasuredRounds }
                     $m = Invoke-Child "AsyncWeb https $cell" $arguments -Environment $trust
                     Confirm-Clean "AsyncWeb (scenario 8 $cell)" $m $n
                     Add-Figure $s "$cell · AsyncWeb" ($n / $m.Json.seconds) 'req/s'
@@ -51,7 +51,7 @@
                         # Methods the JIT compiled during the measured batch: the runtime still tiering up after the warm-up.
                         Add-Figure $s "$cell · AsyncWeb jitted" $m.Json.jitMethods 'methods'
                     }
-                    if ($inProcess) { Add-InProcessFigure $s "$cell · " $m $n; $arguments.Remove('InProcessPeer') }
+                    if ($inProcess) { Add-InProcessFigure $s "$cell · " $m $n; $arguments.Remove('InProcessPeer'); $arguments.Remove('MeasuredRounds') }
                     if ($inProcess -and $perConnection) {
                         Add-Figure $s "$cell · same pwsh AsyncWeb CPU" (1000 * $m.Json.arrayCpuSeconds / $n) 'CPU ms/conn'
                         Add-Figure $s "$cell · same pwsh bare loop CPU" (1000 * $m.Json.bareCpuSeconds / $n) 'CPU ms/conn'
@@ -137,7 +137,7 @@
                         if (-not [double]::IsNaN($cpu)) { New-Row $s "$prefix`: CPU per connection, $name (info)" $cpu 'CPU ms/conn' ($cpu / $awCpu) }
                     }
                 }
-                # Info: the same in one pwsh, settled (each side after the same unmeasured rounds, alternating): AsyncWeb -Uri $uris | Out-Null against the
+                # Info: the same in one pwsh, settled (each side after the same unmeasured rounds, alternating; medians of the measured rounds): AsyncWeb -Uri $uris | Out-Null against the
                 # bare HttpClient loop (InProcessPeer.cs), req/s, CPU and bytes per connection; ratio: the bare loop's CPU over AsyncWeb's,
                 # AsyncWeb's req/s and bytes over the bare loop's.
                 $sameAw = Get-Figure $s "$cell · same pwsh AsyncWeb CPU"
