@@ -170,7 +170,7 @@ internal sealed class HostFlow : IDisposable
             reason = string.Create(CultureInfo.InvariantCulture, $"#{spec.Index} answered {outcome.StatusCode} with Retry-After {retryAfter.TotalSeconds:0.###} s");
         }
 
-        if (outcome.Headers.Count > 0 && RateLimitHeaders.Read(outcome.Headers, _time.GetUtcNow())?.Pause is { } reset && reset > asked)
+        if (outcome.Headers.Count > 0 && RateLimitHeaders.Read(outcome.Headers, _time)?.Pause is { } reset && reset > asked)
         {
             asked = reset;
             reason = string.Create(CultureInfo.InvariantCulture, $"#{spec.Index}'s answer says no requests remain, reset in {reset.TotalSeconds:0.###} s");

@@ -33,8 +33,11 @@ internal static class RateLimitHeaders
     /// <summary>The longest reset taken literally (a day); longer reads as this, far beyond any -MaximumRetryAfterSec.</summary>
     public static readonly TimeSpan Longest = TimeSpan.FromDays(1);
 
-    /// <summary>The quota the headers announce, or null when they announce none (or nothing readable).</summary>
-    public static RateLimitQuota? Read(IReadOnlyDictionary<string, string[]> headers, DateTimeOffset now)
+    /// <summary>
+    /// The quota the headers announce, or null when they announce none (or nothing readable). The clock is read
+    /// only for an X-RateLimit-Reset that may be an epoch time, not for every response.
+    /// </summary>
+    public static RateLimitQuota? Read(IReadOnlyDictionary<string, string[]> headers, TimeProvider clock)
     {
         if (First(headers, "RateLimit") is { } structured && ParseStructured(structured) is { } quota)
         {
@@ -50,7 +53,7 @@ internal static class RateLimitHeaders
         if (legacy is { } left)
         {
             var after = Delta(Number(First(headers, "X-RateLimit-Reset-After")));
-            var reset = after ?? ReadResetValue(Number(First(headers, "X-RateLimit-Reset") ?? First(headers, "X-Rate-Limit-Reset")), now);
+            var reset = after ?? ReadResetValue(Number(First(headers, "X-RateLimit-Reset") ?? First(headers, "X-Rate-Limit-Reset")), clock);
             return new RateLimitQuota(Count(left), reset);
         }
 
@@ -60,9 +63,9 @@ internal static class RateLimitHeaders
     /// <summary>
     /// An X-RateLimit-Reset value as a wait: Unix milliseconds at or above <see cref="EpochMillisecondsThreshold"/>,
     /// Unix seconds at or above <see cref="EpochSecondsThreshold"/> (a time already past is no wait), else
-    /// delta-seconds. Fractions are allowed (Discord sends them).
+    /// delta-seconds. Fractions are allowed (Discord sends them). <paramref name="clock"/> is read for an epoch time only.
     /// </summary>
-    public static TimeSpan? ReadResetValue(double? value, DateTimeOffset now)
+    public static TimeSpan? ReadResetValue(double? value, TimeProvider clock)
     {
         if (value is not { } v)
         {
@@ -72,7 +75,7 @@ internal static class RateLimitHeaders
         if (v >= EpochSecondsThreshold)
         {
             var epochSeconds = v >= EpochMillisecondsThreshold ? v / 1000 : v;
-            var nowSeconds = (now - DateTimeOffset.FromUnixTimeSeconds(0)).TotalSeconds;
+            var nowSeconds = (clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(0)).TotalSeconds;
             return Delta(Math.Max(0, epochSeconds - nowSeconds));
         }
 

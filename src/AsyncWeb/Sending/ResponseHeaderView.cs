@@ -26,6 +26,9 @@ internal sealed class ResponseHeaderView : IReadOnlyDictionary<string, string[]>
     /// <summary>The content's headers: name, value (a string, or a string[] for several), name, value ...</summary>
     private readonly object[] _content;
 
+    /// <summary>A bit for each name present (<see cref="NameBit"/>): a name whose bit is clear is not there, found without a lookup.</summary>
+    private readonly uint _names;
+
     private Dictionary<string, string[]>? _table;
 
     /// <summary>Reads the headers' sizes and the content's headers now: call it before anything parses a header.</summary>
@@ -37,6 +40,7 @@ internal sealed class ResponseHeaderView : IReadOnlyDictionary<string, string[]>
         foreach (var header in _response.NonValidated)
         {
             chars += CharsOf(header.Key, header.Value);
+            _names |= NameBit(header.Key);
             count++;
         }
 
@@ -46,6 +50,7 @@ internal sealed class ResponseHeaderView : IReadOnlyDictionary<string, string[]>
         foreach (var header in content)
         {
             chars += CharsOf(header.Key, header.Value);
+            _names |= NameBit(header.Key);
             _content[i++] = header.Key;
             _content[i++] = header.Value.Count == 1 ? First(header.Value) : ResponseHeaders.ToArray(header.Value);
             count++;
@@ -89,6 +94,11 @@ internal sealed class ResponseHeaderView : IReadOnlyDictionary<string, string[]>
 
     private bool Has(string key)
     {
+        if ((_names & NameBit(key)) == 0)
+        {
+            return false;
+        }
+
         if (_response.NonValidated.Contains(key))
         {
             return true;
@@ -120,6 +130,23 @@ internal sealed class ResponseHeaderView : IReadOnlyDictionary<string, string[]>
 
         // Whoever built first wins: every reader gets the same table.
         return Interlocked.CompareExchange(ref _table, table, null) ?? table;
+    }
+
+    /// <summary>
+    /// One of 32 bits (32, not 64: the mask fits beside <see cref="Count"/>, the view stays 56 B), from a name's length and
+    /// its first and last characters, the same for any case of the name (names are ASCII tokens; a name that starts or ends
+    /// beyond ASCII gets every bit: it is looked up). None of nginx's headers shares a bit with the rate-limit headers the
+    /// engine asks every response for; a name that shares one is looked up as before.
+    /// </summary>
+    private static uint NameBit(string name)
+    {
+        if (name.Length == 0 || name[0] > 0x7F || name[name.Length - 1] > 0x7F)
+        {
+            return uint.MaxValue;
+        }
+
+        var key = ((uint)name.Length << 16) | ((uint)(name[0] | 0x20) << 8) | (uint)(name[name.Length - 1] | 0x20);
+        return 1u << (int)((key * 0x94D049BB133111EBUL) >> 59);
     }
 
     private static string First(HeaderStringValues values)

@@ -1,14 +1,11 @@
 #if NET
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.IO;
+using System.Linq;
 using System.Net.Http;
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using System.Threading.Tasks;
 
 namespace AsyncWeb.Timing;
 
@@ -17,13 +14,24 @@ namespace AsyncWeb.Timing;
 /// request that caused a connection to open (the runtime's InitialRequestMessage) is told that
 /// connection's phases; any other request rode on a connection it did not open (reused), and its
 /// address is known when every open HTTP/2 connection to its origin has the same address and TLS version.
+/// That answer is worked out per origin when a connection opens or closes (rare), and published for the
+/// requests (every one) to read without a lock: a short array while few origins are open, else a dictionary.
 /// </summary>
 internal static class Http2Connections
 {
+    /// <summary>Up to this many open origins, a request finds its own by comparing, without hashing strings.</summary>
+    private const int FewOrigins = 8;
+
     private static readonly ConditionalWeakTable<HttpRequestMessage, ConnectionInfo> s_openers = new();
-    private static readonly Dictionary<(string Scheme, string Host, int Port), List<ConnectionInfo>> s_open = new();
-    private static readonly Dictionary<ConnectionInfo, (string Scheme, string Host, int Port)> s_origins = new();
     private static readonly object s_gate = new();
+
+    // Under s_gate: the open connections of each origin, oldest first, and the origin of each.
+    private static readonly Dictionary<Origin, List<ConnectionInfo>> s_open = new();
+    private static readonly Dictionary<ConnectionInfo, Origin> s_origins = new();
+
+    // Written under s_gate, read by any request: each open origin's answer; all of them while they are few, else null.
+    private static readonly ConcurrentDictionary<Origin, Answer> s_answers = new();
+    private static Answer[]? s_few = [];
 
     public static void Opened(HttpRequestMessage initial, ConnectionInfo info)
     {
@@ -33,7 +41,7 @@ internal static class Http2Connections
             return;
         }
 
-        var origin = Origin(uri);
+        var origin = new Origin(uri);
         lock (s_gate)
         {
             if (!s_open.TryGetValue(origin, out var open))
@@ -43,6 +51,7 @@ internal static class Http2Connections
 
             open.Add(info);
             s_origins[info] = origin;
+            Publish(origin, open);
         }
     }
 
@@ -57,6 +66,8 @@ internal static class Http2Connections
                 {
                     s_open.Remove(origin);
                 }
+
+                Publish(origin, open);
             }
         }
     }
@@ -75,26 +86,63 @@ internal static class Http2Connections
             return (null, true);
         }
 
-        lock (s_gate)
+        if (Volatile.Read(ref s_few) is { } few)
         {
-            if (!s_open.TryGetValue(Origin(uri), out var open) || open.Count == 0)
+            foreach (var answer in few)
             {
-                return (null, true);
-            }
-
-            var first = open[0];
-            foreach (var other in open)
-            {
-                if (!Equals(other.Remote, first.Remote) || other.TlsProtocol != first.TlsProtocol)
+                if (answer.Origin.Is(uri))
                 {
-                    return (null, true);
+                    return (answer.Agreed, true);
                 }
             }
 
-            return (first, true);
+            return (null, true);
         }
+
+        return (s_answers.TryGetValue(new Origin(uri), out var found) ? found.Agreed : null, true);
     }
 
-    private static (string Scheme, string Host, int Port) Origin(Uri uri) => (uri.Scheme, uri.IdnHost, uri.Port);
+    /// <summary>Under s_gate, after the open connections of <paramref name="origin"/> changed.</summary>
+    private static void Publish(Origin origin, List<ConnectionInfo> open)
+    {
+        if (open.Count == 0)
+        {
+            s_answers.TryRemove(origin, out _);
+        }
+        else
+        {
+            s_answers[origin] = new Answer(origin, Agreed(open));
+        }
+
+        Volatile.Write(ref s_few, s_open.Count <= FewOrigins ? s_answers.Values.ToArray() : null);
+    }
+
+    /// <summary>The oldest open connection when all of them share address and TLS version; else none can be named.</summary>
+    private static ConnectionInfo? Agreed(List<ConnectionInfo> open)
+    {
+        var first = open[0];
+        foreach (var other in open)
+        {
+            if (!Equals(other.Remote, first.Remote) || other.TlsProtocol != first.TlsProtocol)
+            {
+                return null;
+            }
+        }
+
+        return first;
+    }
+
+    private readonly record struct Origin(string Scheme, string Host, int Port)
+    {
+        public Origin(Uri uri)
+            : this(uri.Scheme, uri.IdnHost, uri.Port)
+        {
+        }
+
+        public bool Is(Uri uri) =>
+            Port == uri.Port && string.Equals(Host, uri.IdnHost, StringComparison.Ordinal) && string.Equals(Scheme, uri.Scheme, StringComparison.Ordinal);
+    }
+
+    private sealed record Answer(Origin Origin, ConnectionInfo? Agreed);
 }
 #endif

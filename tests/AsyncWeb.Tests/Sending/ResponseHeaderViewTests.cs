@@ -148,6 +148,28 @@ public class ResponseHeaderViewTests
     }
 
     [Fact]
+    public async Task Finds_each_header_it_holds_by_any_case_of_its_name_and_no_other()
+    {
+        using var exchange = await Exchange.RunAsync(Ordinary);
+        var names = CopyAsBefore(exchange.Response).Keys.ToList();
+        foreach (var name in names)
+        {
+            // A new view for each: once a header is found the table is built, and the table answers the rest.
+            Assert.True(new ResponseHeaderView(exchange.Response).ContainsKey(name.ToUpperInvariant()), name);
+            Assert.True(new ResponseHeaderView(exchange.Response).TryGetValue(name.ToLowerInvariant(), out _), name);
+        }
+
+        var view = new ResponseHeaderView(exchange.Response);
+
+        // Names of the same length, first and last letters as a present one: the names' bits do not tell them apart.
+        foreach (var absent in new[] { "Sorver", "Dane", "ETog", "X-Cusdom", "Connectiom", "RateLimit", "X-Rate-Limit-Remaining", "", "étag" })
+        {
+            Assert.False(view.ContainsKey(absent), absent);
+            Assert.False(view.TryGetValue(absent, out _), absent);
+        }
+    }
+
+    [Fact]
     public async Task Gives_readers_on_several_threads_the_same_table()
     {
         using var exchange = await Exchange.RunAsync(Ordinary);
