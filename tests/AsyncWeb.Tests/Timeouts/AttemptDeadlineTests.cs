@@ -17,10 +17,12 @@ public class AttemptDeadlineTests
     [Fact]
     public async Task A_silence_deadline_pushed_back_while_its_timer_runs_cancels_at_the_new_time()
     {
-        var silence = TimeSpan.FromMilliseconds(500);
+        // The push comes 300 ms into a 1.5 s silence: a loaded machine may stretch the delay, not past the first deadline.
+        var silence = TimeSpan.FromMilliseconds(1500);
         using var deadline = AttemptDeadline.Start(CancellationToken.None, new BatchOptions { OperationTimeout = silence });
         await Task.Delay(300);
 
+        Assert.False(deadline.Token.IsCancellationRequested); // else the delay outlasted the first deadline: nothing was pushed
         var pushed = Stopwatch.GetTimestamp();
         deadline.Restart();
         await WaitCancelledAsync(deadline.Token);
