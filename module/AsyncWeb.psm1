@@ -8,53 +8,58 @@
 # $env:ASYNCWEB_LOAD_NETSTANDARD = '1' loads the netstandard2.0 build on PowerShell 7 too: a test hook,
 # so the suite can run that build here. Assemblies are per process: set it before the first import.
 # Written for both editions: no PowerShell 7-only syntax.
+#
+# Import time: every distinct .NET call, conversion or comparison in this script costs PowerShell a few
+# milliseconds the first time a session runs it (more in a pwsh that is not ReadyToRun-compiled), so the
+# PowerShell 7 path is kept to the few calls it needs: its paths are built as strings (.NET accepts '/'
+# on Windows too), the version is checked on the runtime's major version (PowerShell 7.4 is the first on
+# .NET 8), and the manifest's CmdletsToExport exports the nested binary module's cmdlets, which PowerShell
+# 7 does by itself. Windows PowerShell keeps its explicit re-export.
 
-if ($PSVersionTable.PSEdition -eq 'Desktop') {
-    # 461808 is the Release key of .NET Framework 4.7.2, the first with everything netstandard2.0 needs in the box.
-    $release = [Microsoft.Win32.Registry]::GetValue('HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full', 'Release', 0)
-    if ($PSVersionTable.PSVersion -lt [version]'5.1' -or $release -lt 461808) {
-        throw "AsyncWeb needs Windows PowerShell 5.1 on .NET Framework 4.7.2 or later, or PowerShell 7.4 or later (this is $($PSVersionTable.PSVersion), .NET Framework release $release)."
+if ($PSEdition -eq 'Desktop' -or $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1') {
+    if ($PSEdition -eq 'Desktop') {
+        # 461808 is the Release key of .NET Framework 4.7.2, the first with everything netstandard2.0 needs in the box.
+        $release = [Microsoft.Win32.Registry]::GetValue('HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full', 'Release', 0)
+        if ($PSVersionTable.PSVersion -lt [version]'5.1' -or $release -lt 461808) {
+            throw "AsyncWeb needs Windows PowerShell 5.1 on .NET Framework 4.7.2 or later, or PowerShell 7.4 or later (this is $($PSVersionTable.PSVersion), .NET Framework release $release)."
+        }
     }
-}
-elseif ($PSVersionTable.PSVersion -lt [version]'7.4') {
-    throw "AsyncWeb needs PowerShell 7.4 or later, or Windows PowerShell 5.1 (this is $($PSVersionTable.PSVersion)). Install PowerShell 7 and import the module there."
-}
 
-# [IO.Path]::Combine, not Join-Path: Join-Path would auto-load Microsoft.PowerShell.Management at import.
-$bin = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
-
-if ($PSVersionTable.PSEdition -eq 'Desktop' -or $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1') {
     # No load context: AsyncWeb.dll loads from bin/desktop, and its resolver answers for the dependencies
     # beside it whatever version their referrers ask for (the binding redirects a module cannot declare).
-    $desktop = [System.IO.Path]::Combine($bin, 'desktop')
+    # [IO.Path]::Combine, not Join-Path: Join-Path would auto-load Microsoft.PowerShell.Management at import.
+    $desktop = [System.IO.Path]::Combine($PSScriptRoot, 'bin', 'desktop')
     $assembly = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($desktop, 'AsyncWeb.dll'))
     $register = $assembly.GetType('AsyncWeb.DependencyResolver', $true).GetMethod('Register', [System.Reflection.BindingFlags]'Static, Public, NonPublic')
     $null = $register.Invoke($null, @($desktop))
-}
-else {
-    # The load context assembly lives in the default context; loading the same path again returns the
-    # assembly already loaded (a re-import). Calling it by reflection avoids resolving a type name, which
-    # (like Add-Type) would cost tens of milliseconds at every import.
-    $contextAssembly = [System.Runtime.Loader.AssemblyLoadContext]::Default.LoadFromAssemblyPath([System.IO.Path]::Combine($bin, 'AsyncWeb.LoadContext.dll'))
-    $initialize = $contextAssembly.GetType('AsyncWeb.LoadContext.ModuleLoadContext').GetMethod('Initialize')
-    $assembly = $initialize.Invoke($null, @([System.IO.Path]::Combine($bin, 'lib')))
-}
+    $inner = Import-Module -Assembly $assembly -PassThru -ErrorAction Stop
 
-$inner = Import-Module -Assembly $assembly -PassThru -ErrorAction Stop
-
-# Re-export the nested binary module's cmdlets as this module's own (the manifest lists them).
-$addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod(
-    'AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
-if ($addExportedCmdlet) {
-    foreach ($cmdlet in $inner.ExportedCmdlets.Values) {
-        $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+    # Re-export the nested binary module's cmdlets as this module's own (the manifest lists them).
+    $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod(
+        'AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
+    if ($addExportedCmdlet) {
+        foreach ($cmdlet in $inner.ExportedCmdlets.Values) {
+            $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+        }
+    }
+    else {
+        # Should a PowerShell lack that internal method: the public way, slower to import.
+        Export-ModuleMember -Cmdlet @($inner.ExportedCmdlets.Keys)
     }
 }
 else {
-    # Should a PowerShell lack that internal method: the public way, slower to import.
-    Export-ModuleMember -Cmdlet @($inner.ExportedCmdlets.Keys)
+    if ([System.Environment]::Version.Major -lt 8) {
+        throw "AsyncWeb needs PowerShell 7.4 or later, or Windows PowerShell 5.1 (this is $($PSVersionTable.PSVersion)). Install PowerShell 7 and import the module there."
+    }
+
+    # The load context assembly lives in the default context; loading the same path again returns the
+    # assembly already loaded (a re-import). Calling it by reflection avoids resolving a type name, which
+    # (like Add-Type) would cost tens of milliseconds at every import.
+    $contextAssembly = [System.Runtime.Loader.AssemblyLoadContext]::Default.LoadFromAssemblyPath("$PSScriptRoot/bin/AsyncWeb.LoadContext.dll")
+    $initialize = $contextAssembly.GetType('AsyncWeb.LoadContext.ModuleLoadContext').GetMethod('Initialize')
+    $inner = Import-Module -Assembly $initialize.Invoke($null, @("$PSScriptRoot/bin/lib")) -PassThru -ErrorAction Stop
 }
 
-$ExecutionContext.SessionState.Module.OnRemove = {
-    Remove-Module -ModuleInfo $inner -Force -ErrorAction SilentlyContinue
-}.GetNewClosure()
+# Removing AsyncWeb removes the nested binary module too (its cleanup closes the connection pool). The
+# block runs in this module's scope, where $inner is still set: no closure needed.
+$ExecutionContext.SessionState.Module.OnRemove = { Remove-Module -ModuleInfo $inner -Force -ErrorAction SilentlyContinue }
