@@ -13,8 +13,8 @@
 # milliseconds the first time a session runs it (more in a pwsh that is not ReadyToRun-compiled), so the
 # PowerShell 7 path is kept to the few calls it needs: its paths are built as strings (.NET accepts '/'
 # on Windows too), the version is checked on the runtime's major version (PowerShell 7.4 is the first on
-# .NET 8), and the manifest's CmdletsToExport exports the nested binary module's cmdlets, which PowerShell
-# 7 does by itself. Windows PowerShell keeps its explicit re-export.
+# .NET 8), and PowerShell 7 by itself exports the nested binary module's cmdlets (the manifest's
+# CmdletsToExport). Windows PowerShell keeps the explicit re-export it has always had.
 
 if ($PSEdition -eq 'Desktop' -or $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1') {
     if ($PSEdition -eq 'Desktop') {
@@ -60,6 +60,7 @@ else {
     $inner = Import-Module -Assembly $initialize.Invoke($null, @("$PSScriptRoot/bin/lib")) -PassThru -ErrorAction Stop
 }
 
-# Removing AsyncWeb removes the nested binary module too (its cleanup closes the connection pool). The
-# block runs in this module's scope, where $inner is still set: no closure needed.
+# Removing AsyncWeb (or importing it again with -Force) removes the nested binary module too, whose cleanup
+# closes the connection pool; without this, a re-import with -Force finds no cmdlets. The block runs in this
+# module's scope, where $inner is still set: no closure needed.
 $ExecutionContext.SessionState.Module.OnRemove = { Remove-Module -ModuleInfo $inner -Force -ErrorAction SilentlyContinue }

@@ -115,10 +115,20 @@ Import-Module '$modulePath'
     It 'releases its connections when removed' {
         Import-Module $modulePath -Force
         $null = "$base/json" | Invoke-AsyncWebBatch
+        Reset-TestServerStats -Server $server
+        $null = "$base/json" | Invoke-AsyncWebBatch
+        # The one connection counted is Get-TestServerStats' own (Invoke-RestMethod opens a new one per call).
+        (Get-TestServerStats -Server $server).connections | Should -Be 1 -Because 'the pooled connection is reused while the module is loaded'
+
         { Remove-Module AsyncWeb -Force } | Should -Not -Throw
         Get-Module AsyncWeb | Should -BeNullOrEmpty
+        Get-Module -All | Where-Object Name -Like '*AsyncWeb*' | Should -BeNullOrEmpty -Because 'the nested binary module goes with it'
+
+        # The assembly stays loaded, so a pool that survived the removal would serve the re-imported module's request.
         Import-Module $modulePath -Force
+        Reset-TestServerStats -Server $server
         ("$base/json" | Invoke-AsyncWebBatch).StatusCode | Should -Be 200
+        (Get-TestServerStats -Server $server).connections | Should -Be 2 -Because 'removing the module closed its pooled connection, so the request opened a new one'
     }
 }
 
