@@ -278,17 +278,12 @@ switch ($Mode) {
                     $measuredLog.Add(('{0}{1}:{2:0}:{3:0.0}:{4:0}:{5}:{6:0.0}:{7}' -f $side, ($j + 1), ($Count / $m.Seconds), (1e6 * $m.CpuSeconds / $Count), ($m.AllocatedBytes / $Count), $m.Contentions, $m.BlockedMs, $m.Jitted))
                 }
             }
-            # The median of each figure on its own (of seconds, so of the rates too); failures add up.
-            $median = {
-                param([double[]] $Values)
-                $sorted = [double[]]$Values.Clone()
-                [Array]::Sort($sorted)
-                $middle = [int][Math]::Floor($sorted.Count / 2)
-                if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
-            }
+            # The median of each figure on its own (of seconds, so of the rates too); failures add up. BenchHelpers is
+            # imported only now, after the measured rounds.
+            Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1')
             foreach ($side in $sides) {
                 foreach ($key in 'Seconds', 'CpuSeconds', 'AllocatedBytes', 'Contentions', 'BlockedMs', 'Jitted') {
-                    $result["$side$key"] = & $median @($runsOf[$side] | ForEach-Object { [double]$_[$key] })
+                    $result["$side$key"] = Get-Median @($runsOf[$side] | ForEach-Object { [double]$_[$key] })
                 }
                 $result["$($side)Errors"] = [int](($runsOf[$side] | ForEach-Object { $_.Errors } | Measure-Object -Sum).Sum)
             }

@@ -25,6 +25,12 @@
             Add-Figure $s 'AsyncWeb (same session, second call)' ($n / $m.Json.warmSeconds) 'req/s'
             Add-InProcessFigure $s '' $m $n
 
+            # The same first call with dynamic PGO off, set before pwsh starts (the lever a user has; a module cannot
+            # set it): info beside the target, which is read from the defaults above.
+            $m = Invoke-Child 'AsyncWeb Gets, DOTNET_TieredPGO=0' @{ Mode = 'Gets'; ModulePath = $moduleManifest; Uri = $url; Count = $n; ThrottleLimit = $ThrottleLimit } -Environment @{ DOTNET_TieredPGO = '0' }
+            Confirm-Clean 'AsyncWeb with DOTNET_TieredPGO=0 (scenario 1)' $m $n
+            Add-Figure $s 'AsyncWeb (fresh pwsh, first call, DOTNET_TieredPGO=0)' ($n / $m.Json.seconds) 'req/s'
+
             $m = Invoke-Measured -Command '/usr/bin/curl', '-s', '--fail', '--parallel', '--parallel-max', $ThrottleLimit, '-K', $cfg -StdoutToNull -Label 'curl --parallel'
             Add-Figure $s 'curl --parallel' ($n / $m.Wall) 'req/s'
             Add-Figure $s 'curl --parallel · CPU' (1e6 * $m.CpuSeconds / $n) 'CPU µs/req'
@@ -56,6 +62,8 @@
         New-Row $s 'AsyncWeb (fresh pwsh, first call): CPU per request, all its threads (info)' $firstCpu 'CPU µs/req'
         New-Row $s "curl --parallel: CPU per request (info; ratio: curl's over AsyncWeb's first call)" (Get-Figure $s 'curl --parallel · CPU') 'CPU µs/req' ((Get-Figure $s 'curl --parallel · CPU') / $firstCpu)
         New-Row $s 'AsyncWeb (fresh pwsh, first call): methods jitted during the call, tier-1 recompilations included (info)' (Get-Figure $s 'AsyncWeb first call · jitted') 'methods'
+        $noPgo = Get-Figure $s 'AsyncWeb (fresh pwsh, first call, DOTNET_TieredPGO=0)'
+        New-Row $s 'AsyncWeb (fresh pwsh, first call) with DOTNET_TieredPGO=0 set before pwsh starts (info; ratio: over curl --parallel)' $noPgo 'req/s' ($noPgo / (Get-Figure $s 'curl --parallel'))
         $warm = Get-Figure $s 'AsyncWeb (same session, second call)'
         $warmVs = foreach ($peer in 'curl --parallel', 'aiohttp') { '{0}× {1}' -f (Format-Figure ($warm / (Get-Figure $s $peer))), $peer }
         New-Row $s "AsyncWeb (same session, second call; info: $($warmVs -join ', '))" $warm 'req/s' ($aw / $warm)
