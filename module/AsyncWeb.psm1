@@ -16,15 +16,18 @@
 # .NET 8), and PowerShell 7 by itself exports the nested binary module's cmdlets (the manifest's
 # CmdletsToExport). Windows PowerShell keeps the explicit re-export it has always had.
 
-if ($PSEdition -eq 'Desktop' -or $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1') {
-    if ($PSEdition -eq 'Desktop') {
-        # 461808 is the Release key of .NET Framework 4.7.2, the first with everything netstandard2.0 needs in the box.
-        $release = [Microsoft.Win32.Registry]::GetValue('HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full', 'Release', 0)
-        if ($PSVersionTable.PSVersion -lt [version]'5.1' -or $release -lt 461808) {
-            throw "AsyncWeb needs Windows PowerShell 5.1 on .NET Framework 4.7.2 or later, or PowerShell 7.4 or later (this is $($PSVersionTable.PSVersion), .NET Framework release $release)."
-        }
+if ($PSEdition -eq 'Desktop') {
+    # 461808 is the Release key of .NET Framework 4.7.2, the first with everything netstandard2.0 needs in the box.
+    $release = [Microsoft.Win32.Registry]::GetValue('HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full', 'Release', 0)
+    if ($PSVersionTable.PSVersion -lt [version]'5.1' -or $release -lt 461808) {
+        throw "AsyncWeb needs Windows PowerShell 5.1 on .NET Framework 4.7.2 or later, or PowerShell 7.4 or later (this is $($PSVersionTable.PSVersion), .NET Framework release $release)."
     }
+}
+elseif ([System.Environment]::Version.Major -lt 8) {
+    throw "AsyncWeb needs PowerShell 7.4 or later, or Windows PowerShell 5.1 (this is $($PSVersionTable.PSVersion)). Install PowerShell 7 and import the module there."
+}
 
+if ($PSEdition -eq 'Desktop' -or $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1') {
     # No load context: AsyncWeb.dll loads from bin/desktop, and its resolver answers for the dependencies
     # beside it whatever version their referrers ask for (the binding redirects a module cannot declare).
     # [IO.Path]::Combine, not Join-Path: Join-Path would auto-load Microsoft.PowerShell.Management at import.
@@ -48,10 +51,6 @@ if ($PSEdition -eq 'Desktop' -or $env:ASYNCWEB_LOAD_NETSTANDARD -eq '1') {
     }
 }
 else {
-    if ([System.Environment]::Version.Major -lt 8) {
-        throw "AsyncWeb needs PowerShell 7.4 or later, or Windows PowerShell 5.1 (this is $($PSVersionTable.PSVersion)). Install PowerShell 7 and import the module there."
-    }
-
     # The load context assembly lives in the default context; loading the same path again returns the
     # assembly already loaded (a re-import). Calling it by reflection avoids resolving a type name, which
     # (like Add-Type) would cost tens of milliseconds at every import.
